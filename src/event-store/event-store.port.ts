@@ -1,0 +1,116 @@
+import type { EventMetadata, PendingEvent } from './envelope';
+
+/** DI token for the event store port. */
+export const EVENT_STORE = Symbol('EVENT_STORE');
+
+/**
+ * Where a stream is expected to be before an append:
+ * - a number: the stream's last revision must be exactly this (0-based, as in EventStoreDB);
+ * - 'no_stream': the stream must not exist yet;
+ * - 'any': no check (the adapter still chains hashes onto the real head).
+ */
+export type ExpectedRevision = number | 'no_stream' | 'any';
+
+/**
+ * An opaque, lossless, totally ordered position in the global log ($all).
+ * SQLite: the decimal sequence number ("42"). EventStoreDB: "commit/prepare", both 64-bit
+ * decimals. Compare with `comparePositions`, never as plain strings.
+ */
+export type Position = string;
+
+export interface StoredEvent {
+  streamId: string;
+  /** 0-based revision within the stream. */
+  revision: number;
+  /** Position in the global log. */
+  position: Position;
+  type: string;
+  data: Record<string, unknown>;
+  metadata: EventMetadata;
+}
+
+export interface AppendResult {
+  /** Revision of the last appended event. */
+  nextRevision: number;
+  /** Global position of the last appended event. */
+  position: Position;
+}
+
+export interface ReadStreamOptions {
+  fromRevision?: number;
+  /** Inclusive. */
+  toRevision?: number;
+}
+
+export interface ReadAllOptions {
+  /** Exclusive: events strictly after this position. Undefined = from the start. */
+  after?: Position;
+  limit: number;
+  /** Only these event types (server-side filter where the store supports it). */
+  types?: readonly string[];
+}
+
+export interface SubscribeAllOptions {
+  after?: Position;
+  types?: readonly string[];
+}
+
+/** A running catch-up-then-live subscription. */
+export interface Subscription {
+  /** Stops delivery; resolves when no handler call is in flight any more. */
+  stop(): Promise<void>;
+  /** Resolves (or rejects) when the subscription ends, by stop() or by an error. */
+  readonly done: Promise<void>;
+}
+
+export type EventHandler = (event: StoredEvent) => Promise<void> | void;
+
+/**
+ * The event store port. Adapters: SQLite (embedded default) and EventStoreDB.
+ * Events are facts: the port offers no update and no delete.
+ */
+export interface EventStore {
+  /**
+   * Appends events to one stream atomically. The adapter fills `prevHash`/`hash` by chaining
+   * onto the stream's real head with `chainEnvelopes` (one implementation for all adapters).
+   * @throws RevisionConflict when the expectation does not hold.
+   */
+  append(streamId: string, events: readonly PendingEvent[], expected: ExpectedRevision): Promise<AppendResult>;
+  /** Events of one stream in revision order; [] when the stream does not exist. */
+  readStream(streamId: string, options?: ReadStreamOptions): Promise<StoredEvent[]>;
+  /** Events of all streams in global order, system events excluded. */
+  readAll(options: ReadAllOptions): Promise<StoredEvent[]>;
+  /**
+   * Catch up from `after`, then follow live. The handler is awaited: events are delivered one
+   * at a time, in global order. A handler error ends the subscription (done rejects).
+   */
+  subscribeAll(options: SubscribeAllOptions, handler: EventHandler): Subscription;
+  /** Position of the newest event, undefined when the store is empty. */
+  headPosition(): Promise<Position | undefined>;
+  /** Throws when the store cannot serve (used by /health). */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** The stream does not stand where the caller expected it. */
+export class RevisionConflict extends Error {
+  readonly code = 'REVISION_CONFLICT';
+  constructor(
+    readonly streamId: string,
+    readonly expected: ExpectedRevision,
+    /** The stream's actual last revision, -1 when it does not exist, undefined if unknown. */
+    readonly actual: number | undefined,
+  ) {
+    super(`stream ${streamId}: expected revision ${String(expected)}, actual ${actual === undefined ? 'unknown' : actual}`);
+    this.name = 'RevisionConflict';
+  }
+}
+
+/** The store cannot be reached or refuses to write (maps to 503). */
+export class StoreUnavailable extends Error {
+  readonly code = 'STORE_UNAVAILABLE';
+  constructor(message: string, readonly cause?: unknown) {
+    super(message);
+    this.name = 'StoreUnavailable';
+  }
+}

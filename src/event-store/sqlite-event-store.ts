@@ -1,0 +1,310 @@
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { chainEnvelopes, GENESIS_HASH, type EventMetadata, type PendingEvent } from './envelope';
+import {
+  RevisionConflict,
+  StoreUnavailable,
+  type AppendResult,
+  type EventHandler,
+  type EventStore,
+  type ExpectedRevision,
+  type Position,
+  type ReadAllOptions,
+  type ReadStreamOptions,
+  type StoredEvent,
+  type SubscribeAllOptions,
+  type Subscription,
+} from './event-store.port';
+import { parsePosition } from './position';
+
+interface EventRow {
+  position: number;
+  stream: string;
+  revision: number;
+  type: string;
+  data: string;
+  metadata: string;
+}
+
+interface PendingAppend {
+  streamId: string;
+  events: readonly PendingEvent[];
+  expected: ExpectedRevision;
+  resolve: (result: AppendResult) => void;
+  reject: (error: unknown) => void;
+}
+
+export interface SqliteEventStoreOptions {
+  /**
+   * 'FULL' (default) fsyncs the WAL at every commit, so an answered command survives a power
+   * loss; 'NORMAL' survives process crashes only. Group commit amortises the fsync.
+   */
+  synchronous?: 'FULL' | 'NORMAL';
+  /** Largest number of queued appends written in one transaction. */
+  maxGroupSize?: number;
+  /** How often other processes' commits are noticed (PRAGMA data_version, no disk read). */
+  crossProcessPollMs?: number;
+}
+
+/** Types starting with '$' are the store's own (e.g. seals); readAll and subscriptions skip them. */
+const isSystemType = (type: string) => type.startsWith('$');
+
+/**
+ * The embedded event store: one SQLite file in WAL mode. Appends from concurrent commands are
+ * grouped into one transaction (group commit); each append is still checked against its own
+ * expected revision inside a savepoint, so one conflict never fails its neighbours.
+ */
+export class SqliteEventStore implements EventStore {
+  private readonly db: Database.Database;
+  private readonly queue: PendingAppend[] = [];
+  private flushScheduled = false;
+  private readonly listeners = new Set<() => void>();
+  private readonly poller: NodeJS.Timeout;
+  private dataVersion: number;
+  private closed = false;
+  private readonly maxGroupSize: number;
+  private readonly statements: {
+    head: Database.Statement<[string], { revision: number; metadata: string }>;
+    insert: Database.Statement<[string, number, string, string, string]>;
+    readStream: Database.Statement<[string, number, number], EventRow>;
+    readAll: Database.Statement<[number, number], EventRow>;
+    headPosition: Database.Statement<[], { position: number | null }>;
+  };
+
+  static open(file: string, options: SqliteEventStoreOptions = {}): SqliteEventStore {
+    if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+    return new SqliteEventStore(new Database(file), options);
+  }
+
+  private constructor(db: Database.Database, options: SqliteEventStoreOptions) {
+    this.db = db;
+    this.maxGroupSize = options.maxGroupSize ?? 256;
+    db.pragma('journal_mode = WAL');
+    db.pragma(`synchronous = ${options.synchronous ?? 'FULL'}`);
+    db.pragma('busy_timeout = 5000');
+    db.exec(`
+      CREATE TABLE IF NOT EXISTS events (
+        position INTEGER PRIMARY KEY AUTOINCREMENT,
+        stream   TEXT    NOT NULL,
+        revision INTEGER NOT NULL,
+        type     TEXT    NOT NULL,
+        data     TEXT    NOT NULL,
+        metadata TEXT    NOT NULL,
+        UNIQUE (stream, revision)
+      );
+      CREATE INDEX IF NOT EXISTS events_type_position ON events (type, position);
+      -- Facts are immutable: the database itself refuses to change or remove them.
+      CREATE TRIGGER IF NOT EXISTS events_no_update BEFORE UPDATE ON events
+        BEGIN SELECT RAISE(ABORT, 'events are immutable'); END;
+      CREATE TRIGGER IF NOT EXISTS events_no_delete BEFORE DELETE ON events
+        BEGIN SELECT RAISE(ABORT, 'events are immutable'); END;
+    `);
+    this.statements = {
+      head: db.prepare('SELECT revision, metadata FROM events WHERE stream = ? ORDER BY revision DESC LIMIT 1'),
+      insert: db.prepare('INSERT INTO events (stream, revision, type, data, metadata) VALUES (?, ?, ?, ?, ?)'),
+      readStream: db.prepare(
+        'SELECT position, stream, revision, type, data, metadata FROM events WHERE stream = ? AND revision BETWEEN ? AND ? ORDER BY revision',
+      ),
+      readAll: db.prepare(
+        "SELECT position, stream, revision, type, data, metadata FROM events WHERE position > ? AND type NOT LIKE '$%' ORDER BY position LIMIT ?",
+      ),
+      headPosition: db.prepare("SELECT MAX(position) AS position FROM events WHERE type NOT LIKE '$%'"),
+    };
+    this.dataVersion = db.pragma('data_version', { simple: true }) as number;
+    // Commits of other processes (CLI, a second instance) are noticed by this cheap counter,
+    // read from the WAL index in shared memory: no busy polling of the file when idle.
+    this.poller = setInterval(() => this.checkForeignCommits(), options.crossProcessPollMs ?? 500);
+    this.poller.unref();
+  }
+
+  append(streamId: string, events: readonly PendingEvent[], expected: ExpectedRevision): Promise<AppendResult> {
+    if (this.closed) return Promise.reject(new StoreUnavailable('event store is closed'));
+    if (events.length === 0) return Promise.reject(new Error('append needs at least one event'));
+    return new Promise<AppendResult>((resolve, reject) => {
+      this.queue.push({ streamId, events, expected, resolve, reject });
+      if (this.queue.length >= this.maxGroupSize) {
+        this.flush();
+      } else if (!this.flushScheduled) {
+        this.flushScheduled = true;
+        setImmediate(() => this.flush());
+      }
+    });
+  }
+
+  private flush(): void {
+    this.flushScheduled = false;
+    if (this.queue.length === 0) return;
+    const group = this.queue.splice(0, this.maxGroupSize);
+    const outcomes: Array<{ ok: true; result: AppendResult } | { ok: false; error: unknown }> = [];
+    try {
+      this.db.transaction(() => {
+        for (const item of group) {
+          this.db.exec('SAVEPOINT append_one');
+          try {
+            outcomes.push({ ok: true, result: this.appendOne(item) });
+            this.db.exec('RELEASE append_one');
+          } catch (error) {
+            this.db.exec('ROLLBACK TO append_one');
+            this.db.exec('RELEASE append_one');
+            outcomes.push({ ok: false, error });
+          }
+        }
+      })();
+    } catch (error) {
+      // The commit itself failed (disk full, read-only file): nothing of the group was written.
+      const unavailable = new StoreUnavailable('event store cannot write', error);
+      for (const item of group) item.reject(unavailable);
+      if (this.queue.length > 0) setImmediate(() => this.flush());
+      return;
+    }
+    group.forEach((item, i) => {
+      const outcome = outcomes[i];
+      if (outcome.ok) item.resolve(outcome.result);
+      else item.reject(outcome.error);
+    });
+    if (outcomes.some((o) => o.ok)) this.notify();
+    if (this.queue.length > 0) setImmediate(() => this.flush());
+  }
+
+  private appendOne({ streamId, events, expected }: PendingAppend): AppendResult {
+    const head = this.statements.head.get(streamId);
+    const actual = head ? head.revision : -1;
+    const holds =
+      expected === 'any' || (expected === 'no_stream' ? actual === -1 : expected === actual);
+    if (!holds) throw new RevisionConflict(streamId, expected, actual);
+    const prevHash = head ? (JSON.parse(head.metadata) as EventMetadata).hash : GENESIS_HASH;
+    let revision = actual;
+    let position = 0;
+    for (const event of chainEnvelopes(prevHash, events)) {
+      revision += 1;
+      const info = this.statements.insert.run(
+        streamId,
+        revision,
+        event.type,
+        JSON.stringify(event.data),
+        JSON.stringify(event.metadata),
+      );
+      position = Number(info.lastInsertRowid);
+    }
+    return { nextRevision: revision, position: String(position) };
+  }
+
+  async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<StoredEvent[]> {
+    const from = options.fromRevision ?? 0;
+    const to = options.toRevision ?? Number.MAX_SAFE_INTEGER;
+    return this.guard(() => this.statements.readStream.all(streamId, from, to).map(toStoredEvent));
+  }
+
+  async readAll(options: ReadAllOptions): Promise<StoredEvent[]> {
+    const after = options.after === undefined ? 0 : Number(parsePosition(options.after).commit);
+    return this.guard(() => {
+      if (!options.types || options.types.length === 0) {
+        return this.statements.readAll.all(after, options.limit).map(toStoredEvent);
+      }
+      const types = options.types.filter((t) => !isSystemType(t));
+      if (types.length === 0) return [];
+      const sql = `SELECT position, stream, revision, type, data, metadata FROM events
+        WHERE position > ? AND type IN (${types.map(() => '?').join(',')}) ORDER BY position LIMIT ?`;
+      return (this.db.prepare(sql).all(after, ...types, options.limit) as EventRow[]).map(toStoredEvent);
+    });
+  }
+
+  subscribeAll(options: SubscribeAllOptions, handler: EventHandler): Subscription {
+    let stopped = false;
+    let wake: (() => void) | undefined;
+    const listener = () => wake?.();
+    this.listeners.add(listener);
+    const run = async () => {
+      let after = options.after;
+      try {
+        while (!stopped) {
+          const batch = await this.readAll({ after, limit: 512, types: options.types });
+          if (batch.length === 0) {
+            // Idle: sleep until an append (ours or another process's) says there is more.
+            await new Promise<void>((resolve) => {
+              wake = resolve;
+              if (stopped || this.closed) resolve();
+            });
+            wake = undefined;
+            if (this.closed) break;
+            continue;
+          }
+          for (const event of batch) {
+            if (stopped) break;
+            await handler(event);
+            after = event.position;
+          }
+        }
+      } finally {
+        this.listeners.delete(listener);
+      }
+    };
+    const done = run();
+    return {
+      done,
+      stop: async () => {
+        stopped = true;
+        wake?.();
+        await done.catch(() => undefined);
+      },
+    };
+  }
+
+  async headPosition(): Promise<Position | undefined> {
+    return this.guard(() => {
+      const row = this.statements.headPosition.get();
+      return row?.position == null ? undefined : String(row.position);
+    });
+  }
+
+  async ping(): Promise<void> {
+    this.guard(() => this.db.prepare('SELECT 1').get());
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.flush();
+    this.closed = true;
+    clearInterval(this.poller);
+    this.notify();
+    this.db.close();
+  }
+
+  private checkForeignCommits(): void {
+    if (this.closed) return;
+    try {
+      const version = this.db.pragma('data_version', { simple: true }) as number;
+      if (version !== this.dataVersion) {
+        this.dataVersion = version;
+        this.notify();
+      }
+    } catch {
+      // A transient read failure only delays live delivery until the next tick.
+    }
+  }
+
+  private notify(): void {
+    for (const listener of this.listeners) listener();
+  }
+
+  private guard<T>(read: () => T): T {
+    if (this.closed) throw new StoreUnavailable('event store is closed');
+    try {
+      return read();
+    } catch (error) {
+      throw new StoreUnavailable('event store cannot read', error);
+    }
+  }
+}
+
+function toStoredEvent(row: EventRow): StoredEvent {
+  return {
+    streamId: row.stream,
+    revision: row.revision,
+    position: String(row.position),
+    type: row.type,
+    data: JSON.parse(row.data) as Record<string, unknown>,
+    metadata: JSON.parse(row.metadata) as EventMetadata,
+  };
+}

@@ -1,0 +1,89 @@
+import type { Position } from '../event-store/event-store.port';
+
+/** DI token for the read-model (document) store port. */
+export const READ_MODEL_STORE = Symbol('READ_MODEL_STORE');
+
+export type Scalar = string | number | boolean | null;
+
+/** A read-model document. `_id` is its key; `_v` is the guard version its projection wrote. */
+export interface Doc {
+  _id: string;
+  /** Monotonic version of the document (e.g. the stream revision); writes never lower it. */
+  _v: number;
+  [field: string]: unknown;
+}
+
+export interface FieldCondition {
+  $eq?: Scalar;
+  $ne?: Scalar;
+  $gt?: Scalar;
+  $gte?: Scalar;
+  $lt?: Scalar;
+  $lte?: Scalar;
+  $in?: readonly Scalar[];
+  /** Case-insensitive substring match on a string field (any script, e.g. Chinese). */
+  $contains?: string;
+  /** True: field present and not null; false: absent or null. */
+  $exists?: boolean;
+}
+
+/**
+ * The filter subset both adapters implement: field (dotted paths allowed) → value (equality;
+ * for an array field, "contains this element") or a condition; conditions are ANDed.
+ */
+export type Filter = Record<string, Scalar | FieldCondition>;
+
+export interface FindOptions {
+  sort?: Record<string, 1 | -1>;
+  skip?: number;
+  limit?: number;
+}
+
+export interface GroupResult {
+  key: Scalar;
+  count: number;
+  sums: Record<string, number>;
+}
+
+export interface IndexSpec {
+  /** Dotted field paths with direction. */
+  fields: Record<string, 1 | -1>;
+  unique?: boolean;
+}
+
+export type DocChange =
+  | { op: 'upsert'; collection: string; doc: Doc }
+  | { op: 'delete'; collection: string; id: string; _v: number };
+
+export interface Checkpoint {
+  position: Position;
+  updatedAt: string;
+}
+
+/**
+ * Named collections of JSON documents plus one checkpoint per projection.
+ * `commit` writes a batch of changes and the projection's checkpoint together: in SQLite one
+ * transaction; in MongoDB revision-guarded writes followed by a checkpoint that never moves
+ * backwards, so a crash between them only causes an idempotent replay.
+ */
+export interface ReadModelStore {
+  ensureIndexes(collection: string, indexes: readonly IndexSpec[]): Promise<void>;
+  get(collection: string, id: string): Promise<Doc | null>;
+  getMany(collection: string, ids: readonly string[]): Promise<Doc[]>;
+  find(collection: string, filter: Filter, options?: FindOptions): Promise<Doc[]>;
+  count(collection: string, filter: Filter): Promise<number>;
+  /** Counts and sums of numeric fields per value of `by` (dotted path). */
+  group(collection: string, filter: Filter, by: string, sumFields: readonly string[]): Promise<GroupResult[]>;
+  /**
+   * Applies changes guarded by `_v` (a change with `_v` not above the stored one is skipped) and
+   * moves the checkpoint forward (never backwards) in one unit.
+   */
+  commit(projection: string, changes: readonly DocChange[], checkpoint: Checkpoint): Promise<void>;
+  getCheckpoint(projection: string): Promise<Checkpoint | null>;
+  /** Drops a collection's documents (used by rebuilds into a fresh collection). */
+  dropCollection(collection: string): Promise<void>;
+  /** Removes a projection's checkpoint (rebuild from zero). */
+  deleteCheckpoint(projection: string): Promise<void>;
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
