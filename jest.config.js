@@ -3,8 +3,11 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testRegex: '.*\\.(spec|int-spec|e2e-spec)\\.ts$',
+  // content-disposition (used by @fastify/static for /docs) ships ES modules only; Node 20
+  // loads it with require(esm), Jest does not, so it is compiled like our own code.
+  transformIgnorePatterns: ['/node_modules/(?!content-disposition/)'],
   transform: {
-    '^.+\\.ts$': [
+    '^.+\\.(ts|js)$': [
       '@swc/jest',
       {
         jsc: {

@@ -109,7 +109,7 @@ export class RevisionConflict extends Error {
 /** The store cannot be reached or refuses to write (maps to 503). */
 export class StoreUnavailable extends Error {
   readonly code = 'STORE_UNAVAILABLE';
-  constructor(message: string, readonly cause?: unknown) {
+  constructor(message: string, override readonly cause?: unknown) {
     super(message);
     this.name = 'StoreUnavailable';
   }

@@ -1,0 +1,87 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { CqrsModule } from '@nestjs/cqrs';
+import { JwtModule } from '@nestjs/jwt';
+import { TerminusModule } from '@nestjs/terminus';
+import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
+import { LoggerModule } from 'nestjs-pino';
+import { randomUUID } from 'node:crypto';
+import { CommandDispatcher } from './commands/command-dispatcher';
+import { ExecuteCommandHandler } from './commands/execute-command';
+import { IdempotencyService } from './commands/idempotency.service';
+import type { AppConfig } from './config';
+import { AnnualPlanCommandsController } from './http/annual-plans.controller';
+import { AuthGuard } from './http/auth';
+import { PlatformController } from './http/platform.controller';
+import { ProblemFilter } from './http/problem';
+import { ProjectCommandsController } from './http/project-commands.controller';
+import { QUERY_CONTROLLERS, QUERY_HANDLERS } from './queries';
+import { CLOCK, systemClock, TestClock, type Clock } from './infrastructure/clock';
+import { CommandMetrics, MetricsRegistry, ProjectionMetrics } from './infrastructure/metrics';
+import { StoresModule } from './infrastructure/stores.module';
+import { APP_CONFIG } from './infrastructure/tokens';
+import { ProjectionService } from './projections/projection.service';
+import { TestClockController } from './http/test-clock.controller';
+
+export interface AppModuleOptions {
+  config: AppConfig;
+  /** Tests inject their own clock; otherwise TEST_CLOCK=1 gives a settable one. */
+  clock?: Clock;
+}
+
+@Module({})
+export class AppModule {
+  static forRoot({ config, clock }: AppModuleOptions): DynamicModule {
+    const theClock = clock ?? (config.testClock ? new TestClock() : systemClock);
+    return {
+      module: AppModule,
+      global: true,
+      imports: [
+        CqrsModule.forRoot(),
+        TerminusModule,
+        JwtModule.register({ secret: config.jwtSecret, verifyOptions: { algorithms: ['HS256'] } }),
+        ThrottlerModule.forRoot([{ name: 'default', ttl: 60_000, limit: config.rateLimitPerMinute }]),
+        LoggerModule.forRoot({
+          pinoHttp: {
+            level: config.logLevel,
+            genReqId: (req) => {
+              const header = req.headers['x-correlation-id'];
+              return typeof header === 'string' && /^[A-Za-z0-9._:-]{1,200}$/.test(header) ? header : randomUUID();
+            },
+            customProps: (req) => ({ correlationId: (req as { id?: unknown }).id }),
+            // Tokens, cookies and idempotency keys never reach the logs.
+            redact: { paths: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["idempotency-key"]'], censor: '[redacted]' },
+            serializers: {
+              req: (req: { id: unknown; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url?.split('?')[0] }),
+            },
+            autoLogging: { ignore: (req) => req.url === '/health' || req.url === '/metrics' },
+          },
+        }),
+        StoresModule,
+      ],
+      controllers: [
+        PlatformController,
+        ProjectCommandsController,
+        AnnualPlanCommandsController,
+        ...QUERY_CONTROLLERS,
+        ...(theClock instanceof TestClock ? [TestClockController] : []),
+      ],
+      providers: [
+        { provide: APP_CONFIG, useValue: config },
+        { provide: CLOCK, useValue: theClock },
+        { provide: APP_GUARD, useClass: ThrottlerGuard },
+        { provide: APP_GUARD, useClass: AuthGuard },
+        { provide: APP_FILTER, useClass: ProblemFilter },
+        MetricsRegistry,
+        CommandMetrics,
+        ProjectionMetrics,
+        ProjectionService,
+        IdempotencyService,
+        CommandDispatcher,
+        ExecuteCommandHandler,
+        ...QUERY_HANDLERS,
+      ],
+      exports: [APP_CONFIG, CLOCK],
+    };
+  }
+}

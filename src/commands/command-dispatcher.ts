@@ -1,0 +1,97 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { annualPlanStreamId, projectStreamId } from '../domain';
+import { CLOCK, type Clock } from '../infrastructure/clock';
+import type { RequestContext } from '../http/request-context';
+import { ExecuteCommand, type CommandOutcome, type DeciderName } from './execute-command';
+import { IdempotencyService } from './idempotency.service';
+
+/** What a command route answers (API.md): the stream's new revision and the events appended. */
+export interface CommandAnswer {
+  projectId?: string;
+  year?: number;
+  revision: number;
+  /** Global position of the last event: `GET …?minPosition=` waits until read models have it. */
+  position: string;
+  events: string[];
+}
+
+export interface Dispatched {
+  status: 200 | 201;
+  body: CommandAnswer;
+}
+
+/**
+ * Turns a validated request into a domain command and runs it once: the Idempotency-Key makes
+ * a retried request return the first answer without appending anything.
+ */
+@Injectable()
+export class CommandDispatcher {
+  constructor(
+    private readonly commandBus: CommandBus,
+    private readonly idempotency: IdempotencyService,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  project(type: string, projectId: string, body: Record<string, unknown>, ctx: RequestContext): Promise<Dispatched> {
+    return this.run('project', projectStreamId(projectId), type, { ...body, projectId }, ctx, () => ({ projectId }), type === 'RegisterProject');
+  }
+
+  annualPlan(type: string, year: number, body: Record<string, unknown>, ctx: RequestContext): Promise<Dispatched> {
+    return this.run('annualPlan', annualPlanStreamId(year), type, { ...body, year }, ctx, () => ({ year }), false);
+  }
+
+  private async run(
+    decider: DeciderName,
+    streamId: string,
+    type: string,
+    body: Record<string, unknown>,
+    ctx: RequestContext,
+    identity: () => Partial<CommandAnswer>,
+    creates: boolean,
+  ): Promise<Dispatched> {
+    const { expectedRevision, ...data } = body as Record<string, unknown> & { expectedRevision?: number };
+    const execute = async (): Promise<Dispatched> => {
+      const outcome = await this.commandBus.execute<ExecuteCommand, CommandOutcome>(
+        new ExecuteCommand(
+          decider,
+          streamId,
+          { type, data: stripUndefined(data), metadata: { now: this.clock.now().toISOString(), actor: ctx.actor } },
+          {
+            correlationId: ctx.correlationId,
+            causationId: ctx.causationId,
+            idempotencyKey: ctx.idempotencyKey,
+            expectedRevision,
+          },
+        ),
+      );
+      return {
+        status: creates && outcome.created ? 201 : 200,
+        body: { ...identity(), revision: outcome.revision, position: outcome.position, events: outcome.events },
+      };
+    };
+    if (!ctx.idempotencyKey) return execute();
+    return this.idempotency.once(
+      {
+        key: ctx.idempotencyKey,
+        actor: ctx.actor.sub,
+        route: `${type} ${streamId}`,
+        body,
+        targetStream: streamId,
+        answerFrom: (events) => {
+          const last = events[events.length - 1];
+          return {
+            status: creates && events[0].revision === 0 ? 201 : 200,
+            body: { ...identity(), revision: last.revision, position: last.position, events: events.map((e) => e.type) },
+          };
+        },
+      },
+      execute,
+    );
+  }
+}
+
+/** class-transformer leaves absent optional fields as undefined; events store none of them. */
+function stripUndefined(data: Record<string, unknown>): Record<string, unknown> {
+  return JSON.parse(JSON.stringify(data)) as Record<string, unknown>;
+}

@@ -1,0 +1,124 @@
+import { Inject } from '@nestjs/common';
+import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { randomUUID } from 'node:crypto';
+import { annualPlanDecider, projectDecider, type Actor } from '../domain';
+import type { PendingEvent } from '../event-store/envelope';
+import { EVENT_STORE, RevisionConflict, type EventStore } from '../event-store/event-store.port';
+import { CommandMetrics } from '../infrastructure/metrics';
+import { upcast } from '../event-store/upcasters';
+
+/** The shape every decider of src/domain has. */
+interface Decider {
+  initialState(): unknown;
+  decide(command: never, state: never): Array<{ type: string; data: unknown; article?: string; policy: string; policyLapsed?: boolean }>;
+  evolve(state: never, event: never): unknown;
+}
+
+export const DECIDERS = {
+  project: projectDecider as unknown as Decider,
+  annualPlan: annualPlanDecider as unknown as Decider,
+} as const;
+
+export type DeciderName = keyof typeof DECIDERS;
+
+/** Schema version of events written now; upcasters lift older ones on read. */
+export const SCHEMA_VERSION = 1;
+
+/** One domain command to run through load → decide → append. */
+export class ExecuteCommand {
+  constructor(
+    readonly decider: DeciderName,
+    readonly streamId: string,
+    readonly command: { type: string; data: Record<string, unknown>; metadata: { now: string; actor: Actor } },
+    readonly context: {
+      correlationId: string;
+      causationId: string;
+      idempotencyKey?: string;
+      /** Optimistic concurrency from the client: a mismatch is a 409, never retried. */
+      expectedRevision?: number;
+    },
+  ) {}
+}
+
+export interface CommandOutcome {
+  streamId: string;
+  revision: number;
+  position: string;
+  events: string[];
+  created: boolean;
+}
+
+const RETRIES = 3;
+
+/**
+ * The one generic handler: read the stream, fold evolve, decide (pure), append with the revision
+ * that was read. A concurrent writer makes the append fail with RevisionConflict; without a
+ * client expectation the whole load-decide-append is retried on the fresh state, so the
+ * decision is always taken on the state it is appended after.
+ */
+@CommandHandler(ExecuteCommand)
+export class ExecuteCommandHandler implements ICommandHandler<ExecuteCommand, CommandOutcome> {
+  constructor(
+    @Inject(EVENT_STORE) private readonly eventStore: EventStore,
+    private readonly metrics: CommandMetrics,
+  ) {}
+
+  async execute(command: ExecuteCommand): Promise<CommandOutcome> {
+    const stop = this.metrics.start(command.command.type);
+    try {
+      const outcome = await this.run(command);
+      stop('accepted');
+      return outcome;
+    } catch (error) {
+      stop(error instanceof RevisionConflict ? 'conflict' : ((error as { kind?: string }).kind ?? 'error'));
+      throw error;
+    }
+  }
+
+  private async run({ decider: name, streamId, command, context }: ExecuteCommand): Promise<CommandOutcome> {
+    const decider = DECIDERS[name];
+    for (let attempt = 0; ; attempt++) {
+      const events = (await this.eventStore.readStream(streamId)).map(upcast);
+      const revision = events.length - 1;
+      if (context.expectedRevision !== undefined && context.expectedRevision !== revision) {
+        throw new RevisionConflict(streamId, context.expectedRevision, revision);
+      }
+      let state = decider.initialState();
+      for (const event of events) state = decider.evolve(state as never, { type: event.type, data: event.data } as never);
+      const decided = decider.decide(command as never, state as never);
+      const pending: PendingEvent[] = decided.map((d) => ({
+        type: d.type,
+        data: d.data as Record<string, unknown>,
+        metadata: {
+          eventId: randomUUID(),
+          occurredAt: command.metadata.now,
+          actor: command.metadata.actor,
+          correlationId: context.correlationId,
+          causationId: context.causationId,
+          ...(context.idempotencyKey ? { idempotencyKey: context.idempotencyKey } : {}),
+          ...(d.article ? { article: d.article } : {}),
+          policy: d.policy,
+          ...(d.policyLapsed ? { policyLapsed: true } : {}),
+          schemaVersion: SCHEMA_VERSION,
+        },
+      }));
+      if (pending.length === 0) {
+        return { streamId, revision, position: events[events.length - 1]?.position ?? '0', events: [], created: false };
+      }
+      try {
+        const endTimer = this.metrics.appendTimer();
+        const result = await this.eventStore.append(streamId, pending, revision === -1 ? 'no_stream' : revision);
+        endTimer();
+        return {
+          streamId,
+          revision: result.nextRevision,
+          position: result.position,
+          events: pending.map((e) => e.type),
+          created: revision === -1,
+        };
+      } catch (error) {
+        if (!(error instanceof RevisionConflict) || context.expectedRevision !== undefined || attempt >= RETRIES) throw error;
+      }
+    }
+  }
+}

@@ -1,0 +1,91 @@
+import { resolve } from 'node:path';
+
+export interface AppConfig {
+  port: number;
+  host: string;
+  nodeEnv: string;
+  dataDir: string;
+  jwtSecret: string;
+  eventStore: { kind: 'sqlite'; file: string } | { kind: 'eventstoredb'; connectionString: string };
+  readModels: { kind: 'sqlite'; file: string } | { kind: 'mongodb'; uri: string; dbName: string };
+  testClock: boolean;
+  logLevel: string;
+  bodyLimitBytes: number;
+  rateLimitPerMinute: number;
+}
+
+/** Refused configuration: start-up stops with this one message. */
+export class ConfigError extends Error {
+  constructor(problems: string[]) {
+    super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const DEVELOPMENT_SECRET = 'development-only-secret-change-me-0123456789';
+
+/**
+ * Reads the environment once. Outside development and test a JWT_SECRET of at least 32
+ * characters is required, so a production deployment cannot run on the well-known default.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const problems: string[] = [];
+  const nodeEnv = env.NODE_ENV ?? 'development';
+  const lenient = nodeEnv === 'development' || nodeEnv === 'test';
+
+  const port = env.PORT === undefined || env.PORT === '' ? 3000 : Number(env.PORT);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) problems.push(`PORT must be an integer 0–65535, got "${env.PORT}"`);
+
+  const dataDir = resolve(env.DATA_DIR || './data');
+
+  let jwtSecret = env.JWT_SECRET ?? '';
+  if (jwtSecret === '') {
+    if (lenient) jwtSecret = DEVELOPMENT_SECRET;
+    else problems.push('JWT_SECRET is required when NODE_ENV is not development or test');
+  } else if (jwtSecret.length < 32) {
+    problems.push('JWT_SECRET must be at least 32 characters');
+  }
+
+  const esdb = env.EVENTSTORE_CONNECTION_STRING?.trim();
+  if (esdb && !/^esdb(\+discover)?:\/\//.test(esdb)) {
+    problems.push('EVENTSTORE_CONNECTION_STRING must start with esdb:// (e.g. esdb://localhost:2113?tls=false)');
+  }
+  const mongoUri = env.MONGODB_URI?.trim();
+  if (mongoUri && !/^mongodb(\+srv)?:\/\//.test(mongoUri)) {
+    problems.push('MONGODB_URI must start with mongodb:// or mongodb+srv://');
+  }
+  const mongoDb = env.MONGODB_DB?.trim() || 'ordos';
+  if (!/^[A-Za-z0-9_-]{1,63}$/.test(mongoDb)) problems.push('MONGODB_DB must be 1–63 letters, digits, _ or -');
+
+  const bodyLimitBytes = numberOr(env.BODY_LIMIT_BYTES, 256 * 1024, 'BODY_LIMIT_BYTES', problems);
+  const rateLimitPerMinute = numberOr(env.RATE_LIMIT_PER_MINUTE, 6000, 'RATE_LIMIT_PER_MINUTE', problems);
+  const testClock = env.TEST_CLOCK === '1';
+  if (testClock && !lenient) problems.push('TEST_CLOCK=1 is only allowed with NODE_ENV development or test');
+
+  if (problems.length > 0) throw new ConfigError(problems);
+  return {
+    port,
+    host: env.HOST || '0.0.0.0',
+    nodeEnv,
+    dataDir,
+    jwtSecret,
+    eventStore: esdb ? { kind: 'eventstoredb', connectionString: esdb } : { kind: 'sqlite', file: resolve(dataDir, 'events.db') },
+    readModels: mongoUri
+      ? { kind: 'mongodb', uri: mongoUri, dbName: mongoDb }
+      : { kind: 'sqlite', file: resolve(dataDir, 'read-models.db') },
+    testClock,
+    logLevel: env.LOG_LEVEL || (nodeEnv === 'test' ? 'silent' : 'info'),
+    bodyLimitBytes,
+    rateLimitPerMinute,
+  };
+}
+
+function numberOr(raw: string | undefined, fallback: number, name: string, problems: string[]): number {
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value <= 0) {
+    problems.push(`${name} must be a positive integer, got "${raw}"`);
+    return fallback;
+  }
+  return value;
+}

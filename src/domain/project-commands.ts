@@ -1,0 +1,153 @@
+import { IsoDate } from './calendar';
+import {
+  AcceptanceMaterials,
+  AdjustmentReason,
+  AssetClass,
+  Category,
+  ComplianceFacts,
+  CrossDepartment,
+  FastTrack,
+  IncidentKind,
+  Nature,
+} from './project-values';
+import { Actor } from './roles';
+
+/** Time and actor travel on the command so that decide stays deterministic. */
+export interface CommandMetadata {
+  /** ISO instant from the server clock. */
+  now: string;
+  actor: Actor;
+}
+
+export interface Command<Type extends string, Data> {
+  type: Type;
+  data: Data;
+  metadata: CommandMetadata;
+}
+
+type P<Type extends string, Data = {}> = Command<Type, Data & { projectId: string }>;
+type Opinion = { opinion: string };
+type Reason = { reason: string };
+
+export type RegisterProject = P<
+  'RegisterProject',
+  {
+    name: string;
+    category: Category;
+    departmentCode: string;
+    planYear: number;
+    nature: Nature;
+    estimateFen: number;
+    basis: string;
+    schedule: string;
+    cloudResources: string;
+    dataSharing: string;
+    networkNeeds: string;
+    omGuarantee: string;
+    followsMasterPlan: boolean;
+    crossDepartment?: CrossDepartment | null;
+    fastTrack?: FastTrack | null;
+  }
+>;
+export type SubmitProposal = P<'SubmitProposal', { documentRef: string }>;
+export type ApproveProposal = P<'ApproveProposal', Opinion>;
+export type RejectProposal = P<'RejectProposal', Opinion>;
+export type SubmitFeasibilityStudy = P<'SubmitFeasibilityStudy', { documentRef: string }>;
+export type ApproveFeasibility = P<'ApproveFeasibility', Opinion>;
+export type RejectFeasibility = P<'RejectFeasibility', Opinion>;
+export type SubmitPreliminaryDesign = P<
+  'SubmitPreliminaryDesign',
+  { documentRef: string; estimateFen: number; productSecurityStatement: string }
+>;
+export type ReviewPreliminaryDesign = P<'ReviewPreliminaryDesign', { passed: boolean; verifiedEstimateFen: number; opinion: string }>;
+export type ApprovePreliminaryDesign = P<'ApprovePreliminaryDesign', { opinion: string; approvedEstimateFen: number }>;
+export type RejectPreliminaryDesign = P<'RejectPreliminaryDesign', Opinion>;
+export type AssignResponsibility = P<'AssignResponsibility', { implementingBody: string; responsiblePerson: string }>;
+export type EngageSupervisionUnit = P<'EngageSupervisionUnit', { supervisionUnit: string; contractRef: string }>;
+export type StartConstruction = P<'StartConstruction', { startedOn: IsoDate }>;
+export type SubmitPerformanceReport = P<
+  'SubmitPerformanceReport',
+  {
+    year: number;
+    progressPercent: number;
+    investmentExecutedFen: number;
+    userOpinions: string;
+    supervisionOpinion?: string | null;
+    trialRunNotes?: string | null;
+  }
+>;
+export type ReportIncident = P<'ReportIncident', { kind: IncidentKind; description: string }>;
+export type FileAdjustment = P<
+  'FileAdjustment',
+  { reason: AdjustmentReason; amountFen: number; newTotalFen: number; objectivesUnchanged: boolean; description: string }
+>;
+export type CompleteConstruction = P<'CompleteConstruction', { completedOn: IsoDate; surplusFen: number }>;
+export type ReturnSurplusFunds = P<'ReturnSurplusFunds', { amountFen: number }>;
+export type AgreeAcceptancePlan = P<'AgreeAcceptancePlan', { method: string; experts: string[]; materials: string[] }>;
+export type RecordArchiveAcceptance = P<'RecordArchiveAcceptance', { passed: boolean; opinion: string }>;
+export type RequestAcceptanceExtension = P<'RequestAcceptanceExtension', { until: IsoDate; reason: string }>;
+export type GrantAcceptanceExtension = P<'GrantAcceptanceExtension', Opinion>;
+export type RecordAcceptance = P<
+  'RecordAcceptance',
+  { passed: boolean; opinion: string; materials: Partial<AcceptanceMaterials> }
+>;
+export type RegisterAsset = P<'RegisterAsset', { assetClass: AssetClass; costFen: number }>;
+export type RecordCompliance = P<'RecordCompliance', ComplianceFacts>;
+export type GrantSharingExemption = P<'GrantSharingExemption', Reason>;
+export type OrderRectification = P<
+  'OrderRectification',
+  { rectificationId: string; findings: string[]; deadline: IsoDate; article: string }
+>;
+export type SubmitRectification = P<'SubmitRectification', { rectificationId: string; report: string }>;
+export type VerifyRectification = P<'VerifyRectification', { rectificationId: string; passed: boolean; opinion: string }>;
+export type CriticizeProject = P<'CriticizeProject', Reason>;
+export type DeferInvestment = P<'DeferInvestment', Reason>;
+export type SuspendProject = P<'SuspendProject', Reason>;
+export type ResumeProject = P<'ResumeProject', Reason>;
+export type TerminateProject = P<'TerminateProject', Reason>;
+export type MarkAcceptanceOverdue = P<'MarkAcceptanceOverdue'>;
+export type MarkPerformanceReportOverdue = P<'MarkPerformanceReportOverdue', { year: number }>;
+export type MarkRectificationOverdue = P<'MarkRectificationOverdue', { rectificationId: string }>;
+
+export type ProjectCommand =
+  | RegisterProject
+  | SubmitProposal
+  | ApproveProposal
+  | RejectProposal
+  | SubmitFeasibilityStudy
+  | ApproveFeasibility
+  | RejectFeasibility
+  | SubmitPreliminaryDesign
+  | ReviewPreliminaryDesign
+  | ApprovePreliminaryDesign
+  | RejectPreliminaryDesign
+  | AssignResponsibility
+  | EngageSupervisionUnit
+  | StartConstruction
+  | SubmitPerformanceReport
+  | ReportIncident
+  | FileAdjustment
+  | CompleteConstruction
+  | ReturnSurplusFunds
+  | AgreeAcceptancePlan
+  | RecordArchiveAcceptance
+  | RequestAcceptanceExtension
+  | GrantAcceptanceExtension
+  | RecordAcceptance
+  | RegisterAsset
+  | RecordCompliance
+  | GrantSharingExemption
+  | OrderRectification
+  | SubmitRectification
+  | VerifyRectification
+  | CriticizeProject
+  | DeferInvestment
+  | SuspendProject
+  | ResumeProject
+  | TerminateProject
+  | MarkAcceptanceOverdue
+  | MarkPerformanceReportOverdue
+  | MarkRectificationOverdue;
+
+export type ProjectCommandType = ProjectCommand['type'];
+export type ProjectCommandOf<T extends ProjectCommandType> = Extract<ProjectCommand, { type: T }>;

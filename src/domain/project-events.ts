@@ -1,0 +1,224 @@
+import { IsoDate } from './calendar';
+import {
+  AcceptanceMaterial,
+  AcceptanceMaterials,
+  AdjustmentReason,
+  AssetClass,
+  Category,
+  ComplianceFacts,
+  CrossDepartment,
+  FastTrack,
+  IncidentKind,
+  Nature,
+  RecordedBy,
+} from './project-values';
+import { ProjectStatus } from './project-status';
+
+export interface Event<Type extends string, Data> {
+  type: Type;
+  data: Data;
+}
+
+/**
+ * Event data are self-contained facts: every value the decision fixed (approved estimate,
+ * deadlines, running totals) is on the event so read models never re-apply a rule, and a
+ * later policy can never change what was decided. Each carries its effective civil date.
+ */
+type E<Type extends string, Data> = Event<Type, Data & { projectId: string }>;
+type Decision = { opinion: string };
+
+export type ProjectRegistered = E<
+  'ProjectRegistered',
+  {
+    name: string;
+    category: Category;
+    departmentCode: string;
+    planYear: number;
+    nature: Nature;
+    estimateFen: number;
+    basis: string;
+    schedule: string;
+    cloudResources: string;
+    dataSharing: string;
+    networkNeeds: string;
+    omGuarantee: string;
+    followsMasterPlan: boolean;
+    crossDepartment: CrossDepartment | null;
+    fastTrack: FastTrack | null;
+    registeredOn: IsoDate;
+  }
+>;
+export type ProposalSubmitted = E<'ProposalSubmitted', { documentRef: string; submittedOn: IsoDate }>;
+export type ProposalApproved = E<'ProposalApproved', Decision & { approvedOn: IsoDate }>;
+export type ProposalRejected = E<'ProposalRejected', Decision & { rejectedOn: IsoDate }>;
+export type FeasibilityStudySubmitted = E<
+  'FeasibilityStudySubmitted',
+  { documentRef: string; submittedOn: IsoDate; /** 第六条 proposal stage skipped */ fastTrack: boolean }
+>;
+export type FeasibilityApproved = E<'FeasibilityApproved', Decision & { approvedOn: IsoDate }>;
+export type FeasibilityRejected = E<'FeasibilityRejected', Decision & { rejectedOn: IsoDate }>;
+export type PreliminaryDesignSubmitted = E<
+  'PreliminaryDesignSubmitted',
+  { documentRef: string; estimateFen: number; productSecurityStatement: string; submittedOn: IsoDate }
+>;
+export type PreliminaryDesignReviewed = E<
+  'PreliminaryDesignReviewed',
+  Decision & { passed: boolean; verifiedEstimateFen: number; reviewedOn: IsoDate }
+>;
+export type PreliminaryDesignApproved = E<
+  'PreliminaryDesignApproved',
+  Decision & { approvedEstimateFen: number; approvedOn: IsoDate; supervisionRequired: boolean; adjustmentCeilingFen: number }
+>;
+export type PreliminaryDesignRejected = E<'PreliminaryDesignRejected', Decision & { rejectedOn: IsoDate }>;
+export type ResponsibilityAssigned = E<'ResponsibilityAssigned', { implementingBody: string; responsiblePerson: string }>;
+export type SupervisionUnitEngaged = E<'SupervisionUnitEngaged', { supervisionUnit: string; contractRef: string }>;
+export type ConstructionStarted = E<
+  'ConstructionStarted',
+  { startedOn: IsoDate; approvedEstimateFen: number; supervisionRequired: boolean; performanceReportDueOn: IsoDate }
+>;
+export type PerformanceReportSubmitted = E<
+  'PerformanceReportSubmitted',
+  {
+    year: number;
+    progressPercent: number;
+    investmentExecutedFen: number;
+    userOpinions: string;
+    supervisionOpinion: string | null;
+    trialRunNotes: string | null;
+    dueOn: IsoDate;
+    late: boolean;
+    submittedOn: IsoDate;
+  }
+>;
+export type IncidentReported = E<'IncidentReported', { kind: IncidentKind; description: string; reportedOn: IsoDate }>;
+export type AdjustmentFiled = E<
+  'AdjustmentFiled',
+  {
+    reason: AdjustmentReason;
+    amountFen: number;
+    previousTotalFen: number;
+    newTotalFen: number;
+    objectivesUnchanged: true;
+    description: string;
+    approvedEstimateFen: number;
+    /** running total of funds moved, this filing included (第二十条) */
+    adjustedFundsTotalFen: number;
+    adjustmentCeilingFen: number;
+    filedOn: IsoDate;
+  }
+>;
+export type ConstructionCompleted = E<
+  'ConstructionCompleted',
+  { completedOn: IsoDate; surplusFen: number; totalFen: number; acceptanceDueOn: IsoDate }
+>;
+export type SurplusFundsReturned = E<
+  'SurplusFundsReturned',
+  { amountFen: number; returnedTotalFen: number; outstandingSurplusFen: number; returnedOn: IsoDate }
+>;
+export type AcceptancePlanAgreed = E<'AcceptancePlanAgreed', { method: string; experts: string[]; materials: string[]; agreedOn: IsoDate }>;
+export type ArchiveAcceptanceRecorded = E<'ArchiveAcceptanceRecorded', Decision & { passed: boolean; recordedOn: IsoDate }>;
+export type AcceptanceExtensionRequested = E<
+  'AcceptanceExtensionRequested',
+  { until: IsoDate; reason: string; currentDueOn: IsoDate; requestedOn: IsoDate }
+>;
+export type AcceptanceExtensionGranted = E<
+  'AcceptanceExtensionGranted',
+  Decision & { until: IsoDate; previousDueOn: IsoDate; acceptanceDueOn: IsoDate; grantedOn: IsoDate }
+>;
+export type AcceptancePassed = E<
+  'AcceptancePassed',
+  Decision & { materials: AcceptanceMaterials; acceptedOn: IsoDate; acceptanceDueOn: IsoDate; onTime: boolean }
+>;
+export type AcceptanceFailed = E<
+  'AcceptanceFailed',
+  Decision & {
+    materials: Partial<AcceptanceMaterials>;
+    missingMaterials: AcceptanceMaterial[];
+    archiveAcceptancePassed: boolean;
+    /** 第二十一条: 未通过验收的项目不得拨付相关财政资金 */
+    fundsBlocked: true;
+    failedOn: IsoDate;
+  }
+>;
+export type AssetRegistered = E<'AssetRegistered', { assetClass: AssetClass; costFen: number; registeredOn: IsoDate }>;
+export type ComplianceRecorded = E<
+  'ComplianceRecorded',
+  ComplianceFacts & { recordedOn: IsoDate; recordedBy: RecordedBy; omEligible: boolean; omReasonCodes: string[] }
+>;
+export type SharingExemptionGranted = E<'SharingExemptionGranted', { reason: string; grantedOn: IsoDate; grantedBy: RecordedBy }>;
+export type RectificationOrdered = E<
+  'RectificationOrdered',
+  { rectificationId: string; findings: string[]; deadline: IsoDate; article: string; orderedBy: RecordedBy; orderedOn: IsoDate }
+>;
+export type RectificationSubmitted = E<
+  'RectificationSubmitted',
+  { rectificationId: string; report: string; submittedOn: IsoDate; late: boolean }
+>;
+export type RectificationVerified = E<'RectificationVerified', Decision & { rectificationId: string; verifiedOn: IsoDate }>;
+export type RectificationRejected = E<
+  'RectificationRejected',
+  Decision & { rectificationId: string; rejectedOn: IsoDate; deadline: IsoDate }
+>;
+export type ProjectCriticized = E<'ProjectCriticized', { reason: string; criticismCount: number; criticizedOn: IsoDate }>;
+export type InvestmentDeferred = E<'InvestmentDeferred', { reason: string; deferredOn: IsoDate }>;
+export type ProjectSuspended = E<'ProjectSuspended', { reason: string; previousStatus: ProjectStatus; suspendedOn: IsoDate }>;
+export type ProjectResumed = E<'ProjectResumed', { reason: string; resumedStatus: ProjectStatus; resumedOn: IsoDate }>;
+export type ProjectTerminated = E<'ProjectTerminated', { reason: string; previousStatus: ProjectStatus; terminatedOn: IsoDate }>;
+export type AcceptanceOverdue = E<'AcceptanceOverdue', { completedOn: IsoDate; acceptanceDueOn: IsoDate; detectedOn: IsoDate }>;
+export type PerformanceReportOverdue = E<'PerformanceReportOverdue', { year: number; dueOn: IsoDate; detectedOn: IsoDate }>;
+export type RectificationOverdue = E<'RectificationOverdue', { rectificationId: string; deadline: IsoDate; detectedOn: IsoDate }>;
+
+export type ProjectEvent =
+  | ProjectRegistered
+  | ProposalSubmitted
+  | ProposalApproved
+  | ProposalRejected
+  | FeasibilityStudySubmitted
+  | FeasibilityApproved
+  | FeasibilityRejected
+  | PreliminaryDesignSubmitted
+  | PreliminaryDesignReviewed
+  | PreliminaryDesignApproved
+  | PreliminaryDesignRejected
+  | ResponsibilityAssigned
+  | SupervisionUnitEngaged
+  | ConstructionStarted
+  | PerformanceReportSubmitted
+  | IncidentReported
+  | AdjustmentFiled
+  | ConstructionCompleted
+  | SurplusFundsReturned
+  | AcceptancePlanAgreed
+  | ArchiveAcceptanceRecorded
+  | AcceptanceExtensionRequested
+  | AcceptanceExtensionGranted
+  | AcceptancePassed
+  | AcceptanceFailed
+  | AssetRegistered
+  | ComplianceRecorded
+  | SharingExemptionGranted
+  | RectificationOrdered
+  | RectificationSubmitted
+  | RectificationVerified
+  | RectificationRejected
+  | ProjectCriticized
+  | InvestmentDeferred
+  | ProjectSuspended
+  | ProjectResumed
+  | ProjectTerminated
+  | AcceptanceOverdue
+  | PerformanceReportOverdue
+  | RectificationOverdue;
+
+export type ProjectEventType = ProjectEvent['type'];
+export type ProjectEventOf<T extends ProjectEventType> = Extract<ProjectEvent, { type: T }>;
+
+/** What decide returns: the event plus the envelope facts of the decision. */
+export type Decided<E> = E & {
+  /** e.g. "第二十条" or "第八条、第十条" */
+  article?: string;
+  /** policy id, e.g. 'ordos-2020' */
+  policy: string;
+  /** present and true only when decided after the policy's end (see policy.ts) */
+  policyLapsed?: boolean;
+};

@@ -1,0 +1,72 @@
+import { CrossDepartment } from './roles';
+
+/** 第二条 project categories. */
+export type Category =
+  | 'INFRASTRUCTURE' // 电子政务基础设施
+  | 'SOFTWARE' // 软件开发及购买
+  | 'OPERATIONS' // 运维运营服务
+  | 'THIRD_PARTY'; // 第三方服务
+
+/** 第五条 项目性质 */
+export type Nature = 'NEW' | 'UPGRADE' | 'CONTINUATION';
+
+/** 第六条 fast-track grounds: 市委市政府明确要求 / 重大战略 / 安全 */
+export type FastTrackReason = 'CITY_REQUIREMENT' | 'MAJOR_STRATEGY' | 'SECURITY';
+export const FAST_TRACK_REASONS: readonly FastTrackReason[] = ['CITY_REQUIREMENT', 'MAJOR_STRATEGY', 'SECURITY'];
+
+export interface FastTrack {
+  reason: FastTrackReason;
+  urgent: boolean;
+  depthMet: boolean;
+}
+
+export type { CrossDepartment };
+
+/** 第十八条 */
+export type IncidentKind = 'SERIOUS_DELAY' | 'MAJOR_LOSS';
+
+/** 第二十条 the three allowed grounds for a self-filed adjustment. */
+export type AdjustmentReason = 'CITY_APPROVED' | 'TECHNICAL_OPTIMIZATION' | 'BUSINESS_NEEDS';
+export const ADJUSTMENT_REASONS: readonly AdjustmentReason[] = ['CITY_APPROVED', 'TECHNICAL_OPTIMIZATION', 'BUSINESS_NEEDS'];
+
+/** 第二十一条 acceptance materials (document refs). */
+export interface AcceptanceMaterials {
+  acceptanceReport: string; // 项目验收报告
+  constructionSummary: string; // 建设总结
+  biddingAndContracts: string; // 招投标及合同材料
+  processDocuments: string; // 项目过程文档
+  financialReport: string; // 财务报告
+  securityAssessmentReport: string; // 安全风险评估报告（分级保护/等级保护测评报告）
+  cryptoAssessmentReport: string; // 密码应用安全性评估报告
+}
+export type AcceptanceMaterial = keyof AcceptanceMaterials;
+export const ACCEPTANCE_MATERIALS: readonly AcceptanceMaterial[] = [
+  'acceptanceReport',
+  'constructionSummary',
+  'biddingAndContracts',
+  'processDocuments',
+  'financialReport',
+  'securityAssessmentReport',
+  'cryptoAssessmentReport',
+];
+
+/** 第二十三条 */
+export type AssetClass = 'INTANGIBLE' | 'FIXED';
+
+/** Facts a compliance check establishes (第十一、十二、二十四、二十七条). */
+export interface ComplianceFacts {
+  sharesData: boolean;
+  duplicateCollection: boolean;
+  inCatalogue: boolean;
+  cryptoAssessmentPassed: boolean;
+  securityAssessmentPassed: boolean;
+  majorSecurityHazard: boolean;
+}
+
+/** Who recorded a fact that the measures ask to be attributed (第五条 special circumstances). */
+export interface RecordedBy {
+  sub: string;
+  name: string;
+  role: string;
+  department?: string;
+}

@@ -1,0 +1,136 @@
+import { ArgumentsHost, Catch, HttpException, Logger, type ExceptionFilter } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { DomainError } from '../domain';
+import { RevisionConflict, StoreUnavailable } from '../event-store/event-store.port';
+
+export interface InvalidField {
+  field: string;
+  problems: string[];
+}
+
+/** application/problem+json (RFC 9457) with our stable `code` and, for rules, the article. */
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  code: string;
+  article?: string;
+  instance?: string;
+  [extension: string]: unknown;
+}
+
+/** Raised by the validation pipe and by query parsing: every invalid field is named. */
+export class InvalidInput extends Error {
+  constructor(readonly fields: InvalidField[]) {
+    super(`invalid input: ${fields.map((f) => f.field).join(', ')}`);
+    this.name = 'InvalidInput';
+  }
+}
+
+/** A problem raised by the application layer itself (idempotency, unknown projection …). */
+export class ProblemError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    readonly title: string,
+    detail: string,
+    readonly extensions: Record<string, unknown> = {},
+  ) {
+    super(detail);
+    this.name = 'ProblemError';
+  }
+}
+
+const DOMAIN_STATUS: Record<DomainError['kind'], number> = {
+  INVALID_STATE: 409,
+  RULE_VIOLATION: 422,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  CONFLICT: 409,
+};
+
+const HTTP_CODES: Record<number, [code: string, title: string]> = {
+  400: ['BAD_REQUEST', 'Bad request'],
+  401: ['UNAUTHENTICATED', 'Authentication required'],
+  403: ['FORBIDDEN', 'Forbidden'],
+  404: ['NOT_FOUND', 'Not found'],
+  405: ['METHOD_NOT_ALLOWED', 'Method not allowed'],
+  406: ['NOT_ACCEPTABLE', 'Not acceptable'],
+  409: ['CONFLICT', 'Conflict'],
+  413: ['PAYLOAD_TOO_LARGE', 'Payload too large'],
+  415: ['UNSUPPORTED_MEDIA_TYPE', 'Unsupported media type'],
+  422: ['UNPROCESSABLE', 'Unprocessable request'],
+  429: ['RATE_LIMITED', 'Too many requests'],
+  503: ['UNAVAILABLE', 'Service unavailable'],
+};
+
+/** Turns anything thrown into a problem; never a stack trace or a driver message. */
+export function toProblem(error: unknown, instance?: string): Problem {
+  const base = (status: number, code: string, title: string, detail: string, extra: Record<string, unknown> = {}): Problem => ({
+    type: `https://ordos.example/problems/${code.toLowerCase().replace(/_/g, '-')}`,
+    title,
+    status,
+    detail,
+    code,
+    ...(instance ? { instance } : {}),
+    ...extra,
+  });
+  if (error instanceof InvalidInput) {
+    return base(400, 'VALIDATION_FAILED', 'Invalid input', `Invalid fields: ${error.fields.map((f) => f.field).join(', ')}`, {
+      errors: error.fields,
+    });
+  }
+  if (error instanceof DomainError) {
+    return base(DOMAIN_STATUS[error.kind], error.code, error.messageEn, `${error.messageZh} (${error.messageEn})`, {
+      ...(error.article ? { article: error.article } : {}),
+      ...(error.details ?? {}),
+    });
+  }
+  if (error instanceof RevisionConflict) {
+    return base(409, 'REVISION_CONFLICT', 'Revision conflict', 'The project changed since you read it; reload and try again.', {
+      expectedRevision: error.expected,
+      actualRevision: error.actual,
+    });
+  }
+  if (error instanceof StoreUnavailable) {
+    return base(503, 'STORE_UNAVAILABLE', 'Service unavailable', 'A data store is unavailable; nothing was changed. Try again later.');
+  }
+  if (error instanceof ProblemError) {
+    return base(error.status, error.code, error.title, error.message, error.extensions);
+  }
+  if (error instanceof HttpException) {
+    const status = error.getStatus();
+    const [code, title] = HTTP_CODES[status] ?? (status >= 500 ? ['INTERNAL', 'Internal error'] : ['BAD_REQUEST', 'Bad request']);
+    const response = error.getResponse();
+    const message = typeof response === 'string' ? response : (response as { message?: unknown }).message;
+    return base(status, code, title, status >= 500 ? 'Internal error' : typeof message === 'string' ? message : title);
+  }
+  const fastifyStatus = (error as { statusCode?: unknown })?.statusCode;
+  if (typeof fastifyStatus === 'number' && fastifyStatus >= 400 && fastifyStatus < 500) {
+    // Fastify's own refusals (malformed JSON, body too large, wrong content type).
+    const [code, title] = HTTP_CODES[fastifyStatus] ?? ['BAD_REQUEST', 'Bad request'];
+    const detail = fastifyStatus === 400 ? 'The request body is not valid JSON.' : title;
+    return base(fastifyStatus, code, title, detail);
+  }
+  return base(500, 'INTERNAL', 'Internal error', 'An unexpected error occurred; it has been logged.');
+}
+
+export function sendProblem(reply: FastifyReply, problem: Problem): void {
+  void reply.status(problem.status).header('content-type', 'application/problem+json; charset=utf-8').send(problem);
+}
+
+@Catch()
+export class ProblemFilter implements ExceptionFilter {
+  private readonly logger = new Logger('Problem');
+
+  catch(error: unknown, host: ArgumentsHost): void {
+    const http = host.switchToHttp();
+    const reply = http.getResponse<FastifyReply>();
+    const request = http.getRequest<FastifyRequest>();
+    const problem = toProblem(error, request?.url?.split('?')[0]);
+    if (problem.status >= 500) this.logger.error({ err: error, code: problem.code }, 'request failed');
+    if (reply.sent) return;
+    sendProblem(reply, problem);
+  }
+}

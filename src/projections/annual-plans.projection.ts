@@ -1,0 +1,36 @@
+import { annualPlanDecider, initialAnnualPlanState, type AnnualPlanEvent, type AnnualPlanState } from '../domain';
+import type { Projection } from './projection';
+
+export const ANNUAL_PLAN_STREAM_PREFIX = 'annual-plan-';
+
+/** 第五条 one document per plan year: entries, adoption and finance's feedback. */
+export const annualPlansProjection: Projection = {
+  name: 'annual-plans',
+  version: 1,
+  collection: 'annual_plans',
+  indexes: [{ fields: { year: 1 } }],
+  route: (event) =>
+    event.streamId.startsWith(ANNUAL_PLAN_STREAM_PREFIX) ? [event.streamId.slice(ANNUAL_PLAN_STREAM_PREFIX.length)] : [],
+  evolve(doc, event) {
+    const previous = (doc?.state as AnnualPlanState | undefined) ?? initialAnnualPlanState();
+    const state = annualPlanDecider.evolve(previous, { type: event.type, data: event.data } as AnnualPlanEvent);
+    const entries = Object.values(state.entries);
+    const history = [
+      ...((doc?.history as unknown[] | undefined) ?? []),
+      { type: event.type, occurredAt: event.metadata.occurredAt, actor: event.metadata.actor, data: event.data },
+    ];
+    return {
+      year: state.year,
+      adopted: state.adopted,
+      adoptedOn: state.adoptedOn,
+      entries,
+      projectCount: entries.length,
+      controlTotalFen: entries.reduce((sum, e) => sum + (e.budget?.controlAmountFen ?? 0), 0),
+      inBudgetCount: entries.filter((e) => e.budget?.inBudget).length,
+      history,
+      updatedAt: event.metadata.occurredAt,
+      revision: event.revision,
+      state,
+    };
+  },
+};

@@ -1,0 +1,285 @@
+import { EventEmitter } from 'node:events';
+import type { EventStore, Position, StoredEvent, Subscription } from '../event-store/event-store.port';
+import { comparePositions, parsePosition } from '../event-store/position';
+import type { Doc, DocChange, ReadModelStore } from '../read-model/read-model.port';
+import type { Projection } from './projection';
+
+export interface ProjectionStatus {
+  name: string;
+  version: number;
+  collection: string;
+  state: 'starting' | 'running' | 'rebuilding' | 'stopped' | 'failed';
+  checkpoint: Position | null;
+  head: Position | null;
+  /** Events between the checkpoint and the head, where positions are countable (SQLite). */
+  lagEvents: number | null;
+  /** Milliseconds between the newest applied event's occurredAt and now, when behind. */
+  lastAppliedAt: string | null;
+  lastError: string | null;
+}
+
+interface Lane {
+  projection: Projection;
+  subscription?: Subscription;
+  pending: StoredEvent[];
+  flushing: Promise<void>;
+  flushTimer?: NodeJS.Immediate;
+  checkpoint: Position | null;
+  state: ProjectionStatus['state'];
+  lastAppliedAt: string | null;
+  lastError: string | null;
+  retryTimer?: NodeJS.Timeout;
+  retryDelayMs: number;
+}
+
+const BATCH = 500;
+const VERSION_KEY = (name: string) => `${name}@version`;
+
+export interface ProjectionRunnerOptions {
+  onError?: (projection: string, error: unknown) => void;
+  onApplied?: (projection: string, events: number, lagMs: number) => void;
+}
+
+/**
+ * Feeds every projection from the event store: catch up from its checkpoint in batches, then
+ * follow live. Each batch's documents and the checkpoint are committed together, so a crash at
+ * any moment replays at most one batch, and replays change nothing (revision-guarded writes).
+ * Several instances may run at once against MongoDB: guarded writes never move anything back.
+ */
+export class ProjectionRunner {
+  private readonly lanes = new Map<string, Lane>();
+  private readonly events = new EventEmitter();
+  private stopped = false;
+
+  constructor(
+    private readonly eventStore: EventStore,
+    private readonly readModels: ReadModelStore,
+    projections: readonly Projection[],
+    private readonly options: ProjectionRunnerOptions = {},
+  ) {
+    this.events.setMaxListeners(0);
+    for (const projection of projections) {
+      this.lanes.set(projection.name, {
+        projection,
+        pending: [],
+        flushing: Promise.resolve(),
+        checkpoint: null,
+        state: 'stopped',
+        lastAppliedAt: null,
+        lastError: null,
+        retryDelayMs: 100,
+      });
+    }
+  }
+
+  get projections(): Projection[] {
+    return [...this.lanes.values()].map((lane) => lane.projection);
+  }
+
+  async start(): Promise<void> {
+    this.stopped = false;
+    for (const lane of this.lanes.values()) {
+      await this.readModels.ensureIndexes(lane.projection.collection, lane.projection.indexes);
+      await this.resetIfVersionChanged(lane);
+      await this.startLane(lane);
+    }
+  }
+
+  /** Stops following, then drains what was already received so nothing is re-applied later. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    for (const lane of this.lanes.values()) {
+      if (lane.retryTimer) clearTimeout(lane.retryTimer);
+      await lane.subscription?.stop();
+      await this.flush(lane);
+      lane.state = 'stopped';
+    }
+  }
+
+  /** Rebuilds one projection from zero. */
+  async rebuild(name: string): Promise<void> {
+    const lane = this.lane(name);
+    await lane.subscription?.stop();
+    await this.flush(lane);
+    lane.state = 'rebuilding';
+    await this.readModels.dropCollection(lane.projection.collection);
+    await this.readModels.deleteCheckpoint(lane.projection.name);
+    await this.readModels.ensureIndexes(lane.projection.collection, lane.projection.indexes);
+    lane.checkpoint = null;
+    await this.startLane(lane, 'rebuilding');
+  }
+
+  async status(): Promise<ProjectionStatus[]> {
+    const head = (await this.eventStore.headPosition()) ?? null;
+    return [...this.lanes.values()].map((lane) => ({
+      name: lane.projection.name,
+      version: lane.projection.version,
+      collection: lane.projection.collection,
+      state: lane.state,
+      checkpoint: lane.checkpoint,
+      head,
+      lagEvents: lagBetween(lane.checkpoint, head),
+      lastAppliedAt: lane.lastAppliedAt,
+      lastError: lane.lastError,
+    }));
+  }
+
+  /**
+   * Resolves true once every projection (or the named one) has applied the event at `position`,
+   * false after `timeoutMs`. Lets a client read its own write (`?minPosition=`).
+   */
+  async waitForPosition(position: Position, timeoutMs: number, name?: string): Promise<boolean> {
+    const lanes = name ? [this.lane(name)] : [...this.lanes.values()];
+    const reached = () => lanes.every((l) => l.checkpoint !== null && comparePositions(l.checkpoint, position) >= 0);
+    return this.waitUntil(reached, timeoutMs);
+  }
+
+  /** Resolves true when `check` holds after some batch was committed (or already now). */
+  async waitUntil(check: () => boolean | Promise<boolean>, timeoutMs: number): Promise<boolean> {
+    if (await check()) return true;
+    return new Promise<boolean>((resolve) => {
+      let settled = false;
+      const finish = (value: boolean) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        this.events.off('committed', onCommit);
+        resolve(value);
+      };
+      const onCommit = async () => {
+        if (await check()) finish(true);
+      };
+      const timer = setTimeout(async () => finish(await check()), timeoutMs);
+      this.events.on('committed', onCommit);
+    });
+  }
+
+  private lane(name: string): Lane {
+    const lane = this.lanes.get(name);
+    if (!lane) throw new UnknownProjection(name);
+    return lane;
+  }
+
+  private async resetIfVersionChanged(lane: Lane): Promise<void> {
+    const { projection } = lane;
+    // The projection's version is stored as a pseudo-checkpoint beside its real one.
+    const stored = await this.readModels.getCheckpoint(VERSION_KEY(projection.name));
+    const current = String(projection.version);
+    if (stored && stored.position === current) return;
+    if (stored || (await this.readModels.getCheckpoint(projection.name))) {
+      await this.readModels.dropCollection(projection.collection);
+      await this.readModels.deleteCheckpoint(projection.name);
+      await this.readModels.ensureIndexes(projection.collection, projection.indexes);
+    }
+    await this.readModels.deleteCheckpoint(VERSION_KEY(projection.name));
+    await this.readModels.commit(VERSION_KEY(projection.name), [], { position: current, updatedAt: new Date().toISOString() });
+  }
+
+  private async startLane(lane: Lane, state: ProjectionStatus['state'] = 'starting'): Promise<void> {
+    if (this.stopped) return;
+    const checkpoint = await this.readModels.getCheckpoint(lane.projection.name);
+    lane.checkpoint = checkpoint?.position ?? null;
+    lane.state = state;
+    const subscription = this.eventStore.subscribeAll({ after: lane.checkpoint ?? undefined }, (event) =>
+      this.receive(lane, event),
+    );
+    lane.subscription = subscription;
+    subscription.done.then(
+      () => undefined,
+      (error: unknown) => this.fail(lane, error),
+    );
+  }
+
+  private async receive(lane: Lane, event: StoredEvent): Promise<void> {
+    lane.pending.push(event);
+    if (lane.pending.length >= BATCH) {
+      await this.flush(lane);
+    } else if (!lane.flushTimer) {
+      // Live events arrive one by one: commit them on the next turn of the loop, together with
+      // whatever else arrived meanwhile.
+      lane.flushTimer = setImmediate(() => {
+        lane.flushTimer = undefined;
+        this.flush(lane).catch((error: unknown) => this.fail(lane, error));
+      });
+    }
+  }
+
+  private flush(lane: Lane): Promise<void> {
+    lane.flushing = lane.flushing.then(async () => {
+      if (lane.pending.length === 0) return;
+      const batch = lane.pending.splice(0, lane.pending.length);
+      await this.apply(lane, batch);
+    });
+    return lane.flushing;
+  }
+
+  private async apply(lane: Lane, batch: StoredEvent[]): Promise<void> {
+    const { projection } = lane;
+    const docs = new Map<string, Doc | null>();
+    const changed = new Map<string, DocChange>();
+    for (const event of batch) {
+      for (const id of projection.route(event)) {
+        if (!docs.has(id)) docs.set(id, await this.readModels.get(projection.collection, id));
+        const doc = docs.get(id) ?? null;
+        if (doc && doc._v >= event.revision) continue; // already applied: replay changes nothing
+        const body = projection.evolve(doc, event, id);
+        if (body === null) {
+          docs.set(id, null);
+          changed.set(id, { op: 'delete', collection: projection.collection, id, _v: event.revision });
+        } else {
+          const next = { ...body, _id: id, _v: event.revision } as Doc;
+          docs.set(id, next);
+          changed.set(id, { op: 'upsert', collection: projection.collection, doc: next });
+        }
+      }
+    }
+    const last = batch[batch.length - 1];
+    await this.readModels.commit(projection.name, [...changed.values()], {
+      position: last.position,
+      updatedAt: new Date().toISOString(),
+    });
+    lane.checkpoint = last.position;
+    lane.lastAppliedAt = last.metadata.occurredAt;
+    lane.lastError = null;
+    lane.retryDelayMs = 100;
+    if (lane.state !== 'rebuilding' || lane.pending.length === 0) lane.state = 'running';
+    this.options.onApplied?.(projection.name, batch.length, Date.now() - Date.parse(last.metadata.occurredAt));
+    this.events.emit('committed', projection.name);
+  }
+
+  /** A failing lane restarts from its checkpoint with back-off; the others keep running. */
+  private fail(lane: Lane, error: unknown): void {
+    if (this.stopped || lane.state === 'failed') return;
+    lane.state = 'failed';
+    lane.lastError = error instanceof Error ? error.message : String(error);
+    lane.pending = [];
+    this.options.onError?.(lane.projection.name, error);
+    void lane.subscription?.stop();
+    const delay = lane.retryDelayMs;
+    lane.retryDelayMs = Math.min(lane.retryDelayMs * 2, 30_000);
+    lane.retryTimer = setTimeout(() => {
+      lane.flushing = Promise.resolve();
+      void this.startLane(lane).catch((e: unknown) => this.fail(lane, e));
+    }, delay);
+    lane.retryTimer.unref();
+  }
+}
+
+export class UnknownProjection extends Error {
+  constructor(readonly projection: string) {
+    super(`unknown projection ${projection}`);
+    this.name = 'UnknownProjection';
+  }
+}
+
+function lagBetween(checkpoint: Position | null, head: Position | null): number | null {
+  if (head === null) return 0;
+  try {
+    const h = parsePosition(head);
+    if (head.includes('/')) return null; // EventStoreDB log positions are bytes, not event counts
+    const c = checkpoint === null ? 0n : parsePosition(checkpoint).commit;
+    return Number(h.commit - c > 0n ? h.commit - c : 0n);
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,44 @@
+import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import { EVENT_STORE, type EventStore } from '../event-store/event-store.port';
+import { ProjectionMetrics } from '../infrastructure/metrics';
+import { READ_MODEL_STORE, type ReadModelStore } from '../read-model/read-model.port';
+import { ALL_PROJECTIONS } from './index';
+import { ProjectionRunner } from './projection-runner';
+
+/** Runs every projection for the service's lifetime and drains them on shutdown. */
+@Injectable()
+export class ProjectionService implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  readonly runner: ProjectionRunner;
+  private readonly logger = new Logger('Projections');
+
+  constructor(
+    @Inject(EVENT_STORE) eventStore: EventStore,
+    @Inject(READ_MODEL_STORE) readModels: ReadModelStore,
+    private readonly metrics: ProjectionMetrics,
+  ) {
+    this.runner = new ProjectionRunner(eventStore, readModels, ALL_PROJECTIONS, {
+      onApplied: (name, count, lagMs) => {
+        metrics.applied.inc({ projection: name }, count);
+        metrics.lagSeconds.observe({ projection: name }, Math.max(0, lagMs) / 1000);
+      },
+      onError: (name, error) => {
+        metrics.errors.inc({ projection: name });
+        this.logger.error({ err: error, projection: name }, 'projection batch failed; retrying from its checkpoint');
+      },
+    });
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.runner.start();
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.runner.stop();
+  }
+
+  async refreshLagGauge(): Promise<void> {
+    for (const lane of await this.runner.status()) {
+      if (lane.lagEvents !== null) this.metrics.lagEvents.set({ projection: lane.name }, lane.lagEvents);
+    }
+  }
+}

@@ -1,0 +1,22 @@
+import type { StoredEvent } from '../event-store/event-store.port';
+import type { Doc, IndexSpec } from '../read-model/read-model.port';
+
+/** A document body as a projection returns it; the runner adds `_id` and `_v`. */
+export type DocBody = Record<string, unknown>;
+
+/**
+ * A read model, defined purely: which documents an event touches and how each one evolves.
+ * Every document is fed by the events of one stream, so its `_v` is that stream's revision and
+ * a replayed event (revision ≤ `_v`) changes nothing.
+ */
+export interface Projection {
+  readonly name: string;
+  /** Bump when evolve changes meaning: the runner then rebuilds from zero. */
+  readonly version: number;
+  readonly collection: string;
+  readonly indexes: readonly IndexSpec[];
+  /** Ids of the documents this event changes ([] when none). */
+  route(event: StoredEvent): string[];
+  /** The document after the event; null deletes it. Must not mutate `doc`. */
+  evolve(doc: Doc | null, event: StoredEvent, id: string): DocBody | null;
+}

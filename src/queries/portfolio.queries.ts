@@ -1,0 +1,162 @@
+import { Inject } from '@nestjs/common';
+import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
+import { deadlinesOf, localDateOf, addDays, type Actor, type DeadlineKind, type ProjectState } from '../domain';
+import { ProblemError } from '../http/problem';
+import { CLOCK, type Clock } from '../infrastructure/clock';
+import { FAMILY_KEYS } from '../projections/projects.projection';
+import { READ_MODEL_STORE, type Doc, type Filter, type ReadModelStore } from '../read-model/read-model.port';
+import { departmentScope, publicView } from './access';
+
+const AMOUNTS = ['estimateFen', 'approvedEstimateFen', 'currentTotalFen'];
+const FAMILY_FIELDS = Object.values(FAMILY_KEYS).map((k) => `eventsByFamily.${k}`);
+
+export class GetDashboardSummary {
+  constructor(readonly actor: Actor) {}
+}
+
+/** Counts and sums by status, category and department, events by family, overdue counts. */
+@QueryHandler(GetDashboardSummary)
+export class GetDashboardSummaryHandler implements IQueryHandler<GetDashboardSummary> {
+  constructor(@Inject(READ_MODEL_STORE) private readonly readModels: ReadModelStore) {}
+
+  async execute({ actor }: GetDashboardSummary) {
+    const scope = departmentScope(actor);
+    const [byStatus, byCategory, byDepartment, families, total, overdue, acceptance, report, rectification] = await Promise.all([
+      this.readModels.group('projects', scope, 'status', AMOUNTS),
+      this.readModels.group('projects', scope, 'category', AMOUNTS),
+      this.readModels.group('projects', scope, 'departmentCode', AMOUNTS),
+      this.readModels.group('projects', scope, 'planYear', FAMILY_FIELDS),
+      this.readModels.count('projects', scope),
+      this.readModels.count('projects', { ...scope, overdue: true }),
+      this.readModels.count('projects', { ...scope, overdueKinds: 'ACCEPTANCE' }),
+      this.readModels.count('projects', { ...scope, overdueKinds: 'PERFORMANCE_REPORT' }),
+      this.readModels.count('projects', { ...scope, overdueKinds: 'RECTIFICATION' }),
+    ]);
+    const byFamily: Record<string, number> = {};
+    for (const [family, key] of Object.entries(FAMILY_KEYS)) {
+      byFamily[family] = families.reduce((sum, g) => sum + (g.sums[`eventsByFamily.${key}`] ?? 0), 0);
+    }
+    const shape = (groups: typeof byStatus) =>
+      Object.fromEntries(groups.map((g) => [String(g.key), { count: g.count, ...g.sums }]));
+    return {
+      total,
+      byStatus: shape(byStatus),
+      byCategory: shape(byCategory),
+      byDepartment: shape(byDepartment),
+      eventsByFamily: byFamily,
+      overdue: { projects: overdue, acceptance, performanceReport: report, rectification },
+    };
+  }
+}
+
+export class ListRectifications {
+  constructor(readonly actor: Actor, readonly status?: 'open' | 'overdue' | 'closed', readonly department?: string) {}
+}
+
+/** 整改 tracker: every rectification order with its project, flattened from the project read model. */
+@QueryHandler(ListRectifications)
+export class ListRectificationsHandler implements IQueryHandler<ListRectifications> {
+  constructor(
+    @Inject(READ_MODEL_STORE) private readonly readModels: ReadModelStore,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  async execute({ actor, status, department }: ListRectifications) {
+    const filter: Filter = { ...departmentScope(actor, department), rectificationCount: { $gt: 0 } };
+    const docs = await this.readModels.find('projects', filter, { sort: { updatedAt: -1 } });
+    const today = localDateOf(this.clock.now().toISOString());
+    const items = docs.flatMap((doc) =>
+      ((doc.rectifications as Array<Record<string, unknown> & { deadline: string }>) ?? []).map((r) => {
+        const closed = r.status === 'VERIFIED';
+        const overdue = !closed && (Boolean(r.overdueMarked) || String(r.deadline) < today);
+        return { ...r, projectId: doc.projectId, projectName: doc.name, departmentCode: doc.departmentCode, closed, overdue };
+      }),
+    );
+    const selected = items.filter((r) =>
+      status === undefined ? true : status === 'closed' ? r.closed : status === 'overdue' ? r.overdue : !r.closed,
+    );
+    selected.sort((a, b) => a.deadline.localeCompare(b.deadline));
+    return { items: selected, total: selected.length };
+  }
+}
+
+export class ListDeadlines {
+  constructor(readonly actor: Actor, readonly kind?: DeadlineKind, readonly withinDays?: number, readonly department?: string) {}
+}
+
+/** Coming and missed deadlines (第十七、二十一、二十七条) as of the server clock. */
+@QueryHandler(ListDeadlines)
+export class ListDeadlinesHandler implements IQueryHandler<ListDeadlines> {
+  constructor(
+    @Inject(READ_MODEL_STORE) private readonly readModels: ReadModelStore,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  async execute({ actor, kind, withinDays, department }: ListDeadlines) {
+    const now = this.clock.now().toISOString();
+    const today = localDateOf(now);
+    const horizon = withinDays === undefined ? undefined : addDays(today, withinDays);
+    // Only projects that can owe something: under construction, completed, failed acceptance,
+    // or with a rectification order.
+    const scope = departmentScope(actor, department);
+    const docs: Doc[] = [
+      ...(await this.readModels.find('projects', { ...scope, status: { $in: ['UNDER_CONSTRUCTION', 'COMPLETED', 'ACCEPTANCE_FAILED', 'SUSPENDED'] } })),
+      ...(await this.readModels.find('projects', { ...scope, openRectifications: { $gt: 0 }, status: { $in: ['DRAFT_PLAN', 'PROPOSAL', 'FEASIBILITY', 'PRELIMINARY_DESIGN', 'APPROVED', 'ACCEPTED', 'ASSET_REGISTERED', 'REJECTED'] } })),
+    ];
+    const items = docs.flatMap((doc) =>
+      deadlinesOf(doc.state as ProjectState, now)
+        .filter((d) => d.open && (kind === undefined || d.kind === kind) && (horizon === undefined || d.dueOn <= horizon))
+        .map((d) => ({
+          ...d,
+          projectId: doc.projectId,
+          projectName: doc.name,
+          departmentCode: doc.departmentCode,
+          daysLeft: daysBetween(today, d.dueOn),
+        })),
+    );
+    items.sort((a, b) => a.dueOn.localeCompare(b.dueOn));
+    return { today, items, total: items.length, overdue: items.filter((d) => d.overdue).length };
+  }
+}
+
+function daysBetween(from: string, to: string): number {
+  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
+}
+
+export class ListOmEligibility {
+  constructor(readonly actor: Actor, readonly department?: string) {}
+}
+
+/** 第二十四条 O&M funding eligibility per project with every reason. */
+@QueryHandler(ListOmEligibility)
+export class ListOmEligibilityHandler implements IQueryHandler<ListOmEligibility> {
+  constructor(@Inject(READ_MODEL_STORE) private readonly readModels: ReadModelStore) {}
+
+  async execute({ actor, department }: ListOmEligibility) {
+    const docs = await this.readModels.find('projects', departmentScope(actor, department), { sort: { departmentCode: 1, name: 1 } });
+    const items = docs.map((doc) => ({
+      projectId: doc.projectId,
+      name: doc.name,
+      departmentCode: doc.departmentCode,
+      status: doc.status,
+      ...(doc.omEligibility as object),
+      sharingExemption: doc.sharingExemption ?? null,
+    }));
+    return { items, total: items.length, eligible: items.filter((i) => (i as { eligible?: boolean }).eligible).length };
+  }
+}
+
+export class GetAnnualPlan {
+  constructor(readonly year: number) {}
+}
+
+@QueryHandler(GetAnnualPlan)
+export class GetAnnualPlanHandler implements IQueryHandler<GetAnnualPlan> {
+  constructor(@Inject(READ_MODEL_STORE) private readonly readModels: ReadModelStore) {}
+
+  async execute({ year }: GetAnnualPlan) {
+    const doc = await this.readModels.get('annual_plans', String(year));
+    if (!doc) throw new ProblemError(404, 'ANNUAL_PLAN_NOT_FOUND', 'Not found', `No annual plan for ${year} yet.`);
+    return publicView(doc);
+  }
+}

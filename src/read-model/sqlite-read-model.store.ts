@@ -1,0 +1,514 @@
+/*
+ * SQLite read-model store (embedded default).
+ *
+ * Why the filter translation is hand-written: the issue asked us to look at
+ * @event-driven-io/pongo (MongoDB-style API over SQL), but its current release only supports
+ * PostgreSQL (peer dependency `pg`), so it cannot serve an embedded SQLite file. The port's
+ * filter subset is small enough to translate ourselves.
+ *
+ * Layout: one table per collection, `"rm_<collection>"(id TEXT PRIMARY KEY, v INTEGER, body
+ * JSONB)`, plus `_rm_checkpoints`. Bodies are stored as JSONB (SQLite ≥ 3.45) so json_extract
+ * does not re-parse text on every row. `ensureIndexes` creates expression indexes on
+ * `json_extract(body, '$.a.b')` and every query uses exactly that expression text, which is
+ * what lets the planner use them (see the EXPLAIN QUERY PLAN test in the int-spec).
+ *
+ * Semantics shared with the MongoDB adapter (the contract suite checks both):
+ * - `{ f: x }` / `$eq` matches f == x or, when f is an array, an element == x; `null` matches
+ *   absent or null. `$ne` is its negation (so it matches absent fields).
+ * - `$gt/$gte/$lt/$lte` compare scalars of the bound's type only (numbers with numbers,
+ *   strings with strings), like MongoDB's type bracketing; booleans are stored by SQLite's JSON
+ *   functions as 1/0 and compare as numbers here.
+ * - `$in` matches f in list or an array element in list; null in the list matches absent.
+ * - `$contains` is a case-insensitive substring match on strings (JS toLowerCase, so any
+ *   script works; Chinese has no case and simply matches as a substring).
+ * - `$exists: true` means present and not null, `false` absent or null.
+ * - Sorting appends `_id` ascending as the final key so that skip/limit paging is stable.
+ */
+import Database from 'better-sqlite3';
+import { StoreUnavailable } from '../event-store/event-store.port';
+import { parsePosition, positionSortKey } from '../event-store/position';
+import {
+  assertChange,
+  assertCollection,
+  fieldPath,
+  filterTerms,
+  InvalidReadModelQuery,
+  normaliseFindOptions,
+  type Term,
+} from './filter';
+import type {
+  Checkpoint,
+  Doc,
+  DocChange,
+  Filter,
+  FindOptions,
+  GroupResult,
+  IndexSpec,
+  ReadModelStore,
+  Scalar,
+} from './read-model.port';
+
+export interface SqliteReadModelStoreOptions {
+  /** How long a writer waits for another connection's lock before failing (ms). */
+  busyTimeoutMs?: number;
+}
+
+type Param = string | number | null;
+
+interface Compiled {
+  sql: string;
+  params: Param[];
+}
+
+/** Prepared statements are cached by SQL text; filters of the same shape share one. */
+const STATEMENT_CACHE_LIMIT = 500;
+/** SQLite errors that mean "cannot serve right now" rather than "bad request". */
+const UNAVAILABLE_CODES = /^SQLITE_(BUSY|LOCKED|IOERR|FULL|CANTOPEN|READONLY|CORRUPT|NOTADB|NOMEM|PROTOCOL)/;
+
+const CHECKPOINTS = '_rm_checkpoints';
+
+export class SqliteReadModelStore implements ReadModelStore {
+  private readonly db: Database.Database;
+  private readonly statements = new Map<string, Database.Statement>();
+  /** Collections whose table is known to exist (committed). */
+  private readonly tables = new Set<string>();
+  /**
+   * "collection\0path" → whether any document holds an array there. Equality on a path that
+   * never held an array compiles to a plain `e = ?`, which the planner can serve in index order
+   * (no sort of all matches for `status = ? ORDER BY updatedAt LIMIT 20`). `true` is kept until
+   * the collection is dropped; `false` is re-probed after any write by us (localWrites) or by
+   * another connection (PRAGMA data_version).
+   */
+  private readonly arrayPaths = new Map<string, boolean>();
+  private arrayPathsStamp = '';
+  private localWrites = 0;
+  private readonly commitTx: Database.Transaction<
+    (projection: string, changes: readonly DocChange[], checkpoint: Checkpoint) => Set<string>
+  >;
+
+  static open(path: string, options?: SqliteReadModelStoreOptions): SqliteReadModelStore {
+    return new SqliteReadModelStore(path, options);
+  }
+
+  constructor(path: string, options: SqliteReadModelStoreOptions = {}) {
+    try {
+      this.db = new Database(path);
+      // WAL: readers never block the projection writer; NORMAL is durable across process
+      // crashes in WAL mode (only an OS crash can lose the last transactions, which the
+      // projection replays from its checkpoint anyway).
+      this.db.pragma('journal_mode = WAL');
+      this.db.pragma('synchronous = NORMAL');
+      this.db.pragma(`busy_timeout = ${Math.max(0, Math.trunc(options.busyTimeoutMs ?? 5000))}`);
+      this.db.exec(
+        `CREATE TABLE IF NOT EXISTS ${CHECKPOINTS} (
+           projection TEXT PRIMARY KEY,
+           position   TEXT NOT NULL,
+           sort_key   TEXT NOT NULL,
+           updated_at TEXT NOT NULL
+         )`,
+      );
+    } catch (error) {
+      throw new StoreUnavailable(`cannot open SQLite read-model store at ${path}: ${(error as Error).message}`, error);
+    }
+    // Unicode-aware case folding for $contains: SQLite's lower() only folds ASCII.
+    this.db.function('rm_fold', { deterministic: true }, (value: unknown) =>
+      typeof value === 'string' ? value.toLowerCase() : null,
+    );
+    this.commitTx = this.db.transaction((projection: string, changes: readonly DocChange[], checkpoint: Checkpoint) =>
+      this.applyCommit(projection, changes, checkpoint),
+    );
+  }
+
+  async ensureIndexes(collection: string, indexes: readonly IndexSpec[]): Promise<void> {
+    assertCollection(collection);
+    const ddl = indexes.map((spec) => indexDdl(collection, spec));
+    this.guard(() => {
+      this.db.transaction(() => {
+        this.db.exec(createTableSql(collection));
+        for (const sql of ddl) this.db.exec(sql);
+      }).immediate();
+      this.tables.add(collection);
+    });
+  }
+
+  async get(collection: string, id: string): Promise<Doc | null> {
+    assertCollection(collection);
+    return this.read(collection, null, () => {
+      const row = this.stmt(`SELECT json(body) AS body FROM ${table(collection)} WHERE id = ?`).get(id) as
+        | { body: string }
+        | undefined;
+      return row ? (JSON.parse(row.body) as Doc) : null;
+    });
+  }
+
+  async getMany(collection: string, ids: readonly string[]): Promise<Doc[]> {
+    assertCollection(collection);
+    if (ids.length === 0) return [];
+    return this.read(collection, [], () => {
+      const rows = this.stmt(
+        `SELECT id, json(body) AS body FROM ${table(collection)} WHERE id IN (SELECT value FROM json_each(?))`,
+      ).all(JSON.stringify(ids)) as Array<{ id: string; body: string }>;
+      const byId = new Map(rows.map((row) => [row.id, row.body]));
+      const out: Doc[] = [];
+      for (const id of new Set(ids)) {
+        const body = byId.get(id);
+        if (body !== undefined) out.push(JSON.parse(body) as Doc);
+      }
+      return out;
+    });
+  }
+
+  async find(collection: string, filter: Filter, options?: FindOptions): Promise<Doc[]> {
+    assertCollection(collection);
+    const terms = filterTerms(filter);
+    const { sort, skip, limit } = normaliseFindOptions(options);
+    if (limit === 0) return [];
+    return this.read(collection, [], () => {
+      const where = this.compileFilter(collection, terms);
+      const sql = `SELECT json(body) AS body FROM ${table(collection)} WHERE ${where.sql} ORDER BY ${orderBySql(sort)} LIMIT ? OFFSET ?`;
+      const rows = this.stmt(sql).all(...where.params, limit ?? -1, skip) as Array<{ body: string }>;
+      return rows.map((row) => JSON.parse(row.body) as Doc);
+    });
+  }
+
+  async count(collection: string, filter: Filter): Promise<number> {
+    assertCollection(collection);
+    const terms = filterTerms(filter);
+    return this.read(collection, 0, () => {
+      const where = this.compileFilter(collection, terms);
+      const row = this.stmt(`SELECT count(*) AS n FROM ${table(collection)} WHERE ${where.sql}`).get(...where.params) as {
+        n: number;
+      };
+      return row.n;
+    });
+  }
+
+  async group(collection: string, filter: Filter, by: string, sumFields: readonly string[]): Promise<GroupResult[]> {
+    assertCollection(collection);
+    const terms = filterTerms(filter);
+    const key = fieldExpr(by);
+    const keyType = isColumn(by) ? `typeof(${key})` : `json_type(body, ${jsonPath(by)})`;
+    const sums = sumFields.map((path, i) => `${sumExpr(path)} AS s${i}`);
+    return this.read(collection, [], () => {
+      const where = this.compileFilter(collection, terms);
+      const sql =
+        `SELECT ${key} AS k, ${keyType} AS t, count(*) AS n${sums.map((s) => `, ${s}`).join('')} ` +
+        `FROM ${table(collection)} WHERE ${where.sql} GROUP BY ${key} ORDER BY ${key}`;
+      const rows = this.stmt(sql).all(...where.params) as Array<Record<string, unknown>>;
+      return rows.map((row) => {
+        const result: GroupResult = { key: groupKey(row.k, row.t), count: row.n as number, sums: {} };
+        sumFields.forEach((path, i) => {
+          result.sums[path] = (row[`s${i}`] as number | null) ?? 0;
+        });
+        return result;
+      });
+    });
+  }
+
+  async commit(projection: string, changes: readonly DocChange[], checkpoint: Checkpoint): Promise<void> {
+    assertProjection(projection);
+    changes.forEach(assertChange);
+    parsePosition(checkpoint.position);
+    this.guard(() => {
+      // IMMEDIATE: take the write lock up front instead of failing to upgrade a read lock.
+      try {
+        const created = this.commitTx.immediate(projection, changes, checkpoint);
+        for (const collection of created) this.tables.add(collection);
+      } finally {
+        this.localWrites++;
+      }
+    });
+  }
+
+  async getCheckpoint(projection: string): Promise<Checkpoint | null> {
+    assertProjection(projection);
+    return this.guard(() => {
+      const row = this.stmt(`SELECT position, updated_at FROM ${CHECKPOINTS} WHERE projection = ?`).get(projection) as
+        | { position: string; updated_at: string }
+        | undefined;
+      return row ? { position: row.position, updatedAt: row.updated_at } : null;
+    });
+  }
+
+  async dropCollection(collection: string): Promise<void> {
+    assertCollection(collection);
+    this.guard(() => {
+      this.db.exec(`DROP TABLE IF EXISTS ${table(collection)}`);
+      this.tables.delete(collection);
+      this.localWrites++;
+      for (const key of this.arrayPaths.keys()) if (key.startsWith(`${collection}\u0000`)) this.arrayPaths.delete(key);
+      // Statements on the dropped table would fail or re-prepare; start clean.
+      this.statements.clear();
+    });
+  }
+
+  async deleteCheckpoint(projection: string): Promise<void> {
+    assertProjection(projection);
+    this.guard(() => {
+      this.stmt(`DELETE FROM ${CHECKPOINTS} WHERE projection = ?`).run(projection);
+    });
+  }
+
+  async ping(): Promise<void> {
+    this.guard(() => this.stmt('SELECT 1').get());
+  }
+
+  async close(): Promise<void> {
+    if (!this.db.open) return;
+    this.statements.clear();
+    this.db.close();
+  }
+
+  /** The plan SQLite chooses for a find; for tests and diagnostics. */
+  explainFind(collection: string, filter: Filter, options?: FindOptions): string[] {
+    assertCollection(collection);
+    const terms = filterTerms(filter);
+    const { sort } = normaliseFindOptions(options);
+    return this.read(collection, [], () => {
+      const where = this.compileFilter(collection, terms);
+      const sql = `EXPLAIN QUERY PLAN SELECT json(body) AS body FROM ${table(collection)} WHERE ${where.sql} ORDER BY ${orderBySql(sort)} LIMIT ? OFFSET ?`;
+      const rows = this.db.prepare(sql).all(...where.params, -1, 0) as Array<{ detail: string }>;
+      return rows.map((row) => row.detail);
+    });
+  }
+
+  // --- internals -------------------------------------------------------------------------
+
+  private applyCommit(projection: string, changes: readonly DocChange[], checkpoint: Checkpoint): Set<string> {
+    const created = new Set<string>();
+    for (const change of changes) {
+      if (!this.tables.has(change.collection) && !created.has(change.collection)) {
+        this.db.exec(createTableSql(change.collection));
+        created.add(change.collection);
+      }
+      const t = table(change.collection);
+      if (change.op === 'upsert') {
+        // Throws (and so rolls the whole batch back) for documents JSON cannot represent.
+        const body = JSON.stringify(change.doc);
+        this.stmt(
+          `INSERT INTO ${t} (id, v, body) VALUES (?, ?, jsonb(?)) ` +
+            `ON CONFLICT (id) DO UPDATE SET v = excluded.v, body = excluded.body WHERE excluded.v > ${t}.v`,
+        ).run(change.doc._id, change.doc._v, body);
+      } else {
+        this.stmt(`DELETE FROM ${t} WHERE id = ? AND v < ?`).run(change.id, change._v);
+      }
+    }
+    this.stmt(
+      `INSERT INTO ${CHECKPOINTS} (projection, position, sort_key, updated_at) VALUES (?, ?, ?, ?) ` +
+        `ON CONFLICT (projection) DO UPDATE SET position = excluded.position, sort_key = excluded.sort_key, ` +
+        `updated_at = excluded.updated_at WHERE excluded.sort_key > ${CHECKPOINTS}.sort_key`,
+    ).run(projection, checkpoint.position, positionSortKey(checkpoint.position), checkpoint.updatedAt);
+    return created;
+  }
+
+  private compileFilter(collection: string, terms: readonly Term[]): Compiled {
+    const compiled = terms.map((term) => compileTerm(term, (path) => this.holdsArrays(collection, path)));
+    if (compiled.length === 0) return { sql: '1', params: [] };
+    return { sql: compiled.map((c) => c.sql).join(' AND '), params: compiled.flatMap((c) => c.params) };
+  }
+
+  private holdsArrays(collection: string, path: string): boolean {
+    if (isColumn(path)) return false;
+    const stamp = `${String(this.stmt('PRAGMA data_version').pluck().get())}:${this.localWrites}`;
+    if (stamp !== this.arrayPathsStamp) {
+      for (const [key, holds] of this.arrayPaths) if (!holds) this.arrayPaths.delete(key);
+      this.arrayPathsStamp = stamp;
+    }
+    const key = `${collection}\u0000${path}`;
+    let holds = this.arrayPaths.get(key);
+    if (holds === undefined) {
+      const e = fieldExpr(path);
+      // Same range as arrayBranch, so an index on the field answers the probe.
+      holds =
+        this.stmt(
+          `SELECT 1 FROM ${table(collection)} WHERE ${e} >= '[' AND ${e} < '\\' AND json_type(body, ${jsonPath(path)}) = 'array' LIMIT 1`,
+        ).get() !== undefined;
+      this.arrayPaths.set(key, holds);
+    }
+    return holds;
+  }
+
+  private stmt(sql: string): Database.Statement {
+    let statement = this.statements.get(sql);
+    if (!statement) {
+      if (this.statements.size >= STATEMENT_CACHE_LIMIT) this.statements.clear();
+      statement = this.db.prepare(sql);
+      this.statements.set(sql, statement);
+    }
+    return statement;
+  }
+
+  /** Runs a read against a collection's table; a collection never written reads as empty. */
+  private read<T>(collection: string, empty: T, run: () => T): T {
+    return this.guard(() => {
+      if (!this.tables.has(collection)) {
+        const exists = this.stmt(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?`).get(`rm_${collection}`);
+        if (!exists) return empty;
+        this.tables.add(collection);
+      }
+      try {
+        return run();
+      } catch (error) {
+        // Dropped by another connection since we cached its existence.
+        if (error instanceof Error && /no such table/.test(error.message)) {
+          this.tables.delete(collection);
+          this.statements.clear();
+          return empty;
+        }
+        throw error;
+      }
+    });
+  }
+
+  private guard<T>(run: () => T): T {
+    if (!this.db.open) throw new StoreUnavailable('SQLite read-model store is closed');
+    try {
+      return run();
+    } catch (error) {
+      const code = (error as { code?: unknown }).code;
+      if (typeof code === 'string' && UNAVAILABLE_CODES.test(code)) {
+        throw new StoreUnavailable(`SQLite read-model store unavailable: ${(error as Error).message}`, error);
+      }
+      throw error;
+    }
+  }
+}
+
+// --- SQL translation -----------------------------------------------------------------------
+
+function assertProjection(projection: string): void {
+  if (typeof projection !== 'string' || projection.length === 0 || projection.length > 200) {
+    throw new InvalidReadModelQuery(`invalid projection name: ${JSON.stringify(projection)}`);
+  }
+}
+
+/** Collection names are validated to identifiers, so quoting cannot be escaped. */
+function table(collection: string): string {
+  return `"rm_${collection}"`;
+}
+
+function createTableSql(collection: string): string {
+  return `CREATE TABLE IF NOT EXISTS ${table(collection)} (id TEXT PRIMARY KEY NOT NULL, v INTEGER NOT NULL, body BLOB NOT NULL)`;
+}
+
+function isColumn(path: string): boolean {
+  return path === '_id' || path === '_v';
+}
+
+/** `'$.a.b'` — segments are validated identifiers, so the literal needs no escaping. */
+function jsonPath(path: string): string {
+  return `'$.${fieldPath(path).join('.')}'`;
+}
+
+/** The one expression text used for a field everywhere (indexes, WHERE, ORDER BY, GROUP BY). */
+function fieldExpr(path: string): string {
+  if (path === '_id') return 'id';
+  if (path === '_v') return 'v';
+  return `json_extract(body, ${jsonPath(path)})`;
+}
+
+function sumExpr(path: string): string {
+  const e = fieldExpr(path);
+  const numeric = isColumn(path) ? `typeof(${e}) IN ('integer', 'real')` : `json_type(body, ${jsonPath(path)}) IN ('integer', 'real')`;
+  return `sum(CASE WHEN ${numeric} THEN ${e} END)`;
+}
+
+function indexDdl(collection: string, spec: IndexSpec): string {
+  const fields = Object.entries(spec.fields ?? {});
+  if (fields.length === 0) throw new InvalidReadModelQuery(`${collection}: an index needs at least one field`);
+  for (const [path, dir] of fields) {
+    fieldPath(path);
+    if (dir !== 1 && dir !== -1) throw new InvalidReadModelQuery(`${collection} index ${path}: direction must be 1 or -1`);
+  }
+  const columns = fields.map(([path, dir]) => `${fieldExpr(path)} ${dir === 1 ? 'ASC' : 'DESC'}`);
+  // A trailing id lets "ORDER BY <fields>, id" (our stable paging order) come straight from the
+  // index; it would defeat uniqueness, so unique indexes go without it.
+  if (!spec.unique && !fields.some(([path]) => path === '_id')) columns.push('id ASC');
+  const name = `rmix_${collection}__${fields.map(([path, dir]) => `${path}_${dir}`).join('__')}${spec.unique ? '__u' : ''}`;
+  return `CREATE ${spec.unique ? 'UNIQUE ' : ''}INDEX IF NOT EXISTS "${name}" ON ${table(collection)} (${columns.join(', ')})`;
+}
+
+function bind(value: Exclude<Scalar, null>): string | number {
+  return typeof value === 'boolean' ? (value ? 1 : 0) : value;
+}
+
+/**
+ * Array fields: json_extract returns an array as its JSON text, which starts with '['. The
+ * range test `e >= '[' AND e < '\'` keeps this branch answerable from the same expression
+ * index (so `e = ? OR (...)` can run as a multi-index OR instead of a full scan); json_each
+ * then checks the elements.
+ */
+function arrayBranch(path: string, elementTest: string): string {
+  const e = fieldExpr(path);
+  return `(${e} >= '[' AND ${e} < '\\' AND EXISTS (SELECT 1 FROM json_each(body, ${jsonPath(path)}) AS el WHERE ${elementTest}))`;
+}
+
+function equality(path: string, value: Scalar, arrays: boolean): Compiled {
+  const e = fieldExpr(path);
+  if (value === null) return { sql: `${e} IS NULL`, params: [] };
+  if (!arrays) return { sql: `${e} = ?`, params: [bind(value)] };
+  return { sql: `(${e} = ? OR ${arrayBranch(path, 'el.value = ?')})`, params: [bind(value), bind(value)] };
+}
+
+function compileTerm(term: Term, holdsArrays: (path: string) => boolean): Compiled {
+  const e = fieldExpr(term.path);
+  switch (term.op) {
+    case '$eq':
+      return equality(term.path, term.value, term.value !== null && holdsArrays(term.path));
+    case '$ne': {
+      if (term.value === null) return { sql: `${e} IS NOT NULL`, params: [] };
+      const eq = equality(term.path, term.value, holdsArrays(term.path));
+      return { sql: `(${e} IS NULL OR NOT ${eq.sql})`, params: eq.params };
+    }
+    case '$gt':
+    case '$gte':
+    case '$lt':
+    case '$lte': {
+      const symbol = { $gt: '>', $gte: '>=', $lt: '<', $lte: '<=' }[term.op];
+      const upward = term.op === '$gt' || term.op === '$gte';
+      // SQLite orders NULL < numbers < text; MongoDB only compares within a type. The extra
+      // bound keeps the other type out and is itself answerable from the index.
+      if (typeof term.value === 'string') {
+        return { sql: upward ? `${e} ${symbol} ?` : `(${e} ${symbol} ? AND ${e} >= '')`, params: [term.value] };
+      }
+      return { sql: upward ? `(${e} ${symbol} ? AND ${e} < '')` : `${e} ${symbol} ?`, params: [bind(term.value)] };
+    }
+    case '$in': {
+      const values = term.values.filter((v): v is Exclude<Scalar, null> => v !== null);
+      const parts: string[] = [];
+      const params: Param[] = [];
+      if (values.length > 0) {
+        const list = JSON.stringify(values);
+        parts.push(`${e} IN (SELECT value FROM json_each(?))`);
+        params.push(list);
+        if (holdsArrays(term.path)) {
+          parts.push(arrayBranch(term.path, 'el.value IN (SELECT value FROM json_each(?))'));
+          params.push(list);
+        }
+      }
+      if (values.length < term.values.length) parts.push(`${e} IS NULL`);
+      if (parts.length === 0) return { sql: '0', params: [] };
+      return { sql: `(${parts.join(' OR ')})`, params };
+    }
+    case '$contains':
+      return { sql: `instr(rm_fold(${e}), ?) > 0`, params: [term.value.toLowerCase()] };
+    case '$exists':
+      return { sql: term.value ? `${e} IS NOT NULL` : `${e} IS NULL`, params: [] };
+    default: {
+      const never: never = term;
+      throw new InvalidReadModelQuery(`unsupported term ${JSON.stringify(never)}`);
+    }
+  }
+}
+
+function orderBySql(sort: ReadonlyArray<[string, 1 | -1]>): string {
+  return sort.map(([path, dir]) => `${fieldExpr(path)} ${dir === 1 ? 'ASC' : 'DESC'}`).join(', ');
+}
+
+function groupKey(value: unknown, type: unknown): Scalar {
+  if (type === 'true') return true;
+  if (type === 'false') return false;
+  if (value === null || value === undefined) return null;
+  if (typeof value === 'bigint') return Number(value);
+  return value as Scalar;
+}
