@@ -74,7 +74,7 @@ export function toProblem(error: unknown, instance?: string): Problem {
     detail,
     code,
     ...(instance ? { instance } : {}),
-    ...extra,
+    ...Object.fromEntries(Object.entries(extra).filter(([k]) => k === 'article' || !RESERVED.has(k))),
   });
   if (error instanceof InvalidInput) {
     return base(400, 'VALIDATION_FAILED', 'Invalid input', `Invalid fields: ${error.fields.map((f) => f.field).join(', ')}`, {
@@ -84,7 +84,7 @@ export function toProblem(error: unknown, instance?: string): Problem {
   if (error instanceof DomainError) {
     return base(DOMAIN_STATUS[error.kind], error.code, error.messageEn, `${error.messageZh} (${error.messageEn})`, {
       ...(error.article ? { article: error.article } : {}),
-      ...(error.details ?? {}),
+      ...domainDetails(error.details),
     });
   }
   if (error instanceof RevisionConflict) {
@@ -114,6 +114,18 @@ export function toProblem(error: unknown, instance?: string): Problem {
     return base(fastifyStatus, code, title, detail);
   }
   return base(500, 'INTERNAL', 'Internal error', 'An unexpected error occurred; it has been logged.');
+}
+
+const RESERVED = new Set(['type', 'title', 'status', 'detail', 'code', 'article', 'instance']);
+
+/** Domain details join the problem as extensions; `status` (the project's) becomes currentStatus. */
+function domainDetails(details: Record<string, unknown> | undefined): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(details ?? {})) {
+    if (key === 'status') out.currentStatus = value;
+    else if (!RESERVED.has(key)) out[key] = value;
+  }
+  return out;
 }
 
 export function sendProblem(reply: FastifyReply, problem: Problem): void {

@@ -51,6 +51,9 @@ import type {
 export interface SqliteReadModelStoreOptions {
   /** How long a writer waits for another connection's lock before failing (ms). */
   busyTimeoutMs?: number;
+  /** Page cache per connection in MiB (default 64): scans and group-bys at 100k documents
+   * are several times faster when the working set stays in memory. */
+  cacheSizeMiB?: number;
 }
 
 type Param = string | number | null;
@@ -99,6 +102,7 @@ export class SqliteReadModelStore implements ReadModelStore {
       this.db.pragma('journal_mode = WAL');
       this.db.pragma('synchronous = NORMAL');
       this.db.pragma(`busy_timeout = ${Math.max(0, Math.trunc(options.busyTimeoutMs ?? 5000))}`);
+      this.db.pragma(`cache_size = ${-1024 * Math.max(1, Math.trunc(options.cacheSizeMiB ?? 64))}`);
       this.db.exec(
         `CREATE TABLE IF NOT EXISTS ${CHECKPOINTS} (
            projection TEXT PRIMARY KEY,
@@ -187,16 +191,27 @@ export class SqliteReadModelStore implements ReadModelStore {
     assertCollection(collection);
     const terms = filterTerms(filter);
     const key = fieldExpr(by);
-    const keyType = isColumn(by) ? `typeof(${key})` : `json_type(body, ${jsonPath(by)})`;
     const sums = sumFields.map((path, i) => `${sumExpr(path)} AS s${i}`);
     return this.read(collection, [], () => {
       const where = this.compileFilter(collection, terms);
+      // Only expressions of the indexed form appear here, so an index on (filter fields…, by,
+      // sum fields…) covers the whole query and the table is never read.
       const sql =
-        `SELECT ${key} AS k, ${keyType} AS t, count(*) AS n${sums.map((s) => `, ${s}`).join('')} ` +
+        `SELECT ${key} AS k, count(*) AS n${sums.map((s) => `, ${s}`).join('')} ` +
         `FROM ${table(collection)} WHERE ${where.sql} GROUP BY ${key} ORDER BY ${key}`;
       const rows = this.stmt(sql).all(...where.params) as Array<Record<string, unknown>>;
       return rows.map((row) => {
-        const result: GroupResult = { key: groupKey(row.k, row.t), count: row.n as number, sums: {} };
+        let key = groupKey(row.k);
+        // JSON true/false come out of json_extract as 1/0; look at one member to tell them apart.
+        if ((key === 0 || key === 1) && !isColumn(by)) {
+          const type = this.stmt(
+            `SELECT json_type(body, ${jsonPath(by)}) FROM ${table(collection)} WHERE ${where.sql} AND ${fieldExpr(by)} = ? LIMIT 1`,
+          )
+            .pluck()
+            .get(...where.params, key);
+          if (type === 'true' || type === 'false') key = type === 'true';
+        }
+        const result: GroupResult = { key, count: row.n as number, sums: {} };
         sumFields.forEach((path, i) => {
           result.sums[path] = (row[`s${i}`] as number | null) ?? 0;
         });
@@ -407,10 +422,14 @@ function fieldExpr(path: string): string {
   return `json_extract(body, ${jsonPath(path)})`;
 }
 
+/**
+ * Sums numbers only (SQLite orders numbers below any text, NULL compares as unknown), like
+ * MongoDB's $sum. Written with the field expression alone so a covering index can answer it;
+ * the price is that JSON booleans count as 1/0 here while MongoDB ignores them.
+ */
 function sumExpr(path: string): string {
   const e = fieldExpr(path);
-  const numeric = isColumn(path) ? `typeof(${e}) IN ('integer', 'real')` : `json_type(body, ${jsonPath(path)}) IN ('integer', 'real')`;
-  return `sum(CASE WHEN ${numeric} THEN ${e} END)`;
+  return `sum(CASE WHEN ${e} < '' THEN ${e} END)`;
 }
 
 function indexDdl(collection: string, spec: IndexSpec): string {
@@ -490,8 +509,15 @@ function compileTerm(term: Term, holdsArrays: (path: string) => boolean): Compil
       if (parts.length === 0) return { sql: '0', params: [] };
       return { sql: `(${parts.join(' OR ')})`, params };
     }
-    case '$contains':
-      return { sql: `instr(rm_fold(${e}), ?) > 0`, params: [term.value.toLowerCase()] };
+    case '$contains': {
+      const needle = term.value.toLowerCase();
+      // Cheapest correct form: SQLite's lower() folds ASCII only, which suffices for an ASCII
+      // needle; a needle without cased letters (Chinese) needs no folding at all; anything
+      // else goes through JS toLowerCase (rm_fold), which is slower but Unicode-aware.
+      if (/^[\x00-\x7f]*$/.test(needle)) return { sql: `(typeof(${e}) = 'text' AND instr(lower(${e}), ?) > 0)`, params: [needle] };
+      if (needle.toUpperCase() === needle) return { sql: `(typeof(${e}) = 'text' AND instr(${e}, ?) > 0)`, params: [needle] };
+      return { sql: `instr(rm_fold(${e}), ?) > 0`, params: [needle] };
+    }
     case '$exists':
       return { sql: term.value ? `${e} IS NOT NULL` : `${e} IS NULL`, params: [] };
     default: {
@@ -505,9 +531,7 @@ function orderBySql(sort: ReadonlyArray<[string, 1 | -1]>): string {
   return sort.map(([path, dir]) => `${fieldExpr(path)} ${dir === 1 ? 'ASC' : 'DESC'}`).join(', ');
 }
 
-function groupKey(value: unknown, type: unknown): Scalar {
-  if (type === 'true') return true;
-  if (type === 'false') return false;
+function groupKey(value: unknown): Scalar {
   if (value === null || value === undefined) return null;
   if (typeof value === 'bigint') return Number(value);
   return value as Scalar;

@@ -7,7 +7,7 @@ const YEAR = 2027;
 type DataOf<T extends AnnualPlanCommand['type']> = Omit<Extract<AnnualPlanCommand, { type: T }>['data'], 'year'>;
 
 function cmd<T extends AnnualPlanCommand['type']>(type: T, data: DataOf<T>, actor: Actor): Extract<AnnualPlanCommand, { type: T }> {
-  return { type, data: { year: YEAR, ...data }, metadata: { now: NOW, actor } } as Extract<AnnualPlanCommand, { type: T }>;
+  return { type, data: { year: YEAR, ...data }, metadata: { now: NOW, actor } } as unknown as Extract<AnnualPlanCommand, { type: T }>;
 }
 const include = (projectId: string, specialCircumstance?: string) =>
   cmd('IncludeProjectInPlan', { projectId, reviewOpinion: '符合数字鄂尔多斯规划', specialCircumstance }, actors.office);

@@ -37,7 +37,7 @@ export function command<T extends ProjectCommandType>(
   actor: Actor = defaultActor(type),
   now: string = NOW,
 ): ProjectCommandOf<T> {
-  return { type, data: { projectId: PID, ...data }, metadata: { now, actor } } as ProjectCommandOf<T>;
+  return { type, data: { projectId: PID, ...data }, metadata: { now, actor } } as unknown as ProjectCommandOf<T>;
 }
 
 const OFFICE_COMMANDS = /^(Approve|Reject|Review|Agree|RecordArchive|Grant(Acceptance)|RecordAcceptance|RecordCompliance|OrderRect|VerifyRect|Criticize|Defer|Suspend|Resume|Terminate)/;

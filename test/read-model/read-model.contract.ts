@@ -1,4 +1,4 @@
-import type { Checkpoint, Doc, DocChange, ReadModelStore } from '../../src/read-model/read-model.port';
+import type { Checkpoint, Doc, DocChange, IndexSpec, ReadModelStore } from '../../src/read-model/read-model.port';
 
 /**
  * The behaviour every ReadModelStore adapter must share. Each test writes into its own
@@ -245,6 +245,23 @@ export function readModelContract(
         expect(sorted(await store.find(coll, { 'owner.org': { $contains: 'SHENG' } }))).toEqual(['p1', 'p3']);
       });
 
+      test('$contains folds case beyond ASCII', async () => {
+        const { coll: intl, proj } = fresh();
+        await write(
+          proj,
+          upserts(intl, [
+            { _id: 'fr', _v: 1, name: 'ÉCOLE numérique' },
+            { _id: 'gr', _v: 1, name: 'Αθήνα ΠΌΛΗ' },
+            { _id: 'mix', _v: 1, name: 'Ordos鄂尔多斯' },
+          ]),
+        );
+        expect(ids(await store.find(intl, { name: { $contains: 'école' } }))).toEqual(['fr']);
+        expect(ids(await store.find(intl, { name: { $contains: 'NUMÉRIQUE' } }))).toEqual(['fr']);
+        expect(ids(await store.find(intl, { name: { $contains: 'πόλη' } }))).toEqual(['gr']);
+        expect(ids(await store.find(intl, { name: { $contains: 'ordos鄂' } }))).toEqual(['mix']);
+        expect(ids(await store.find(intl, { name: { $contains: '多斯' } }))).toEqual(['mix']);
+      });
+
       test('$exists: true means present and not null; false absent or null', async () => {
         expect(sorted(await store.find(coll, { note: { $exists: true } }))).toEqual(['p5']);
         expect(sorted(await store.find(coll, { note: { $exists: false } }))).toEqual(['p1', 'p2', 'p3', 'p4']);
@@ -434,11 +451,13 @@ export function readModelContract(
     describe('collections and indexes', () => {
       test('ensureIndexes is idempotent and queries still answer', async () => {
         const { coll, proj } = fresh();
-        const indexes = [
-          { fields: { status: 1 as const, budget: -1 as const } },
-          { fields: { 'owner.org': 1 as const } },
-          { fields: { tags: 1 as const } },
-          { fields: { name: 1 as const } },
+        const indexes: IndexSpec[] = [
+          { fields: { status: 1, budget: -1 } },
+          { fields: { 'owner.org': 1 } },
+          { fields: { tags: 1 } },
+          { fields: { name: 1 } },
+          // Covers "group by status summing budget" in SQLite.
+          { fields: { status: 1, budget: 1 } },
         ];
         await store.ensureIndexes(coll, indexes);
         await store.ensureIndexes(coll, indexes);
@@ -449,6 +468,11 @@ export function readModelContract(
         expect(sorted(await store.find(coll, { 'owner.org': { $in: ['Baotou', 'Kangbashi'] } }))).toEqual(['p2', 'p4', 'p5']);
         expect(sorted(await store.find(coll, { name: { $contains: '鄂尔多斯' } }))).toEqual(['p1', 'p3']);
         expect(await store.count(coll, { status: 'draft' })).toBe(2);
+        expect(await store.group(coll, {}, 'status', ['budget'])).toEqual([
+          { key: 'approved', count: 2, sums: { budget: 420 } },
+          { key: 'draft', count: 2, sums: { budget: 80 } },
+          { key: 'rejected', count: 1, sums: { budget: 50 } },
+        ]);
       });
 
       test('a unique index rejects a second document with the same value', async () => {
