@@ -22,6 +22,7 @@ import { StoresModule } from './infrastructure/stores.module';
 import { APP_CONFIG } from './infrastructure/tokens';
 import { ProjectionService } from './projections/projection.service';
 import { TestClockController } from './http/test-clock.controller';
+import { AuditController } from './audit/audit.controller';
 
 export interface AppModuleOptions {
   config: AppConfig;
@@ -65,6 +66,7 @@ export class AppModule {
         ProjectCommandsController,
         AnnualPlanCommandsController,
         ...QUERY_CONTROLLERS,
+        AuditController,
         ...(theClock instanceof TestClock ? [TestClockController] : []),
       ],
       providers: [

@@ -2,6 +2,7 @@ import { ArgumentsHost, Catch, HttpException, Logger, type ExceptionFilter } fro
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError } from '../domain';
 import { RevisionConflict, StoreUnavailable } from '../event-store/event-store.port';
+import { InvalidReadModelQuery } from '../read-model/filter';
 
 export interface InvalidField {
   field: string;
@@ -86,6 +87,9 @@ export function toProblem(error: unknown, instance?: string): Problem {
       ...(error.article ? { article: error.article } : {}),
       ...domainDetails(error.details),
     });
+  }
+  if (error instanceof InvalidReadModelQuery) {
+    return base(400, 'INVALID_QUERY', 'Invalid query', 'The query uses a field or operator that is not supported.');
   }
   if (error instanceof RevisionConflict) {
     return base(409, 'REVISION_CONFLICT', 'Revision conflict', 'The project changed since you read it; reload and try again.', {

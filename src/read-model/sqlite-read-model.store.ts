@@ -112,6 +112,7 @@ export class SqliteReadModelStore implements ReadModelStore {
          )`,
       );
     } catch (error) {
+      if (this.db?.open) this.db.close();
       throw new StoreUnavailable(`cannot open SQLite read-model store at ${path}: ${(error as Error).message}`, error);
     }
     // Unicode-aware case folding for $contains: SQLite's lower() only folds ASCII.
@@ -190,15 +191,13 @@ export class SqliteReadModelStore implements ReadModelStore {
   async group(collection: string, filter: Filter, by: string, sumFields: readonly string[]): Promise<GroupResult[]> {
     assertCollection(collection);
     const terms = filterTerms(filter);
-    const key = fieldExpr(by);
-    const sums = sumFields.map((path, i) => `${sumExpr(path)} AS s${i}`);
+    fieldPath(by);
+    sumFields.forEach(fieldPath);
     return this.read(collection, [], () => {
       const where = this.compileFilter(collection, terms);
       // Only expressions of the indexed form appear here, so an index on (filter fields…, by,
       // sum fields…) covers the whole query and the table is never read.
-      const sql =
-        `SELECT ${key} AS k, count(*) AS n${sums.map((s) => `, ${s}`).join('')} ` +
-        `FROM ${table(collection)} WHERE ${where.sql} GROUP BY ${key} ORDER BY ${key}`;
+      const sql = groupSql(collection, where, by, sumFields);
       const rows = this.stmt(sql).all(...where.params) as Array<Record<string, unknown>>;
       return rows.map((row) => {
         let key = groupKey(row.k);
@@ -287,14 +286,28 @@ export class SqliteReadModelStore implements ReadModelStore {
     });
   }
 
+  /** The plan SQLite chooses for a group; for tests and diagnostics. */
+  explainGroup(collection: string, filter: Filter, by: string, sumFields: readonly string[]): string[] {
+    assertCollection(collection);
+    const terms = filterTerms(filter);
+    return this.read(collection, [], () => {
+      const where = this.compileFilter(collection, terms);
+      const rows = this.db.prepare(`EXPLAIN QUERY PLAN ${groupSql(collection, where, by, sumFields)}`).all(...where.params) as Array<{
+        detail: string;
+      }>;
+      return rows.map((row) => row.detail);
+    });
+  }
+
   // --- internals -------------------------------------------------------------------------
 
   private applyCommit(projection: string, changes: readonly DocChange[], checkpoint: Checkpoint): Set<string> {
-    const created = new Set<string>();
+    const touched = new Set<string>();
     for (const change of changes) {
-      if (!this.tables.has(change.collection) && !created.has(change.collection)) {
+      if (!touched.has(change.collection)) {
+        // Cheap, and robust against another connection having dropped the table meanwhile.
         this.db.exec(createTableSql(change.collection));
-        created.add(change.collection);
+        touched.add(change.collection);
       }
       const t = table(change.collection);
       if (change.op === 'upsert') {
@@ -313,7 +326,7 @@ export class SqliteReadModelStore implements ReadModelStore {
         `ON CONFLICT (projection) DO UPDATE SET position = excluded.position, sort_key = excluded.sort_key, ` +
         `updated_at = excluded.updated_at WHERE excluded.sort_key > ${CHECKPOINTS}.sort_key`,
     ).run(projection, checkpoint.position, positionSortKey(checkpoint.position), checkpoint.updatedAt);
-    return created;
+    return touched;
   }
 
   private compileFilter(collection: string, terms: readonly Term[]): Compiled {
@@ -525,6 +538,12 @@ function compileTerm(term: Term, holdsArrays: (path: string) => boolean): Compil
       throw new InvalidReadModelQuery(`unsupported term ${JSON.stringify(never)}`);
     }
   }
+}
+
+function groupSql(collection: string, where: Compiled, by: string, sumFields: readonly string[]): string {
+  const key = fieldExpr(by);
+  const sums = sumFields.map((path, i) => `, ${sumExpr(path)} AS s${i}`).join('');
+  return `SELECT ${key} AS k, count(*) AS n${sums} FROM ${table(collection)} WHERE ${where.sql} GROUP BY ${key} ORDER BY ${key}`;
 }
 
 function orderBySql(sort: ReadonlyArray<[string, 1 | -1]>): string {

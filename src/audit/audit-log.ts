@@ -1,0 +1,86 @@
+import { FAMILIES, eventFamily } from '../domain';
+import type { EventStore, Position, StoredEvent } from '../event-store/event-store.port';
+import { upcast } from '../event-store/upcasters';
+import { EVENT_CATALOGUE } from '../domain';
+
+export interface AuditFilter {
+  from?: string;
+  to?: string;
+  types?: string[];
+  family?: string;
+  actor?: string;
+  /** The department of the event's project (or of the acting user for non-project events). */
+  department?: string;
+}
+
+/** Resolves project streams to their department (from the project read model). */
+export type DepartmentLookup = (streamIds: string[]) => Promise<Map<string, string[]>>;
+
+/**
+ * Scans the global log forward from a position, filtering as it goes. The type and family
+ * filters go to the store (server-side where the adapter can); the rest is checked per event.
+ * Never buffers more than one page.
+ */
+export async function* scanAudit(
+  eventStore: EventStore,
+  filter: AuditFilter,
+  options: { after?: Position; pageSize?: number; departments?: DepartmentLookup },
+): AsyncGenerator<StoredEvent> {
+  const types = typesFor(filter);
+  if (types && types.length === 0) return;
+  const from = filter.from ? Date.parse(filter.from) : undefined;
+  const to = filter.to ? Date.parse(filter.to) : undefined;
+  let after = options.after;
+  for (;;) {
+    const batch = (await eventStore.readAll({ after, limit: options.pageSize ?? 1000, types })).map(upcast);
+    if (batch.length === 0) return;
+    const departments =
+      filter.department && options.departments ? await options.departments([...new Set(batch.map((e) => e.streamId))]) : undefined;
+    for (const event of batch) {
+      const at = Date.parse(event.metadata.occurredAt);
+      if (from !== undefined && at < from) continue;
+      if (to !== undefined && at >= to) continue;
+      if (filter.actor && event.metadata.actor?.sub !== filter.actor) continue;
+      if (filter.department) {
+        const owners = departments?.get(event.streamId) ?? [];
+        if (!owners.includes(filter.department) && event.metadata.actor?.department !== filter.department) continue;
+      }
+      yield event;
+    }
+    after = batch[batch.length - 1].position;
+  }
+}
+
+/** Event types selected by `types` and `family` (undefined: all). */
+export function typesFor(filter: AuditFilter): string[] | undefined {
+  let types = filter.types?.length ? filter.types : undefined;
+  if (filter.family) {
+    const ofFamily = Object.keys(EVENT_CATALOGUE).filter((t) => eventFamily(t) === filter.family);
+    types = types ? types.filter((t) => ofFamily.includes(t)) : ofFamily;
+  }
+  return types;
+}
+
+export const AUDIT_FAMILIES: readonly string[] = FAMILIES;
+
+export const CSV_COLUMNS = [
+  'position', 'occurredAt', 'streamId', 'revision', 'type', 'label', 'family', 'article', 'policy',
+  'actorSub', 'actorName', 'actorRole', 'actorDepartment', 'eventId', 'correlationId', 'causationId', 'hash', 'data',
+] as const;
+
+/** RFC 4180 quoting; a leading = + - @ is neutralised so spreadsheets do not run it as a formula. */
+export function csvCell(value: unknown): string {
+  let text = value === null || value === undefined ? '' : typeof value === 'string' ? value : JSON.stringify(value);
+  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+export function csvRow(event: StoredEvent, label: string | undefined): string {
+  const m = event.metadata;
+  const cells = [
+    event.position, m.occurredAt, event.streamId, event.revision, event.type, label ?? '', eventFamily(event.type) ?? '',
+    m.article ?? '', m.policy, m.actor?.sub, m.actor?.name, m.actor?.role, m.actor?.department ?? '', m.eventId,
+    m.correlationId, m.causationId, m.hash, event.data,
+  ];
+  return `${cells.map(csvCell).join(',')}\r\n`;
+}

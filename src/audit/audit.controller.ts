@@ -1,0 +1,136 @@
+import { Controller, Get, HttpCode, Inject, Param, Post, Query, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { createHmac } from 'node:crypto';
+import { Readable } from 'node:stream';
+import { eventLabel, projectStreamId, type Actor } from '../domain';
+import { EVENT_STORE, type EventStore } from '../event-store/event-store.port';
+import { CurrentActor, Roles } from '../http/auth';
+import { ProblemError } from '../http/problem';
+import { ProjectId } from '../http/project-commands.controller';
+import type { AppConfig } from '../config';
+import { CLOCK, type Clock } from '../infrastructure/clock';
+import { APP_CONFIG } from '../infrastructure/tokens';
+import { projectIdOf } from '../projections/projects.projection';
+import { READ_MODEL_STORE, type ReadModelStore } from '../read-model/read-model.port';
+import { AuditEventsQuery, ExportQuery, StateQuery, VerifyQuery } from './audit.dto';
+import { csvRow, CSV_COLUMNS, scanAudit, type AuditFilter, type DepartmentLookup } from './audit-log';
+import { sealStore, verifyStore, verifyStream } from './integrity';
+import { foldUntil, projectEvents, toHistoryEntry } from './project-history';
+
+/** The seal key is derived from the JWT secret, so no second secret has to be managed. */
+export function sealKeyFrom(config: AppConfig): string {
+  return createHmac('sha256', config.jwtSecret).update('ordos-integrity-seal').digest('hex');
+}
+
+/** 第二十八条 the audit bureau replays history; the office and the project's own department too. */
+function assertMayReplay(actor: Actor, departments: string[]): void {
+  if (actor.role === 'AUDIT' || actor.role === 'OFFICE') return;
+  if (actor.role === 'CONSTRUCTION_UNIT' && actor.department && departments.includes(actor.department)) return;
+  throw new ProblemError(403, 'FORBIDDEN', 'Forbidden', 'History is open to the audit bureau, the office and the project\'s own department (第二十八条).', { article: '第二十八条' });
+}
+
+@ApiTags('audit')
+@ApiBearerAuth()
+@Controller()
+export class AuditController {
+  private readonly departments: DepartmentLookup;
+
+  constructor(
+    @Inject(EVENT_STORE) private readonly eventStore: EventStore,
+    @Inject(READ_MODEL_STORE) private readonly readModels: ReadModelStore,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {
+    this.departments = async (streamIds) => {
+      const ids = streamIds.map((s) => projectIdOf({ streamId: s } as never)).filter((id): id is string => !!id);
+      const docs = await this.readModels.getMany('projects', ids);
+      return new Map(docs.map((d) => [projectStreamId(d._id), (d.departments as string[]) ?? []]));
+    };
+  }
+
+  @Get('projects/:id/history')
+  @ApiOperation({ summary: 'Every event of a project with its envelope, Chinese label, family and article' })
+  async history(@Param('id', ProjectId) id: string, @CurrentActor() actor: Actor) {
+    const events = await projectEvents(this.eventStore, id);
+    await this.authorize(actor, id, events.length);
+    return { projectId: id, revision: events.length - 1, events: events.map(toHistoryEntry) };
+  }
+
+  @Get('projects/:id/state')
+  @ApiOperation({ summary: 'The state rebuilt from the stream up to an instant (?asOf) or a revision (?revision)' })
+  async state(@Param('id', ProjectId) id: string, @Query() q: StateQuery, @CurrentActor() actor: Actor) {
+    const events = await projectEvents(this.eventStore, id, q.revision);
+    await this.authorize(actor, id, events.length);
+    const result = foldUntil(id, events, { asOf: q.asOf, revision: q.revision });
+    if (result.revision === -1) {
+      throw new ProblemError(404, 'NO_STATE_AT_THAT_POINT', 'Not found', `Project ${id} did not exist yet at that point.`);
+    }
+    return result;
+  }
+
+  @Get('audit/events')
+  @Roles('AUDIT', 'OFFICE')
+  @ApiOperation({ summary: 'Global event log, filtered, paged by global position (?after=<nextAfter>)' })
+  async events(@Query() q: AuditEventsQuery) {
+    const limit = q.limit ?? 100;
+    const items = [];
+    let lastScanned: string | undefined;
+    for await (const event of scanAudit(this.eventStore, this.filterOf(q), { after: q.after, departments: this.departments })) {
+      items.push({ ...toHistoryEntry(event), streamId: event.streamId });
+      lastScanned = event.position;
+      if (items.length >= limit) break;
+    }
+    return { items, nextAfter: items.length >= limit ? lastScanned : null };
+  }
+
+  @Get('audit/export')
+  @Roles('AUDIT')
+  @ApiProduces('application/x-ndjson', 'text/csv')
+  @ApiOperation({ summary: 'The filtered log streamed as JSON lines or CSV (UTF-8 with BOM for Excel)' })
+  export(@Query() q: ExportQuery, @Res() reply: FastifyReply) {
+    const events = scanAudit(this.eventStore, this.filterOf(q), { after: q.after, departments: this.departments });
+    const csv = q.format === 'csv';
+    async function* lines() {
+      if (csv) yield `\uFEFF${CSV_COLUMNS.join(',')}\r\n`;
+      for await (const event of events) {
+        yield csv ? csvRow(event, eventLabel(event.type)) : `${JSON.stringify({ ...toHistoryEntry(event), streamId: event.streamId })}\n`;
+      }
+    }
+    const stamp = this.clock.now().toISOString().slice(0, 10);
+    void reply
+      .header('content-type', csv ? 'text/csv; charset=utf-8' : 'application/x-ndjson; charset=utf-8')
+      .header('content-disposition', `attachment; filename="ordos-events-${stamp}.${csv ? 'csv' : 'jsonl'}"`)
+      .send(Readable.from(lines(), { objectMode: false, highWaterMark: 64 * 1024 }));
+  }
+
+  @Get('audit/verify')
+  @Roles('AUDIT', 'OFFICE')
+  @ApiOperation({ summary: 'Recompute the hash chain of one project (?projectId) or of the whole store with the latest seal' })
+  async verify(@Query() q: VerifyQuery) {
+    if (q.projectId) {
+      const check = await verifyStream(this.eventStore, projectStreamId(q.projectId));
+      if (check.checked === 0 && check.ok) throw new ProblemError(404, 'PROJECT_NOT_FOUND', 'Not found', `No project ${q.projectId}.`);
+      return { projectId: q.projectId, ...check };
+    }
+    return verifyStore(this.eventStore, sealKeyFrom(this.config));
+  }
+
+  @Post('audit/seal')
+  @HttpCode(201)
+  @Roles('OFFICE')
+  @ApiOperation({ summary: 'Append a signed seal of every stream head (detects later tail truncation)' })
+  seal() {
+    return sealStore(this.eventStore, sealKeyFrom(this.config), this.clock.now());
+  }
+
+  private filterOf(q: AuditEventsQuery): AuditFilter {
+    return { from: q.from, to: q.to, types: q.type, family: q.family, actor: q.actor, department: q.department };
+  }
+
+  private async authorize(actor: Actor, projectId: string, eventCount: number): Promise<void> {
+    if (eventCount === 0) throw new ProblemError(404, 'PROJECT_NOT_FOUND', 'Not found', `No project ${projectId}.`);
+    const departments = (await this.departments([projectStreamId(projectId)])).get(projectStreamId(projectId)) ?? [];
+    assertMayReplay(actor, departments);
+  }
+}

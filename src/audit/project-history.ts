@@ -1,0 +1,76 @@
+import {
+  eventFamily,
+  eventLabel,
+  initialProjectState,
+  projectDecider,
+  projectStreamId,
+  type ProjectEvent,
+  type ProjectState,
+} from '../domain';
+import type { EventStore, StoredEvent } from '../event-store/event-store.port';
+import { upcast } from '../event-store/upcasters';
+
+export interface HistoryEntry {
+  position: string;
+  revision: number;
+  type: string;
+  label: string | null;
+  family: string | null;
+  article: string | null;
+  data: Record<string, unknown>;
+  metadata: StoredEvent['metadata'];
+}
+
+export function toHistoryEntry(event: StoredEvent): HistoryEntry {
+  return {
+    position: event.position,
+    revision: event.revision,
+    type: event.type,
+    label: eventLabel(event.type) ?? null,
+    family: eventFamily(event.type) ?? null,
+    article: event.metadata.article ?? null,
+    data: event.data,
+    metadata: event.metadata,
+  };
+}
+
+/** Every event of one project, upcast to the current schema, in stream order. */
+export async function projectEvents(eventStore: EventStore, projectId: string, toRevision?: number): Promise<StoredEvent[]> {
+  return (await eventStore.readStream(projectStreamId(projectId), { toRevision })).map(upcast);
+}
+
+export interface PointInTimeState {
+  projectId: string;
+  /** The last event folded; -1 when nothing had happened yet. */
+  revision: number;
+  asOf: string | null;
+  lastEventAt: string | null;
+  state: ProjectState;
+}
+
+/**
+ * The state an official saw at a moment: the stream folded with the domain's own evolve up to
+ * an instant (events that occurred at or before it) or a revision. Never from a read model.
+ */
+export function foldUntil(
+  projectId: string,
+  events: readonly StoredEvent[],
+  limit: { asOf?: string; revision?: number },
+): PointInTimeState {
+  const until = limit.asOf === undefined ? undefined : Date.parse(limit.asOf);
+  let state = initialProjectState();
+  let last: StoredEvent | undefined;
+  for (const event of events) {
+    if (limit.revision !== undefined && event.revision > limit.revision) break;
+    if (until !== undefined && Date.parse(event.metadata.occurredAt) > until) break;
+    state = projectDecider.evolve(state, { type: event.type, data: event.data } as ProjectEvent);
+    last = event;
+  }
+  return {
+    projectId,
+    revision: last?.revision ?? -1,
+    asOf: limit.asOf ?? null,
+    lastEventAt: last?.metadata.occurredAt ?? null,
+    state,
+  };
+}
