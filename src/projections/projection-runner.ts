@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import type { EventStore, Position, StoredEvent, Subscription } from '../event-store/event-store.port';
 import { comparePositions, parsePosition } from '../event-store/position';
+import { upcast } from '../event-store/upcasters';
 import type { Doc, DocChange, ReadModelStore } from '../read-model/read-model.port';
 import type { Projection } from './projection';
 
@@ -191,7 +192,7 @@ export class ProjectionRunner {
   }
 
   private async receive(lane: Lane, event: StoredEvent): Promise<void> {
-    lane.pending.push(event);
+    lane.pending.push(upcast(event));
     if (lane.pending.length >= BATCH) {
       await this.flush(lane);
     } else if (!lane.flushTimer) {

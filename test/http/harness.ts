@@ -49,7 +49,7 @@ export async function startHarness(options: { dataDir?: string; env?: Record<str
       const type = String(response.headers['content-type'] ?? '');
       return {
         status: response.statusCode,
-        body: type.includes('json') && response.body ? JSON.parse(response.body) : response.body,
+        body: /application\/(problem\+)?json/.test(type) && response.body ? JSON.parse(response.body) : response.body,
         headers: response.headers as Record<string, unknown>,
       };
     },
