@@ -2,7 +2,6 @@ import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Actor } from '../domain';
-import { UnknownProjection } from '../projections/projection-runner';
 import { ProjectionService } from '../projections/projection.service';
 import { GetProject, ListProjects } from '../queries/project.queries';
 import {
@@ -85,13 +84,11 @@ export class ProjectionsAdminController {
   @HttpCode(202)
   @Roles('OFFICE')
   @ApiOperation({ summary: 'Rebuild one read model from the events alone' })
-  async rebuild(@Param('name') name: string) {
-    try {
-      await this.projections.runner.rebuild(name);
-    } catch (error) {
-      if (error instanceof UnknownProjection) throw new ProblemError(404, 'PROJECTION_NOT_FOUND', 'Not found', `No projection ${name}.`);
-      throw error;
-    }
+  rebuild(@Param('name') name: string) {
+    if (!this.projections.runner.has(name)) throw new ProblemError(404, 'PROJECTION_NOT_FOUND', 'Not found', `No projection ${name}.`);
+    // Runs in the background; GET /admin/projections shows progress. The old collection keeps
+    // serving until the new one has caught up and takes its place.
+    this.projections.rebuildInBackground(name);
     return { name, state: 'rebuilding' };
   }
 }

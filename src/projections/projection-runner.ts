@@ -59,18 +59,20 @@ export class ProjectionRunner {
     private readonly options: ProjectionRunnerOptions = {},
   ) {
     this.events.setMaxListeners(0);
-    for (const projection of projections) {
-      this.lanes.set(projection.name, {
-        projection,
-        pending: [],
-        flushing: Promise.resolve(),
-        checkpoint: null,
-        state: 'stopped',
-        lastAppliedAt: null,
-        lastError: null,
-        retryDelayMs: 100,
-      });
-    }
+    for (const projection of projections) this.lanes.set(projection.name, this.newLane(projection));
+  }
+
+  private newLane(projection: Projection): Lane {
+    return {
+      projection,
+      pending: [],
+      flushing: Promise.resolve(),
+      checkpoint: null,
+      state: 'stopped',
+      lastAppliedAt: null,
+      lastError: null,
+      retryDelayMs: 100,
+    };
   }
 
   get projections(): Projection[] {
@@ -97,17 +99,52 @@ export class ProjectionRunner {
     }
   }
 
-  /** Rebuilds one projection from zero. */
+  /**
+   * Rebuilds one projection from zero into a fresh collection while the current one keeps
+   * serving reads and following live events; when the fresh one has caught up, the live lane
+   * pauses, the fresh collection takes the old one's place atomically with its checkpoint, and
+   * the lane resumes from there. Nobody ever sees an empty read model.
+   */
   async rebuild(name: string): Promise<void> {
     const lane = this.lane(name);
-    await lane.subscription?.stop();
-    await this.flush(lane);
+    if (lane.state === 'rebuilding') return;
+    const { projection } = lane;
+    const shadow: Projection = { ...projection, name: `${projection.name}~rebuild`, collection: `${projection.collection}__rebuild` };
+    const shadowLane = this.newLane(shadow);
     lane.state = 'rebuilding';
-    await this.readModels.dropCollection(lane.projection.collection);
-    await this.readModels.deleteCheckpoint(lane.projection.name);
-    await this.readModels.ensureIndexes(lane.projection.collection, lane.projection.indexes);
-    lane.checkpoint = null;
-    await this.startLane(lane, 'rebuilding');
+    try {
+      await this.readModels.dropCollection(shadow.collection);
+      await this.readModels.deleteCheckpoint(shadow.name);
+      await this.readModels.ensureIndexes(shadow.collection, shadow.indexes);
+      await this.startLane(shadowLane, 'rebuilding');
+      await this.catchUp(shadowLane);
+      // Pause the live lane, let the shadow reach everything the live one had, then swap.
+      await lane.subscription?.stop();
+      await this.flush(lane);
+      await this.catchUp(shadowLane);
+      await shadowLane.subscription?.stop();
+      await this.flush(shadowLane);
+      await this.readModels.replaceCollection(projection.collection, shadow.collection);
+      if (shadowLane.checkpoint !== null) {
+        await this.readModels.commit(projection.name, [], { position: shadowLane.checkpoint, updatedAt: new Date().toISOString() });
+      }
+      await this.readModels.deleteCheckpoint(shadow.name);
+    } finally {
+      await shadowLane.subscription?.stop();
+      lane.state = 'starting';
+      await this.startLane(lane);
+    }
+  }
+
+  /** Resolves once the lane has applied everything stored when it was called. */
+  private async catchUp(lane: Lane): Promise<void> {
+    const head = await this.eventStore.headPosition();
+    if (head === undefined) return;
+    for (;;) {
+      if (lane.checkpoint !== null && comparePositions(lane.checkpoint, head) >= 0) return;
+      if (lane.state === 'failed') throw new Error(`rebuild of ${lane.projection.name} failed: ${lane.lastError}`);
+      await this.waitUntil(() => lane.checkpoint !== null && comparePositions(lane.checkpoint, head) >= 0, 1000);
+    }
   }
 
   async status(): Promise<ProjectionStatus[]> {
@@ -155,6 +192,10 @@ export class ProjectionRunner {
     });
   }
 
+  has(name: string): boolean {
+    return this.lanes.has(name);
+  }
+
   private lane(name: string): Lane {
     const lane = this.lanes.get(name);
     if (!lane) throw new UnknownProjection(name);
@@ -180,7 +221,7 @@ export class ProjectionRunner {
     if (this.stopped) return;
     const checkpoint = await this.readModels.getCheckpoint(lane.projection.name);
     lane.checkpoint = checkpoint?.position ?? null;
-    lane.state = state;
+    lane.state = state === 'starting' ? 'running' : state;
     const subscription = this.eventStore.subscribeAll({ after: lane.checkpoint ?? undefined }, (event) =>
       this.receive(lane, event),
     );
@@ -243,7 +284,7 @@ export class ProjectionRunner {
     lane.lastAppliedAt = last.metadata.occurredAt;
     lane.lastError = null;
     lane.retryDelayMs = 100;
-    if (lane.state !== 'rebuilding' || lane.pending.length === 0) lane.state = 'running';
+    if (lane.state !== 'rebuilding') lane.state = 'running';
     this.options.onApplied?.(projection.name, batch.length, Date.now() - Date.parse(last.metadata.occurredAt));
     this.events.emit('committed', projection.name);
   }

@@ -36,6 +36,10 @@ export class ProjectionService implements OnApplicationBootstrap, BeforeApplicat
     await this.runner.stop();
   }
 
+  rebuildInBackground(name: string): void {
+    this.runner.rebuild(name).catch((error: unknown) => this.logger.error({ err: error, projection: name }, 'rebuild failed'));
+  }
+
   async refreshLagGauge(): Promise<void> {
     for (const lane of await this.runner.status()) {
       if (lane.lagEvents !== null) this.metrics.lagEvents.set({ projection: lane.name }, lane.lagEvents);

@@ -252,6 +252,13 @@ export class MongoReadModelStore implements ReadModelStore {
     });
   }
 
+  async replaceCollection(target: string, source: string): Promise<void> {
+    assertCollection(target);
+    assertCollection(source);
+    // renameCollection with dropTarget is atomic on the server: readers see old or new.
+    await this.run('replaceCollection', () => this.db.renameCollection(source, target, { dropTarget: true }).then(() => undefined));
+  }
+
   async deleteCheckpoint(projection: string): Promise<void> {
     assertProjection(projection);
     await this.run('deleteCheckpoint', () =>

@@ -82,6 +82,12 @@ export interface ReadModelStore {
   getCheckpoint(projection: string): Promise<Checkpoint | null>;
   /** Drops a collection's documents (used by rebuilds into a fresh collection). */
   dropCollection(collection: string): Promise<void>;
+  /**
+   * Atomically puts `source` in the place of `target` (dropping the old target, keeping the
+   * source's documents and indexes). Readers see either the old or the new collection, never an
+   * empty one: rebuilds write into a fresh collection and swap at the end.
+   */
+  replaceCollection(target: string, source: string): Promise<void>;
   /** Removes a projection's checkpoint (rebuild from zero). */
   deleteCheckpoint(projection: string): Promise<void>;
   ping(): Promise<void>;

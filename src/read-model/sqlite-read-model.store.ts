@@ -256,6 +256,34 @@ export class SqliteReadModelStore implements ReadModelStore {
     });
   }
 
+  async replaceCollection(target: string, source: string): Promise<void> {
+    assertCollection(target);
+    assertCollection(source);
+    this.guard(() => {
+      this.db.transaction(() => {
+        this.db.exec(createTableSql(source));
+        this.db.exec(`DROP TABLE IF EXISTS ${table(target)}`);
+        this.db.exec(`ALTER TABLE ${table(source)} RENAME TO ${table(target)}`);
+        // Index names carry the collection name; rename them so ensureIndexes finds them.
+        const indexes = this.db
+          .prepare(`SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND name LIKE ?`)
+          .all(`rm_${target}`, `rmix_${source}__%`) as Array<{ name: string; sql: string }>;
+        for (const index of indexes) {
+          const renamed = `rmix_${target}__${index.name.slice(`rmix_${source}__`.length)}`;
+          this.db.exec(`DROP INDEX "${index.name}"`);
+          this.db.exec(index.sql.replace(`"${index.name}"`, `"${renamed}"`));
+        }
+      }).immediate();
+      this.tables.delete(source);
+      this.tables.add(target);
+      this.localWrites++;
+      for (const key of [...this.arrayPaths.keys()]) {
+        if (key.startsWith(`${source}\u0000`) || key.startsWith(`${target}\u0000`)) this.arrayPaths.delete(key);
+      }
+      this.statements.clear();
+    });
+  }
+
   async deleteCheckpoint(projection: string): Promise<void> {
     assertProjection(projection);
     this.guard(() => {
