@@ -22,6 +22,7 @@ import { StoresModule } from './infrastructure/stores.module';
 import { APP_CONFIG } from './infrastructure/tokens';
 import { ProjectionService } from './projections/projection.service';
 import { TestClockController } from './http/test-clock.controller';
+import { SubscriptionsModule } from './subscriptions/subscriptions.module';
 import { AuditController } from './audit/audit.controller';
 
 export interface AppModuleOptions {
@@ -60,6 +61,7 @@ export class AppModule {
           },
         }),
         StoresModule,
+        SubscriptionsModule,
       ],
       controllers: [
         PlatformController,

@@ -48,7 +48,9 @@ export interface CommandOutcome {
   created: boolean;
 }
 
-const RETRIES = 3;
+/** Conflicts are retried on fresh state; jitter spreads out writers racing for one project. */
+const RETRIES = 8;
+const backoff = (attempt: number) => new Promise((r) => setTimeout(r, Math.random() * 2 ** Math.min(attempt, 5)));
 
 /**
  * The one generic handler: read the stream, fold evolve, decide (pure), append with the revision
@@ -118,6 +120,7 @@ export class ExecuteCommandHandler implements ICommandHandler<ExecuteCommand, Co
         };
       } catch (error) {
         if (!(error instanceof RevisionConflict) || context.expectedRevision !== undefined || attempt >= RETRIES) throw error;
+        await backoff(attempt);
       }
     }
   }

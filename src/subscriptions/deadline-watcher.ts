@@ -1,0 +1,125 @@
+import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { randomUUID } from 'node:crypto';
+import { deadlinesOf, DomainError, projectStreamId, type Actor, type Deadline, type ProjectState } from '../domain';
+import { ExecuteCommand } from '../commands/execute-command';
+import { RevisionConflict } from '../event-store/event-store.port';
+import { CLOCK, type Clock } from '../infrastructure/clock';
+import { READ_MODEL_STORE, type Doc, type Filter, type ReadModelStore } from '../read-model/read-model.port';
+import { SUBSCRIPTION_SETTINGS, type SubscriptionSettings } from './settings';
+
+/** The system acts here, not a person (API.md: deadline events are appended by the clock). */
+export const DEADLINE_WATCHER_ACTOR: Actor = { sub: 'deadline-watcher', name: '期限监测', role: 'SYSTEM' };
+
+/** Statuses in which a project can still owe something dated (第十七条, 第二十一条, 第二十七条). */
+const PAGE = 500;
+const WATCHED_STATUSES = ['UNDER_CONSTRUCTION', 'COMPLETED', 'ACCEPTANCE_FAILED', 'SUSPENDED'];
+
+export interface WatcherRun {
+  now: string;
+  projectsChecked: number;
+  issued: Array<{ projectId: string; command: string; events: string[] }>;
+  /** Conflicts and refusals; retried on the next tick. */
+  deferred: Array<{ projectId: string; command: string; reason: string }>;
+}
+
+const COMMAND_OF: Record<Deadline['kind'], string> = {
+  ACCEPTANCE: 'MarkAcceptanceOverdue',
+  PERFORMANCE_REPORT: 'MarkPerformanceReportOverdue',
+  RECTIFICATION: 'MarkRectificationOverdue',
+};
+
+/**
+ * Clock-driven process (issue 5 item 6): every interval it reads the projects read model, finds
+ * deadlines past due and not yet marked, and issues the matching Mark…Overdue command.
+ * "Exactly once" rests on the domain, not on this process: the decider returns no event when the
+ * deadline is already marked, and the generic handler decides on the stream's current state, so
+ * a stale read model, a second instance or a crash between append and projection can only cause
+ * a harmless no-op command. A RevisionConflict (someone wrote meanwhile) is left for the next tick.
+ */
+@Injectable()
+export class DeadlineWatcher implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger('DeadlineWatcher');
+  private timer?: NodeJS.Timeout;
+  private running?: Promise<WatcherRun>;
+
+  constructor(
+    @Inject(READ_MODEL_STORE) private readonly readModels: ReadModelStore,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(SUBSCRIPTION_SETTINGS) private readonly settings: SubscriptionSettings,
+    private readonly commandBus: CommandBus,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    if (!this.settings.deadlineWatcherEnabled) return;
+    this.timer = setInterval(() => void this.tick(), this.settings.deadlineWatcherIntervalMs);
+    this.timer.unref();
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    await this.running?.catch(() => undefined);
+  }
+
+  /** One pass; overlapping calls share the pass in progress. */
+  runOnce(now: Date = this.clock.now()): Promise<WatcherRun> {
+    if (!this.running) {
+      this.running = this.scan(now).finally(() => {
+        this.running = undefined;
+      });
+    }
+    return this.running;
+  }
+
+  private async tick(): Promise<void> {
+    try {
+      const run = await this.runOnce();
+      if (run.issued.length > 0) this.logger.log({ issued: run.issued.length }, 'overdue deadlines marked');
+    } catch (error) {
+      this.logger.error({ err: error }, 'deadline watcher pass failed; next tick retries');
+    }
+  }
+
+  private async scan(nowDate: Date): Promise<WatcherRun> {
+    const now = nowDate.toISOString();
+    const byId = new Map<string, Doc>();
+    // The port's filters are ANDed: two queries cover "watched status OR open rectifications".
+    const filters: Filter[] = [{ status: { $in: WATCHED_STATUSES } }, { openRectifications: { $gt: 0 } }];
+    for (const filter of filters) {
+      for (let skip = 0; ; skip += PAGE) {
+        const page = await this.readModels.find('projects', filter, { sort: { _id: 1 }, skip, limit: PAGE });
+        for (const doc of page) byId.set(doc._id, doc);
+        if (page.length < PAGE) break;
+      }
+    }
+
+    const run: WatcherRun = { now, projectsChecked: byId.size, issued: [], deferred: [] };
+    const correlationId = randomUUID();
+    for (const doc of byId.values()) {
+      const state = doc.state as ProjectState | undefined;
+      if (!state) continue;
+      for (const deadline of deadlinesOf(state, now)) {
+        if (!deadline.overdue || deadline.markedOverdue) continue;
+        const type = COMMAND_OF[deadline.kind];
+        const data: Record<string, unknown> = { projectId: doc._id };
+        if (deadline.kind === 'PERFORMANCE_REPORT') data.year = deadline.year;
+        if (deadline.kind === 'RECTIFICATION') data.rectificationId = deadline.rectificationId;
+        try {
+          const outcome = await this.commandBus.execute(
+            new ExecuteCommand('project', projectStreamId(doc._id), { type, data, metadata: { now, actor: DEADLINE_WATCHER_ACTOR } }, {
+              correlationId,
+              causationId: `deadline-watcher:${deadline.kind}:${deadline.dueOn}`,
+            }),
+          );
+          if (outcome.events.length > 0) run.issued.push({ projectId: doc._id, command: type, events: outcome.events });
+        } catch (error) {
+          const reason = error instanceof RevisionConflict ? 'REVISION_CONFLICT' : error instanceof DomainError ? error.code : 'ERROR';
+          if (reason === 'ERROR') this.logger.error({ err: error, projectId: doc._id, command: type }, 'overdue command failed');
+          run.deferred.push({ projectId: doc._id, command: type, reason });
+        }
+      }
+    }
+    return run;
+  }
+}
