@@ -24,6 +24,7 @@ import { ProjectionService } from './projections/projection.service';
 import { TestClockController } from './http/test-clock.controller';
 import { SubscriptionsModule } from './subscriptions/subscriptions.module';
 import { AuditController } from './audit/audit.controller';
+import { SealScheduler } from './audit/seal.scheduler';
 
 export interface AppModuleOptions {
   config: AppConfig;
@@ -81,6 +82,7 @@ export class AppModule {
         CommandMetrics,
         ProjectionMetrics,
         ProjectionService,
+        SealScheduler,
         IdempotencyService,
         CommandDispatcher,
         ExecuteCommandHandler,
