@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { loadSubscriptionSettings, type SubscriptionSettings } from './subscriptions/settings';
 
 export interface AppConfig {
   port: number;
@@ -12,6 +13,7 @@ export interface AppConfig {
   logLevel: string;
   bodyLimitBytes: number;
   rateLimitPerMinute: number;
+  subscriptions: SubscriptionSettings;
 }
 
 /** Refused configuration: start-up stops with this one message. */
@@ -62,7 +64,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const testClock = env.TEST_CLOCK === '1';
   if (testClock && !lenient) problems.push('TEST_CLOCK=1 is only allowed with NODE_ENV development or test');
 
-  if (problems.length > 0) throw new ConfigError(problems);
+  let subscriptions: SubscriptionSettings | undefined;
+  try {
+    subscriptions = loadSubscriptionSettings({ ...env, NODE_ENV: nodeEnv });
+  } catch (error) {
+    problems.push(error instanceof Error ? error.message : String(error));
+  }
+
+  if (problems.length > 0 || !subscriptions) throw new ConfigError(problems);
   return {
     port,
     host: env.HOST || '0.0.0.0',
@@ -77,6 +86,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     logLevel: env.LOG_LEVEL || (nodeEnv === 'test' ? 'silent' : 'info'),
     bodyLimitBytes,
     rateLimitPerMinute,
+    subscriptions,
   };
 }
 

@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import type { AppConfig } from '../config';
 import { APP_CONFIG } from '../infrastructure/tokens';
-import { loadSubscriptionSettings, SUBSCRIPTION_SETTINGS, type SubscriptionSettings } from './settings';
+import { SUBSCRIPTION_SETTINGS, type SubscriptionSettings } from './settings';
 import { DeadlineWatcher } from './deadline-watcher';
 import { EventStreamController } from './event-stream.controller';
 import { EventStreamService } from './event-stream.service';
@@ -10,9 +10,8 @@ import { WebhooksService } from './webhooks.service';
 
 /**
  * Subscribers of the event store (STYLE.md: "event store ($all) → subscribers"): webhooks,
- * Server-Sent Events and the deadline watcher. Settings come from `config.subscriptions` when the
- * loaded AppConfig carries them (loadSubscriptionSettings(env) in loadConfig), else from
- * process.env.
+ * Server-Sent Events and the deadline watcher. Settings come from `config.subscriptions`, read
+ * from the environment with the rest of the configuration (invalid values stop start-up).
  */
 @Module({
   controllers: [WebhooksController, EventStreamController],
@@ -20,8 +19,7 @@ import { WebhooksService } from './webhooks.service';
     {
       provide: SUBSCRIPTION_SETTINGS,
       inject: [APP_CONFIG],
-      useFactory: (config: AppConfig & { subscriptions?: SubscriptionSettings }): SubscriptionSettings =>
-        config.subscriptions ?? loadSubscriptionSettings({ ...process.env, NODE_ENV: config.nodeEnv }),
+      useFactory: (config: AppConfig): SubscriptionSettings => config.subscriptions,
     },
     WebhooksService,
     DeadlineWatcher,

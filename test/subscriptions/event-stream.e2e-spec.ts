@@ -4,7 +4,7 @@ import { EVENT_STORE, type EventStore } from '../../src/event-store/event-store.
 import { resolveTypes } from '../../src/subscriptions/event-envelope';
 import { EventStreamService } from '../../src/subscriptions/event-stream.service';
 import { startHarness, type Harness } from '../http/harness';
-import { approveProject, waitFor, withEnv } from './helpers';
+import { approveProject, waitFor } from './helpers';
 
 interface SseClient {
   response: IncomingMessage;
@@ -46,16 +46,13 @@ const events = (c: SseClient) => c.frames.filter((f) => f.data !== undefined);
 describe('GET /events/stream (Server-Sent Events)', () => {
   let h: Harness;
   let base: string;
-  let restoreEnv: () => void;
   beforeAll(async () => {
-    restoreEnv = withEnv({ SSE_HEARTBEAT_MS: '100' });
-    h = await startHarness();
+    h = await startHarness({ env: { SSE_HEARTBEAT_MS: '100' } });
     await h.app.listen(0, '127.0.0.1');
     base = `http://127.0.0.1:${(h.app.getHttpServer().address() as AddressInfo).port}`;
   });
   afterAll(async () => {
     await h.close();
-    restoreEnv();
   });
 
   const auth = (token: string) => ({ authorization: `Bearer ${token}` });

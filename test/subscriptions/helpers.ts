@@ -87,15 +87,3 @@ export async function completeConstruction(h: Harness, id: string, dept: string,
     if (res.status !== 200) throw new Error(`${action}: ${res.status} ${JSON.stringify(res.body)}`);
   }
 }
-
-/** Sets env vars for the duration of a suite (the subscription settings read process.env). */
-export function withEnv(vars: Record<string, string>): () => void {
-  const saved = Object.fromEntries(Object.keys(vars).map((k) => [k, process.env[k]]));
-  Object.assign(process.env, vars);
-  return () => {
-    for (const [k, v] of Object.entries(saved)) {
-      if (v === undefined) delete process.env[k];
-      else process.env[k] = v;
-    }
-  };
-}

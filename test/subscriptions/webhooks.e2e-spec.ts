@@ -3,7 +3,7 @@ import { comparePositions } from '../../src/event-store/position';
 import { resolveTypes } from '../../src/subscriptions/event-envelope';
 import { verifySignature } from '../../src/subscriptions/signature';
 import { startHarness, type Harness } from '../http/harness';
-import { approveProject, startReceiver, waitFor, withEnv } from './helpers';
+import { approveProject, startReceiver, waitFor } from './helpers';
 
 const ENV = {
   WEBHOOK_ALLOWED_HOSTS: '127.0.0.1',
@@ -15,16 +15,13 @@ const ENV = {
 
 describe('webhooks /subscriptions', () => {
   let h: Harness;
-  let restoreEnv: () => void;
   let office: string;
   beforeAll(async () => {
-    restoreEnv = withEnv(ENV);
     h = await startHarness({ env: ENV });
     office = h.token('OFFICE');
   });
   afterAll(async () => {
     await h.close();
-    restoreEnv();
   });
 
   const approvalEvents = async () =>
