@@ -57,13 +57,15 @@ export class ProjectionMetrics {
   readonly applied: Counter<'projection'>;
   readonly lagEvents: Gauge<'projection'>;
   readonly errors: Counter<'projection'>;
+  readonly maxLagSeconds: Gauge<'projection'>;
+  private readonly maxLag = new Map<string, number>();
 
   constructor({ registry }: MetricsRegistry) {
     this.lagSeconds = new Histogram({
       name: 'ordos_projection_lag_seconds',
       help: 'Time from an event being stored to its projection batch being committed',
       labelNames: ['projection'],
-      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5, 30],
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.15, 0.2, 0.25, 0.5, 1, 2.5, 5, 30],
       registers: [registry],
     });
     this.applied = new Counter({
@@ -78,11 +80,24 @@ export class ProjectionMetrics {
       labelNames: ['projection'],
       registers: [registry],
     });
+    this.maxLagSeconds = new Gauge({
+      name: 'ordos_projection_lag_max_seconds',
+      help: 'Largest event-to-read-model lag seen since the process started',
+      labelNames: ['projection'],
+      registers: [registry],
+    });
     this.errors = new Counter({
       name: 'ordos_projection_errors_total',
       help: 'Projection batches that failed and were retried',
       labelNames: ['projection'],
       registers: [registry],
     });
+  }
+
+  observeMaxLag(projection: string, seconds: number): void {
+    if (seconds > (this.maxLag.get(projection) ?? 0)) {
+      this.maxLag.set(projection, seconds);
+      this.maxLagSeconds.set({ projection }, seconds);
+    }
   }
 }

@@ -38,7 +38,8 @@ const VERSION_KEY = (name: string) => `${name}@version`;
 
 export interface ProjectionRunnerOptions {
   onError?: (projection: string, error: unknown) => void;
-  onApplied?: (projection: string, events: number, lagMs: number) => void;
+  /** After each committed batch, with the batch (for per-event lag metrics). */
+  onApplied?: (projection: string, batch: readonly StoredEvent[], committedAt: number) => void;
 }
 
 /**
@@ -285,7 +286,7 @@ export class ProjectionRunner {
     lane.lastError = null;
     lane.retryDelayMs = 100;
     if (lane.state !== 'rebuilding') lane.state = 'running';
-    this.options.onApplied?.(projection.name, batch.length, Date.now() - Date.parse(last.metadata.occurredAt));
+    this.options.onApplied?.(projection.name, batch, Date.now());
     this.events.emit('committed', projection.name);
   }
 

@@ -17,9 +17,16 @@ export class ProjectionService implements OnApplicationBootstrap, BeforeApplicat
     private readonly metrics: ProjectionMetrics,
   ) {
     this.runner = new ProjectionRunner(eventStore, readModels, ALL_PROJECTIONS, {
-      onApplied: (name, count, lagMs) => {
-        metrics.applied.inc({ projection: name }, count);
-        metrics.lagSeconds.observe({ projection: name }, Math.max(0, lagMs) / 1000);
+      onApplied: (name, batch, committedAt) => {
+        metrics.applied.inc({ projection: name }, batch.length);
+        // Lag of every event: from the command's clock stamp to its read-model commit.
+        let max = 0;
+        for (const event of batch) {
+          const lag = Math.max(0, committedAt - Date.parse(event.metadata.occurredAt)) / 1000;
+          metrics.lagSeconds.observe({ projection: name }, lag);
+          if (lag > max) max = lag;
+        }
+        metrics.observeMaxLag(name, max);
       },
       onError: (name, error) => {
         metrics.errors.inc({ projection: name });
