@@ -5,13 +5,14 @@ import { JwtModule } from '@nestjs/jwt';
 import { TerminusModule } from '@nestjs/terminus';
 import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
 import { LoggerModule } from 'nestjs-pino';
-import { randomUUID } from 'node:crypto';
+import { createSecretKey, randomUUID } from 'node:crypto';
 import { CommandDispatcher } from './commands/command-dispatcher';
 import { ExecuteCommandHandler } from './commands/execute-command';
 import { IdempotencyService } from './commands/idempotency.service';
 import type { AppConfig } from './config';
 import { AnnualPlanCommandsController } from './http/annual-plans.controller';
 import { AuthGuard } from './http/auth';
+import { FixedWindowThrottlerStorage } from './http/throttler-storage';
 import { PlatformController } from './http/platform.controller';
 import { ProblemFilter } from './http/problem';
 import { ProjectCommandsController } from './http/project-commands.controller';
@@ -25,6 +26,7 @@ import { TestClockController } from './http/test-clock.controller';
 import { SubscriptionsModule } from './subscriptions/subscriptions.module';
 import { AuditController } from './audit/audit.controller';
 import { SealScheduler } from './audit/seal.scheduler';
+import { WebModule } from './web/web.module';
 
 export interface AppModuleOptions {
   config: AppConfig;
@@ -42,8 +44,13 @@ export class AppModule {
       imports: [
         CqrsModule.forRoot(),
         TerminusModule,
-        JwtModule.register({ secret: config.jwtSecret, verifyOptions: { algorithms: ['HS256'] } }),
-        ThrottlerModule.forRoot([{ name: 'default', ttl: 60_000, limit: config.rateLimitPerMinute }]),
+        // A KeyObject, not the string: jsonwebtoken otherwise first tries (and fails) to parse the
+        // secret as a PEM public key on every verification, which was a sixth of a command's CPU.
+        JwtModule.register({ secret: createSecretKey(Buffer.from(config.jwtSecret)), verifyOptions: { algorithms: ['HS256'] } }),
+        ThrottlerModule.forRoot({
+          throttlers: [{ name: 'default', ttl: 60_000, limit: config.rateLimitPerMinute }],
+          storage: new FixedWindowThrottlerStorage(),
+        }),
         LoggerModule.forRoot({
           pinoHttp: {
             level: config.logLevel,
@@ -63,6 +70,7 @@ export class AppModule {
         }),
         StoresModule,
         SubscriptionsModule,
+        WebModule,
       ],
       controllers: [
         PlatformController,

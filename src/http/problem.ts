@@ -60,6 +60,7 @@ const HTTP_CODES: Record<number, [code: string, title: string]> = {
   406: ['NOT_ACCEPTABLE', 'Not acceptable'],
   409: ['CONFLICT', 'Conflict'],
   413: ['PAYLOAD_TOO_LARGE', 'Payload too large'],
+  414: ['URI_TOO_LONG', 'URI too long'],
   415: ['UNSUPPORTED_MEDIA_TYPE', 'Unsupported media type'],
   422: ['UNPROCESSABLE', 'Unprocessable request'],
   429: ['RATE_LIMITED', 'Too many requests'],
@@ -114,7 +115,9 @@ export function toProblem(error: unknown, instance?: string): Problem {
   if (typeof fastifyStatus === 'number' && fastifyStatus >= 400 && fastifyStatus < 500) {
     // Fastify's own refusals (malformed JSON, body too large, wrong content type).
     const [code, title] = HTTP_CODES[fastifyStatus] ?? ['BAD_REQUEST', 'Bad request'];
-    const detail = fastifyStatus === 400 ? 'The request body is not valid JSON.' : title;
+    const fastifyCode = (error as { code?: unknown }).code;
+    const detail =
+      fastifyCode === 'FST_ERR_BAD_URL' ? 'The URL is malformed.' : fastifyStatus === 400 ? 'The request body is not valid JSON.' : title;
     return base(fastifyStatus, code, title, detail);
   }
   return base(500, 'INTERNAL', 'Internal error', 'An unexpected error occurred; it has been logged.');

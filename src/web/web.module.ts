@@ -1,0 +1,155 @@
+import fastifyStatic from '@fastify/static';
+import { Controller, Get, Inject, Injectable, Module, NotFoundException, Res, type OnModuleInit } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import { JwtModule, JwtService } from '@nestjs/jwt';
+import { ApiExcludeController, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { existsSync } from 'node:fs';
+import type { AppConfig } from '../config';
+import { COMMAND_CATALOGUE, EVENT_CATALOGUE, type Role } from '../domain';
+import { Public } from '../http/auth';
+import { CLOCK, TestClock, type Clock } from '../infrastructure/clock';
+import { APP_CONFIG } from '../infrastructure/tokens';
+import { DEMO_DEPARTMENTS } from './departments';
+import { indexHtml, NOT_BUILT_HTML, WEB_ROOT } from './web-assets';
+
+/**
+ * Development identities are offered only when NODE_ENV=development, or in tests that ask for
+ * them explicitly (NODE_ENV=test and DEV_IDENTITIES=1). Never in production.
+ */
+export function devIdentitiesEnabled(config: AppConfig, env: NodeJS.ProcessEnv = process.env): boolean {
+  return config.nodeEnv === 'development' || (config.nodeEnv === 'test' && env.DEV_IDENTITIES === '1');
+}
+
+/** Client routes of the SPA; each answers index.html. API routes are never shadowed. */
+export const CLIENT_ROUTES = ['/', '/project/:id', '/live'];
+
+@ApiExcludeController()
+@Controller()
+export class WebPagesController {
+  @Public()
+  @Get(CLIENT_ROUTES)
+  page(@Res() reply: FastifyReply): void {
+    const html = indexHtml();
+    void reply
+      .header('cache-control', 'no-cache')
+      .type('text/html; charset=utf-8')
+      .code(html ? 200 : 503)
+      .send(html ?? NOT_BUILT_HTML);
+  }
+}
+
+interface DevIdentity {
+  key: string;
+  role: Role;
+  name: string;
+  department?: string;
+  departmentName?: string;
+  token: string;
+}
+
+const PEOPLE: Array<{ role: Role; name: string }> = [
+  { role: 'OFFICE', name: '王主任（领导小组办公室）' },
+  { role: 'LEADING_GROUP', name: '李组长（领导小组）' },
+  { role: 'FINANCE', name: '赵科长（市财政局）' },
+  { role: 'AUDIT', name: '钱审计（市审计局）' },
+  { role: 'SUPERVISOR', name: '孙处长（网信办）' },
+  { role: 'GOVERNMENT', name: '周秘书长（市人民政府）' },
+];
+
+@ApiTags('web')
+@Controller()
+export class WebMetaController {
+  constructor(
+    private readonly jwt: JwtService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  @Public()
+  @Get('meta/info')
+  @ApiOperation({ summary: 'Dashboard bootstrap: whether development identities exist, the test clock, department names' })
+  info() {
+    return {
+      devIdentities: devIdentitiesEnabled(this.config),
+      testClock: this.clock instanceof TestClock,
+      now: this.clock.now().toISOString(),
+      departments: DEMO_DEPARTMENTS,
+    };
+  }
+
+  @Public()
+  @Get('meta/commands')
+  @ApiOperation({ summary: 'Read-only command catalogue: who may issue which command, with its articles (API.md)' })
+  commands() {
+    const commands = Object.entries(COMMAND_CATALOGUE)
+      .filter(([, info]) => !info.roles.includes('SYSTEM' as Role))
+      .map(([type, info]) => ({ type, ...info }));
+    const events = Object.entries(EVENT_CATALOGUE).map(([type, info]) => ({ type, ...info }));
+    return { commands, events };
+  }
+
+  @Public()
+  @Get('dev/identities')
+  @ApiOperation({ summary: 'Development only (NODE_ENV=development): ready-signed tokens for each role' })
+  identities(): { identities: DevIdentity[] } {
+    if (!devIdentitiesEnabled(this.config)) throw new NotFoundException('Development identities exist only when NODE_ENV=development');
+    const sign = (claims: Record<string, unknown>) => this.jwt.sign(claims, { expiresIn: '12h' });
+    const identities: DevIdentity[] = PEOPLE.map(({ role, name }) => ({
+      key: role,
+      role,
+      name,
+      token: sign({ sub: `dev-${role.toLowerCase()}`, name, role }),
+    }));
+    for (const d of DEMO_DEPARTMENTS) {
+      const name = `${d.name}项目负责人`;
+      identities.push({
+        key: `CONSTRUCTION_UNIT:${d.code}`,
+        role: 'CONSTRUCTION_UNIT',
+        name,
+        department: d.code,
+        departmentName: d.name,
+        token: sign({ sub: `dev-unit-${d.code.toLowerCase()}`, name, role: 'CONSTRUCTION_UNIT', department: d.code }),
+      });
+    }
+    return { identities };
+  }
+}
+
+/**
+ * Serves the built assets of dist-web with @fastify/static: one route per file found at start
+ * (no wildcard, so unknown paths keep the API's problem+json 404). Hashed files under /assets
+ * are cached for a year; everything else is revalidated.
+ */
+@Injectable()
+export class WebAssets implements OnModuleInit {
+  constructor(private readonly adapterHost: HttpAdapterHost) {}
+
+  async onModuleInit(): Promise<void> {
+    if (!existsSync(WEB_ROOT)) return;
+    const fastify = this.adapterHost.httpAdapter.getInstance<FastifyInstance>();
+    await fastify.register(fastifyStatic, {
+      root: WEB_ROOT,
+      prefix: '/',
+      wildcard: false,
+      index: false,
+      decorateReply: false,
+      globIgnore: ['index.html'],
+      setHeaders: (reply, path) => {
+        reply.header('cache-control', /[\\/]assets[\\/]/.test(path) ? 'public, max-age=31536000, immutable' : 'no-cache');
+      },
+    });
+  }
+}
+
+@Module({
+  imports: [
+    JwtModule.registerAsync({
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) => ({ secret: config.jwtSecret, signOptions: { algorithm: 'HS256' } }),
+    }),
+  ],
+  controllers: [WebPagesController, WebMetaController],
+  providers: [WebAssets],
+})
+export class WebModule {}

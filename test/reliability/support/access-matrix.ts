@@ -1,0 +1,165 @@
+import { ACCEPTANCE_ROUTES, APPROVAL_ROUTES, CONSTRUCTION_ROUTES, OVERSIGHT_ROUTES } from '../../http/route-contract';
+
+/**
+ * The access-control matrix: THE table both the test (access-matrix.e2e-spec.ts) and the
+ * documentation (docs/access-matrix.md, rendered by `renderAccessMatrix`) are made of. Command
+ * roles come from the route table of API.md (test/http/route-contract.ts); everything else is
+ * written out here from API.md "Queries".
+ */
+
+/** Who asks. CU_OWN: a construction unit of the fixture project's department; CU_OTHER: of another one. */
+export const PRINCIPALS = ['CU_OWN', 'CU_OTHER', 'OFFICE', 'LEADING_GROUP', 'FINANCE', 'AUDIT', 'SUPERVISOR', 'GOVERNMENT'] as const;
+export type Principal = (typeof PRINCIPALS)[number];
+
+/** Tokens that must never get in: each one answers 401 on every protected route. */
+export const BAD_TOKENS = ['none', 'garbage', 'expired', 'wrong-secret', 'alg-none', 'tampered-role', 'no-role', 'cu-without-department'] as const;
+export type BadToken = (typeof BAD_TOKENS)[number];
+
+/**
+ * allow: the request is served (2xx, or a 400 for the deliberately invalid probe of a stream);
+ * scoped: served, but only the caller's own department appears in the answer;
+ * deny: 403 problem+json and nothing stored;
+ * refused: 422 problem+json and nothing stored (a rule of the measures, not the role, refuses it).
+ */
+export type Cell = 'allow' | 'scoped' | 'deny' | 'refused';
+
+export interface AccessRow {
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  /** Path template as routed; a query string marks a variant of the same route. */
+  path: string;
+  what: string;
+  /** No token needed at all. */
+  public?: boolean;
+  /** A public route's answer in the test configuration (NODE_ENV=test), when not 2xx. */
+  publicStatus?: number;
+  cells: Record<Principal, Cell>;
+}
+
+type Role = 'CONSTRUCTION_UNIT' | 'OFFICE' | 'LEADING_GROUP' | 'FINANCE' | 'AUDIT' | 'SUPERVISOR' | 'GOVERNMENT';
+
+/** Only these roles; a construction unit only on its own department's project. */
+function onlyRoles(...roles: Role[]): Record<Principal, Cell> {
+  const cu = roles.includes('CONSTRUCTION_UNIT');
+  return {
+    CU_OWN: cu ? 'allow' : 'deny',
+    CU_OTHER: 'deny',
+    OFFICE: roles.includes('OFFICE') ? 'allow' : 'deny',
+    LEADING_GROUP: roles.includes('LEADING_GROUP') ? 'allow' : 'deny',
+    FINANCE: roles.includes('FINANCE') ? 'allow' : 'deny',
+    AUDIT: roles.includes('AUDIT') ? 'allow' : 'deny',
+    SUPERVISOR: roles.includes('SUPERVISOR') ? 'allow' : 'deny',
+    GOVERNMENT: roles.includes('GOVERNMENT') ? 'allow' : 'deny',
+  };
+}
+
+/** Every signed-in role; a construction unit of another department gets `other`. */
+function everyone(other: Cell): Record<Principal, Cell> {
+  return { CU_OWN: 'allow', CU_OTHER: other, OFFICE: 'allow', LEADING_GROUP: 'allow', FINANCE: 'allow', AUDIT: 'allow', SUPERVISOR: 'allow', GOVERNMENT: 'allow' };
+}
+
+const PUBLIC_CELLS = everyone('allow');
+
+export const PROJECT_COMMANDS = [...APPROVAL_ROUTES, ...CONSTRUCTION_ROUTES, ...ACCEPTANCE_ROUTES, ...OVERSIGHT_ROUTES];
+
+export const ACCESS_MATRIX: AccessRow[] = [
+  { method: 'GET', path: '/health', what: 'readiness of every store', public: true, cells: PUBLIC_CELLS },
+  { method: 'GET', path: '/metrics', what: 'Prometheus metrics', public: true, cells: PUBLIC_CELLS },
+  { method: 'GET', path: '/docs', what: 'OpenAPI UI', public: true, cells: PUBLIC_CELLS },
+  { method: 'GET', path: '/docs-json', what: 'OpenAPI document', public: true, cells: PUBLIC_CELLS },
+  { method: 'GET', path: '/meta/info', what: 'dashboard bootstrap (department names, clock)', public: true, cells: PUBLIC_CELLS },
+  { method: 'GET', path: '/meta/commands', what: 'command and event catalogue', public: true, cells: PUBLIC_CELLS },
+  { method: 'GET', path: '/dev/identities', what: 'signed development tokens: 404 unless NODE_ENV=development', public: true, publicStatus: 404, cells: PUBLIC_CELLS },
+
+  // Registering for another department is refused by 第二条/第五条 (departmentCode must be the
+  // caller's), as 422 DEPARTMENT_MISMATCH rather than 403.
+  { method: 'POST', path: '/projects', what: '立项 register (departmentCode = own department)', cells: { ...onlyRoles('CONSTRUCTION_UNIT'), CU_OTHER: 'refused' } },
+  ...PROJECT_COMMANDS.map((spec): AccessRow => ({
+    method: 'POST',
+    path: `/projects/:id/${spec.path}`,
+    what: spec.events.join(' · '),
+    cells: onlyRoles(...spec.roles),
+  })),
+  { method: 'POST', path: '/annual-plans/:year/include', what: 'ProjectIncludedInPlan', cells: onlyRoles('OFFICE') },
+  { method: 'POST', path: '/annual-plans/:year/adopt', what: 'AnnualPlanAdopted', cells: onlyRoles('LEADING_GROUP') },
+  { method: 'POST', path: '/annual-plans/:year/budget-feedback', what: 'BudgetFeedbackRecorded', cells: onlyRoles('FINANCE') },
+
+  { method: 'GET', path: '/projects', what: 'project list', cells: everyone('scoped') },
+  { method: 'GET', path: '/projects?department=:dept', what: 'project list of a named department', cells: everyone('deny') },
+  { method: 'GET', path: '/projects/:id', what: 'project read model', cells: everyone('deny') },
+  { method: 'GET', path: '/projects/:id/history', what: 'every event of a project (第二十八条)', cells: onlyRoles('CONSTRUCTION_UNIT', 'OFFICE', 'AUDIT') },
+  { method: 'GET', path: '/projects/:id/state', what: 'state at an instant or revision', cells: onlyRoles('CONSTRUCTION_UNIT', 'OFFICE', 'AUDIT') },
+  { method: 'GET', path: '/dashboard/summary', what: 'counts and sums', cells: everyone('scoped') },
+  { method: 'GET', path: '/rectifications', what: '整改 tracker', cells: everyone('scoped') },
+  { method: 'GET', path: '/rectifications?department=:dept', what: '整改 tracker of a named department', cells: everyone('deny') },
+  { method: 'GET', path: '/deadlines', what: 'coming and missed deadlines', cells: everyone('scoped') },
+  { method: 'GET', path: '/deadlines?department=:dept', what: 'deadlines of a named department', cells: everyone('deny') },
+  { method: 'GET', path: '/om-eligibility', what: '第二十四条 O&M eligibility', cells: everyone('scoped') },
+  { method: 'GET', path: '/om-eligibility?department=:dept', what: 'O&M eligibility of a named department', cells: everyone('deny') },
+  { method: 'GET', path: '/annual-plans/:year', what: '第五条 annual plan', cells: everyone('allow') },
+  { method: 'GET', path: '/audit/events', what: 'global event log', cells: onlyRoles('AUDIT', 'OFFICE') },
+  { method: 'GET', path: '/audit/export', what: 'streamed export', cells: onlyRoles('AUDIT') },
+  { method: 'GET', path: '/audit/verify', what: 'hash-chain verification', cells: onlyRoles('AUDIT', 'OFFICE') },
+  { method: 'POST', path: '/audit/seal', what: 'signed seal of every stream head', cells: onlyRoles('OFFICE') },
+  { method: 'GET', path: '/events/stream', what: 'Server-Sent Events', cells: everyone('allow') },
+  { method: 'POST', path: '/subscriptions', what: 'create a webhook', cells: onlyRoles('OFFICE') },
+  { method: 'GET', path: '/subscriptions', what: 'list webhooks (secrets never returned)', cells: onlyRoles('OFFICE') },
+  { method: 'GET', path: '/subscriptions/:id', what: 'webhook delivery status', cells: onlyRoles('OFFICE') },
+  { method: 'DELETE', path: '/subscriptions/:id', what: 'delete a webhook', cells: onlyRoles('OFFICE') },
+  { method: 'POST', path: '/subscriptions/:id/redeliver', what: 'redeliver dead letters', cells: onlyRoles('OFFICE') },
+  { method: 'GET', path: '/admin/projections', what: 'projection status', cells: onlyRoles('OFFICE') },
+  { method: 'POST', path: '/admin/projections/:name/rebuild', what: 'rebuild a read model', cells: onlyRoles('OFFICE') },
+  { method: 'PUT', path: '/admin/test-clock', what: 'test clock (exists only with TEST_CLOCK=1)', cells: onlyRoles('OFFICE') },
+];
+
+export const rowKey = (row: Pick<AccessRow, 'method' | 'path'>) => `${row.method} ${row.path}`;
+
+const SYMBOL: Record<Cell, string> = { allow: '✅', scoped: '🏢 own dept', deny: '⛔ 403', refused: '⛔ 422' };
+const HEADER: Record<Principal, string> = {
+  CU_OWN: 'CONSTRUCTION_UNIT (project’s dept)',
+  CU_OTHER: 'CONSTRUCTION_UNIT (other dept)',
+  OFFICE: 'OFFICE',
+  LEADING_GROUP: 'LEADING_GROUP',
+  FINANCE: 'FINANCE',
+  AUDIT: 'AUDIT',
+  SUPERVISOR: 'SUPERVISOR',
+  GOVERNMENT: 'GOVERNMENT',
+};
+
+/** docs/access-matrix.md, rendered from ACCESS_MATRIX. */
+export function renderAccessMatrix(): string {
+  const lines = [
+    '# Access-control matrix',
+    '',
+    '<!-- Generated from test/reliability/support/access-matrix.ts. Do not edit by hand: run',
+    '     `UPDATE_ACCESS_MATRIX=1 npx jest test/reliability/access-matrix` to regenerate.',
+    '     test/reliability/access-matrix.e2e-spec.ts fails when this file and the table differ,',
+    '     and proves every cell against the running service. -->',
+    '',
+    'Every route of the service × every role × the project’s own or another department. ',
+    `✅ served · 🏢 own dept: served, but only the caller’s own department’s data appears · ⛔ 403: refused with`,
+    '`application/problem+json`, nothing stored · ⛔ 422: refused by a rule of the measures, nothing stored.',
+    '“Bad token” is each of: no token, a garbage header, an expired',
+    'token, a token signed with another secret, an `alg: none` token, a valid token whose payload was rewritten',
+    '(role escalation), a token without a role, a construction-unit token without a department: every one answers',
+    '401 on every route that is not public.',
+    '',
+    `| route | what | ${PRINCIPALS.map((p) => HEADER[p]).join(' | ')} | bad token |`,
+    `|---|---|${PRINCIPALS.map(() => ':-:').join('|')}|:-:|`,
+  ];
+  for (const row of ACCESS_MATRIX) {
+    const cells = PRINCIPALS.map((p) => SYMBOL[row.cells[p]]);
+    const cells2 = row.public && row.publicStatus ? PRINCIPALS.map(() => String(row.publicStatus)) : cells;
+    lines.push(`| \`${row.method} ${row.path}\` | ${row.what} | ${cells2.join(' | ')} | ${row.public ? (row.publicStatus ? `${row.publicStatus} public` : '✅ public') : '401'} |`);
+  }
+  lines.push(
+    '',
+    'Notes: `/health`, `/metrics`, the OpenAPI documentation and the dashboard’s `/meta/*` are public by design',
+    '(API.md “health and docs open”); they carry counters and catalogues, no project data. `/dev/identities` hands out',
+    'signed tokens and exists only with `NODE_ENV=development` (404 otherwise, proved with `NODE_ENV=production` in',
+    'test/reliability/secrets.e2e-spec.ts). The dashboard’s HTML pages (`/`, `/project/:id`, `/live`) are public',
+    'static files without data. A construction unit of a cross-department',
+    'project’s lead or participating department reads it like its own (第七条) but files only for its own part.',
+    '',
+  );
+  return lines.join('\n');
+}

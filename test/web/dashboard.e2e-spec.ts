@@ -1,0 +1,153 @@
+/**
+ * The dashboard in a real browser: Debian's Chromium (/usr/bin/chromium, installed by .ci/run)
+ * driven by playwright-core against the real service listening on a random port. Screenshots
+ * go to test-results/dashboard/ for review.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { driveTo, orderRectification, readProject, type Project } from '../http/fixtures';
+import { startHarness, type Harness } from '../http/harness';
+
+const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+const ROOT = resolve(__dirname, '..', '..');
+const SHOTS = join(ROOT, 'test-results', 'dashboard');
+
+jest.setTimeout(60_000);
+
+describe('dashboard (Chromium)', () => {
+  let h: Harness;
+  let browser: Browser;
+  let page: Page;
+  let base: string;
+  let proposal: Project;
+  let building: Project;
+  const previous = process.env.DEV_IDENTITIES;
+
+  beforeAll(async () => {
+    if (!existsSync(CHROMIUM)) {
+      throw new Error(`Chromium not found at ${CHROMIUM}: install it (apt-get install -y chromium; .ci/run does) or set CHROMIUM_PATH`);
+    }
+    if (!existsSync(join(ROOT, 'dist-web', 'index.html'))) {
+      execFileSync(process.execPath, [require.resolve('vite/bin/vite.js'), 'build', '--config', 'web/vite.config.mts', '--logLevel', 'warn'], { cwd: ROOT, stdio: 'inherit' });
+    }
+    mkdirSync(SHOTS, { recursive: true });
+    process.env.DEV_IDENTITIES = '1';
+    h = await startHarness();
+    // The test clock of the harness is fixed to 2026-03-02; seed a small portfolio through the API.
+    proposal = await driveTo(h, 'PROPOSAL_SUBMITTED', { dept: 'D01', overrides: { name: '鄂尔多斯市政务数据共享交换平台' } });
+    building = await driveTo(h, 'UNDER_CONSTRUCTION', { dept: 'D03', overrides: { name: '全民健康信息平台升级', category: 'INFRASTRUCTURE' } });
+    await driveTo(h, 'COMPLETED', { dept: 'D02', overrides: { name: '智慧交警视频联网平台', category: 'INFRASTRUCTURE' } });
+    await driveTo(h, 'ASSET_REGISTERED', { dept: 'D10', overrides: { name: '12345政务服务热线系统', category: 'OPERATIONS' } });
+    await driveTo(h, 'DRAFT_PLAN', { dept: 'D04', overrides: { name: '智慧教育云平台', category: 'THIRD_PARTY', estimateFen: 90_000_000 } });
+    await orderRectification(h, building, 10);
+    await readProject(h, building);
+    // A month later: the rectification is overdue.
+    h.clock.set(new Date('2026-04-15T02:00:00.000Z'));
+    await h.app.listen(0, '127.0.0.1');
+    const address = h.app.getHttpServer().address();
+    base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'],
+    });
+    page = await browser.newPage({ viewport: { width: 1440, height: 1000 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await h?.close();
+    if (previous === undefined) delete process.env.DEV_IDENTITIES;
+    else process.env.DEV_IDENTITIES = previous;
+  });
+
+  it('signs in with a development identity, shows the portfolio, travels in time, approves and sees live events', async () => {
+    // The SPA is served at / with the API untouched.
+    const home = await fetch(`${base}/`);
+    expect(home.status).toBe(200);
+    expect(home.headers.get('cache-control')).toBe('no-cache');
+    expect((await fetch(`${base}/no-such-route`)).headers.get('content-type')).toContain('application/problem+json');
+
+    await page.goto(`${base}/`);
+    await page.getByTestId('identity-OFFICE').waitFor();
+    await page.screenshot({ path: join(SHOTS, '01-login.png') });
+    await page.getByTestId('identity-OFFICE').click();
+
+    // Portfolio: charts filled from /dashboard/summary, overdue list from /deadlines.
+    await page.getByTestId('kpi-total').getByText('5').waitFor();
+    await page.locator('[data-testid=chart-status] .bar').first().waitFor();
+    expect(await page.locator('[data-testid=chart-status] .bar').count()).toBeGreaterThanOrEqual(4);
+    expect(await page.locator('[data-testid=chart-category] .slice').count()).toBe(4);
+    expect(await page.locator('[data-testid=chart-department] .bar').count()).toBe(5);
+    await page.getByTestId('overdue-list').getByText('全民健康信息平台升级').waitFor();
+    await expect(page.getByTestId('overdue-list').innerText()).resolves.toMatch(/逾期 \d+ 天/);
+    await page.screenshot({ path: join(SHOTS, '02-portfolio.png'), fullPage: true });
+
+    // Search (Chinese) filters the list.
+    await page.getByTestId('search').fill('交换');
+    await page.getByTestId('pager').getByText('共 1 项').waitFor();
+    await page.getByTestId('project-row').first().click();
+
+    // Project view: current state, timeline, integrity.
+    await page.getByTestId('project-name').getByText('鄂尔多斯市政务数据共享交换平台').waitFor();
+    await page.locator('[data-testid=current-status] [data-status=PROPOSAL]').waitFor();
+    await page.getByTestId('integrity').getByText(/哈希链完整/).waitFor();
+    await page.locator('[data-testid=timeline] li').nth(1).waitFor();
+
+    // Time travel: slider to the first event → the state then was DRAFT_PLAN.
+    const slider = page.getByTestId('time-slider');
+    await slider.focus();
+    await page.keyboard.press('Home');
+    await page.locator('[data-testid=as-of-status] [data-status=DRAFT_PLAN]').waitFor();
+    await page.screenshot({ path: join(SHOTS, '03-project-time-travel.png'), fullPage: true });
+    await page.keyboard.press('End');
+
+    // Approve the proposal stage (OFFICE) and see it in the timeline.
+    await page.getByTestId('action-approve-proposal').click();
+    await page.getByTestId('action-submit').click();
+    await page.getByTestId('action-done').waitFor();
+    await page.locator('[data-testid=timeline] li[data-type=ProposalApproved]').waitFor();
+    await page.screenshot({ path: join(SHOTS, '04-approved.png'), fullPage: true });
+
+    // A refusal in plain words with its article: approving again does not fit the state.
+    await page.getByTestId('action-approve-proposal').waitFor({ state: 'detached' });
+    await page.getByText('显示本角色全部操作').click();
+    await page.getByTestId('action-approve-feasibility').click();
+    await page.getByTestId('action-submit').click();
+    await page.getByTestId('problem').waitFor();
+    await expect(page.getByTestId('problem').innerText()).resolves.toMatch(/未能执行/);
+
+    // Live: an event appended by someone else arrives without reload (SSE over fetch).
+    await page.getByTestId('live-state').and(page.locator('[data-state=open]')).waitFor();
+    const unit = h.token('CONSTRUCTION_UNIT', building.dept);
+    const answer = await h.request('POST', `/projects/${building.id}/report-incident`, {
+      token: unit,
+      body: { kind: 'SERIOUS_DELAY', description: '机房改造滞后两个月' },
+    });
+    expect(answer.status).toBe(200);
+    await page.getByTestId('toast').getByText('重大问题已报告').waitFor();
+    await page.getByTestId('nav-live').click();
+    await page.getByTestId('live-feed').getByText('重大问题已报告').waitFor();
+    await page.screenshot({ path: join(SHOTS, '05-live.png') });
+
+    // English toggle.
+    await page.getByTestId('lang-toggle').click();
+    await page.getByText('Live event stream').waitFor();
+  });
+
+  it('signs in by pasting a token and hides development identities when they are off', async () => {
+    delete process.env.DEV_IDENTITIES;
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+    const mobile = await context.newPage();
+    await mobile.goto(`${base}/`);
+    await mobile.getByTestId('token-input').waitFor();
+    expect(await mobile.getByTestId('dev-identities').count()).toBe(0);
+    await mobile.getByTestId('token-input').fill(h.token('CONSTRUCTION_UNIT', 'D03'));
+    await mobile.getByTestId('token-submit').click();
+    await mobile.getByTestId('kpi-total').getByText('1').waitFor();
+    await mobile.screenshot({ path: join(SHOTS, '06-mobile-unit.png'), fullPage: true });
+    await context.close();
+  });
+});

@@ -1,0 +1,59 @@
+import type { Lang } from './i18n';
+
+/** fen → "1,234.56 万元" (zh) or "CNY 12.35 M" (en). */
+export function money(fen: number | null | undefined, lang: Lang, digits = 2): string {
+  if (fen === null || fen === undefined || Number.isNaN(fen)) return '—';
+  const yuan = fen / 100;
+  if (lang === 'zh') return `${(yuan / 10_000).toLocaleString('zh-CN', { minimumFractionDigits: digits, maximumFractionDigits: digits })} 万元`;
+  return `CNY ${(yuan / 1_000_000).toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits })} M`;
+}
+
+/** Short money for chart labels. */
+export function moneyShort(fen: number, lang: Lang): string {
+  const yuan = fen / 100;
+  if (lang === 'zh') {
+    if (yuan >= 100_000_000) return `${(yuan / 100_000_000).toFixed(2)}亿`;
+    return `${Math.round(yuan / 10_000).toLocaleString('zh-CN')}万`;
+  }
+  if (yuan >= 1_000_000) return `${(yuan / 1_000_000).toFixed(1)}M`;
+  return `${Math.round(yuan / 1000)}k`;
+}
+
+const TZ = 'Asia/Shanghai';
+
+export function dateTime(iso: string | null | undefined, lang: Lang): string {
+  if (!iso) return '—';
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  return d.toLocaleString(lang === 'zh' ? 'zh-CN' : 'en-GB', {
+    timeZone: TZ,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+    hour12: false,
+  });
+}
+
+export function dateOnly(iso: string | null | undefined): string {
+  return iso ? iso.slice(0, 10) : '—';
+}
+
+export function percent(ratio: number | null | undefined): string {
+  if (ratio === null || ratio === undefined) return '—';
+  return `${(ratio * 100).toFixed(1)}%`;
+}
+
+/** An instant → the value of <input type="datetime-local"> in Ordos time (UTC+8). */
+export function toLocalInput(iso: string): string {
+  const d = new Date(new Date(iso).getTime() + 8 * 3_600_000);
+  return d.toISOString().slice(0, 19);
+}
+
+/** The value of <input type="datetime-local"> (Ordos time) → an instant. */
+export function fromLocalInput(value: string): string {
+  const withSeconds = value.length === 16 ? `${value}:00` : value;
+  return new Date(`${withSeconds}+08:00`).toISOString();
+}

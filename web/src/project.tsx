@@ -1,0 +1,308 @@
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { api, ApiError, type Problem } from './api';
+import { Actions, ProblemBox } from './actions';
+import { useApp } from './context';
+import { dateOnly, dateTime, fromLocalInput, money, percent, toLocalInput } from './format';
+import { CATEGORY, DEADLINE_KIND, FAMILY, pick, ROLE } from './i18n';
+import { StatusBadge } from './portfolio';
+
+interface HistoryEvent {
+  position: string;
+  revision: number;
+  type: string;
+  label: string | null;
+  family: string | null;
+  article: string | null;
+  data: Record<string, unknown>;
+  metadata: { occurredAt: string; actor?: { name?: string; role: string; department?: string }; article?: string };
+}
+
+export function ProjectView({ id }: { id: string }) {
+  const { t, lang, session, onLive, navigate, deptName } = useApp();
+  const [project, setProject] = useState<any>(null);
+  const [error, setError] = useState<Problem | null>(null);
+  const [history, setHistory] = useState<HistoryEvent[] | null>(null);
+  const [historyDenied, setHistoryDenied] = useState(false);
+  const [current, setCurrent] = useState<any>(null);
+  const [integrity, setIntegrity] = useState<{ ok: boolean; checked: number; brokenAt?: unknown } | null>(null);
+  const [slider, setSlider] = useState<number | null>(null);
+  const [asOf, setAsOf] = useState<string | null>(null);
+  const [past, setPast] = useState<any>(null);
+  const [tick, setTick] = useState(0);
+  const [minRevision, setMinRevision] = useState<number | undefined>(undefined);
+  const role = session.claims.role;
+  const mayVerify = role === 'AUDIT' || role === 'OFFICE';
+  const timer = useRef<number>();
+
+  useEffect(() => {
+    const q = minRevision !== undefined ? `?minRevision=${minRevision}` : '';
+    api(session.token, `/projects/${id}${q}`)
+      .then((p) => (setProject(p), setError(null)))
+      .catch((e) => setError(e instanceof ApiError ? e.problem : { status: 0 }));
+    api<{ events: HistoryEvent[] }>(session.token, `/projects/${id}/history`)
+      .then((h) => {
+        setHistory(h.events);
+        setHistoryDenied(false);
+      })
+      .catch((e) => {
+        if (e instanceof ApiError && e.problem.status === 403) setHistoryDenied(true);
+      });
+    api(session.token, `/projects/${id}/state`).then((s) => setCurrent(s.state)).catch(() => setCurrent(null));
+    if (mayVerify) api(session.token, `/audit/verify?projectId=${id}`).then(setIntegrity).catch(() => setIntegrity(null));
+  }, [id, tick, minRevision]);
+
+  useEffect(
+    () =>
+      onLive((e) => {
+        if (e.streamId !== `project-${id}`) return;
+        clearTimeout(timer.current);
+        timer.current = window.setTimeout(() => setMinRevision(e.revision), 150);
+      }),
+    [id],
+  );
+
+  // Time travel: the state as of the chosen moment, rebuilt by the server from the stream.
+  useEffect(() => {
+    if (!asOf) {
+      setPast(null);
+      return;
+    }
+    const controller = new AbortController();
+    api(session.token, `/projects/${id}/state?asOf=${encodeURIComponent(asOf)}`, { signal: controller.signal })
+      .then(setPast)
+      .catch((e) => {
+        if (e instanceof ApiError && e.problem.status === 404) setPast({ revision: -1 });
+      });
+    return () => controller.abort();
+  }, [asOf, id]);
+
+  if (error) {
+    return (
+      <div>
+        <button class="ghost" onClick={() => navigate('/')}>
+          ← {t('back')}
+        </button>
+        <ProblemBox problem={error} lang={lang} />
+      </div>
+    );
+  }
+  if (!project) return <p class="muted">{t('loading')}</p>;
+
+  const events = history ?? [];
+  const last = events.length - 1;
+  const pos = slider ?? last;
+  const chooseIndex = (i: number) => {
+    setSlider(i);
+    setAsOf(i >= last ? null : events[i].metadata.occurredAt);
+  };
+  const foldedTo = past ? past.revision : last;
+
+  const facts: Array<[string, string]> = [
+    [t('category'), pick(lang, CATEGORY[project.category], project.category)],
+    [t('department'), deptName(project.departmentCode)],
+    [t('planYear'), String(project.planYear ?? '—')],
+    [t('estimate'), money(project.estimateFen, lang)],
+    [t('approvedEstimate'), money(project.approvedEstimateFen, lang)],
+    [t('currentTotal'), money(project.currentTotalFen, lang)],
+    [t('adjustedRatio'), project.approvedEstimateFen ? percent(project.adjustedRatio) : '—'],
+    [t('implementingBody'), project.implementingBody ?? '—'],
+    [t('responsiblePerson'), project.responsiblePerson ?? '—'],
+    [t('supervisionUnit'), project.supervisionUnit ?? '—'],
+    [t('startedOn'), dateOnly(project.dates?.startedOn)],
+    [t('completedOn'), dateOnly(project.dates?.completedOn)],
+    [t('acceptanceDueOn'), dateOnly(project.dates?.acceptanceDueOn)],
+    [t('acceptedOn'), dateOnly(project.dates?.acceptedOn)],
+  ];
+
+  return (
+    <div class="project">
+      <button class="ghost back" onClick={() => navigate('/')}>
+        ← {t('back')}
+      </button>
+      <header class="project-head card">
+        <div>
+          <h1 data-testid="project-name">{project.name}</h1>
+          <p class="muted">
+            {deptName(project.departmentCode)} · {pick(lang, CATEGORY[project.category], project.category)} · {t('revision')} {project.revision}
+            {project.fastTrack && <span class="badge small">{t('fastTrack')}</span>}
+          </p>
+        </div>
+        <div class="head-right">
+          <span data-testid="current-status">
+            <StatusBadge status={project.status} />
+          </span>
+          {integrity && (
+            <span class={`integrity ${integrity.ok ? 'ok' : 'bad'}`} data-testid="integrity">
+              {integrity.ok ? `✓ ${t('integrityOk', { n: integrity.checked })}` : `✗ ${t('integrityBroken', { at: JSON.stringify(integrity.brokenAt) })}`}
+            </span>
+          )}
+        </div>
+      </header>
+
+      <div class="grid project-grid">
+        <div class="col">
+          <section class="card">
+            <h2>{t('currentState')}</h2>
+            <dl class="facts">
+              {facts.map(([k, v]) => (
+                <div key={k}>
+                  <dt>{k}</dt>
+                  <dd>{v}</dd>
+                </div>
+              ))}
+            </dl>
+            {project.omEligibility && (
+              <p class={`om ${project.omEligibility.eligible ? 'ok' : 'bad'}`}>
+                {t('om')}：{project.omEligibility.eligible ? t('omEligible') : t('omNotEligible')}
+                {Array.isArray(project.omEligibility.reasons) && project.omEligibility.reasons.length > 0 && (
+                  <small> · {project.omEligibility.reasons.map((r: any) => (typeof r === 'string' ? r : r.messageZh ?? r.code ?? JSON.stringify(r))).join('；')}</small>
+                )}
+              </p>
+            )}
+          </section>
+
+          <section class="card">
+            <h2>{t('obligations')}</h2>
+            {(project.openObligations ?? []).length === 0 ? (
+              <p class="muted">{t('noObligations')}</p>
+            ) : (
+              <ul class="obligations">
+                {project.openObligations.map((o: any, i: number) => (
+                  <li key={i} class={o.overdue ? 'overdue' : ''}>
+                    <strong>{pick(lang, DEADLINE_KIND[o.kind], o.kind)}{o.year ? ` ${o.year}` : ''}</strong>
+                    <span>
+                      {t('deadline')} {o.dueOn} · {o.article}
+                    </span>
+                    {o.overdue && <span class="badge warn small">{t('overdueTitle')}</span>}
+                  </li>
+                ))}
+              </ul>
+            )}
+            {(project.rectifications ?? []).length > 0 && (
+              <>
+                <h3>{t('rectifications')}</h3>
+                <ul class="obligations">
+                  {project.rectifications.map((r: any) => (
+                    <li key={r.rectificationId}>
+                      <strong>{r.findings.join('；')}</strong>
+                      <span>
+                        {r.article} · {t('deadline')} {r.deadline} · {r.status}
+                      </span>
+                    </li>
+                  ))}
+                </ul>
+              </>
+            )}
+          </section>
+
+          <Actions
+            projectId={id}
+            project={{ ...project, stageApproved: current?.stageApproved }}
+            onDone={(revision) => {
+              setSlider(null);
+              setAsOf(null);
+              setMinRevision(revision);
+              setTick((x) => x + 1);
+            }}
+          />
+        </div>
+
+        <div class="col">
+          <section class="card travel" data-testid="time-travel">
+            <h2>{t('timeTravel')}</h2>
+            {historyDenied ? (
+              <p class="muted">{t('historyForbidden')}</p>
+            ) : events.length > 0 ? (
+              <>
+                <p class="hint">{t('asOfHint')}</p>
+                <input
+                  type="range"
+                  min={0}
+                  max={last}
+                  step={1}
+                  value={pos}
+                  data-testid="time-slider"
+                  onInput={(e) => chooseIndex(Number((e.target as HTMLInputElement).value))}
+                />
+                <div class="travel-row">
+                  <input
+                    type="datetime-local"
+                    step={1}
+                    data-testid="as-of-input"
+                    value={toLocalInput(asOf ?? events[last].metadata.occurredAt)}
+                    onChange={(e) => {
+                      const v = (e.target as HTMLInputElement).value;
+                      if (!v) return;
+                      const instant = fromLocalInput(v);
+                      setAsOf(instant);
+                      const idx = events.findIndex((ev) => ev.metadata.occurredAt > instant);
+                      setSlider(idx < 0 ? last : Math.max(0, idx - 1));
+                    }}
+                  />
+                  {asOf && (
+                    <button class="ghost small" onClick={() => (setAsOf(null), setSlider(null))}>
+                      {t('asOfLatest')}
+                    </button>
+                  )}
+                </div>
+                <div class="as-of" data-testid="as-of-state">
+                  <span class="muted">{asOf ? t('asOfAt', { t: dateTime(asOf, lang) }) : t('asOfLatest')}</span>
+                  {past && past.revision === -1 ? (
+                    <strong>{t('notYet')}</strong>
+                  ) : (
+                    <>
+                      <span data-testid="as-of-status">
+                        <StatusBadge status={past ? past.state.status : project.status} />
+                      </span>
+                      <span class="muted">{t('eventsFolded', { n: (past ? past.revision : last) + 1 })}</span>
+                      {past && (
+                        <span class="muted">
+                          {t('approvedEstimate')} {money(past.state.approvedEstimateFen, lang)}
+                        </span>
+                      )}
+                    </>
+                  )}
+                </div>
+              </>
+            ) : (
+              <p class="muted">{t('loading')}</p>
+            )}
+          </section>
+
+          {!historyDenied && (
+            <section class="card">
+              <h2>
+                {t('timeline')} <span class="muted small">({events.length})</span>
+              </h2>
+              <ol class="timeline" data-testid="timeline">
+                {[...events].reverse().map((e) => {
+                  const fam = FAMILY[e.family ?? ''];
+                  const actor = e.metadata.actor;
+                  return (
+                    <li key={e.position} class={e.revision > foldedTo ? 'future' : ''} style={{ '--fc': fam?.[2] ?? '#999' }} data-type={e.type}>
+                      <span class="dot" />
+                      <div class="tl-body">
+                        <div class="tl-top">
+                          <strong>{lang === 'zh' ? e.label ?? e.type : e.type}</strong>
+                          <span class="fam-chip">{pick(lang, fam, e.family ?? '')}</span>
+                        </div>
+                        <div class="tl-meta">
+                          <span>
+                            {actor ? `${actor.name ?? ''} · ${pick(lang, ROLE[actor.role], actor.role)}${actor.department ? ` · ${deptName(actor.department)}` : ''}` : t('system')}
+                          </span>
+                          {e.article && <span class="art">{e.article}</span>}
+                          <time>{dateTime(e.metadata.occurredAt, lang)}</time>
+                          <span class="rev">#{e.revision}</span>
+                        </div>
+                      </div>
+                    </li>
+                  );
+                })}
+              </ol>
+            </section>
+          )}
+        </div>
+      </div>
+    </div>
+  );
+}
