@@ -12,6 +12,8 @@ import { histogramPercentile, metric, type RunningService } from './service';
  * concurrency of 64 never makes two requests race on the same project.
  */
 export async function httpWorkload(service: RunningService, projects: number, connections = 64) {
+  // Construction cannot start before the design approval, which is decided today (Ordos time).
+  const today = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
   const ids = Array.from({ length: projects }, () => randomUUID());
   const rectificationIds = ids.map(() => randomUUID());
   const office = service.token('OFFICE');
@@ -31,10 +33,10 @@ export async function httpWorkload(service: RunningService, projects: number, co
     (i, id) => ({ path: `/projects/${id}/review-preliminary-design`, body: { passed: true, verifiedEstimateFen: registration(i, id).estimateFen, opinion: '通过' }, token: office }),
     (i, id) => ({ path: `/projects/${id}/approve-preliminary-design`, body: { opinion: '批复', approvedEstimateFen: registration(i, id).estimateFen }, token: office }),
     (i, id) => ({ path: `/projects/${id}/assign-responsibility`, body: { implementingBody: '信息中心', responsiblePerson: '李四' }, token: unit(registration(i, id).departmentCode) }),
-    (i, id) => ({ path: `/projects/${id}/start-construction`, body: { startedOn: '2026-03-01' }, token: unit(registration(i, id).departmentCode) }),
-    (i, id) => ({ path: `/projects/${id}/submit-performance-report`, body: { year: 2026, progressPercent: 40, investmentExecutedFen: 10_000_000, userOpinions: '满意' }, token: unit(registration(i, id).departmentCode) }),
+    (i, id) => ({ path: `/projects/${id}/start-construction`, body: { startedOn: today }, token: unit(registration(i, id).departmentCode) }),
+    (i, id) => ({ path: `/projects/${id}/submit-performance-report`, body: { year: Number(today.slice(0, 4)), progressPercent: 40, investmentExecutedFen: 10_000_000, userOpinions: '满意' }, token: unit(registration(i, id).departmentCode) }),
     (i, id) => ({ path: `/projects/${id}/file-adjustment`, body: { reason: 'TECHNICAL_OPTIMIZATION', amountFen: 1_000_000, newTotalFen: registration(i, id).estimateFen, objectivesUnchanged: true, description: '优化技术方案' }, token: unit(registration(i, id).departmentCode) }),
-    (i, id) => ({ path: `/projects/${id}/order-rectification`, body: { rectificationId: rectificationIds[i], findings: ['等保测评未完成'], deadline: '2026-12-31', article: '第二十七条' }, token: office }),
+    (i, id) => ({ path: `/projects/${id}/order-rectification`, body: { rectificationId: rectificationIds[i], findings: ['等保测评未完成'], deadline: `${Number(today.slice(0, 4)) + 1}-06-30`, article: '第二十七条' }, token: office }),
     (i, id) => ({ path: `/projects/${id}/submit-rectification`, body: { rectificationId: rectificationIds[i], report: '已完成等保测评' }, token: unit(registration(i, id).departmentCode) }),
   ];
   const amount = projects * steps.length;

@@ -7,10 +7,12 @@ import { EVENT_STORE, RevisionConflict, type EventStore } from '../event-store/e
 import { CommandMetrics } from '../infrastructure/metrics';
 import { upcast } from '../event-store/upcasters';
 
+type DecidedEvent = { type: string; data: unknown; article?: string; policy: string; policyLapsed?: boolean };
+
 /** The shape every decider of src/domain has. */
 interface Decider {
   initialState(): unknown;
-  decide(command: never, state: never): Array<{ type: string; data: unknown; article?: string; policy: string; policyLapsed?: boolean }>;
+  decide(command: never, state: never): DecidedEvent[];
   evolve(state: never, event: never): unknown;
 }
 
@@ -60,6 +62,14 @@ const backoff = (attempt: number) => new Promise((r) => setTimeout(r, Math.rando
  */
 @CommandHandler(ExecuteCommand)
 export class ExecuteCommandHandler implements ICommandHandler<ExecuteCommand, CommandOutcome> {
+  /**
+   * Folded state per stream after this process's last successful append. A cached state is only
+   * a guess: the append still expects its revision, so a write by anyone else surfaces as a
+   * RevisionConflict and the retry folds the stream afresh.
+   */
+  private readonly states = new Map<string, { revision: number; position: string; state: unknown }>();
+  private static readonly CACHE_LIMIT = 20_000;
+
   constructor(
     @Inject(EVENT_STORE) private readonly eventStore: EventStore,
     private readonly metrics: CommandMetrics,
@@ -77,17 +87,44 @@ export class ExecuteCommandHandler implements ICommandHandler<ExecuteCommand, Co
     }
   }
 
+  /**
+   * The stream's folded state: from the cache when it holds the revision the client expects (or
+   * the client expects none), else read and folded from the store. `expected === -2` forces a read.
+   */
+  private async load(decider: Decider, streamId: string, expected: number | undefined) {
+    const cached = this.states.get(streamId);
+    if (cached && expected !== -2 && (expected === undefined || expected === cached.revision)) return { ...cached, cached: true };
+    const events = (await this.eventStore.readStream(streamId)).map(upcast);
+    let state = decider.initialState();
+    for (const event of events) state = decider.evolve(state as never, { type: event.type, data: event.data } as never);
+    return { revision: events.length - 1, position: events[events.length - 1]?.position ?? '0', state, cached: false };
+  }
+
+  private remember(streamId: string, entry: { revision: number; position: string; state: unknown }): void {
+    this.states.delete(streamId);
+    this.states.set(streamId, entry);
+    if (this.states.size > ExecuteCommandHandler.CACHE_LIMIT) {
+      // Map keeps insertion order: the first key is the least recently written stream.
+      this.states.delete(this.states.keys().next().value as string);
+    }
+  }
+
   private async run({ decider: name, streamId, command, context }: ExecuteCommand): Promise<CommandOutcome> {
     const decider = DECIDERS[name];
     for (let attempt = 0; ; attempt++) {
-      const events = (await this.eventStore.readStream(streamId)).map(upcast);
-      const revision = events.length - 1;
+      const { revision, position: headPosition, state, cached } = await this.load(decider, streamId, attempt === 0 ? context.expectedRevision : -2);
       if (context.expectedRevision !== undefined && context.expectedRevision !== revision) {
         throw new RevisionConflict(streamId, context.expectedRevision, revision);
       }
-      let state = decider.initialState();
-      for (const event of events) state = decider.evolve(state as never, { type: event.type, data: event.data } as never);
-      const decided = decider.decide(command as never, state as never);
+      let decided: DecidedEvent[];
+      try {
+        decided = decider.decide(command as never, state as never);
+      } catch (refusal) {
+        // A refusal must be decided on the stored state, not on a cache another writer outdated.
+        if (!cached) throw refusal;
+        this.states.delete(streamId);
+        continue;
+      }
       const pending: PendingEvent[] = decided.map((d) => ({
         type: d.type,
         data: d.data as Record<string, unknown>,
@@ -105,12 +142,15 @@ export class ExecuteCommandHandler implements ICommandHandler<ExecuteCommand, Co
         },
       }));
       if (pending.length === 0) {
-        return { streamId, revision, position: events[events.length - 1]?.position ?? '0', events: [], created: false };
+        return { streamId, revision, position: headPosition, events: [], created: false };
       }
       try {
         const endTimer = this.metrics.appendTimer();
         const result = await this.eventStore.append(streamId, pending, revision === -1 ? 'no_stream' : revision);
         endTimer();
+        let next = state;
+        for (const event of pending) next = decider.evolve(next as never, { type: event.type, data: event.data } as never);
+        this.remember(streamId, { revision: result.nextRevision, position: result.position, state: next });
         return {
           streamId,
           revision: result.nextRevision,
@@ -119,6 +159,7 @@ export class ExecuteCommandHandler implements ICommandHandler<ExecuteCommand, Co
           created: revision === -1,
         };
       } catch (error) {
+        this.states.delete(streamId);
         if (!(error instanceof RevisionConflict) || context.expectedRevision !== undefined || attempt >= RETRIES) throw error;
         await backoff(attempt);
       }

@@ -45,6 +45,8 @@ export interface SqliteEventStoreOptions {
   maxGroupSize?: number;
   /** How often other processes' commits are noticed (PRAGMA data_version, no disk read). */
   crossProcessPollMs?: number;
+  /** How many of the newest events are kept parsed in memory for live readers. */
+  recentEvents?: number;
 }
 
 /** Types starting with '$' are the store's own (e.g. seals); readAll and subscriptions skip them. */
@@ -64,6 +66,18 @@ export class SqliteEventStore implements EventStore {
   private dataVersion: number;
   private closed = false;
   private readonly maxGroupSize: number;
+  /**
+   * The newest events by position, filled at commit time: live readers (projections,
+   * subscriptions) get them without a query or a JSON parse. Stored events are immutable, so
+   * sharing the objects is safe as long as readers do not mutate them (none does).
+   */
+  private readonly recent = new Map<number, StoredEvent>();
+  private readonly recentLimit: number;
+  private staged: StoredEvent[] = [];
+  private newest = 0;
+  /** Another process wrote this file: the in-memory head can no longer be trusted. */
+  private foreignSeen = false;
+  private readonly savepoint: { begin: Database.Statement; release: Database.Statement; rollback: Database.Statement };
   private readonly statements: {
     head: Database.Statement<[string], { revision: number; metadata: string }>;
     insert: Database.Statement<[string, number, string, string, string]>;
@@ -80,6 +94,7 @@ export class SqliteEventStore implements EventStore {
   private constructor(db: Database.Database, options: SqliteEventStoreOptions) {
     this.db = db;
     this.maxGroupSize = options.maxGroupSize ?? 256;
+    this.recentLimit = options.recentEvents ?? 8192;
     db.pragma('journal_mode = WAL');
     db.pragma(`synchronous = ${options.synchronous ?? 'FULL'}`);
     db.pragma('busy_timeout = 5000');
@@ -111,6 +126,11 @@ export class SqliteEventStore implements EventStore {
       ),
       headPosition: db.prepare("SELECT MAX(position) AS position FROM events WHERE type NOT LIKE '$%'"),
     };
+    this.savepoint = {
+      begin: db.prepare('SAVEPOINT append_one'),
+      release: db.prepare('RELEASE append_one'),
+      rollback: db.prepare('ROLLBACK TO append_one'),
+    };
     this.dataVersion = db.pragma('data_version', { simple: true }) as number;
     // Commits of other processes (CLI, a second instance) are noticed by this cheap counter,
     // read from the WAL index in shared memory: no busy polling of the file when idle.
@@ -140,18 +160,26 @@ export class SqliteEventStore implements EventStore {
     try {
       this.db.transaction(() => {
         for (const item of group) {
-          this.db.exec('SAVEPOINT append_one');
+          this.savepoint.begin.run();
+          const mark = this.staged.length;
           try {
             outcomes.push({ ok: true, result: this.appendOne(item) });
-            this.db.exec('RELEASE append_one');
+            this.savepoint.release.run();
           } catch (error) {
-            this.db.exec('ROLLBACK TO append_one');
-            this.db.exec('RELEASE append_one');
+            // The file cannot be written (read-only, disk full, I/O error): fail the whole group
+            // as StoreUnavailable (a 503) instead of handing each caller a raw driver error (a 500).
+            if (cannotWrite(error)) throw error;
+            this.savepoint.rollback.run();
+            this.savepoint.release.run();
+            this.staged.length = mark;
             outcomes.push({ ok: false, error });
           }
         }
       })();
+      for (const event of this.staged) this.remember(event);
+      this.staged = [];
     } catch (error) {
+      this.staged = [];
       // The commit itself failed (disk full, read-only file): nothing of the group was written.
       const unavailable = new StoreUnavailable('event store cannot write', error);
       for (const item of group) item.reject(unavailable);
@@ -186,6 +214,7 @@ export class SqliteEventStore implements EventStore {
         JSON.stringify(event.metadata),
       );
       position = Number(info.lastInsertRowid);
+      this.staged.push({ streamId, revision, position: String(position), type: event.type, data: event.data, metadata: event.metadata });
     }
     return { nextRevision: revision, position: String(position) };
   }
@@ -200,7 +229,10 @@ export class SqliteEventStore implements EventStore {
     const after = options.after === undefined ? 0 : Number(parsePosition(options.after).commit);
     return this.guard(() => {
       if (!options.types || options.types.length === 0) {
-        return this.statements.readAll.all(after, options.limit).map(toStoredEvent);
+        const cached = this.fromRecent(after, options.limit);
+        if (cached.complete) return cached.events;
+        const rest = this.statements.readAll.all(cached.upTo, options.limit - cached.events.length).map(toStoredEvent);
+        return cached.events.length === 0 ? rest : [...cached.events, ...rest];
       }
       const types = options.types.filter((t) => !isSystemType(t));
       if (types.length === 0) return [];
@@ -271,12 +303,45 @@ export class SqliteEventStore implements EventStore {
     this.db.close();
   }
 
+  private remember(event: StoredEvent): void {
+    const position = Number(event.position);
+    this.recent.set(position, event);
+    this.recent.delete(position - this.recentLimit);
+    if (position > this.newest) this.newest = position;
+  }
+
+  /**
+   * Events after `after` from memory while positions are contiguous there. `complete` when the
+   * cache answered the whole read (limit reached or nothing newer exists); otherwise the caller
+   * continues with SQL after `upTo` (e.g. a gap left by another process's commit).
+   */
+  private fromRecent(after: number, limit: number): { events: StoredEvent[]; upTo: number; complete: boolean } {
+    const events: StoredEvent[] = [];
+    let position = after;
+    for (;;) {
+      const next = this.recent.get(position + 1);
+      if (!next) break;
+      position += 1;
+      if (isSystemType(next.type)) continue;
+      events.push(next);
+      if (events.length >= limit) return { events, upTo: position, complete: true };
+    }
+    const knownHead = this.lastPosition();
+    return { events, upTo: position, complete: knownHead !== undefined && position >= knownHead };
+  }
+
+  /** Highest committed position, trusted only while no other process has written the file. */
+  private lastPosition(): number | undefined {
+    return this.foreignSeen || this.newest === 0 ? undefined : this.newest;
+  }
+
   private checkForeignCommits(): void {
     if (this.closed) return;
     try {
       const version = this.db.pragma('data_version', { simple: true }) as number;
       if (version !== this.dataVersion) {
         this.dataVersion = version;
+        this.foreignSeen = true;
         this.notify();
       }
     } catch {
@@ -296,6 +361,12 @@ export class SqliteEventStore implements EventStore {
       throw new StoreUnavailable('event store cannot read', error);
     }
   }
+}
+
+/** SQLite errors that mean the store cannot write now, as opposed to a refusal of one append. */
+function cannotWrite(error: unknown): boolean {
+  const code = (error as { code?: unknown })?.code;
+  return typeof code === 'string' && /^SQLITE_(FULL|READONLY|IOERR|CANTOPEN|BUSY|LOCKED|CORRUPT|NOTADB|NOMEM|PROTOCOL)/.test(code);
 }
 
 function toStoredEvent(row: EventRow): StoredEvent {
