@@ -14,6 +14,8 @@ export interface AppConfig {
   bodyLimitBytes: number;
   rateLimitPerMinute: number;
   subscriptions: SubscriptionSettings;
+  /** The dashboard summary is recomputed at most this often while events keep arriving. */
+  dashboardRefreshMs: number;
 }
 
 /** Refused configuration: start-up stops with this one message. */
@@ -44,8 +46,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (jwtSecret === '') {
     if (lenient) jwtSecret = DEVELOPMENT_SECRET;
     else problems.push('JWT_SECRET is required when NODE_ENV is not development or test');
-  } else if (jwtSecret.length < 32) {
-    problems.push('JWT_SECRET must be at least 32 characters');
+  } else if (jwtSecret.trim().length < 32) {
+    problems.push('JWT_SECRET must be at least 32 characters (not counting surrounding whitespace)');
+  } else if (!lenient && jwtSecret === DEVELOPMENT_SECRET) {
+    // The development default is published in the source: anyone could sign tokens with it.
+    problems.push('JWT_SECRET must not be the built-in development secret when NODE_ENV is not development or test');
   }
 
   const esdb = env.EVENTSTORE_CONNECTION_STRING?.trim();
@@ -61,6 +66,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
 
   const bodyLimitBytes = numberOr(env.BODY_LIMIT_BYTES, 256 * 1024, 'BODY_LIMIT_BYTES', problems);
   const rateLimitPerMinute = numberOr(env.RATE_LIMIT_PER_MINUTE, 6000, 'RATE_LIMIT_PER_MINUTE', problems);
+  const dashboardRefreshMs =
+    env.DASHBOARD_REFRESH_MS === undefined || env.DASHBOARD_REFRESH_MS === ''
+      ? nodeEnv === 'test'
+        ? 0
+        : 1000
+      : Number(env.DASHBOARD_REFRESH_MS);
+  if (!Number.isInteger(dashboardRefreshMs) || dashboardRefreshMs < 0) problems.push('DASHBOARD_REFRESH_MS must be an integer ≥ 0');
   const testClock = env.TEST_CLOCK === '1';
   if (testClock && !lenient) problems.push('TEST_CLOCK=1 is only allowed with NODE_ENV development or test');
 
@@ -87,6 +99,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     bodyLimitBytes,
     rateLimitPerMinute,
     subscriptions,
+    dashboardRefreshMs,
   };
 }
 

@@ -16,7 +16,8 @@ import { READ_MODEL_STORE, type ReadModelStore } from '../read-model/read-model.
 import { AuditEventsQuery, ExportQuery, StateQuery, VerifyQuery } from './audit.dto';
 import { csvRow, CSV_COLUMNS, scanAudit, type AuditFilter, type DepartmentLookup } from './audit-log';
 import { sealStore, verifyStore, verifyStream } from './integrity';
-import { foldUntil, projectEvents, toHistoryEntry } from './project-history';
+import { countUntil, toHistoryEntry } from './project-history';
+import { ProjectStreamCache } from './stream-cache';
 
 /** The seal key is derived from the JWT secret, so no second secret has to be managed. */
 export function sealKeyFrom(config: AppConfig): string {
@@ -35,6 +36,7 @@ function assertMayReplay(actor: Actor, departments: string[]): void {
 @Controller()
 export class AuditController {
   private readonly departments: DepartmentLookup;
+  private readonly streams: ProjectStreamCache;
 
   constructor(
     @Inject(EVENT_STORE) private readonly eventStore: EventStore,
@@ -42,6 +44,7 @@ export class AuditController {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {
+    this.streams = new ProjectStreamCache(eventStore);
     this.departments = async (streamIds) => {
       const ids = streamIds.map((s) => projectIdOf({ streamId: s } as never)).filter((id): id is string => !!id);
       const docs = await this.readModels.getMany('projects', ids);
@@ -51,22 +54,29 @@ export class AuditController {
 
   @Get('projects/:id/history')
   @ApiOperation({ summary: 'Every event of a project with its envelope, Chinese label, family and article' })
-  async history(@Param('id', ProjectId) id: string, @CurrentActor() actor: Actor) {
-    const events = await projectEvents(this.eventStore, id);
-    await this.authorize(actor, id, events.length);
-    return { projectId: id, revision: events.length - 1, events: events.map(toHistoryEntry) };
+  async history(@Param('id', ProjectId) id: string, @CurrentActor() actor: Actor, @Res() reply: FastifyReply) {
+    const { json, count } = await this.streams.historyJson(id);
+    await this.authorize(actor, id, count);
+    void reply.header('content-type', 'application/json; charset=utf-8').send(json);
   }
 
   @Get('projects/:id/state')
   @ApiOperation({ summary: 'The state rebuilt from the stream up to an instant (?asOf) or a revision (?revision)' })
   async state(@Param('id', ProjectId) id: string, @Query() q: StateQuery, @CurrentActor() actor: Actor) {
-    const events = await projectEvents(this.eventStore, id, q.revision);
+    const events = await this.streams.events(id);
     await this.authorize(actor, id, events.length);
-    const result = foldUntil(id, events, { asOf: q.asOf, revision: q.revision });
-    if (result.revision === -1) {
+    const count = countUntil(events, { asOf: q.asOf, revision: q.revision });
+    if (count === 0) {
       throw new ProblemError(404, 'NO_STATE_AT_THAT_POINT', 'Not found', `Project ${id} did not exist yet at that point.`);
     }
-    return result;
+    const last = events[count - 1];
+    return {
+      projectId: id,
+      revision: last.revision,
+      asOf: q.asOf ?? null,
+      lastEventAt: last.metadata.occurredAt,
+      state: await this.streams.stateAfter(id, count),
+    };
   }
 
   @Get('audit/events')

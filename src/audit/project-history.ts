@@ -49,6 +49,21 @@ export interface PointInTimeState {
 }
 
 /**
+ * How many of a stream's first events fall within the limit: those that occurred at or before
+ * `asOf` (stopping at the first later one) and/or have a revision up to `revision`.
+ */
+export function countUntil(events: readonly StoredEvent[], limit: { asOf?: string; revision?: number }): number {
+  const until = limit.asOf === undefined ? undefined : Date.parse(limit.asOf);
+  let count = 0;
+  for (const event of events) {
+    if (limit.revision !== undefined && event.revision > limit.revision) break;
+    if (until !== undefined && Date.parse(event.metadata.occurredAt) > until) break;
+    count++;
+  }
+  return count;
+}
+
+/**
  * The state an official saw at a moment: the stream folded with the domain's own evolve up to
  * an instant (events that occurred at or before it) or a revision. Never from a read model.
  */

@@ -236,9 +236,7 @@ export class SqliteEventStore implements EventStore {
       }
       const types = options.types.filter((t) => !isSystemType(t));
       if (types.length === 0) return [];
-      const sql = `SELECT position, stream, revision, type, data, metadata FROM events
-        WHERE position > ? AND type IN (${types.map(() => '?').join(',')}) ORDER BY position LIMIT ?`;
-      return (this.db.prepare(sql).all(after, ...types, options.limit) as EventRow[]).map(toStoredEvent);
+      return (this.typedRead(types.length).all(after, ...types, options.limit) as EventRow[]).map(toStoredEvent);
     });
   }
 
@@ -251,7 +249,7 @@ export class SqliteEventStore implements EventStore {
       let after = options.after;
       try {
         while (!stopped) {
-          const batch = await this.readAll({ after, limit: 512, types: options.types });
+          const batch = await this.readAll({ after, limit: 2000, types: options.types });
           if (batch.length === 0) {
             // Idle: sleep until an append (ours or another process's) says there is more.
             await new Promise<void>((resolve) => {
@@ -301,6 +299,21 @@ export class SqliteEventStore implements EventStore {
     clearInterval(this.poller);
     this.notify();
     this.db.close();
+  }
+
+  private readonly typedReads = new Map<number, Database.Statement>();
+
+  /** Prepared once per number of types (the index on (type, position) serves each). */
+  private typedRead(count: number): Database.Statement {
+    let statement = this.typedReads.get(count);
+    if (!statement) {
+      statement = this.db.prepare(
+        `SELECT position, stream, revision, type, data, metadata FROM events
+         WHERE position > ? AND type IN (${Array.from({ length: count }, () => '?').join(',')}) ORDER BY position LIMIT ?`,
+      );
+      if (this.typedReads.size < 64) this.typedReads.set(count, statement);
+    }
+    return statement;
   }
 
   private remember(event: StoredEvent): void {

@@ -9,6 +9,7 @@ export const annualPlansProjection: Projection = {
   version: 1,
   collection: 'annual_plans',
   indexes: [{ fields: { year: 1 } }],
+  types: ['ProjectIncludedInPlan', 'AnnualPlanAdopted', 'BudgetFeedbackRecorded'],
   route: (event) =>
     event.streamId.startsWith(ANNUAL_PLAN_STREAM_PREFIX) ? [event.streamId.slice(ANNUAL_PLAN_STREAM_PREFIX.length)] : [],
   evolve(doc, event) {

@@ -35,7 +35,7 @@ interface Lane {
   retryDelayMs: number;
 }
 
-const BATCH = 500;
+const BATCH = 2000;
 const LIVE_BATCH_DELAY_MS = 5;
 /** A batch that changed no document writes its checkpoint at most this often. */
 const IDLE_CHECKPOINT_MS = 250;
@@ -57,6 +57,7 @@ export class ProjectionRunner {
   private readonly lanes = new Map<string, Lane>();
   private readonly events = new EventEmitter();
   private stopped = false;
+  private readonly indexing: Promise<void>[] = [];
 
   constructor(
     private readonly eventStore: EventStore,
@@ -88,9 +89,13 @@ export class ProjectionRunner {
   async start(): Promise<void> {
     this.stopped = false;
     for (const lane of this.lanes.values()) {
-      await this.readModels.ensureIndexes(lane.projection.collection, lane.projection.indexes);
       await this.resetIfVersionChanged(lane);
+      const fresh = (await this.readModels.getCheckpoint(lane.projection.name)) === null;
+      if (!fresh) await this.readModels.ensureIndexes(lane.projection.collection, lane.projection.indexes);
       await this.startLane(lane);
+      // Building a read model from zero: indexes are created once it has caught up, in one bulk
+      // pass, instead of being updated on every one of a million writes.
+      if (fresh) this.indexing.push(this.indexAfterCatchUp(lane));
     }
   }
 
@@ -124,9 +129,10 @@ export class ProjectionRunner {
     try {
       await this.readModels.dropCollection(shadow.collection);
       await this.readModels.deleteCheckpoint(shadow.name);
-      await this.readModels.ensureIndexes(shadow.collection, shadow.indexes);
       await this.startLane(shadowLane, 'rebuilding');
       await this.catchUp(shadowLane);
+      // Indexes in one bulk pass once the fresh collection holds (nearly) everything.
+      await this.readModels.ensureIndexes(shadow.collection, shadow.indexes);
       // Pause the live lane, let the shadow reach everything the live one had, then swap.
       await lane.subscription?.stop();
       await this.flush(lane);
@@ -146,19 +152,36 @@ export class ProjectionRunner {
     }
   }
 
+  /** Resolves when read models built from zero at start have caught up and got their indexes. */
+  async indexed(): Promise<void> {
+    await Promise.all(this.indexing);
+  }
+
+  private async indexAfterCatchUp(lane: Lane): Promise<void> {
+    try {
+      await this.catchUp(lane);
+      await this.readModels.ensureIndexes(lane.projection.collection, lane.projection.indexes);
+    } catch (error) {
+      this.options.onError?.(lane.projection.name, error);
+      // Queries stay correct without indexes; the next start creates them.
+    }
+  }
+
   /** Resolves once the lane has applied everything stored when it was called. */
   private async catchUp(lane: Lane): Promise<void> {
     const head = await this.eventStore.headPosition();
     if (head === undefined) return;
     for (;;) {
-      if (lane.checkpoint !== null && comparePositions(lane.checkpoint, head) >= 0) return;
+      if (await this.reached(lane, head)) return;
       if (lane.state === 'failed') throw new Error(`rebuild of ${lane.projection.name} failed: ${lane.lastError}`);
-      await this.waitUntil(() => lane.checkpoint !== null && comparePositions(lane.checkpoint, head) >= 0, 1000);
+      await this.waitUntil(() => this.reached(lane, head), 1000);
     }
   }
 
   async status(): Promise<ProjectionStatus[]> {
     const head = (await this.eventStore.headPosition()) ?? null;
+    const caughtUp = new Map<string, boolean>();
+    for (const lane of this.lanes.values()) caughtUp.set(lane.projection.name, head === null || (await this.reached(lane, head)));
     return [...this.lanes.values()].map((lane) => ({
       name: lane.projection.name,
       version: lane.projection.version,
@@ -166,7 +189,7 @@ export class ProjectionRunner {
       state: lane.state,
       checkpoint: lane.checkpoint,
       head,
-      lagEvents: lagBetween(lane.checkpoint, head),
+      lagEvents: caughtUp.get(lane.projection.name) ? 0 : lagBetween(lane.checkpoint, head),
       lastAppliedAt: lane.lastAppliedAt,
       lastError: lane.lastError,
     }));
@@ -178,8 +201,23 @@ export class ProjectionRunner {
    */
   async waitForPosition(position: Position, timeoutMs: number, name?: string): Promise<boolean> {
     const lanes = name ? [this.lane(name)] : [...this.lanes.values()];
-    const reached = () => lanes.every((l) => l.checkpoint !== null && comparePositions(l.checkpoint, position) >= 0);
+    const reached = async () => {
+      for (const lane of lanes) if (!(await this.reached(lane, position))) return false;
+      return true;
+    };
     return this.waitUntil(reached, timeoutMs);
+  }
+
+  /**
+   * Whether a lane has applied everything up to `position`. A lane that reads only some event
+   * types has also reached it when none of its types was stored after its checkpoint.
+   */
+  private async reached(lane: Lane, position: Position): Promise<boolean> {
+    if (lane.checkpoint !== null && comparePositions(lane.checkpoint, position) >= 0) return true;
+    const types = lane.projection.types;
+    if (!types || lane.pending.length > 0) return false;
+    const [next] = await this.eventStore.readAll({ after: lane.checkpoint ?? undefined, limit: 1, types });
+    return next === undefined || comparePositions(next.position, position) > 0;
   }
 
   /** Resolves true when `check` holds after some batch was committed (or already now). */
@@ -202,6 +240,11 @@ export class ProjectionRunner {
     });
   }
 
+  /** The position a projection has applied (in memory; cheap). */
+  checkpointOf(name: string): Position | null {
+    return this.lane(name).checkpoint;
+  }
+
   has(name: string): boolean {
     return this.lanes.has(name);
   }
@@ -221,7 +264,6 @@ export class ProjectionRunner {
     if (stored || (await this.readModels.getCheckpoint(projection.name))) {
       await this.readModels.dropCollection(projection.collection);
       await this.readModels.deleteCheckpoint(projection.name);
-      await this.readModels.ensureIndexes(projection.collection, projection.indexes);
     }
     await this.readModels.deleteCheckpoint(VERSION_KEY(projection.name));
     await this.readModels.commit(VERSION_KEY(projection.name), [], { position: current, updatedAt: new Date().toISOString() });
@@ -232,7 +274,7 @@ export class ProjectionRunner {
     const checkpoint = await this.readModels.getCheckpoint(lane.projection.name);
     lane.checkpoint = checkpoint?.position ?? null;
     lane.state = state === 'starting' ? 'running' : state;
-    const subscription = this.eventStore.subscribeAll({ after: lane.checkpoint ?? undefined }, (event) =>
+    const subscription = this.eventStore.subscribeAll({ after: lane.checkpoint ?? undefined, types: lane.projection.types }, (event) =>
       this.receive(lane, event),
     );
     lane.subscription = subscription;
@@ -289,6 +331,14 @@ export class ProjectionRunner {
         }
       }
     });
+    if (projection.finalize) {
+      for (const change of changed.values()) {
+        if (change.op === 'upsert') {
+          const { _id, _v, ...body } = change.doc;
+          change.doc = { ...projection.finalize(body), _id, _v } as Doc;
+        }
+      }
+    }
     const last = batch[batch.length - 1];
     if (changed.size === 0 && lane.state !== 'rebuilding') {
       // Nothing to write but the position: keep it in memory and save it shortly (a crash

@@ -15,8 +15,15 @@ export interface Projection {
   readonly version: number;
   readonly collection: string;
   readonly indexes: readonly IndexSpec[];
+  /** Only these event types reach the projection (read with the store's type filter). */
+  readonly types?: readonly string[];
   /** Ids of the documents this event changes ([] when none). */
   route(event: StoredEvent): string[];
   /** The document after the event; null deletes it. Must not mutate `doc`. */
   evolve(doc: Doc | null, event: StoredEvent, id: string): DocBody | null;
+  /**
+   * Derives fields from the evolved document once per batch instead of once per event (pure).
+   * A batch often holds several events of one stream; only its last state is written.
+   */
+  finalize?(doc: DocBody): DocBody;
 }

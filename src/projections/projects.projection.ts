@@ -35,16 +35,20 @@ export function projectIdOf(event: StoredEvent): string | undefined {
  */
 export const projectsProjection: Projection = {
   name: 'projects',
-  version: 1,
+  version: 2,
   collection: 'projects',
   indexes: [
     { fields: { status: 1, updatedAt: -1 } },
+    // The portfolio's usual filter pair: page and total both come from the index.
+    { fields: { status: 1, category: 1, updatedAt: -1 } },
     { fields: { category: 1 } },
     { fields: { departmentCode: 1 } },
     { fields: { departments: 1 } },
     { fields: { planYear: 1 } },
     { fields: { overdue: 1 } },
-    { fields: { overdueKinds: 1 } },
+    { fields: { overdueAcceptance: 1 } },
+    { fields: { overduePerformanceReport: 1 } },
+    { fields: { overdueRectification: 1 } },
     { fields: { rectificationCount: 1 } },
     { fields: { openRectifications: 1 } },
     { fields: { name: 1 } },
@@ -63,11 +67,20 @@ export const projectsProjection: Projection = {
     const families = { ...((doc?.eventsByFamily as Record<string, number> | undefined) ?? {}) };
     const family = eventFamily(event.type);
     if (family) families[FAMILY_KEYS[family]] = (families[FAMILY_KEYS[family]] ?? 0) + 1;
-    return toProjectDoc(state, event, doc, families);
+    // Only what folds; the derived fields are computed once per batch by finalize.
+    return {
+      state,
+      eventsByFamily: families,
+      eventCount: ((doc?.eventCount as number | undefined) ?? 0) + 1,
+      registeredAt: (doc?.registeredAt as string | undefined) ?? event.metadata.occurredAt,
+      updatedAt: event.metadata.occurredAt,
+      revision: event.revision,
+    };
   },
+  finalize: (doc) => toProjectDoc(doc.state as ProjectState, doc),
 };
 
-function toProjectDoc(state: ProjectState, event: StoredEvent, doc: Doc | null, eventsByFamily: Record<string, number>): DocBody {
+function toProjectDoc(state: ProjectState, folded: DocBody): DocBody {
   const deadlines = deadlinesOf(state);
   const open = deadlines.filter((d) => d.open);
   const overdueKinds = [...new Set(deadlines.filter((d) => d.overdue).map((d) => d.kind))];
@@ -109,6 +122,10 @@ function toProjectDoc(state: ProjectState, event: StoredEvent, doc: Doc | null, 
     openObligations: open,
     overdueKinds,
     overdue: overdueKinds.length > 0,
+    // Flat flags (indexable without scanning arrays) for the dashboard's overdue counts.
+    overdueAcceptance: overdueKinds.includes('ACCEPTANCE'),
+    overduePerformanceReport: overdueKinds.includes('PERFORMANCE_REPORT'),
+    overdueRectification: overdueKinds.includes('RECTIFICATION'),
     rectifications,
     openRectifications: rectifications.filter((r) => r.status !== 'VERIFIED').length,
     rectificationCount: rectifications.length,
@@ -117,11 +134,11 @@ function toProjectDoc(state: ProjectState, event: StoredEvent, doc: Doc | null, 
     omEligibility: omEligibility(state),
     asset: state.asset,
     sanctions: { criticisms: state.criticisms, investmentDeferred: state.investmentDeferred },
-    eventsByFamily,
-    eventCount: ((doc?.eventCount as number | undefined) ?? 0) + 1,
-    registeredAt: (doc?.registeredAt as string | undefined) ?? event.metadata.occurredAt,
-    updatedAt: event.metadata.occurredAt,
-    revision: event.revision,
+    eventsByFamily: folded.eventsByFamily,
+    eventCount: folded.eventCount,
+    registeredAt: folded.registeredAt,
+    updatedAt: folded.updatedAt,
+    revision: folded.revision,
     state,
   };
 }

@@ -3,6 +3,9 @@ import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { deadlinesOf, localDateOf, addDays, type Actor, type DeadlineKind, type ProjectState } from '../domain';
 import { ProblemError } from '../http/problem';
 import { CLOCK, type Clock } from '../infrastructure/clock';
+import { APP_CONFIG } from '../infrastructure/tokens';
+import type { AppConfig } from '../config';
+import { ProjectionService } from '../projections/projection.service';
 import { FAMILY_KEYS } from '../projections/projects.projection';
 import { READ_MODEL_STORE, type Doc, type Filter, type ReadModelStore } from '../read-model/read-model.port';
 import { departmentScope, publicView } from './access';
@@ -15,11 +18,49 @@ export class GetDashboardSummary {
 }
 
 /** Counts and sums by status, category and department, events by family, overdue counts. */
+interface CachedSummary {
+  value: Record<string, unknown>;
+  checkpoint: string | null;
+  computedAt: number;
+  refreshing?: Promise<void>;
+}
+
+/**
+ * Grouping every project is the dashboard's cost (tens of ms at 100,000 projects), so each scope's
+ * summary is kept until the projects read model moves. While events keep arriving it is
+ * recomputed at most every DASHBOARD_REFRESH_MS (default 1 s) in the background, and readers get
+ * the previous figures meanwhile, with `asOf` and `checkpoint` saying how fresh they are.
+ */
 @QueryHandler(GetDashboardSummary)
 export class GetDashboardSummaryHandler implements IQueryHandler<GetDashboardSummary> {
-  constructor(@Inject(READ_MODEL_STORE) private readonly readModels: ReadModelStore) {}
+  private readonly cache = new Map<string, CachedSummary>();
+
+  constructor(
+    @Inject(READ_MODEL_STORE) private readonly readModels: ReadModelStore,
+    private readonly projections: ProjectionService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
 
   async execute({ actor }: GetDashboardSummary) {
+    const key = actor.role === 'CONSTRUCTION_UNIT' ? `unit:${actor.department}` : 'all';
+    const checkpoint = this.projections.runner.checkpointOf('projects');
+    const cached = this.cache.get(key);
+    if (cached && cached.checkpoint === checkpoint) return cached.value;
+    if (cached && Date.now() - cached.computedAt < this.config.dashboardRefreshMs) {
+      cached.refreshing ??= this.refresh(key, actor).finally(() => (cached.refreshing = undefined));
+      return cached.value;
+    }
+    await this.refresh(key, actor);
+    return this.cache.get(key)!.value;
+  }
+
+  private async refresh(key: string, actor: Actor): Promise<void> {
+    const checkpoint = this.projections.runner.checkpointOf('projects');
+    const value = await this.compute(actor);
+    this.cache.set(key, { value: { ...value, asOf: new Date().toISOString(), checkpoint }, checkpoint, computedAt: Date.now() });
+  }
+
+  private async compute(actor: Actor) {
     const scope = departmentScope(actor);
     const [byStatus, byCategory, byDepartment, families, total, overdue, acceptance, report, rectification] = await Promise.all([
       this.readModels.group('projects', scope, 'status', AMOUNTS),
@@ -28,9 +69,9 @@ export class GetDashboardSummaryHandler implements IQueryHandler<GetDashboardSum
       this.readModels.group('projects', scope, 'planYear', FAMILY_FIELDS),
       this.readModels.count('projects', scope),
       this.readModels.count('projects', { ...scope, overdue: true }),
-      this.readModels.count('projects', { ...scope, overdueKinds: 'ACCEPTANCE' }),
-      this.readModels.count('projects', { ...scope, overdueKinds: 'PERFORMANCE_REPORT' }),
-      this.readModels.count('projects', { ...scope, overdueKinds: 'RECTIFICATION' }),
+      this.readModels.count('projects', { ...scope, overdueAcceptance: true }),
+      this.readModels.count('projects', { ...scope, overduePerformanceReport: true }),
+      this.readModels.count('projects', { ...scope, overdueRectification: true }),
     ]);
     const byFamily: Record<string, number> = {};
     for (const [family, key] of Object.entries(FAMILY_KEYS)) {

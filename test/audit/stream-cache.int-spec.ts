@@ -1,0 +1,44 @@
+import { projectDecider, projectStreamId, type ProjectEvent } from '../../src/domain';
+import { ProjectStreamCache } from '../../src/audit/stream-cache';
+import { SqliteEventStore } from '../../src/event-store/sqlite-event-store';
+import { pending } from '../event-store/event-store.contract';
+import { H, PID, c, command, play } from '../domain/fixtures';
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const member of Object.values(value as object)) deepFreeze(member);
+  }
+  return value;
+}
+
+describe('project stream cache (history and point-in-time state)', () => {
+  it('folds from snapshots to exactly the state a full fold gives, and picks up appended events', async () => {
+    const store = SqliteEventStore.open(':memory:');
+    // Compliance checks can be recorded again and again: 250 of them cross two snapshots.
+    const checks = Array.from({ length: 250 }, (_, i) =>
+      command('RecordCompliance', { sharesData: i % 3 !== 0, duplicateCollection: false, inCatalogue: true, cryptoAssessmentPassed: true, securityAssessmentPassed: i % 5 !== 0, majorSecurityHazard: false }),
+    );
+    const events = play(checks, H.underConstruction());
+    expect(events.length).toBeGreaterThan(250);
+    const toPending = (list: ProjectEvent[]) => list.map((e) => pending(e.type, e.data as Record<string, unknown>));
+    await store.append(projectStreamId(PID), toPending(events), 'no_stream');
+    const cache = new ProjectStreamCache(store);
+    const full = (n: number) => events.slice(0, n).reduce(projectDecider.evolve, projectDecider.initialState());
+    for (const n of [1, 5, 99, 100, 101, 205, events.length]) {
+      const state = await cache.stateAfter(PID, n);
+      deepFreeze(state); // snapshots are shared: evolve must never mutate what it is given
+      expect(state).toEqual(full(n));
+    }
+    // Folding on from frozen snapshots still works (evolve returns new objects).
+    expect(await cache.stateAfter(PID, events.length)).toEqual(full(events.length));
+
+    const more = play([c.order('r-9')], events).slice(events.length);
+    await store.append(projectStreamId(PID), toPending(more), events.length - 1);
+    expect((await cache.events(PID)).length).toBe(events.length + more.length);
+    const history = JSON.parse((await cache.historyJson(PID)).json);
+    expect(history.events).toHaveLength(events.length + more.length);
+    expect(history.revision).toBe(events.length + more.length - 1);
+    await store.close();
+  });
+});
