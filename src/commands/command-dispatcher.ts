@@ -1,6 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { annualPlanStreamId, projectStreamId } from '../domain';
+import { annualPlanStreamId, projectDecider, projectStreamId, type ProjectEvent } from '../domain';
+import { EVENT_STORE, type EventStore } from '../event-store/event-store.port';
+import { upcast } from '../event-store/upcasters';
 import { CLOCK, type Clock } from '../infrastructure/clock';
 import type { RequestContext } from '../http/request-context';
 import { ExecuteCommand, type CommandOutcome, type DeciderName } from './execute-command';
@@ -31,14 +33,22 @@ export class CommandDispatcher {
     private readonly commandBus: CommandBus,
     private readonly idempotency: IdempotencyService,
     @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(EVENT_STORE) private readonly eventStore: EventStore,
   ) {}
 
   project(type: string, projectId: string, body: Record<string, unknown>, ctx: RequestContext): Promise<Dispatched> {
     return this.run('project', projectStreamId(projectId), type, { ...body, projectId }, ctx, () => ({ projectId }), type === 'RegisterProject');
   }
 
-  annualPlan(type: string, year: number, body: Record<string, unknown>, ctx: RequestContext): Promise<Dispatched> {
-    return this.run('annualPlan', annualPlanStreamId(year), type, { ...body, year }, ctx, () => ({ year }), false);
+  async annualPlan(type: string, year: number, body: Record<string, unknown>, ctx: RequestContext): Promise<Dispatched> {
+    const data: Record<string, unknown> = { ...body, year };
+    if (type === 'IncludeProjectInPlan') {
+      // The plan decides on facts of another aggregate: the project's own stream.
+      const events = await this.eventStore.readStream(projectStreamId(String(body.projectId)));
+      const state = events.map(upcast).reduce((s, e) => projectDecider.evolve(s, { type: e.type, data: e.data } as ProjectEvent), projectDecider.initialState());
+      data.project = { registered: state.status !== null, planYear: state.planYear };
+    }
+    return this.run('annualPlan', annualPlanStreamId(year), type, data, ctx, () => ({ year }), false);
   }
 
   private async run(

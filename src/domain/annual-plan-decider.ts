@@ -22,7 +22,9 @@ function route(command: AnnualPlanCommand, state: AnnualPlanState, ctx: Decision
   const year = command.data.year;
   switch (command.type) {
     case 'IncludeProjectInPlan': {
-      const { projectId, reviewOpinion } = command.data;
+      const { projectId, reviewOpinion, project } = command.data;
+      if (project && !project.registered) throw refuse('PROJECT_NOT_FOUND', { projectId });
+      if (project && project.planYear !== year) throw refuse('PLAN_YEAR_MISMATCH', { projectId, year, planYear: project.planYear });
       if (state.entries[projectId]) throw refuse('ALREADY_IN_PLAN', { projectId, year });
       const special = state.adopted ? specialCircumstance(command.data.specialCircumstance, ctx.actor) : null;
       return [

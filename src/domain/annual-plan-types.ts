@@ -8,7 +8,16 @@ type A<Type extends string, Data> = Command<Type, Data & { year: number }>;
 
 export type IncludeProjectInPlan = A<
   'IncludeProjectInPlan',
-  { projectId: string; reviewOpinion: string; /** required once adopted */ specialCircumstance?: string | null }
+  {
+    projectId: string;
+    reviewOpinion: string;
+    /** required once adopted */ specialCircumstance?: string | null;
+    /**
+     * Facts of the project's own stream, supplied by the application layer (another aggregate):
+     * a plan can only include a registered project of the plan's year (第五条, 第九条).
+     */
+    project?: { registered: boolean; planYear: number | null };
+  }
 >;
 export type AdoptAnnualPlan = A<'AdoptAnnualPlan', { meetingRef: string; /** required to re-adopt */ specialCircumstance?: string | null }>;
 export type RecordBudgetFeedback = A<'RecordBudgetFeedback', { projectId: string; inBudget: boolean; controlAmountFen: number }>;

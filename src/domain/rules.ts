@@ -63,6 +63,7 @@ export const RULES = {
   ACCEPTANCE_NOT_OVERDUE: { kind: 'RULE_VIOLATION', article: '第二十一条', zh: '验收尚未逾期', en: 'acceptance is not overdue' },
   REPORT_NOT_OVERDUE: { kind: 'RULE_VIOLATION', article: '第十七条', zh: '绩效评价报告尚未逾期或已提交', en: 'the performance report is not overdue' },
   RECTIFICATION_NOT_OVERDUE: { kind: 'RULE_VIOLATION', article: '第二十七条', zh: '整改尚未逾期', en: 'the rectification is not overdue' },
+  PLAN_YEAR_MISMATCH: { kind: 'RULE_VIOLATION', article: '第五条', zh: '项目计划年度与年度建设计划年度不一致', en: "the project's plan year is not the annual plan's year" },
   PLAN_FROZEN: { kind: 'RULE_VIOLATION', article: '第五条', zh: '年度建设计划一经确定，无特殊情况不再调整', en: 'the adopted annual plan changes only for a recorded special circumstance' },
   PLAN_EMPTY: { kind: 'RULE_VIOLATION', article: '第五条', zh: '年度建设计划尚无项目', en: 'the annual plan has no projects' },
   PLAN_NOT_ADOPTED: { kind: 'RULE_VIOLATION', article: '第五条', zh: '年度建设计划尚未经领导小组联席会议通过', en: 'the annual plan is not yet adopted' },

@@ -26,6 +26,15 @@ function events(commands: AnnualPlanCommand[]): AnnualPlanEvent[] {
 const TODAY = '2026-11-26';
 
 describe('第五条 annual construction plan (年度建设计划)', () => {
+  it('includes only a registered project of the plan year when the project facts are given', () => {
+    const withFacts = (project: { registered: boolean; planYear: number | null }) =>
+      cmd('IncludeProjectInPlan', { projectId: 'p-9', reviewOpinion: '同意', project }, actors.office);
+    spec.given([]).when(withFacts({ registered: false, planYear: null })).thenThrows('PROJECT_NOT_FOUND');
+    spec.given([]).when(withFacts({ registered: true, planYear: YEAR - 1 })).thenThrows('PLAN_YEAR_MISMATCH');
+    const [event] = annualPlanDecider.decide(withFacts({ registered: true, planYear: YEAR }), annualPlanDecider.initialState());
+    expect(event).toMatchObject({ type: 'ProjectIncludedInPlan', data: { projectId: 'p-9', year: YEAR }, article: '第五条' });
+  });
+
   it('names streams per plan year and per project', () => {
     expect(annualPlanStreamId(2027)).toBe('annual-plan-2027');
     expect(projectStreamId('abc')).toBe('project-abc');

@@ -31,6 +31,10 @@ describe('annual plans (第五条) over HTTP', () => {
     expect(included.status).toBe(200);
     expect(included.body).toMatchObject({ year: 2030, revision: 0, events: ['ProjectIncludedInPlan'] });
     expectProblem(await post(2030, 'include', 'OFFICE', { projectId: a.id, reviewOpinion: '再次' }), 409, 'ALREADY_IN_PLAN', '第五条');
+    // Only registered projects of the plan's year (第五条, 第九条).
+    expectProblem(await post(2030, 'include', 'OFFICE', { projectId: randomUUID(), reviewOpinion: '未登记' }), 404, 'PROJECT_NOT_FOUND', '第九条');
+    const otherYear = await driveTo(h, 'DRAFT_PLAN', { overrides: { planYear: 2029 } });
+    expectProblem(await post(2030, 'include', 'OFFICE', { projectId: otherYear.id, reviewOpinion: '年度不符' }), 422, 'PLAN_YEAR_MISMATCH', '第五条');
     expectProblem(await post(2030, 'budget-feedback', 'FINANCE', { projectId: a.id, inBudget: true, controlAmountFen: 1 }), 422, 'PLAN_NOT_ADOPTED', '第五条');
     const adopted = await post(2030, 'adopt', 'LEADING_GROUP', { meetingRef: 'LX-2030-1' });
     expect(adopted.body).toMatchObject({ year: 2030, revision: 1, events: ['AnnualPlanAdopted'] });
@@ -54,7 +58,7 @@ describe('annual plans (第五条) over HTTP', () => {
   });
 
   it('expectedRevision on a plan: stale is 409 REVISION_CONFLICT', async () => {
-    const a = await driveTo(h, 'DRAFT_PLAN');
+    const a = await driveTo(h, 'DRAFT_PLAN', { overrides: { planYear: 2031 } });
     expect((await post(2031, 'include', 'OFFICE', { projectId: a.id, reviewOpinion: '同意' })).status).toBe(200);
     const stale = await post(2031, 'adopt', 'LEADING_GROUP', { meetingRef: 'LX', expectedRevision: 5 });
     expectProblem(stale, 409, 'REVISION_CONFLICT');
