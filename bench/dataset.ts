@@ -57,7 +57,10 @@ export function lifecycle(i: number, projectId: string, steps: number): Array<{ 
 }
 
 export interface GenerateOptions {
+  /** At least this many projects… */
   projects: number;
+  /** …and more until at least this many events are stored. */
+  minEvents?: number;
   /** Events per project on average (1–10 lifecycle steps; the mix spreads statuses). */
   eventsPerProject: number;
   /** One extra project with this many events (history/state benchmarks). */
@@ -71,7 +74,7 @@ export async function generate(store: EventStore, options: GenerateOptions): Pro
   let events = 0;
   const started = Date.parse('2026-01-05T01:00:00Z');
   const inFlight: Promise<unknown>[] = [];
-  for (let i = 0; i < options.projects; i++) {
+  for (let i = 0; i < options.projects || events + options.longProjectEvents < (options.minEvents ?? 0); i++) {
     const projectId = randomUUID();
     projectIds.push(projectId);
     // Spread the statuses: most projects get the full 10 steps, some stop earlier.
@@ -86,7 +89,7 @@ export async function generate(store: EventStore, options: GenerateOptions): Pro
   }
   await Promise.all(inFlight);
   const longProjectId = randomUUID();
-  const long = lifecycle(options.projects, longProjectId, 10);
+  const long = lifecycle(projectIds.length, longProjectId, 10);
   for (let k = long.length; k < options.longProjectEvents; k++) {
     long.push({
       type: 'RecordCompliance',

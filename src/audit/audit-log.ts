@@ -1,7 +1,7 @@
 import { FAMILIES, eventFamily } from '../domain';
 import type { EventStore, Position, StoredEvent } from '../event-store/event-store.port';
-import { upcast } from '../event-store/upcasters';
-import { EVENT_CATALOGUE } from '../domain';
+import { needsUpcast, upcast } from '../event-store/upcasters';
+import { EVENT_CATALOGUE, eventLabel } from '../domain';
 
 export interface AuditFilter {
   from?: string;
@@ -75,12 +75,74 @@ export function csvCell(value: unknown): string {
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-export function csvRow(event: StoredEvent, label: string | undefined): string {
+type EventHead = Pick<StoredEvent, 'position' | 'streamId' | 'revision' | 'type' | 'metadata'>;
+
+/** One CSV line; `dataJson` is the event's data as JSON text. */
+export function csvRow(event: EventHead, dataJson: string): string {
   const m = event.metadata;
   const cells = [
-    event.position, m.occurredAt, event.streamId, event.revision, event.type, label ?? '', eventFamily(event.type) ?? '',
+    event.position, m.occurredAt, event.streamId, event.revision, event.type, eventLabel(event.type) ?? '', eventFamily(event.type) ?? '',
     m.article ?? '', m.policy, m.actor?.sub, m.actor?.name, m.actor?.role, m.actor?.department ?? '', m.eventId,
-    m.correlationId, m.causationId, m.hash, event.data,
+    m.correlationId, m.causationId, m.hash, dataJson,
   ];
   return `${cells.map(csvCell).join(',')}\r\n`;
+}
+
+/** One JSON line, the same shape as a history entry plus streamId, with the data spliced in as text. */
+export function jsonLine(event: EventHead, dataJson: string): string {
+  return (
+    `{"position":${JSON.stringify(event.position)},"revision":${event.revision},"type":${JSON.stringify(event.type)},` +
+    `"label":${JSON.stringify(eventLabel(event.type) ?? null)},"family":${JSON.stringify(eventFamily(event.type) ?? null)},` +
+    `"article":${JSON.stringify(event.metadata.article ?? null)},"data":${dataJson},"metadata":${JSON.stringify(event.metadata)},` +
+    `"streamId":${JSON.stringify(event.streamId)}}\n`
+  );
+}
+
+/**
+ * The filtered log as export lines. Where the store can hand out stored JSON text, the payloads
+ * are spliced in unparsed (only an event that an upcaster changes is parsed), which keeps a full
+ * export fast and its memory flat.
+ */
+export async function* exportLines(
+  eventStore: EventStore,
+  filter: AuditFilter,
+  format: 'jsonl' | 'csv',
+  options: { after?: Position; departments?: DepartmentLookup },
+): AsyncGenerator<string> {
+  const line = format === 'csv' ? csvRow : jsonLine;
+  if (!eventStore.readAllText) {
+    for await (const event of scanAudit(eventStore, filter, { ...options, pageSize: 2000 })) yield line(event, JSON.stringify(event.data));
+    return;
+  }
+  const types = typesFor(filter);
+  if (types && types.length === 0) return;
+  const from = filter.from ? Date.parse(filter.from) : undefined;
+  const to = filter.to ? Date.parse(filter.to) : undefined;
+  let after = options.after;
+  for (;;) {
+    const batch = await eventStore.readAllText({ after, limit: 2000, types });
+    if (batch.length === 0) return;
+    const departments =
+      filter.department && options.departments ? await options.departments([...new Set(batch.map((e) => e.streamId))]) : undefined;
+    let chunk = '';
+    for (const event of batch) {
+      const at = Date.parse(event.metadata.occurredAt);
+      if (from !== undefined && at < from) continue;
+      if (to !== undefined && at >= to) continue;
+      if (filter.actor && event.metadata.actor?.sub !== filter.actor) continue;
+      if (filter.department) {
+        const owners = departments?.get(event.streamId) ?? [];
+        if (!owners.includes(filter.department) && event.metadata.actor?.department !== filter.department) continue;
+      }
+      if (needsUpcast(event.type, event.metadata.schemaVersion)) {
+        const lifted = upcast({ ...event, data: JSON.parse(event.dataJson) as Record<string, unknown> });
+        chunk += line(lifted, JSON.stringify(lifted.data));
+      } else {
+        chunk += line(event, event.dataJson);
+      }
+    }
+    // One chunk per page: fewer, larger writes to the socket.
+    if (chunk) yield chunk;
+    after = batch[batch.length - 1].position;
+  }
 }

@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagg
 import type { FastifyReply } from 'fastify';
 import { createHmac } from 'node:crypto';
 import { Readable } from 'node:stream';
-import { eventLabel, projectStreamId, type Actor } from '../domain';
+import { projectStreamId, type Actor } from '../domain';
 import { EVENT_STORE, type EventStore } from '../event-store/event-store.port';
 import { CurrentActor, Roles } from '../http/auth';
 import { ProblemError } from '../http/problem';
@@ -14,7 +14,7 @@ import { APP_CONFIG } from '../infrastructure/tokens';
 import { projectIdOf } from '../projections/projects.projection';
 import { READ_MODEL_STORE, type ReadModelStore } from '../read-model/read-model.port';
 import { AuditEventsQuery, ExportQuery, StateQuery, VerifyQuery } from './audit.dto';
-import { csvRow, CSV_COLUMNS, scanAudit, type AuditFilter, type DepartmentLookup } from './audit-log';
+import { CSV_COLUMNS, exportLines, scanAudit, type AuditFilter, type DepartmentLookup } from './audit-log';
 import { sealStore, verifyStore, verifyStream } from './integrity';
 import { countUntil, toHistoryEntry } from './project-history';
 import { ProjectStreamCache } from './stream-cache';
@@ -99,19 +99,17 @@ export class AuditController {
   @ApiProduces('application/x-ndjson', 'text/csv')
   @ApiOperation({ summary: 'The filtered log streamed as JSON lines or CSV (UTF-8 with BOM for Excel)' })
   export(@Query() q: ExportQuery, @Res() reply: FastifyReply) {
-    const events = scanAudit(this.eventStore, this.filterOf(q), { after: q.after, departments: this.departments });
     const csv = q.format === 'csv';
-    async function* lines() {
+    const lines = exportLines(this.eventStore, this.filterOf(q), csv ? 'csv' : 'jsonl', { after: q.after, departments: this.departments });
+    async function* withHeader() {
       if (csv) yield `\uFEFF${CSV_COLUMNS.join(',')}\r\n`;
-      for await (const event of events) {
-        yield csv ? csvRow(event, eventLabel(event.type)) : `${JSON.stringify({ ...toHistoryEntry(event), streamId: event.streamId })}\n`;
-      }
+      yield* lines;
     }
     const stamp = this.clock.now().toISOString().slice(0, 10);
     void reply
       .header('content-type', csv ? 'text/csv; charset=utf-8' : 'application/x-ndjson; charset=utf-8')
       .header('content-disposition', `attachment; filename="ordos-events-${stamp}.${csv ? 'csv' : 'jsonl'}"`)
-      .send(Readable.from(lines(), { objectMode: false, highWaterMark: 64 * 1024 }));
+      .send(Readable.from(withHeader(), { objectMode: false, highWaterMark: 64 * 1024 }));
   }
 
   @Get('audit/verify')

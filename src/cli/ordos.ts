@@ -1,11 +1,11 @@
 import { parseArgs } from 'node:util';
 import { createWriteStream } from 'node:fs';
 import { sealKeyFrom } from '../audit/audit.controller';
-import { csvRow, CSV_COLUMNS, scanAudit } from '../audit/audit-log';
+import { CSV_COLUMNS, exportLines } from '../audit/audit-log';
 import { sealStore, verifyStore, verifyStream } from '../audit/integrity';
 import { foldUntil, projectEvents, toHistoryEntry } from '../audit/project-history';
 import { ConfigError, loadConfig, type AppConfig } from '../config';
-import { eventLabel, projectStreamId } from '../domain';
+import { projectStreamId } from '../domain';
 import type { EventStore } from '../event-store/event-store.port';
 import { EventStoreDbEventStore } from '../event-store/eventstoredb-event-store';
 import { SqliteEventStore } from '../event-store/sqlite-event-store';
@@ -120,9 +120,10 @@ async function main(argv: string[]): Promise<number> {
         let n = 0;
         if (csv) await write(`\uFEFF${CSV_COLUMNS.join(',')}\r\n`);
         const filter = { from: values.from, to: values.to, types: values.type?.split(','), family: values.family };
-        for await (const event of scanAudit(eventStore, filter, { pageSize: 2000 })) {
-          await write(csv ? csvRow(event, eventLabel(event.type)) : `${JSON.stringify({ ...toHistoryEntry(event), streamId: event.streamId })}\n`);
-          bar.tick(++n);
+        for await (const chunk of exportLines(eventStore, filter, csv ? 'csv' : 'jsonl', {})) {
+          await write(chunk);
+          n += csv ? chunk.split('\r\n').length - 1 : chunk.split('\n').length - 1;
+          bar.tick(n);
         }
         bar.done();
         if (out !== process.stdout) await new Promise<void>((r) => out.end(() => r()));

@@ -29,6 +29,11 @@ export interface StoredEvent {
   metadata: EventMetadata;
 }
 
+/** An event whose data is left as the stored JSON text (for streaming exports). */
+export interface StoredEventText extends Omit<StoredEvent, 'data'> {
+  dataJson: string;
+}
+
 export interface AppendResult {
   /** Revision of the last appended event. */
   nextRevision: number;
@@ -80,6 +85,11 @@ export interface EventStore {
   readStream(streamId: string, options?: ReadStreamOptions): Promise<StoredEvent[]>;
   /** Events of all streams in global order, system events excluded. */
   readAll(options: ReadAllOptions): Promise<StoredEvent[]>;
+  /**
+   * Optional: as readAll, but each event's data stays the stored JSON text. Lets a full export
+   * stream a million events without parsing and re-serialising every payload.
+   */
+  readAllText?(options: ReadAllOptions): Promise<StoredEventText[]>;
   /**
    * Catch up from `after`, then follow live. The handler is awaited: events are delivered one
    * at a time, in global order. A handler error ends the subscription (done rejects).

@@ -13,6 +13,7 @@ import {
   type ReadAllOptions,
   type ReadStreamOptions,
   type StoredEvent,
+  type StoredEventText,
   type SubscribeAllOptions,
   type Subscription,
 } from './event-store.port';
@@ -237,6 +238,28 @@ export class SqliteEventStore implements EventStore {
       const types = options.types.filter((t) => !isSystemType(t));
       if (types.length === 0) return [];
       return (this.typedRead(types.length).all(after, ...types, options.limit) as EventRow[]).map(toStoredEvent);
+    });
+  }
+
+  async readAllText(options: ReadAllOptions): Promise<StoredEventText[]> {
+    const after = options.after === undefined ? 0 : Number(parsePosition(options.after).commit);
+    return this.guard(() => {
+      const types = options.types?.filter((t) => !isSystemType(t));
+      const rows = (
+        types && types.length > 0
+          ? this.typedRead(types.length).all(after, ...types, options.limit)
+          : options.types && options.types.length > 0
+            ? []
+            : this.statements.readAll.all(after, options.limit)
+      ) as EventRow[];
+      return rows.map((row) => ({
+        streamId: row.stream,
+        revision: row.revision,
+        position: String(row.position),
+        type: row.type,
+        dataJson: row.data,
+        metadata: JSON.parse(row.metadata) as EventMetadata,
+      }));
     });
   }
 

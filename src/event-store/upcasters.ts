@@ -21,6 +21,11 @@ export function registerUpcaster(upcaster: Upcaster): void {
   registry.set(key(upcaster.type, upcaster.fromVersion), upcaster);
 }
 
+/** Whether an event of this type and schema version would be changed on read. */
+export function needsUpcast(type: string, schemaVersion: number | undefined): boolean {
+  return registry.has(key(type, schemaVersion ?? 1));
+}
+
 /** Applies every registered step, oldest first, until no upcaster matches. */
 export function upcast(event: StoredEvent): StoredEvent {
   let current = event;
