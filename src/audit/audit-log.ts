@@ -28,27 +28,34 @@ export async function* scanAudit(
 ): AsyncGenerator<StoredEvent> {
   const types = typesFor(filter);
   if (types && types.length === 0) return;
-  const from = filter.from ? Date.parse(filter.from) : undefined;
-  const to = filter.to ? Date.parse(filter.to) : undefined;
   let after = options.after;
   for (;;) {
     const batch = (await eventStore.readAll({ after, limit: options.pageSize ?? 1000, types })).map(upcast);
     if (batch.length === 0) return;
-    const departments =
-      filter.department && options.departments ? await options.departments([...new Set(batch.map((e) => e.streamId))]) : undefined;
-    for (const event of batch) {
-      const at = Date.parse(event.metadata.occurredAt);
-      if (from !== undefined && at < from) continue;
-      if (to !== undefined && at >= to) continue;
-      if (filter.actor && event.metadata.actor?.sub !== filter.actor) continue;
-      if (filter.department) {
-        const owners = departments?.get(event.streamId) ?? [];
-        if (!owners.includes(filter.department) && event.metadata.actor?.department !== filter.department) continue;
-      }
-      yield event;
-    }
+    const keep = await pageFilter(filter, batch, options.departments);
+    for (const event of batch) if (keep(event)) yield event;
     after = batch[batch.length - 1].position;
   }
+}
+
+type EventHead = Pick<StoredEvent, 'position' | 'streamId' | 'revision' | 'type' | 'metadata'>;
+
+/** The per-event part of a filter (time range, actor, department) for one page of events. */
+async function pageFilter(filter: AuditFilter, page: readonly EventHead[], lookup?: DepartmentLookup): Promise<(event: EventHead) => boolean> {
+  const from = filter.from ? Date.parse(filter.from) : undefined;
+  const to = filter.to ? Date.parse(filter.to) : undefined;
+  const departments = filter.department && lookup ? await lookup([...new Set(page.map((e) => e.streamId))]) : undefined;
+  return (event) => {
+    const at = Date.parse(event.metadata.occurredAt);
+    if (from !== undefined && at < from) return false;
+    if (to !== undefined && at >= to) return false;
+    if (filter.actor && event.metadata.actor?.sub !== filter.actor) return false;
+    if (filter.department) {
+      const owners = departments?.get(event.streamId) ?? [];
+      if (!owners.includes(filter.department) && event.metadata.actor?.department !== filter.department) return false;
+    }
+    return true;
+  };
 }
 
 /** Event types selected by `types` and `family` (undefined: all). */
@@ -74,8 +81,6 @@ export function csvCell(value: unknown): string {
   if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
-
-type EventHead = Pick<StoredEvent, 'position' | 'streamId' | 'revision' | 'type' | 'metadata'>;
 
 /** One CSV line; `dataJson` is the event's data as JSON text. */
 export function csvRow(event: EventHead, dataJson: string): string {
@@ -116,24 +121,14 @@ export async function* exportLines(
   }
   const types = typesFor(filter);
   if (types && types.length === 0) return;
-  const from = filter.from ? Date.parse(filter.from) : undefined;
-  const to = filter.to ? Date.parse(filter.to) : undefined;
   let after = options.after;
   for (;;) {
     const batch = await eventStore.readAllText({ after, limit: 2000, types });
     if (batch.length === 0) return;
-    const departments =
-      filter.department && options.departments ? await options.departments([...new Set(batch.map((e) => e.streamId))]) : undefined;
+    const keep = await pageFilter(filter, batch, options.departments);
     let chunk = '';
     for (const event of batch) {
-      const at = Date.parse(event.metadata.occurredAt);
-      if (from !== undefined && at < from) continue;
-      if (to !== undefined && at >= to) continue;
-      if (filter.actor && event.metadata.actor?.sub !== filter.actor) continue;
-      if (filter.department) {
-        const owners = departments?.get(event.streamId) ?? [];
-        if (!owners.includes(filter.department) && event.metadata.actor?.department !== filter.department) continue;
-      }
+      if (!keep(event)) continue;
       if (needsUpcast(event.type, event.metadata.schemaVersion)) {
         const lifted = upcast({ ...event, data: JSON.parse(event.dataJson) as Record<string, unknown> });
         chunk += line(lifted, JSON.stringify(lifted.data));
