@@ -16,6 +16,8 @@ export interface AppConfig {
   subscriptions: SubscriptionSettings;
   /** The dashboard summary is recomputed at most this often while events keep arriving. */
   dashboardRefreshMs: number;
+  /** JWT_SECRET was not set and the published development secret is in use. */
+  usingDevelopmentSecret: boolean;
 }
 
 /** Refused configuration: start-up stops with this one message. */
@@ -100,6 +102,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     rateLimitPerMinute,
     subscriptions,
     dashboardRefreshMs,
+    usingDevelopmentSecret: jwtSecret === DEVELOPMENT_SECRET,
   };
 }
 

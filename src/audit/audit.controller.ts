@@ -4,7 +4,7 @@ import type { FastifyReply } from 'fastify';
 import { createHmac } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { projectStreamId, type Actor } from '../domain';
-import { EVENT_STORE, type EventStore } from '../event-store/event-store.port';
+import { EVENT_STORE, type EventStore, type StoredEvent } from '../event-store/event-store.port';
 import { CurrentActor, Roles } from '../http/auth';
 import { ProblemError } from '../http/problem';
 import { ProjectId } from '../http/project-commands.controller';
@@ -56,7 +56,7 @@ export class AuditController {
   @ApiOperation({ summary: 'Every event of a project with its envelope, Chinese label, family and article' })
   async history(@Param('id', ProjectId) id: string, @CurrentActor() actor: Actor, @Res() reply: FastifyReply) {
     const { json, count } = await this.streams.historyJson(id);
-    await this.authorize(actor, id, count);
+    await this.authorize(actor, id, count === 0 ? [] : await this.streams.events(id));
     void reply.header('content-type', 'application/json; charset=utf-8').send(json);
   }
 
@@ -64,7 +64,7 @@ export class AuditController {
   @ApiOperation({ summary: 'The state rebuilt from the stream up to an instant (?asOf) or a revision (?revision)' })
   async state(@Param('id', ProjectId) id: string, @Query() q: StateQuery, @CurrentActor() actor: Actor) {
     const events = await this.streams.events(id);
-    await this.authorize(actor, id, events.length);
+    await this.authorize(actor, id, events);
     const count = countUntil(events, { asOf: q.asOf, revision: q.revision });
     if (count === 0) {
       throw new ProblemError(404, 'NO_STATE_AT_THAT_POINT', 'Not found', `Project ${id} did not exist yet at that point.`);
@@ -136,9 +136,16 @@ export class AuditController {
     return { from: q.from, to: q.to, types: q.type, family: q.family, actor: q.actor, department: q.department };
   }
 
-  private async authorize(actor: Actor, projectId: string, eventCount: number): Promise<void> {
-    if (eventCount === 0) throw new ProblemError(404, 'PROJECT_NOT_FOUND', 'Not found', `No project ${projectId}.`);
-    const departments = (await this.departments([projectStreamId(projectId)])).get(projectStreamId(projectId)) ?? [];
+  /**
+   * Who may replay is decided on the stream itself (its registration), not on the read model, so
+   * a department can read its project's history the moment it is registered.
+   */
+  private async authorize(actor: Actor, projectId: string, events: readonly StoredEvent[]): Promise<void> {
+    if (events.length === 0) throw new ProblemError(404, 'PROJECT_NOT_FOUND', 'Not found', `No project ${projectId}.`);
+    const registered = events[0].data as { departmentCode?: string; crossDepartment?: { leadDepartment?: string; participants?: string[] } | null };
+    const departments = [registered.departmentCode, registered.crossDepartment?.leadDepartment, ...(registered.crossDepartment?.participants ?? [])].filter(
+      (d): d is string => typeof d === 'string',
+    );
     assertMayReplay(actor, departments);
   }
 }

@@ -22,7 +22,7 @@ export const RULES = {
   NO_POLICY_IN_FORCE: { kind: 'RULE_VIOLATION', article: '第三十三条', zh: '该时间点本办法尚未施行', en: 'the measures were not in force at that time' },
   INVALID_AMOUNT: { kind: 'RULE_VIOLATION', article: '第五条', zh: '金额必须为以分计的整数', en: 'amounts are integer fen within range' },
   INVALID_DATE: { kind: 'RULE_VIOLATION', article: '第二十一条', zh: '日期无效', en: 'invalid date' },
-  DEPARTMENT_MISMATCH: { kind: 'RULE_VIOLATION', article: '第三条、第七条', zh: '项目所属部门须为申报部门（跨部门项目须为牵头或参建部门）', en: 'the project’s department must be the caller’s (lead or participant for cross-department projects)' },
+  DEPARTMENT_MISMATCH: { kind: 'FORBIDDEN', article: '第三条、第七条', zh: '项目所属部门须为申报部门（跨部门项目须为牵头或参建部门）', en: 'the project’s department must be the caller’s (lead or participant for cross-department projects)' },
   CROSS_DEPARTMENT_INVALID: { kind: 'RULE_VIOLATION', article: '第七条', zh: '跨部门项目须有牵头部门、参建部门及统一框架方案', en: 'cross-department projects need a lead, distinct participants and a joint framework plan' },
   FAST_TRACK_NOT_URGENT: { kind: 'RULE_VIOLATION', article: '第六条', zh: '直接编报可研须情况紧急', en: 'fast track requires urgency' },
   FAST_TRACK_OVER_LIMIT: { kind: 'RULE_VIOLATION', article: '第六条', zh: '直接编报可研须项目总资金小于500万元', en: 'fast track requires total funds below 5,000,000 yuan' },

@@ -14,11 +14,12 @@ import { DEMO_DEPARTMENTS } from './departments';
 import { indexHtml, NOT_BUILT_HTML, WEB_ROOT } from './web-assets';
 
 /**
- * Development identities are offered only when NODE_ENV=development, or in tests that ask for
- * them explicitly (NODE_ENV=test and DEV_IDENTITIES=1). Never in production.
+ * Development identities are offered only when NODE_ENV=development with the published
+ * development secret (a deployment that set its own JWT_SECRET but forgot NODE_ENV must not hand
+ * out tokens), or in tests that ask for them explicitly (NODE_ENV=test and DEV_IDENTITIES=1).
  */
 export function devIdentitiesEnabled(config: AppConfig, env: NodeJS.ProcessEnv = process.env): boolean {
-  return config.nodeEnv === 'development' || (config.nodeEnv === 'test' && env.DEV_IDENTITIES === '1');
+  return (config.nodeEnv === 'development' && config.usingDevelopmentSecret) || (config.nodeEnv === 'test' && env.DEV_IDENTITIES === '1');
 }
 
 /** Client routes of the SPA; each answers index.html. API routes are never shadowed. */

@@ -22,7 +22,7 @@ describe('第五条 registering a project plan (ProjectRegistered 项目计划�
   });
 
   it('refuses a department other than the caller’s', () => {
-    spec.given([]).when(c.register({ departmentCode: 'D-HEALTH' })).thenThrows('DEPARTMENT_MISMATCH', 'RULE_VIOLATION');
+    spec.given([]).when(c.register({ departmentCode: 'D-HEALTH' })).thenThrows('DEPARTMENT_MISMATCH', 'FORBIDDEN');
   });
 
   it.each([0, -1, 1.5])('refuses an estimate of %p fen', (estimateFen) => {

@@ -63,9 +63,9 @@ describe('POST /projects 立项 register (第二、五、七、九条)', () => {
     }
   });
 
-  it("422 DEPARTMENT_MISMATCH when registering for another department", async () => {
+  it("403 DEPARTMENT_MISMATCH when registering for another department", async () => {
     const response = await h.request('POST', '/projects', { token: h.token('CONSTRUCTION_UNIT', 'R01'), body: registration('R02') });
-    expectProblem(response, 422, 'DEPARTMENT_MISMATCH', '第三条、第七条');
+    expectProblem(response, 403, 'DEPARTMENT_MISMATCH', '第三条、第七条');
   });
 
   it('409 PROJECT_EXISTS when the projectId is taken', async () => {

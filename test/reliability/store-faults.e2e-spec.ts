@@ -37,7 +37,7 @@ describe('SQLite faults mid-write (guarantee 5)', () => {
     await h.close();
   });
 
-  const incident = (p: Project, i: number, size = 2000) =>
+  const incident = (p: Project, i: number, size = 1900) =>
     h.request('POST', `/projects/${p.id}/report-incident`, {
       token: h.token('CONSTRUCTION_UNIT', p.dept),
       body: { kind: 'SERIOUS_DELAY', description: `${i}:${'滞'.repeat(size)}` },
@@ -52,7 +52,7 @@ describe('SQLite faults mid-write (guarantee 5)', () => {
     let answers;
     try {
       // Concurrent commands: they land in one group commit, which the fault fails as a whole.
-      answers = await Promise.all(projects.flatMap((p, i) => [incident(p, i), incident(p, i + 10, 1800)]));
+      answers = await Promise.all(projects.flatMap((p, i) => [incident(p, i), incident(p, i + 10, 1700)]));
     } finally {
       clear(db);
     }
@@ -137,11 +137,13 @@ describe('EventStoreDB or MongoDB unreachable (guarantee 5): the built service a
   async function expectBoundedFailure(env: Record<string, string>, leaked: string[]) {
     const started = Date.now();
     const service = await startService({ dataDir, env, waitFor: 'nothing' });
+    let settled = false;
+    let hangTimer: NodeJS.Timeout | undefined;
     try {
       const outcome = await Promise.race([
         service.exited.then((exit) => ({ kind: 'exited' as const, exit })),
         (async () => {
-          for (;;) {
+          while (!settled) {
             try {
               const health = await service.request('GET', '/health', { timeoutMs: 10_000 });
               return { kind: 'listening' as const, health };
@@ -149,10 +151,14 @@ describe('EventStoreDB or MongoDB unreachable (guarantee 5): the built service a
               await new Promise((r) => setTimeout(r, 200));
             }
           }
+          return { kind: 'hung' as const };
         })(),
-        new Promise<{ kind: 'hung' }>((r) => setTimeout(() => r({ kind: 'hung' }), 30_000)),
+        new Promise<{ kind: 'hung' }>((r) => (hangTimer = setTimeout(() => r({ kind: 'hung' }), 30_000))),
       ]);
-      expect(outcome.kind).not.toBe('hung');
+      settled = true;
+      clearTimeout(hangTimer);
+      if (outcome.kind === 'hung') throw new Error(`neither start-up failure nor an answer within 30 s: ${service.stderr()}`);
+      process.stdout.write(`store-faults ${Object.keys(env)[0]}: ${outcome.kind === 'exited' ? `start-up failed after ${Date.now() - started} ms: ${service.stderr().trim().split('\n')[0]}` : `listening, /health ${outcome.health.status}`}\n`);
       if (outcome.kind === 'exited') {
         expect(outcome.exit.code).not.toBe(0);
         expect(service.stderr()).toMatch(/Start-up failed|Invalid configuration|unavailable|connect|ECONNREFUSED|Server selection/i);
@@ -176,6 +182,8 @@ describe('EventStoreDB or MongoDB unreachable (guarantee 5): the built service a
         expect(service.stdout()).not.toContain(secret);
       }
     } finally {
+      settled = true;
+      clearTimeout(hangTimer);
       await service.kill();
     }
   }

@@ -68,11 +68,10 @@ export const ACCESS_MATRIX: AccessRow[] = [
   { method: 'GET', path: '/docs-json', what: 'OpenAPI document', public: true, cells: PUBLIC_CELLS },
   { method: 'GET', path: '/meta/info', what: 'dashboard bootstrap (department names, clock)', public: true, cells: PUBLIC_CELLS },
   { method: 'GET', path: '/meta/commands', what: 'command and event catalogue', public: true, cells: PUBLIC_CELLS },
-  { method: 'GET', path: '/dev/identities', what: 'signed development tokens: 404 unless NODE_ENV=development', public: true, publicStatus: 404, cells: PUBLIC_CELLS },
+  { method: 'GET', path: '/dev/identities', what: 'signed development tokens: 404 unless NODE_ENV=development with the development secret', public: true, publicStatus: 404, cells: PUBLIC_CELLS },
 
-  // Registering for another department is refused by 第二条/第五条 (departmentCode must be the
-  // caller's), as 422 DEPARTMENT_MISMATCH rather than 403.
-  { method: 'POST', path: '/projects', what: '立项 register (departmentCode = own department)', cells: { ...onlyRoles('CONSTRUCTION_UNIT'), CU_OTHER: 'refused' } },
+  // Registering for another department: 403 DEPARTMENT_MISMATCH (第三条: a unit acts for its own).
+  { method: 'POST', path: '/projects', what: '立项 register (departmentCode = own department)', cells: { ...onlyRoles('CONSTRUCTION_UNIT'), CU_OTHER: 'deny' } },
   ...PROJECT_COMMANDS.map((spec): AccessRow => ({
     method: 'POST',
     path: `/projects/:id/${spec.path}`,

@@ -36,11 +36,17 @@ export function builtMain(): string {
   if (existsSync(join(target, '.complete'))) return main;
   mkdirSync(cache, { recursive: true });
   const scratch = join(cache, `tmp-${process.pid}-${randomUUID()}`);
-  execFileSync(
+  try {
+    execFileSync(
     process.execPath,
     [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(ROOT, 'tsconfig.build.json'), '--outDir', scratch, '--tsBuildInfoFile', join(scratch, '.tsbuildinfo'), '--sourceMap', 'false'],
     { cwd: ROOT, stdio: 'pipe' },
-  );
+    );
+  } catch (error) {
+    rmSync(scratch, { recursive: true, force: true });
+    const e = error as { stdout?: Buffer; stderr?: Buffer };
+    throw new Error(`tsc could not build src/: ${String(e.stdout ?? '')}${String(e.stderr ?? '')}`.slice(0, 4000));
+  }
   execFileSync('touch', [join(scratch, '.complete')]);
   try {
     renameSync(scratch, target);
@@ -48,6 +54,11 @@ export function builtMain(): string {
     rmSync(scratch, { recursive: true, force: true });
   }
   if (!existsSync(join(target, '.complete'))) throw new Error(`build into ${target} failed`);
+  // Builds of older sources, not touched for an hour, are removed.
+  for (const entry of readdirSync(cache)) {
+    const path = join(cache, entry);
+    if (path !== target && Date.now() - statSync(path).mtimeMs > 3_600_000) rmSync(path, { recursive: true, force: true });
+  }
   return main;
 }
 
