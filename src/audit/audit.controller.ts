@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagg
 import type { FastifyReply } from 'fastify';
 import { createHmac } from 'node:crypto';
 import { Readable } from 'node:stream';
-import { projectStreamId, type Actor } from '../domain';
+import { canReplayHistory, projectStreamId, type Actor } from '../domain';
 import { EVENT_STORE, type EventStore, type StoredEvent } from '../event-store/event-store.port';
 import { CurrentActor, Roles } from '../http/auth';
 import { ProblemError } from '../http/problem';
@@ -25,9 +25,8 @@ export function sealKeyFrom(config: AppConfig): string {
 }
 
 /** 第二十八条 the audit bureau replays history; the office and the project's own department too. */
-function assertMayReplay(actor: Actor, departments: string[]): void {
-  if (actor.role === 'AUDIT' || actor.role === 'OFFICE') return;
-  if (actor.role === 'CONSTRUCTION_UNIT' && actor.department && departments.includes(actor.department)) return;
+function assertMayReplay(actor: Actor, departments: { departmentCode: string; participants?: string[]; leadDepartment?: string }): void {
+  if (canReplayHistory(actor, departments)) return;
   throw new ProblemError(403, 'FORBIDDEN', 'Forbidden', 'History is open to the audit bureau, the office and the project\'s own department (第二十八条).', { article: '第二十八条' });
 }
 
@@ -143,9 +142,10 @@ export class AuditController {
   private async authorize(actor: Actor, projectId: string, events: readonly StoredEvent[]): Promise<void> {
     if (events.length === 0) throw new ProblemError(404, 'PROJECT_NOT_FOUND', 'Not found', `No project ${projectId}.`);
     const registered = events[0].data as { departmentCode?: string; crossDepartment?: { leadDepartment?: string; participants?: string[] } | null };
-    const departments = [registered.departmentCode, registered.crossDepartment?.leadDepartment, ...(registered.crossDepartment?.participants ?? [])].filter(
-      (d): d is string => typeof d === 'string',
-    );
-    assertMayReplay(actor, departments);
+    assertMayReplay(actor, {
+      departmentCode: registered.departmentCode ?? '',
+      leadDepartment: registered.crossDepartment?.leadDepartment,
+      participants: registered.crossDepartment?.participants ?? [],
+    });
   }
 }

@@ -83,3 +83,16 @@ export function canReadProject(
     (departments.participants ?? []).includes(actor.department)
   );
 }
+
+/**
+ * Replaying a project's history (events, point-in-time state): the audit bureau (第二十八条),
+ * the office, and the construction units the project belongs to. Other roles see the current
+ * read model only.
+ */
+export function canReplayHistory(
+  actor: Actor,
+  departments: { departmentCode: string; participants?: string[]; leadDepartment?: string },
+): boolean {
+  if (actor.role === 'AUDIT' || actor.role === 'OFFICE') return true;
+  return actor.role === 'CONSTRUCTION_UNIT' && canReadProject(actor, departments);
+}

@@ -1,3 +1,4 @@
+import { canReplayHistory } from '../../src/domain';
 import {
   COMMAND_CATALOGUE,
   EVENT_CATALOGUE,
@@ -69,5 +70,22 @@ describe('第三条 who sees and acts on what', () => {
     expect(canReadProject(actors.otherCu, { departmentCode: 'D-EDU', leadDepartment: 'D-HEALTH' })).toBe(true);
     expect(canReadProject(actors.audit, own)).toBe(true);
     expect(canReadProject({ sub: 'x', name: 'x', role: 'CONSTRUCTION_UNIT' }, own)).toBe(false);
+  });
+});
+
+describe('who may replay a project history (第二十八条)', () => {
+  const project = { departmentCode: 'D1', leadDepartment: 'D1', participants: ['D2'] };
+  it.each([
+    ['AUDIT', undefined, true],
+    ['OFFICE', undefined, true],
+    ['CONSTRUCTION_UNIT', 'D1', true],
+    ['CONSTRUCTION_UNIT', 'D2', true],
+    ['CONSTRUCTION_UNIT', 'D3', false],
+    ['FINANCE', undefined, false],
+    ['LEADING_GROUP', undefined, false],
+    ['SUPERVISOR', undefined, false],
+    ['GOVERNMENT', undefined, false],
+  ] as const)('%s %s → %s', (role, department, allowed) => {
+    expect(canReplayHistory({ sub: 's', name: 'n', role, ...(department ? { department } : {}) }, project)).toBe(allowed);
   });
 });
