@@ -256,7 +256,15 @@ export class MongoReadModelStore implements ReadModelStore {
     assertCollection(target);
     assertCollection(source);
     // renameCollection with dropTarget is atomic on the server: readers see old or new.
-    await this.run('replaceCollection', () => this.db.renameCollection(source, target, { dropTarget: true }).then(() => undefined));
+    await this.run('replaceCollection', async () => {
+      try {
+        await this.db.renameCollection(source, target, { dropTarget: true });
+      } catch (error) {
+        // A rebuild that produced no document has no source collection: the result is empty.
+        if (!(error instanceof MongoServerError && error.code === NAMESPACE_NOT_FOUND)) throw error;
+        await this.db.dropCollection(target).catch(() => undefined);
+      }
+    });
   }
 
   async deleteCheckpoint(projection: string): Promise<void> {

@@ -504,6 +504,23 @@ export function readModelContract(
         // The old versions are gone: a rebuild may start again at low _v.
         expect(await store.get(coll, 'p3')).toBeNull();
       });
+
+      test('replaceCollection puts a rebuilt collection in place, indexes included; an absent source leaves it empty', async () => {
+        const live = await seed();
+        const fresh2 = fresh();
+        await store.ensureIndexes(live.coll, [{ fields: { status: 1 } }]);
+        await write(fresh2.proj, upserts(fresh2.coll, [{ ...PROJECTS[0], _v: 7, status: 'rebuilt' }]));
+        await store.ensureIndexes(fresh2.coll, [{ fields: { status: 1 } }]);
+        await store.replaceCollection(live.coll, fresh2.coll);
+        expect(ids(await store.find(live.coll, {}))).toEqual(['p1']);
+        expect(await store.get(live.coll, 'p1')).toMatchObject({ _v: 7, status: 'rebuilt' });
+        expect(await store.count(fresh2.coll, {})).toBe(0);
+        // ensureIndexes on the new holder of the name is idempotent and queries still work.
+        await store.ensureIndexes(live.coll, [{ fields: { status: 1 } }]);
+        expect(ids(await store.find(live.coll, { status: 'rebuilt' }))).toEqual(['p1']);
+        await store.replaceCollection(live.coll, fresh().coll);
+        expect(await store.count(live.coll, {})).toBe(0);
+      });
     });
 
     describe('untrusted input', () => {
