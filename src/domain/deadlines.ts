@@ -89,3 +89,21 @@ export function deadlinesOf(state: ProjectState, now?: string, policies: readonl
   }
   return deadlines;
 }
+
+/**
+ * The earliest open due date per kind, independent of today, so read models can index and page
+ * deadlines. A project still under construction owes next year's performance report even when
+ * every year so far is reported (第十七条).
+ */
+export function nextDueDates(state: ProjectState, policies: readonly Policy[] = POLICIES): Partial<Record<DeadlineKind, IsoDate>> {
+  const next: Partial<Record<DeadlineKind, IsoDate>> = {};
+  for (const d of deadlinesOf(state, undefined, policies)) {
+    if (d.open && (next[d.kind] === undefined || d.dueOn < next[d.kind]!)) next[d.kind] = d.dueOn;
+  }
+  const building = state.status === 'UNDER_CONSTRUCTION' || (state.status === 'SUSPENDED' && state.statusBeforeSuspension === 'UNDER_CONSTRUCTION');
+  if (next.PERFORMANCE_REPORT === undefined && building && state.startedOn && !state.completedOn) {
+    const lastKnown = Math.max(yearOf(state.startedOn), ...state.reportedYears, ...state.overdueReportYears);
+    next.PERFORMANCE_REPORT = reportDueOn(lastKnown + 1, policies);
+  }
+  return next;
+}

@@ -51,7 +51,7 @@ export class QueriesController {
   @Get('deadlines')
   @ApiOperation({ summary: 'Coming and missed deadlines (acceptance, performance report, rectification)' })
   deadlines(@Query() q: DeadlinesQuery, @CurrentActor() actor: Actor) {
-    return this.queryBus.execute(new ListDeadlines(actor, q.kind, q.withinDays, q.department));
+    return this.queryBus.execute(new ListDeadlines(actor, q.kind, q.withinDays, q.department, q.page ?? 1, q.pageSize ?? 50));
   }
 
   @Get('om-eligibility')

@@ -1,6 +1,7 @@
 import {
   deadlinesOf,
   eventFamily,
+  nextDueDates,
   initialProjectState,
   omEligibility,
   projectDecider,
@@ -35,7 +36,7 @@ export function projectIdOf(event: StoredEvent): string | undefined {
  */
 export const projectsProjection: Projection = {
   name: 'projects',
-  version: 2,
+  version: 3,
   collection: 'projects',
   indexes: [
     { fields: { status: 1, updatedAt: -1 } },
@@ -46,6 +47,10 @@ export const projectsProjection: Projection = {
     { fields: { departments: 1 } },
     { fields: { planYear: 1 } },
     { fields: { overdue: 1 } },
+    { fields: { nextDueOn: 1 } },
+    { fields: { dueAcceptance: 1 } },
+    { fields: { duePerformanceReport: 1 } },
+    { fields: { dueRectification: 1 } },
     { fields: { overdueAcceptance: 1 } },
     { fields: { overduePerformanceReport: 1 } },
     { fields: { overdueRectification: 1 } },
@@ -82,6 +87,8 @@ export const projectsProjection: Projection = {
 
 function toProjectDoc(state: ProjectState, folded: DocBody): DocBody {
   const deadlines = deadlinesOf(state);
+  const due = nextDueDates(state);
+  const dueDates = Object.values(due).sort();
   const open = deadlines.filter((d) => d.open);
   const overdueKinds = [...new Set(deadlines.filter((d) => d.overdue).map((d) => d.kind))];
   const approved = state.approvedEstimateFen;
@@ -126,6 +133,11 @@ function toProjectDoc(state: ProjectState, folded: DocBody): DocBody {
     overdueAcceptance: overdueKinds.includes('ACCEPTANCE'),
     overduePerformanceReport: overdueKinds.includes('PERFORMANCE_REPORT'),
     overdueRectification: overdueKinds.includes('RECTIFICATION'),
+    // The earliest open due date, overall and per kind: /deadlines filters, sorts and pages on them.
+    nextDueOn: dueDates[0] ?? null,
+    dueAcceptance: due.ACCEPTANCE ?? null,
+    duePerformanceReport: due.PERFORMANCE_REPORT ?? null,
+    dueRectification: due.RECTIFICATION ?? null,
     rectifications,
     openRectifications: rectifications.filter((r) => r.status !== 'VERIFIED').length,
     rectificationCount: rectifications.length,

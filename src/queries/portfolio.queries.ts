@@ -122,10 +122,28 @@ export class ListRectificationsHandler implements IQueryHandler<ListRectificatio
 }
 
 export class ListDeadlines {
-  constructor(readonly actor: Actor, readonly kind?: DeadlineKind, readonly withinDays?: number, readonly department?: string) {}
+  constructor(
+    readonly actor: Actor,
+    readonly kind?: DeadlineKind,
+    readonly withinDays?: number,
+    readonly department?: string,
+    readonly page = 1,
+    readonly pageSize = 50,
+  ) {}
 }
 
-/** Coming and missed deadlines (第十七、二十一、二十七条) as of the server clock. */
+const DUE_FIELD: Record<DeadlineKind | 'ANY', string> = {
+  ANY: 'nextDueOn',
+  ACCEPTANCE: 'dueAcceptance',
+  PERFORMANCE_REPORT: 'duePerformanceReport',
+  RECTIFICATION: 'dueRectification',
+};
+
+/**
+ * Coming and missed deadlines (第十七、二十一、二十七条) as of the server clock, earliest first,
+ * paged by project: the read model indexes each project's earliest open due date per kind, and
+ * only the page's projects are expanded into their deadlines.
+ */
 @QueryHandler(ListDeadlines)
 export class ListDeadlinesHandler implements IQueryHandler<ListDeadlines> {
   constructor(
@@ -133,17 +151,17 @@ export class ListDeadlinesHandler implements IQueryHandler<ListDeadlines> {
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
-  async execute({ actor, kind, withinDays, department }: ListDeadlines) {
+  async execute({ actor, kind, withinDays, department, page, pageSize }: ListDeadlines) {
     const now = this.clock.now().toISOString();
     const today = localDateOf(now);
     const horizon = withinDays === undefined ? undefined : addDays(today, withinDays);
-    // Only projects that can owe something: under construction, completed, failed acceptance,
-    // or with a rectification order.
-    const scope = departmentScope(actor, department);
-    const docs: Doc[] = [
-      ...(await this.readModels.find('projects', { ...scope, status: { $in: ['UNDER_CONSTRUCTION', 'COMPLETED', 'ACCEPTANCE_FAILED', 'SUSPENDED'] } })),
-      ...(await this.readModels.find('projects', { ...scope, openRectifications: { $gt: 0 }, status: { $in: ['DRAFT_PLAN', 'PROPOSAL', 'FEASIBILITY', 'PRELIMINARY_DESIGN', 'APPROVED', 'ACCEPTED', 'ASSET_REGISTERED', 'REJECTED'] } })),
-    ];
+    const field = DUE_FIELD[kind ?? 'ANY'];
+    const filter: Filter = { ...departmentScope(actor, department), [field]: horizon === undefined ? { $exists: true } : { $lte: horizon } };
+    const [docs, total, overdueProjects] = await Promise.all([
+      this.readModels.find('projects', filter, { sort: { [field]: 1, _id: 1 }, skip: (page - 1) * pageSize, limit: pageSize }),
+      this.readModels.count('projects', filter),
+      this.readModels.count('projects', { ...departmentScope(actor, department), [field]: { $lt: today } }),
+    ]);
     const items = docs.flatMap((doc) =>
       deadlinesOf(doc.state as ProjectState, now)
         .filter((d) => d.open && (kind === undefined || d.kind === kind) && (horizon === undefined || d.dueOn <= horizon))
@@ -156,7 +174,7 @@ export class ListDeadlinesHandler implements IQueryHandler<ListDeadlines> {
         })),
     );
     items.sort((a, b) => a.dueOn.localeCompare(b.dueOn));
-    return { today, items, total: items.length, overdue: items.filter((d) => d.overdue).length };
+    return { today, items, total, page, pageSize, overdue: overdueProjects };
   }
 }
 

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { randomUUID } from 'node:crypto';
-import { deadlinesOf, DomainError, projectStreamId, type Actor, type Deadline, type ProjectState } from '../domain';
+import { deadlinesOf, DomainError, localDateOf, projectStreamId, type Actor, type Deadline, type ProjectState } from '../domain';
 import { ExecuteCommand } from '../commands/execute-command';
 import { RevisionConflict } from '../event-store/event-store.port';
 import { CLOCK, type Clock } from '../infrastructure/clock';
@@ -11,9 +11,7 @@ import { SUBSCRIPTION_SETTINGS, type SubscriptionSettings } from './settings';
 /** The system acts here, not a person (API.md: deadline events are appended by the clock). */
 export const DEADLINE_WATCHER_ACTOR: Actor = { sub: 'deadline-watcher', name: '期限监测', role: 'SYSTEM' };
 
-/** Statuses in which a project can still owe something dated (第十七条, 第二十一条, 第二十七条). */
 const PAGE = 500;
-const WATCHED_STATUSES = ['UNDER_CONSTRUCTION', 'COMPLETED', 'ACCEPTANCE_FAILED', 'SUSPENDED'];
 
 export interface WatcherRun {
   now: string;
@@ -84,14 +82,13 @@ export class DeadlineWatcher implements OnApplicationBootstrap, BeforeApplicatio
   private async scan(nowDate: Date): Promise<WatcherRun> {
     const now = nowDate.toISOString();
     const byId = new Map<string, Doc>();
-    // The port's filters are ANDed: two queries cover "watched status OR open rectifications".
-    const filters: Filter[] = [{ status: { $in: WATCHED_STATUSES } }, { openRectifications: { $gt: 0 } }];
-    for (const filter of filters) {
-      for (let skip = 0; ; skip += PAGE) {
-        const page = await this.readModels.find('projects', filter, { sort: { _id: 1 }, skip, limit: PAGE });
-        for (const doc of page) byId.set(doc._id, doc);
-        if (page.length < PAGE) break;
-      }
+    // Only projects whose earliest open deadline has passed (an indexed field of the read model)
+    // can owe an …Overdue event; the others are never read.
+    const filter: Filter = { nextDueOn: { $lt: localDateOf(now) } };
+    for (let skip = 0; ; skip += PAGE) {
+      const page = await this.readModels.find('projects', filter, { sort: { _id: 1 }, skip, limit: PAGE });
+      for (const doc of page) byId.set(doc._id, doc);
+      if (page.length < PAGE) break;
     }
 
     const run: WatcherRun = { now, projectsChecked: byId.size, issued: [], deferred: [] };

@@ -1,4 +1,4 @@
-import { addCalendarMonths, deadlinesOf, localDateOf, projectDecider } from '../../src/domain';
+import { addCalendarMonths, deadlinesOf, localDateOf, nextDueDates, projectDecider } from '../../src/domain';
 import { DeciderSpecification, stateOf } from './decider-specification';
 import { H, PID, at, c, command, play } from './fixtures';
 
@@ -87,5 +87,24 @@ describe('deadlinesOf', () => {
   it('without now, overdue follows the watcher’s marks', () => {
     const state = stateOf(projectDecider, H.completed('2026-08-31'));
     expect(deadlinesOf(state)[0]).toMatchObject({ kind: 'ACCEPTANCE', overdue: false });
+  });
+});
+
+describe('nextDueDates: the earliest open due date per kind, for indexing', () => {
+  const fold = (events: ReturnType<typeof H.registered>) => events.reduce(projectDecider.evolve, projectDecider.initialState());
+  it('is the current year-end report while under construction, then next year once reported', () => {
+    const building = H.underConstruction();
+    expect(nextDueDates(fold(building))).toEqual({ PERFORMANCE_REPORT: '2026-12-31' });
+    const reported = play([at('2026-11-20T10:00:00+08:00', c.report(2026))], building);
+    expect(nextDueDates(fold(reported))).toEqual({ PERFORMANCE_REPORT: '2027-12-31' });
+  });
+  it('is the acceptance date six calendar months after completion, and none once accepted', () => {
+    expect(nextDueDates(fold(H.completed('2026-08-31')))).toMatchObject({ ACCEPTANCE: '2027-02-28' });
+    // The 2026 report was never filed, so that obligation outlives the acceptance (第十七条).
+    expect(nextDueDates(fold(H.accepted()))).toEqual({ PERFORMANCE_REPORT: '2026-12-31' });
+  });
+  it('includes an open rectification deadline', () => {
+    const ordered = play([at('2026-02-01T10:00:00+08:00', c.order('r-1', '2026-03-31'))], H.underConstruction());
+    expect(nextDueDates(fold(ordered))).toMatchObject({ RECTIFICATION: '2026-03-31', PERFORMANCE_REPORT: '2026-12-31' });
   });
 });

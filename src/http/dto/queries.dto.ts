@@ -64,6 +64,13 @@ export class RectificationsQuery {
 }
 
 export class DeadlinesQuery {
+  @ApiPropertyOptional({ default: 1 }) @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(1_000_000)
+  page?: number;
+
+  @ApiPropertyOptional({ default: 50, maximum: 200, description: 'projects per page (each may have several deadlines)' })
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(200)
+  pageSize?: number;
+
   @ApiPropertyOptional({ enum: ['ACCEPTANCE', 'PERFORMANCE_REPORT', 'RECTIFICATION'] })
   @IsOptional() @IsIn(['ACCEPTANCE', 'PERFORMANCE_REPORT', 'RECTIFICATION'])
   kind?: 'ACCEPTANCE' | 'PERFORMANCE_REPORT' | 'RECTIFICATION';
