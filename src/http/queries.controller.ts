@@ -45,7 +45,7 @@ export class QueriesController {
   @Get('rectifications')
   @ApiOperation({ summary: '整改 tracker' })
   rectifications(@Query() q: RectificationsQuery, @CurrentActor() actor: Actor) {
-    return this.queryBus.execute(new ListRectifications(actor, q.status, q.department));
+    return this.queryBus.execute(new ListRectifications(actor, q.status, q.department, q.page ?? 1, q.pageSize ?? 50));
   }
 
   @Get('deadlines')

@@ -91,7 +91,13 @@ export class GetDashboardSummaryHandler implements IQueryHandler<GetDashboardSum
 }
 
 export class ListRectifications {
-  constructor(readonly actor: Actor, readonly status?: 'open' | 'overdue' | 'closed', readonly department?: string) {}
+  constructor(
+    readonly actor: Actor,
+    readonly status?: 'open' | 'overdue' | 'closed',
+    readonly department?: string,
+    readonly page = 1,
+    readonly pageSize = 50,
+  ) {}
 }
 
 /** 整改 tracker: every rectification order with its project, flattened from the project read model. */
@@ -102,10 +108,24 @@ export class ListRectificationsHandler implements IQueryHandler<ListRectificatio
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
-  async execute({ actor, status, department }: ListRectifications) {
-    const filter: Filter = { ...departmentScope(actor, department), rectificationCount: { $gt: 0 } };
-    const docs = await this.readModels.find('projects', filter, { sort: { updatedAt: -1 } });
+  /**
+   * Paged by project (each may carry several orders), through indexed fields: open = not yet
+   * verified; overdue = an open order past its deadline, earliest first.
+   */
+  async execute({ actor, status, department, page, pageSize }: ListRectifications) {
     const today = localDateOf(this.clock.now().toISOString());
+    const scope = departmentScope(actor, department);
+    const filter: Filter =
+      status === 'open'
+        ? { ...scope, openRectifications: { $gt: 0 } } // not yet verified, submitted ones included
+        : status === 'overdue'
+          ? { ...scope, dueRectification: { $lt: today } }
+          : { ...scope, rectificationCount: { $gt: 0 } };
+    const sort: Record<string, 1 | -1> = status === 'overdue' ? { dueRectification: 1, _id: 1 } : { updatedAt: -1, _id: 1 };
+    const [docs, projects] = await Promise.all([
+      this.readModels.find('projects', filter, { sort, skip: (page - 1) * pageSize, limit: pageSize }),
+      this.readModels.count('projects', filter),
+    ]);
     const items = docs.flatMap((doc) =>
       ((doc.rectifications as Array<Record<string, unknown> & { deadline: string }>) ?? []).map((r) => {
         const closed = r.status === 'VERIFIED';
@@ -117,7 +137,7 @@ export class ListRectificationsHandler implements IQueryHandler<ListRectificatio
       status === undefined ? true : status === 'closed' ? r.closed : status === 'overdue' ? r.overdue : !r.closed,
     );
     selected.sort((a, b) => a.deadline.localeCompare(b.deadline));
-    return { items: selected, total: selected.length };
+    return { items: selected, total: selected.length, projects, page, pageSize };
   }
 }
 

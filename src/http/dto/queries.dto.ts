@@ -56,6 +56,13 @@ export class GetProjectQuery {
 }
 
 export class RectificationsQuery {
+  @ApiPropertyOptional({ default: 1 }) @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(1_000_000)
+  page?: number;
+
+  @ApiPropertyOptional({ default: 50, maximum: 200, description: 'projects per page (each may carry several orders)' })
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(200)
+  pageSize?: number;
+
   @ApiPropertyOptional({ enum: ['open', 'overdue', 'closed'] }) @IsOptional() @IsIn(['open', 'overdue', 'closed'])
   status?: 'open' | 'overdue' | 'closed';
 
