@@ -13,7 +13,7 @@ import {
 } from '../queries/portfolio.queries';
 import { PlanYear, checkYear } from './annual-plans.controller';
 import { CurrentActor, Roles } from './auth';
-import { DeadlinesQuery, DepartmentQuery, GetProjectQuery, ListProjectsQuery, RectificationsQuery } from './dto/queries.dto';
+import { DeadlinesQuery, GetProjectQuery, ListProjectsQuery, OmEligibilityQuery, RectificationsQuery } from './dto/queries.dto';
 import { ProblemError } from './problem';
 import { ProjectId } from './project-commands.controller';
 
@@ -56,8 +56,8 @@ export class QueriesController {
 
   @Get('om-eligibility')
   @ApiOperation({ summary: '第二十四条 O&M funding eligibility with reasons' })
-  omEligibility(@Query() q: DepartmentQuery, @CurrentActor() actor: Actor) {
-    return this.queryBus.execute(new ListOmEligibility(actor, q.department));
+  omEligibility(@Query() q: OmEligibilityQuery, @CurrentActor() actor: Actor) {
+    return this.queryBus.execute(new ListOmEligibility(actor, q.department, q.page ?? 1, q.pageSize ?? 50));
   }
 
   @Get('annual-plans/:year')

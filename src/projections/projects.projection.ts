@@ -43,7 +43,7 @@ export const projectsProjection: Projection = {
     // The portfolio's usual filter pair: page and total both come from the index.
     { fields: { status: 1, category: 1, updatedAt: -1 } },
     { fields: { category: 1 } },
-    { fields: { departmentCode: 1 } },
+    { fields: { departmentCode: 1, name: 1 } },
     { fields: { departments: 1 } },
     { fields: { planYear: 1 } },
     { fields: { overdue: 1 } },

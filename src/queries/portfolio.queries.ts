@@ -203,7 +203,12 @@ function daysBetween(from: string, to: string): number {
 }
 
 export class ListOmEligibility {
-  constructor(readonly actor: Actor, readonly department?: string) {}
+  constructor(
+    readonly actor: Actor,
+    readonly department?: string,
+    readonly page = 1,
+    readonly pageSize = 50,
+  ) {}
 }
 
 /** 第二十四条 O&M funding eligibility per project with every reason. */
@@ -211,8 +216,13 @@ export class ListOmEligibility {
 export class ListOmEligibilityHandler implements IQueryHandler<ListOmEligibility> {
   constructor(@Inject(READ_MODEL_STORE) private readonly readModels: ReadModelStore) {}
 
-  async execute({ actor, department }: ListOmEligibility) {
-    const docs = await this.readModels.find('projects', departmentScope(actor, department), { sort: { departmentCode: 1, name: 1 } });
+  async execute({ actor, department, page, pageSize }: ListOmEligibility) {
+    const scope = departmentScope(actor, department);
+    const [docs, total, eligible] = await Promise.all([
+      this.readModels.find('projects', scope, { sort: { departmentCode: 1, name: 1, _id: 1 }, skip: (page - 1) * pageSize, limit: pageSize }),
+      this.readModels.count('projects', scope),
+      this.readModels.count('projects', { ...scope, 'omEligibility.eligible': true }),
+    ]);
     const items = docs.map((doc) => ({
       projectId: doc.projectId,
       name: doc.name,
@@ -221,7 +231,7 @@ export class ListOmEligibilityHandler implements IQueryHandler<ListOmEligibility
       ...(doc.omEligibility as object),
       sharingExemption: doc.sharingExemption ?? null,
     }));
-    return { items, total: items.length, eligible: items.filter((i) => (i as { eligible?: boolean }).eligible).length };
+    return { items, total, eligible, page, pageSize };
   }
 }
 

@@ -94,3 +94,11 @@ export class DepartmentQuery {
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(64)
   department?: string;
 }
+
+export class OmEligibilityQuery extends DepartmentQuery {
+  @ApiPropertyOptional({ default: 1 }) @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(1_000_000)
+  page?: number;
+
+  @ApiPropertyOptional({ default: 50, maximum: 200 }) @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(200)
+  pageSize?: number;
+}
