@@ -10,17 +10,10 @@ import {
 import { Reflector } from '@nestjs/core';
 import { JwtService } from '@nestjs/jwt';
 import type { FastifyRequest } from 'fastify';
-import type { Actor, Role } from '../domain';
+import { ROLES as DOMAIN_ROLES, type Actor, type Role } from '../domain';
 
-export const HUMAN_ROLES: readonly Role[] = [
-  'CONSTRUCTION_UNIT',
-  'OFFICE',
-  'LEADING_GROUP',
-  'FINANCE',
-  'AUDIT',
-  'SUPERVISOR',
-  'GOVERNMENT',
-];
+/** Roles a token may carry: every role of the domain but SYSTEM, which only the clock acts as. */
+export const HUMAN_ROLES: readonly Role[] = DOMAIN_ROLES.filter((role) => role !== 'SYSTEM');
 
 const PUBLIC = 'auth:public';
 const ROLES = 'auth:roles';
