@@ -1,5 +1,5 @@
 # syntax=docker/dockerfile:1
-# Build: compile TypeScript and the native better-sqlite3 addon, then drop dev dependencies.
+# Build: compile TypeScript, the dashboard and the native better-sqlite3 addon, then drop dev dependencies.
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
 # better-sqlite3 falls back to node-gyp when no prebuilt binary matches.
@@ -10,6 +10,7 @@ COPY package.json package-lock.json ./
 RUN npm ci
 COPY tsconfig.json tsconfig.build.json nest-cli.json ./
 COPY src ./src
+COPY web ./web
 RUN npm run build && npm prune --omit=dev
 
 # Run: only the compiled code and production dependencies, as the unprivileged node user.
@@ -22,6 +23,7 @@ WORKDIR /app
 COPY --from=build --chown=node:node /app/package.json ./package.json
 COPY --from=build --chown=node:node /app/node_modules ./node_modules
 COPY --from=build --chown=node:node /app/dist ./dist
+COPY --from=build --chown=node:node /app/dist-web ./dist-web
 # The embedded SQLite adapters write here when no EventStoreDB / MongoDB is configured.
 RUN mkdir -p /app/data && chown node:node /app/data
 VOLUME ["/app/data"]
