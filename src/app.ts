@@ -35,6 +35,21 @@ export async function createApp(options: AppModuleOptions): Promise<NestFastifyA
     return503OnClosing: true,
     // Router-level refusals (a path parameter over maxParamLength, a malformed URL) as problem+json too.
     frameworkErrors: (error: Error, request: { url: string }, reply: unknown) => sendProblem(reply as never, toProblem(error, request.url.split('?')[0])),
+    // Requests Node's HTTP parser refuses before Fastify sees them (e.g. raw non-ASCII bytes in
+    // the URL, a malformed request line) get a problem+json 400 too, then the socket is closed.
+    clientErrorHandler: (error: NodeJS.ErrnoException, socket: import('node:stream').Duplex) => {
+      if (!socket.writable || error.code === 'ECONNRESET') return socket.destroy();
+      const body = JSON.stringify({
+        type: 'https://ordos.example/problems/bad-request',
+        title: 'Bad request',
+        status: 400,
+        detail: 'The request could not be parsed; URLs must be percent-encoded (e.g. Chinese text in ?q=).',
+        code: 'BAD_REQUEST',
+      });
+      socket.end(
+        `HTTP/1.1 400 Bad Request\r\nContent-Type: application/problem+json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+      );
+    },
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(options), adapter, {
     bufferLogs: true,
