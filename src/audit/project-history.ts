@@ -72,15 +72,9 @@ export function foldUntil(
   events: readonly StoredEvent[],
   limit: { asOf?: string; revision?: number },
 ): PointInTimeState {
-  const until = limit.asOf === undefined ? undefined : Date.parse(limit.asOf);
-  let state = initialProjectState();
-  let last: StoredEvent | undefined;
-  for (const event of events) {
-    if (limit.revision !== undefined && event.revision > limit.revision) break;
-    if (until !== undefined && Date.parse(event.metadata.occurredAt) > until) break;
-    state = projectDecider.evolve(state, { type: event.type, data: event.data } as ProjectEvent);
-    last = event;
-  }
+  const folded = events.slice(0, countUntil(events, limit));
+  const state = folded.reduce((s, event) => projectDecider.evolve(s, { type: event.type, data: event.data } as ProjectEvent), initialProjectState());
+  const last = folded[folded.length - 1];
   return {
     projectId,
     revision: last?.revision ?? -1,

@@ -40,15 +40,19 @@ export class CommandDispatcher {
     return this.run('project', projectStreamId(projectId), type, { ...body, projectId }, ctx, () => ({ projectId }), type === 'RegisterProject');
   }
 
-  async annualPlan(type: string, year: number, body: Record<string, unknown>, ctx: RequestContext): Promise<Dispatched> {
-    const data: Record<string, unknown> = { ...body, year };
-    if (type === 'IncludeProjectInPlan') {
-      // The plan decides on facts of another aggregate: the project's own stream.
-      const events = await this.eventStore.readStream(projectStreamId(String(body.projectId)));
-      const state = events.map(upcast).reduce((s, e) => projectDecider.evolve(s, { type: e.type, data: e.data } as ProjectEvent), projectDecider.initialState());
-      data.project = { registered: state.status !== null, planYear: state.planYear };
-    }
-    return this.run('annualPlan', annualPlanStreamId(year), type, data, ctx, () => ({ year }), false);
+  annualPlan(type: string, year: number, body: Record<string, unknown>, ctx: RequestContext): Promise<Dispatched> {
+    const facts = type === 'IncludeProjectInPlan' ? () => this.projectFacts(String(body.projectId)) : undefined;
+    return this.run('annualPlan', annualPlanStreamId(year), type, { ...body, year }, ctx, () => ({ year }), false, facts);
+  }
+
+  /**
+   * The plan decides on facts of another aggregate, the project's own stream. Read when the
+   * command runs (not for a replayed Idempotency-Key), and kept out of the key's request hash.
+   */
+  private async projectFacts(projectId: string): Promise<Record<string, unknown>> {
+    const events = await this.eventStore.readStream(projectStreamId(projectId));
+    const state = events.map(upcast).reduce((s, e) => projectDecider.evolve(s, { type: e.type, data: e.data } as ProjectEvent), projectDecider.initialState());
+    return { project: { registered: state.status !== null, planYear: state.planYear } };
   }
 
   private async run(
@@ -59,9 +63,11 @@ export class CommandDispatcher {
     ctx: RequestContext,
     identity: () => Partial<CommandAnswer>,
     creates: boolean,
+    facts?: () => Promise<Record<string, unknown>>,
   ): Promise<Dispatched> {
-    const { expectedRevision, ...data } = body as Record<string, unknown> & { expectedRevision?: number };
+    const { expectedRevision, ...request } = body as Record<string, unknown> & { expectedRevision?: number };
     const execute = async (): Promise<Dispatched> => {
+      const data = facts ? { ...request, ...(await facts()) } : request;
       const outcome = await this.commandBus.execute<ExecuteCommand, CommandOutcome>(
         new ExecuteCommand(
           decider,
