@@ -53,11 +53,23 @@ export interface ReadAllOptions {
   limit: number;
   /** Only these event types (server-side filter where the store supports it). */
   types?: readonly string[];
+  /**
+   * Read the stored bytes, never an in-memory copy the adapter keeps for live readers.
+   * Verification (audit) reads this way, so a changed byte in the store cannot hide behind a cache.
+   */
+  fromStorage?: boolean;
 }
 
 export interface SubscribeAllOptions {
   after?: Position;
   types?: readonly string[];
+  /**
+   * Called with a position up to which the store has looked for matching events (a filtered
+   * subscription's checkpoint, EventStoreDB `checkpointReached`): no event of `types` at or
+   * before it is still to be delivered. Lets a reader of rare types know it is caught up
+   * without scanning the log itself.
+   */
+  onCheckpoint?: (position: Position) => void | Promise<void>;
 }
 
 /** A running catch-up-then-live subscription. */
