@@ -159,6 +159,10 @@ export class SqliteEventStore implements EventStore {
     const group = this.queue.splice(0, this.maxGroupSize);
     const outcomes: Array<{ ok: true; result: AppendResult } | { ok: false; error: unknown }> = [];
     try {
+      // IMMEDIATE: take the write lock before reading the heads. A deferred transaction that read
+      // a snapshot and then tries to write after another process committed fails at once with
+      // SQLITE_BUSY_SNAPSHOT (the busy timeout does not apply), i.e. a 503 for every command of a
+      // second instance sharing the file.
       this.db.transaction(() => {
         for (const item of group) {
           this.savepoint.begin.run();
@@ -176,7 +180,7 @@ export class SqliteEventStore implements EventStore {
             outcomes.push({ ok: false, error });
           }
         }
-      })();
+      }).immediate();
       for (const event of this.staged) this.remember(event);
       this.staged = [];
     } catch (error) {
