@@ -48,7 +48,7 @@ export async function startService(dataDir: string, port: number, extraEnv: Reco
     child,
     url,
     startupMs,
-    token: (role, department) => jwt.sign({ sub: `${role}-${department ?? 'x'}`, name: role, role, ...(department ? { department } : {}) }),
+    token: (role, department) => jwt.sign({ sub: `${role}-${department ?? 'x'}`, name: role, role, ...(department ? { department } : {}) }, { expiresIn: '6h' }),
     stop: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve();
