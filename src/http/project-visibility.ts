@@ -1,6 +1,7 @@
 import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import { projectStreamId, refuse, type Actor } from '../domain';
 import { EVENT_STORE, type EventStore } from '../event-store/event-store.port';
+import { upcast } from '../event-store/upcasters';
 import { departmentsFromRegistration, mayRead, type ProjectDepartments } from '../subscriptions/event-envelope';
 import type { AuthenticatedRequest } from './auth';
 import { ProblemError } from './problem';
@@ -24,7 +25,8 @@ export class ProjectRegistrations {
   async departmentsOf(projectId: string): Promise<ProjectDepartments | undefined> {
     const cached = this.known.get(projectId);
     if (cached) return cached;
-    const [first] = await this.eventStore.readStream(projectStreamId(projectId), { fromRevision: 0, toRevision: 0 });
+    const [stored] = await this.eventStore.readStream(projectStreamId(projectId), { fromRevision: 0, toRevision: 0 });
+    const first = stored && upcast(stored);
     const departments = first?.type === 'ProjectRegistered' ? departmentsFromRegistration(first.data) : undefined;
     if (departments) {
       if (this.known.size >= ProjectRegistrations.LIMIT) this.known.delete(this.known.keys().next().value as string);
@@ -36,12 +38,12 @@ export class ProjectRegistrations {
 
 /**
  * The one answer for a project the caller may not know about: the same as for an unknown id.
- * Commands answer the domain's refusal (第九条), reads the query's 404.
+ * Commands answer the domain's refusal (第九条), reads (GET, HEAD) the query's 404.
  */
 export function projectNotFound(method: string, projectId: string): Error {
-  return method === 'GET'
-    ? new ProblemError(404, 'PROJECT_NOT_FOUND', 'Not found', `No project ${projectId}.`)
-    : refuse('PROJECT_NOT_FOUND', { projectId });
+  return method === 'POST'
+    ? refuse('PROJECT_NOT_FOUND', { projectId })
+    : new ProblemError(404, 'PROJECT_NOT_FOUND', 'Not found', `No project ${projectId}.`);
 }
 
 /**
