@@ -14,6 +14,7 @@ import { AnnualPlanCommandsController } from './http/annual-plans.controller';
 import { AuthGuard } from './http/auth';
 import { FixedWindowThrottlerStorage } from './http/throttler-storage';
 import { PlatformController } from './http/platform.controller';
+import { ProjectRegistrations, ProjectVisibilityGuard } from './http/project-visibility';
 import { ProblemFilter } from './http/problem';
 import { ProjectCommandsController } from './http/project-commands.controller';
 import { QUERY_CONTROLLERS, QUERY_HANDLERS } from './queries';
@@ -86,6 +87,9 @@ export class AppModule {
         { provide: CLOCK, useValue: theClock },
         { provide: APP_GUARD, useClass: ThrottlerGuard },
         { provide: APP_GUARD, useClass: AuthGuard },
+        // After authentication, before pipes: another department's project is an unknown id.
+        { provide: APP_GUARD, useClass: ProjectVisibilityGuard },
+        ProjectRegistrations,
         { provide: APP_FILTER, useClass: ProblemFilter },
         MetricsRegistry,
         CommandMetrics,

@@ -54,8 +54,10 @@ export class AuditController {
   @Get('projects/:id/history')
   @ApiOperation({ summary: 'Every event of a project with its envelope, Chinese label, family and article' })
   async history(@Param('id', ProjectId) id: string, @CurrentActor() actor: Actor, @Res() reply: FastifyReply) {
-    const { json, count } = await this.streams.historyJson(id);
-    await this.authorize(actor, id, count === 0 ? [] : await this.streams.events(id));
+    // Authorized on the registration alone, before the history is built (ProjectVisibilityGuard
+    // has already answered 404 for an unknown or invisible project).
+    await this.authorize(actor, id, await this.eventStore.readStream(projectStreamId(id), { fromRevision: 0, toRevision: 0 }));
+    const { json } = await this.streams.historyJson(id);
     void reply.header('content-type', 'application/json; charset=utf-8').send(json);
   }
 

@@ -55,6 +55,10 @@ export class CommandDispatcher {
     return { project: { registered: state.status !== null, planYear: state.planYear } };
   }
 
+  private async exists(streamId: string): Promise<boolean> {
+    return (await this.eventStore.readStream(streamId, { fromRevision: 0, toRevision: 0 })).length > 0;
+  }
+
   private async run(
     decider: DeciderName,
     streamId: string,
@@ -65,8 +69,11 @@ export class CommandDispatcher {
     creates: boolean,
     facts?: () => Promise<Record<string, unknown>>,
   ): Promise<Dispatched> {
-    const { expectedRevision, ...request } = body as Record<string, unknown> & { expectedRevision?: number };
+    const { expectedRevision: asked, ...request } = body as Record<string, unknown> & { expectedRevision?: number };
     const execute = async (): Promise<Dispatched> => {
+      // Registering an existing id answers PROJECT_EXISTS, whoever owns it, before any revision
+      // check: a REVISION_CONFLICT would tell another department the project's revision.
+      const expectedRevision = creates && asked !== undefined && (await this.exists(streamId)) ? undefined : asked;
       const data = facts ? { ...request, ...(await facts()) } : request;
       const outcome = await this.commandBus.execute<ExecuteCommand, CommandOutcome>(
         new ExecuteCommand(

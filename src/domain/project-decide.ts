@@ -182,7 +182,8 @@ export function decideProject(
   if (command.type !== 'RegisterProject') {
     if (state.status === null) throw refuse('PROJECT_NOT_FOUND', { projectId: command.data.projectId });
     if (!canActOnProject(actor, state)) {
-      throw refuse('OTHER_DEPARTMENT', { department: actor.department ?? null, projectDepartment: state.departmentCode });
+      // Names the caller's own department only: never another department's code.
+      throw refuse('OTHER_DEPARTMENT', { department: actor.department ?? null });
     }
   }
   return route(command, state, ctx).map((event) => stamp(event, ctx));

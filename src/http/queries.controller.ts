@@ -61,9 +61,9 @@ export class QueriesController {
   }
 
   @Get('annual-plans/:year')
-  @ApiOperation({ summary: '第五条 annual construction plan' })
-  annualPlan(@Param('year', PlanYear) year: number) {
-    return this.queryBus.execute(new GetAnnualPlan(checkYear(year)));
+  @ApiOperation({ summary: '第五条 annual construction plan (construction units see their own department\'s entries)' })
+  annualPlan(@Param('year', PlanYear) year: number, @CurrentActor() actor: Actor) {
+    return this.queryBus.execute(new GetAnnualPlan(checkYear(year), actor));
   }
 }
 

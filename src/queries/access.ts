@@ -19,14 +19,19 @@ export function departmentScope(actor: Actor, requested?: string): Filter {
   return requested !== undefined ? { departments: requested } : {};
 }
 
-export function assertCanRead(actor: Actor, doc: Doc): void {
-  const allowed = canReadProject(actor, {
+export function canRead(actor: Actor, doc: Doc): boolean {
+  return canReadProject(actor, {
     departmentCode: String(doc.departmentCode ?? ''),
     participants: (doc.departments as string[] | undefined) ?? [],
   });
-  if (!allowed) {
-    throw new ProblemError(403, 'FORBIDDEN', 'Forbidden', "This project belongs to another department (第三条).", { article: '第三条' });
-  }
+}
+
+/**
+ * Defence in depth behind ProjectVisibilityGuard: a project the caller may not read answers
+ * exactly as an unknown id (API.md "Visibility"), never 403 naming its department.
+ */
+export function assertCanRead(actor: Actor, doc: Doc, projectId: string): void {
+  if (!canRead(actor, doc)) throw new ProblemError(404, 'PROJECT_NOT_FOUND', 'Not found', `No project ${projectId}.`);
 }
 
 /** The public shape of a read-model document: internal guard fields and folded state removed. */

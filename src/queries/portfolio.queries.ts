@@ -8,7 +8,7 @@ import type { AppConfig } from '../config';
 import { ProjectionService } from '../projections/projection.service';
 import { FAMILY_KEYS } from '../projections/projects.projection';
 import { READ_MODEL_STORE, type Doc, type Filter, type ReadModelStore } from '../read-model/read-model.port';
-import { departmentScope, publicView } from './access';
+import { canRead, departmentScope, publicView } from './access';
 
 const AMOUNTS = ['estimateFen', 'approvedEstimateFen', 'currentTotalFen'];
 const FAMILY_FIELDS = Object.values(FAMILY_KEYS).map((k) => `eventsByFamily.${k}`);
@@ -236,16 +236,62 @@ export class ListOmEligibilityHandler implements IQueryHandler<ListOmEligibility
 }
 
 export class GetAnnualPlan {
-  constructor(readonly year: number) {}
+  constructor(
+    readonly year: number,
+    /** Absent: the whole plan (internal callers). */
+    readonly actor?: Actor,
+  ) {}
+}
+
+interface PlanHistoryEntry {
+  type: string;
+  occurredAt: string;
+  data: Record<string, unknown>;
 }
 
 @QueryHandler(GetAnnualPlan)
 export class GetAnnualPlanHandler implements IQueryHandler<GetAnnualPlan> {
   constructor(@Inject(READ_MODEL_STORE) private readonly readModels: ReadModelStore) {}
 
-  async execute({ year }: GetAnnualPlan) {
+  async execute({ year, actor }: GetAnnualPlan) {
     const doc = await this.readModels.get('annual_plans', String(year));
     if (!doc) throw new ProblemError(404, 'ANNUAL_PLAN_NOT_FOUND', 'Not found', `No annual plan for ${year} yet.`);
-    return publicView(doc);
+    const view = publicView(doc);
+    return actor?.role === 'CONSTRUCTION_UNIT' ? this.ownEntries(actor, view) : view;
+  }
+
+  /**
+   * Visibility (API.md): a construction unit sees its own department's entries only, decided on
+   * the projects read model's departments at query time (old plan events carry no department).
+   * Counts and sums are recomputed over those entries; the plan's revision, which counts every
+   * department's plan events, is withheld.
+   */
+  private async ownEntries(actor: Actor, view: Record<string, unknown>): Promise<Record<string, unknown>> {
+    const entries = (view.entries as Array<{ projectId: string; budget: { inBudget: boolean; controlAmountFen: number } | null }> | undefined) ?? [];
+    const history = (view.history as PlanHistoryEntry[] | undefined) ?? [];
+    const named = new Set(entries.map((e) => e.projectId));
+    for (const event of history) {
+      if (typeof event.data?.projectId === 'string') named.add(event.data.projectId);
+      if (Array.isArray(event.data?.projectIds)) for (const id of event.data.projectIds as string[]) named.add(id);
+    }
+    const projects = named.size === 0 ? [] : await this.readModels.getMany('projects', [...named]);
+    const own = new Set(projects.filter((p) => canRead(actor, p)).map((p) => p._id));
+    const mine = entries.filter((e) => own.has(e.projectId));
+    const visibleHistory = history.flatMap((event): PlanHistoryEntry[] => {
+      const { projectId, projectIds, controlTotalFen: _total, ...rest } = event.data ?? {};
+      if (typeof projectId === 'string') return own.has(projectId) ? [{ ...event, data: { ...rest, projectId } }] : [];
+      if (Array.isArray(projectIds)) return [{ ...event, data: { ...rest, projectIds: (projectIds as string[]).filter((id) => own.has(id)) } }];
+      return [{ ...event, data: { ...rest } }];
+    });
+    return {
+      ...view,
+      entries: mine,
+      projectCount: mine.length,
+      controlTotalFen: mine.reduce((sum, e) => sum + (e.budget?.controlAmountFen ?? 0), 0),
+      inBudgetCount: mine.filter((e) => e.budget?.inBudget).length,
+      history: visibleHistory,
+      updatedAt: visibleHistory.length > 0 ? visibleHistory[visibleHistory.length - 1].occurredAt : null,
+      revision: null,
+    };
   }
 }

@@ -25,19 +25,22 @@ export class GetProjectHandler implements IQueryHandler<GetProject> {
 
   async execute({ actor, projectId, minRevision, waitMs }: GetProject): Promise<Record<string, unknown>> {
     let doc = await this.readModels.get('projects', projectId);
+    // Decided before waiting, so neither the wait nor currentRevision tells another department anything.
+    if (doc !== null) assertCanRead(actor, doc, projectId);
     if (minRevision !== undefined && (doc === null || doc._v < minRevision)) {
       await this.projections.runner.waitUntil(async () => {
         doc = await this.readModels.get('projects', projectId);
         return doc !== null && doc._v >= minRevision;
       }, waitMs);
       if (doc === null || (doc as { _v: number })._v < minRevision) {
+        if (doc !== null) assertCanRead(actor, doc, projectId);
         throw new ProblemError(503, 'READ_MODEL_BEHIND', 'Read model not yet up to date', `Revision ${minRevision} was not projected within ${waitMs} ms; retry.`, {
           currentRevision: doc ? (doc as { _v: number })._v : null,
         });
       }
     }
     if (doc === null) throw new ProblemError(404, 'PROJECT_NOT_FOUND', 'Not found', `No project ${projectId}.`);
-    assertCanRead(actor, doc);
+    assertCanRead(actor, doc, projectId);
     return publicView(doc);
   }
 }

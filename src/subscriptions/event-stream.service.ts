@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, type BeforeApplicationShutdown } from '@nes
 import type { ServerResponse } from 'node:http';
 import type { Actor } from '../domain';
 import { EVENT_STORE, type EventStore, type Position, type StoredEvent } from '../event-store/event-store.port';
-import { departmentsFromRegistration, mayRead, projectOf, publish, type ProjectDepartments } from './event-envelope';
+import { departmentsFromRegistration, mayRead, projectOf, publish, type ProjectDepartments, type PublishedEvent } from './event-envelope';
 import { SUBSCRIPTION_SETTINGS, type SubscriptionSettings } from './settings';
 
 const CACHE_LIMIT = 10_000;
@@ -58,8 +58,9 @@ export class EventStreamService implements BeforeApplicationShutdown {
 
     const subscription = this.eventStore.subscribeAll({ after: options.after, types: options.types }, async (event) => {
       if (closed) return;
-      if (!(await this.visible(actor, event))) return;
-      const frame = `id: ${event.position}\ndata: ${JSON.stringify(publish(event))}\n\n`;
+      const published = await this.view(actor, event);
+      if (published === undefined) return;
+      const frame = `id: ${event.position}\ndata: ${JSON.stringify(published)}\n\n`;
       if (!raw.write(frame)) await drained(raw);
     });
 
@@ -81,12 +82,31 @@ export class EventStreamService implements BeforeApplicationShutdown {
     });
   }
 
-  /** Construction units see only events of their department's projects (第三条); others all. */
-  private async visible(actor: Actor, event: StoredEvent): Promise<boolean> {
-    if (actor.role !== 'CONSTRUCTION_UNIT') return true;
+  /**
+   * What `actor` may see of an event, or undefined. Construction units see only events of their
+   * department's projects (第三条, API.md "Visibility"); an annual-plan event naming several
+   * projects shows them their own projects only, without totals over other departments.
+   */
+  private async view(actor: Actor, event: StoredEvent): Promise<PublishedEvent | undefined> {
+    if (actor.role !== 'CONSTRUCTION_UNIT') return publish(event);
     const projectId = projectOf(event);
-    if (projectId === undefined) return true; // annual-plan events without a project are public (API.md)
-    if (event.type === 'ProjectRegistered') this.remember(projectId, departmentsFromRegistration(event.data) ?? null);
+    if (projectId !== undefined) {
+      if (event.type === 'ProjectRegistered') this.remember(projectId, departmentsFromRegistration(event.data) ?? null);
+      if (!(await this.mayReadProject(actor, projectId))) return undefined;
+    }
+    const published = publish(event);
+    if (published.streamId.startsWith('project-')) return published;
+    // Annual-plan events: controlTotalFen sums every department's control amounts.
+    const { controlTotalFen: _total, projectIds, ...data } = published.data;
+    if (Array.isArray(projectIds)) {
+      const own: string[] = [];
+      for (const id of projectIds) if (typeof id === 'string' && (await this.mayReadProject(actor, id))) own.push(id);
+      return { ...published, data: { ...data, projectIds: own } };
+    }
+    return { ...published, data };
+  }
+
+  private async mayReadProject(actor: Actor, projectId: string): Promise<boolean> {
     if (!this.departments.has(projectId)) {
       const [first] = await this.eventStore.readStream(`project-${projectId}`, { fromRevision: 0, toRevision: 0 });
       this.remember(projectId, first?.type === 'ProjectRegistered' ? (departmentsFromRegistration(first.data) ?? null) : null);

@@ -135,8 +135,9 @@ describe('POST /projects 立项 register (第二、五、七、九条)', () => {
     expect(read.body.departments).toEqual(['LEAD', 'PART']);
     const act = await h.request('POST', `/projects/${body.projectId}/submit-proposal`, { token: h.token('CONSTRUCTION_UNIT', 'PART'), body: { documentRef: 'X' } });
     expectProblem(act, 403, 'OTHER_DEPARTMENT', '第三条');
+    expect(act.body.projectDepartment).toBeUndefined();
     const stranger = await h.request('GET', `/projects/${body.projectId}`, { token: h.token('CONSTRUCTION_UNIT', 'ELSE') });
-    expectProblem(stranger, 403, 'FORBIDDEN');
+    expectProblem(stranger, 404, 'PROJECT_NOT_FOUND');
     const invalid = await h.request('POST', '/projects', {
       token: h.token('CONSTRUCTION_UNIT', 'LEAD'),
       body: registration('LEAD', { crossDepartment: { leadDepartment: 'LEAD', participants: ['LEAD'], frameworkPlanRef: 'KJ' } }),

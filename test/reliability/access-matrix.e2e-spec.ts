@@ -36,6 +36,8 @@ describe('access-control matrix (guarantee 4)', () => {
   let store: EventStore;
   let fixture: Project;
   let subscriptionId: string;
+  /** The DEPT project in plan 2059: a scoped annual plan shows it to DEPT and the other roles only. */
+  let planProjectId: string;
   let year = 2040;
 
   const tokenOf = (p: Principal) =>
@@ -149,10 +151,8 @@ describe('access-control matrix (guarantee 4)', () => {
     store = h.app.get(EVENT_STORE);
     fixture = await driveTo(h, 'UNDER_CONSTRUCTION', { dept: DEPT });
     await orderRectification(h, fixture);
-    const plan = await h.request('POST', '/annual-plans/2059/include', {
-      token: h.token('OFFICE'),
-      body: { projectId: (await driveTo(h, 'DRAFT_PLAN', { dept: DEPT, overrides: { planYear: 2059 } })).id, reviewOpinion: '同意' },
-    });
+    planProjectId = (await driveTo(h, 'DRAFT_PLAN', { dept: DEPT, overrides: { planYear: 2059 } })).id;
+    const plan = await h.request('POST', '/annual-plans/2059/include', { token: h.token('OFFICE'), body: { projectId: planProjectId, reviewOpinion: '同意' } });
     expect(plan.status).toBe(200);
     const created = await h.request('POST', '/subscriptions', { token: h.token('OFFICE'), body: hook() });
     expect(created.status).toBe(201);
@@ -162,6 +162,11 @@ describe('access-control matrix (guarantee 4)', () => {
       const seen = await h.request('GET', `/projects/${fixture.id}?minRevision=${fixture.revision}`, { token: h.token('OFFICE') });
       if (seen.status === 200) break;
     }
+    for (let i = 0; i < 100; i++) {
+      const seen = await h.request('GET', '/annual-plans/2059', { token: h.token('OFFICE') });
+      if (seen.status === 200 && JSON.stringify(seen.body).includes(planProjectId)) break;
+      await new Promise((r) => setTimeout(r, 20));
+    }
   });
 
   afterAll(async () => {
@@ -169,7 +174,7 @@ describe('access-control matrix (guarantee 4)', () => {
   });
 
   const send = (req: Req, headers: Record<string, string>) => h.request(req.method, req.url, { body: req.body, headers: { ...(req.body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers } }) as Promise<Answer>;
-  const leaks = (answer: Answer) => JSON.stringify(answer.body ?? '').includes(DEPT) || JSON.stringify(answer.body ?? '').includes(fixture.id);
+  const leaks = (answer: Answer) => [DEPT, fixture.id, planProjectId].some((s) => JSON.stringify(answer.body ?? '').includes(s));
   const isProblem = (answer: Answer) => String(answer.headers['content-type']).includes('application/problem+json');
 
   it('docs/access-matrix.md is rendered from this table (UPDATE_ACCESS_MATRIX=1 rewrites it)', () => {
@@ -202,7 +207,7 @@ describe('access-control matrix (guarantee 4)', () => {
         ? answer.status === (row.publicStatus ?? answer.status) && (row.publicStatus !== undefined || answer.status < 300) ? 'allow' : String(answer.status)
         : answer.status === 401 && isProblem(answer) && answer.body.code === 'UNAUTHENTICATED' && (await store.headPosition()) === head ? '401' : `${answer.status} ${answer.body?.code ?? ''}`;
     }
-    const refusal = (c: string) => c === 'deny' || c === 'refused';
+    const refusal = (c: string) => c === 'deny' || c === 'refused' || c === 'hidden';
     const order = [...PRINCIPALS].sort((a, b) => Number(!refusal(row.cells[a])) - Number(!refusal(row.cells[b])));
     for (const principal of order) {
       const cell = row.cells[principal];
@@ -214,7 +219,10 @@ describe('access-control matrix (guarantee 4)', () => {
         (answer.status >= 200 && answer.status < 300 && !row.publicStatus) ||
         (row.publicStatus !== undefined && answer.status === row.publicStatus) ||
         (rowKey(row) === 'GET /events/stream' && answer.status === 400 && answer.body.code === 'VALIDATION_FAILED');
-      if (answer.status === 403 || (answer.status === 422 && cell === 'refused')) {
+      if (answer.status === 404 && answer.body?.code === 'PROJECT_NOT_FOUND' && cell === 'hidden') {
+        const clean = isProblem(answer) && (await store.headPosition()) === head && !JSON.stringify(answer.body).includes(DEPT);
+        actual[principal] = clean ? 'hidden' : '404 but not clean';
+      } else if (answer.status === 403 || (answer.status === 422 && cell === 'refused')) {
         const clean = isProblem(answer) && (await store.headPosition()) === head;
         actual[principal] = clean ? (answer.status === 403 ? 'deny' : 'refused') : `${answer.status} but not clean`;
       } else if (served) {

@@ -19,9 +19,11 @@ export type BadToken = (typeof BAD_TOKENS)[number];
  * allow: the request is served (2xx, or a 400 for the deliberately invalid probe of a stream);
  * scoped: served, but only the caller's own department appears in the answer;
  * deny: 403 problem+json and nothing stored;
- * refused: 422 problem+json and nothing stored (a rule of the measures, not the role, refuses it).
+ * refused: 422 problem+json and nothing stored (a rule of the measures, not the role, refuses it);
+ * hidden: 404 PROJECT_NOT_FOUND problem+json and nothing stored, exactly as for an unknown id
+ * (API.md "Visibility": another department's project is indistinguishable from no project).
  */
-export type Cell = 'allow' | 'scoped' | 'deny' | 'refused';
+export type Cell = 'allow' | 'scoped' | 'deny' | 'refused' | 'hidden';
 
 export interface AccessRow {
   method: 'GET' | 'POST' | 'PUT' | 'DELETE';
@@ -37,7 +39,10 @@ export interface AccessRow {
 
 type Role = 'CONSTRUCTION_UNIT' | 'OFFICE' | 'LEADING_GROUP' | 'FINANCE' | 'AUDIT' | 'SUPERVISOR' | 'GOVERNMENT';
 
-/** Only these roles; a construction unit only on its own department's project. */
+/**
+ * Only these roles; a construction unit only on its own department's project. On a route about
+ * one project, another department's construction unit gets `hidden` (404 as for an unknown id).
+ */
 function onlyRoles(...roles: Role[]): Record<Principal, Cell> {
   const cu = roles.includes('CONSTRUCTION_UNIT');
   return {
@@ -76,7 +81,7 @@ export const ACCESS_MATRIX: AccessRow[] = [
     method: 'POST',
     path: `/projects/:id/${spec.path}`,
     what: spec.events.join(' · '),
-    cells: onlyRoles(...spec.roles),
+    cells: { ...onlyRoles(...spec.roles), CU_OTHER: 'hidden' },
   })),
   { method: 'POST', path: '/annual-plans/:year/include', what: 'ProjectIncludedInPlan', cells: onlyRoles('OFFICE') },
   { method: 'POST', path: '/annual-plans/:year/adopt', what: 'AnnualPlanAdopted', cells: onlyRoles('LEADING_GROUP') },
@@ -84,9 +89,9 @@ export const ACCESS_MATRIX: AccessRow[] = [
 
   { method: 'GET', path: '/projects', what: 'project list', cells: everyone('scoped') },
   { method: 'GET', path: '/projects?department=:dept', what: 'project list of a named department', cells: everyone('deny') },
-  { method: 'GET', path: '/projects/:id', what: 'project read model', cells: everyone('deny') },
-  { method: 'GET', path: '/projects/:id/history', what: 'every event of a project (第二十八条)', cells: onlyRoles('CONSTRUCTION_UNIT', 'OFFICE', 'AUDIT') },
-  { method: 'GET', path: '/projects/:id/state', what: 'state at an instant or revision', cells: onlyRoles('CONSTRUCTION_UNIT', 'OFFICE', 'AUDIT') },
+  { method: 'GET', path: '/projects/:id', what: 'project read model', cells: everyone('hidden') },
+  { method: 'GET', path: '/projects/:id/history', what: 'every event of a project (第二十八条)', cells: { ...onlyRoles('CONSTRUCTION_UNIT', 'OFFICE', 'AUDIT'), CU_OTHER: 'hidden' } },
+  { method: 'GET', path: '/projects/:id/state', what: 'state at an instant or revision', cells: { ...onlyRoles('CONSTRUCTION_UNIT', 'OFFICE', 'AUDIT'), CU_OTHER: 'hidden' } },
   { method: 'GET', path: '/dashboard/summary', what: 'counts and sums', cells: everyone('scoped') },
   { method: 'GET', path: '/rectifications', what: '整改 tracker', cells: everyone('scoped') },
   { method: 'GET', path: '/rectifications?department=:dept', what: '整改 tracker of a named department', cells: everyone('deny') },
@@ -94,7 +99,7 @@ export const ACCESS_MATRIX: AccessRow[] = [
   { method: 'GET', path: '/deadlines?department=:dept', what: 'deadlines of a named department', cells: everyone('deny') },
   { method: 'GET', path: '/om-eligibility', what: '第二十四条 O&M eligibility', cells: everyone('scoped') },
   { method: 'GET', path: '/om-eligibility?department=:dept', what: 'O&M eligibility of a named department', cells: everyone('deny') },
-  { method: 'GET', path: '/annual-plans/:year', what: '第五条 annual plan', cells: everyone('allow') },
+  { method: 'GET', path: '/annual-plans/:year', what: '第五条 annual plan', cells: everyone('scoped') },
   { method: 'GET', path: '/audit/events', what: 'global event log', cells: onlyRoles('AUDIT', 'OFFICE') },
   { method: 'GET', path: '/audit/export', what: 'streamed export', cells: onlyRoles('AUDIT') },
   { method: 'GET', path: '/audit/verify', what: 'hash-chain verification', cells: onlyRoles('AUDIT', 'OFFICE') },
@@ -112,7 +117,7 @@ export const ACCESS_MATRIX: AccessRow[] = [
 
 export const rowKey = (row: Pick<AccessRow, 'method' | 'path'>) => `${row.method} ${row.path}`;
 
-const SYMBOL: Record<Cell, string> = { allow: '✅', scoped: '🏢 own dept', deny: '⛔ 403', refused: '⛔ 422' };
+const SYMBOL: Record<Cell, string> = { allow: '✅', scoped: '🏢 own dept', deny: '⛔ 403', refused: '⛔ 422', hidden: '🙈 404' };
 const HEADER: Record<Principal, string> = {
   CU_OWN: 'CONSTRUCTION_UNIT (project’s dept)',
   CU_OTHER: 'CONSTRUCTION_UNIT (other dept)',
@@ -136,7 +141,9 @@ export function renderAccessMatrix(): string {
     '',
     'Every route of the service × every role × the project’s own or another department. ',
     `✅ served · 🏢 own dept: served, but only the caller’s own department’s data appears · ⛔ 403: refused with`,
-    '`application/problem+json`, nothing stored · ⛔ 422: refused by a rule of the measures, nothing stored.',
+    '`application/problem+json`, nothing stored · ⛔ 422: refused by a rule of the measures, nothing stored ·',
+    '🙈 404: `PROJECT_NOT_FOUND`, the very answer an unknown id gets (same status, code and fields), decided before',
+    'validation, waiting and revision checks: another department’s project is indistinguishable from no project.',
     '“Bad token” is each of: no token, a garbage header, an expired',
     'token, a token signed with another secret, an `alg: none` token, a valid token whose payload was rewritten',
     '(role escalation), a token without a role, a construction-unit token without a department: every one answers',
