@@ -54,15 +54,17 @@ export class AuditController {
   @Get('projects/:id/history')
   @ApiOperation({ summary: 'Every event of a project with its envelope, Chinese label, family and article' })
   async history(@Param('id', ProjectId) id: string, @CurrentActor() actor: Actor, @Res() reply: FastifyReply) {
-    const { json, count } = await this.streams.historyJson(id);
-    await this.authorize(actor, id, count === 0 ? [] : await this.streams.events(id));
-    void reply.header('content-type', 'application/json; charset=utf-8').send(json);
+    // One reading of the stored stream serves the check and the answer.
+    const view = await this.streams.view(id);
+    await this.authorize(actor, id, view.events);
+    void reply.header('content-type', 'application/json; charset=utf-8').send(view.historyJson());
   }
 
   @Get('projects/:id/state')
   @ApiOperation({ summary: 'The state rebuilt from the stream up to an instant (?asOf) or a revision (?revision)' })
   async state(@Param('id', ProjectId) id: string, @Query() q: StateQuery, @CurrentActor() actor: Actor) {
-    const events = await this.streams.events(id);
+    const view = await this.streams.view(id);
+    const events = view.events;
     await this.authorize(actor, id, events);
     const count = countUntil(events, { asOf: q.asOf, revision: q.revision });
     if (count === 0) {
@@ -74,7 +76,7 @@ export class AuditController {
       revision: last.revision,
       asOf: q.asOf ?? null,
       lastEventAt: last.metadata.occurredAt,
-      state: await this.streams.stateAfter(id, count),
+      state: view.stateAfter(count),
     };
   }
 

@@ -1,27 +1,58 @@
 import { createHash, createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
-import { computeHash, GENESIS_HASH, verifyChain, type ChainCheck } from '../event-store/envelope';
-import type { EventStore, Position, StoredEvent } from '../event-store/event-store.port';
+import { chainBreak, MAX_LISTED_BREAKS, verifyChain, type ChainBreakReason, type ChainCheck, type ChainHead } from '../event-store/envelope';
+import { StoreCorrupt, type EventStore, type Position } from '../event-store/event-store.port';
 import { comparePositions } from '../event-store/position';
 
 export const SEAL_STREAM = 'system-seals';
 export const SEAL_EVENT = 'StoreSealed';
 
+export interface StoreBreak {
+  streamId: string;
+  revision: number;
+  eventId?: string;
+  position?: string;
+  reason: ChainBreakReason;
+}
+
+/** The storage itself is damaged: no chain can be checked, the file must be restored from backup. */
+export interface CorruptCheck {
+  ok: false;
+  status: 'corrupt';
+  checked: number;
+  reason: string;
+}
+
 export interface StoreCheck {
   ok: boolean;
   checked: number;
   streams: number;
-  brokenAt?: { streamId: string; revision: number; eventId?: string; position?: string; reason: string };
+  /** The first broken event (kept for callers that read one). */
+  brokenAt?: StoreBreak;
+  /** Every broken event in log order, at most MAX_LISTED_BREAKS; all are counted in brokenCount. */
+  broken?: StoreBreak[];
+  brokenCount?: number;
   seal?: { checked: boolean; ok: boolean; sealedAt?: string; upToPosition?: string; reason?: string };
 }
 
-interface Head {
-  revision: number;
-  hash: string;
+type Head = ChainHead;
+
+const CORRUPT_REASON = 'the event store file is damaged; restore it from a backup';
+
+function corrupt(checked: number): CorruptCheck {
+  return { ok: false, status: 'corrupt', checked, reason: CORRUPT_REASON };
 }
 
-/** One stream: recompute every hash and link from genesis. */
-export async function verifyStream(eventStore: EventStore, streamId: string): Promise<ChainCheck> {
-  return verifyChain(await eventStore.readStream(streamId));
+/**
+ * One stream: recompute every hash and link from genesis, from the stored bytes (readStream reads
+ * storage in every adapter), reporting every broken event.
+ */
+export async function verifyStream(eventStore: EventStore, streamId: string): Promise<ChainCheck | CorruptCheck> {
+  try {
+    return verifyChain(await eventStore.readStream(streamId));
+  } catch (error) {
+    if (error instanceof StoreCorrupt) return corrupt(0);
+    throw error;
+  }
 }
 
 /**
@@ -54,6 +85,23 @@ export async function verifyStore(
   eventStore: EventStore,
   sealKey: string,
   onProgress?: (checked: number) => void,
+): Promise<StoreCheck | CorruptCheck> {
+  const progress = { checked: 0 };
+  try {
+    // Damaged pages outside the rows read below (an index, a free page) are found here.
+    await eventStore.checkStorage?.();
+    return await verifyStoredChains(eventStore, sealKey, progress, onProgress);
+  } catch (error) {
+    if (error instanceof StoreCorrupt) return corrupt(progress.checked);
+    throw error;
+  }
+}
+
+async function verifyStoredChains(
+  eventStore: EventStore,
+  sealKey: string,
+  progress: { checked: number },
+  onProgress?: (checked: number) => void,
 ): Promise<StoreCheck> {
   const seals = await eventStore.readStream(SEAL_STREAM);
   const seal = seals[seals.length - 1];
@@ -62,16 +110,23 @@ export async function verifyStore(
   const sealedHeads = new Map<string, Head>();
   let sealedEvents = 0;
   let checked = 0;
+  const broken: StoreBreak[] = [];
+  let brokenCount = 0;
   let after: Position | undefined;
   for (;;) {
-    const batch = await eventStore.readAll({ after, limit: 2000 });
+    // fromStorage: the stored bytes, never an adapter's in-memory copy of recent events.
+    const batch = await eventStore.readAll({ after, limit: 2000, fromStorage: true });
     if (batch.length === 0) break;
     for (const event of batch) {
-      const broken = checkLink(heads.get(event.streamId), event);
-      if (broken) {
-        return { ok: false, checked, streams: heads.size, brokenAt: { streamId: event.streamId, revision: event.revision, eventId: event.metadata?.eventId, position: event.position, reason: broken } };
+      const reason = chainBreak(heads.get(event.streamId), event);
+      if (reason) {
+        brokenCount++;
+        if (broken.length < MAX_LISTED_BREAKS) {
+          broken.push({ streamId: event.streamId, revision: event.revision, eventId: event.metadata?.eventId, position: event.position, reason });
+        }
       }
-      const head = { revision: event.revision, hash: event.metadata.hash };
+      // Re-anchor on the event as stored, so one edited event is reported once (see verifyChain).
+      const head = { revision: event.revision, hash: event.metadata?.hash };
       heads.set(event.streamId, head);
       if (sealData?.upToPosition && comparePositions(event.position, sealData.upToPosition) <= 0) {
         sealedHeads.set(event.streamId, head);
@@ -79,10 +134,14 @@ export async function verifyStore(
       }
       checked++;
     }
+    progress.checked = checked;
     after = batch[batch.length - 1].position;
     onProgress?.(checked);
   }
-  const result: StoreCheck = { ok: true, checked, streams: heads.size };
+  const result: StoreCheck =
+    brokenCount === 0
+      ? { ok: true, checked, streams: heads.size }
+      : { ok: false, checked, streams: heads.size, brokenAt: broken[0], broken, brokenCount };
   if (!seal) {
     result.seal = { checked: false, ok: true, reason: 'no seal yet' };
     return result;
@@ -103,17 +162,8 @@ export async function verifyStore(
     upToPosition: data.upToPosition,
     ...(sealOk ? {} : { reason: !signatureOk ? 'SEAL_SIGNATURE_INVALID' : !sealChain.ok ? 'SEAL_CHAIN_BROKEN' : 'STREAM_HEADS_CHANGED_SINCE_SEAL' }),
   };
-  result.ok = sealOk;
+  result.ok = result.ok && sealOk;
   return result;
-}
-
-function checkLink(previous: Head | undefined, event: StoredEvent): string | undefined {
-  const expectedRevision = previous ? previous.revision + 1 : 0;
-  if (event.revision !== expectedRevision) return 'REVISION_GAP';
-  const prevHash = previous ? previous.hash : GENESIS_HASH;
-  if (event.metadata?.prevHash !== prevHash) return 'LINK_MISMATCH';
-  if (computeHash(prevHash, event) !== event.metadata.hash) return 'HASH_MISMATCH';
-  return undefined;
 }
 
 /** Appends a signed seal of every stream head as of the current end of the log. */

@@ -83,25 +83,70 @@ export function chainEnvelopes(prevHash: string, events: readonly PendingEvent[]
   });
 }
 
-export interface ChainCheck {
-  ok: boolean;
-  checked: number;
-  /** The first event whose link or hash does not hold. */
-  brokenAt?: { revision: number; eventId?: string; reason: 'HASH_MISMATCH' | 'LINK_MISMATCH' | 'REVISION_GAP' };
+export type ChainBreakReason = 'HASH_MISMATCH' | 'LINK_MISMATCH' | 'REVISION_GAP';
+
+export interface ChainBreak {
+  revision: number;
+  eventId?: string;
+  reason: ChainBreakReason;
 }
 
-/** Recomputes a stream's chain from genesis; stops at the first broken link. */
+/** How many broken events a check lists; all of them are still counted in `brokenCount`. */
+export const MAX_LISTED_BREAKS = 1000;
+
+export interface ChainCheck {
+  ok: boolean;
+  /** Events examined (all of the stream: a break does not stop the check). */
+  checked: number;
+  /** The first event whose link or hash does not hold (kept for callers that read one). */
+  brokenAt?: ChainBreak;
+  /** Every broken event, in stream order, at most MAX_LISTED_BREAKS of them. */
+  broken?: ChainBreak[];
+  /** How many events are broken, listed or not. */
+  brokenCount?: number;
+}
+
+/** A stream's head while its chain is walked: the revision and hash the next event must follow. */
+export interface ChainHead {
+  revision: number;
+  hash: string;
+}
+
+/**
+ * Why `event` does not follow `previous` (undefined: it does). The one rule for every verifier:
+ * revisions run 0,1,2… without a gap, prevHash is the previous event's hash, and the hash covers
+ * the event as stored.
+ */
+export function chainBreak(
+  previous: ChainHead | undefined,
+  event: { revision: number; type: string; data: unknown; metadata: EventMetadata },
+): ChainBreakReason | undefined {
+  const expectedRevision = previous ? previous.revision + 1 : 0;
+  if (event.revision !== expectedRevision) return 'REVISION_GAP';
+  const prevHash = previous ? previous.hash : GENESIS_HASH;
+  if (event.metadata?.prevHash !== prevHash) return 'LINK_MISMATCH';
+  if (computeHash(prevHash, event) !== event.metadata.hash) return 'HASH_MISMATCH';
+  return undefined;
+}
+
+/**
+ * Recomputes a stream's chain from genesis and reports every broken event. After a break the
+ * walk re-anchors on the broken event's own stored revision and hash, so one edited event is
+ * reported once instead of marking every later event broken; a removed middle event shows as a
+ * REVISION_GAP at the event after it.
+ */
 export function verifyChain(events: readonly { revision: number; type: string; data: unknown; metadata: EventMetadata }[]): ChainCheck {
-  let previous = GENESIS_HASH;
-  let checked = 0;
-  for (let i = 0; i < events.length; i++) {
-    const event = events[i];
-    const eventId = event.metadata?.eventId;
-    if (event.revision !== i) return { ok: false, checked, brokenAt: { revision: event.revision, eventId, reason: 'REVISION_GAP' } };
-    if (event.metadata?.prevHash !== previous) return { ok: false, checked, brokenAt: { revision: event.revision, eventId, reason: 'LINK_MISMATCH' } };
-    if (computeHash(previous, event) !== event.metadata.hash) return { ok: false, checked, brokenAt: { revision: event.revision, eventId, reason: 'HASH_MISMATCH' } };
-    previous = event.metadata.hash;
-    checked++;
+  let head: ChainHead | undefined;
+  const broken: ChainBreak[] = [];
+  let brokenCount = 0;
+  for (const event of events) {
+    const reason = chainBreak(head, event);
+    if (reason) {
+      brokenCount++;
+      if (broken.length < MAX_LISTED_BREAKS) broken.push({ revision: event.revision, eventId: event.metadata?.eventId, reason });
+    }
+    head = { revision: event.revision, hash: event.metadata?.hash };
   }
-  return { ok: true, checked };
+  if (brokenCount === 0) return { ok: true, checked: events.length };
+  return { ok: false, checked: events.length, brokenAt: broken[0], broken, brokenCount };
 }

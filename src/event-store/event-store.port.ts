@@ -34,6 +34,16 @@ export interface StoredEventText extends Omit<StoredEvent, 'data'> {
   dataJson: string;
 }
 
+/** An event exactly as stored: type, data and metadata as the stored JSON texts. */
+export interface StoredEventRaw {
+  streamId: string;
+  revision: number;
+  position: Position;
+  type: string;
+  dataJson: string;
+  metadataJson: string;
+}
+
 export interface AppendResult {
   /** Revision of the last appended event. */
   nextRevision: number;
@@ -103,6 +113,16 @@ export interface EventStore {
    */
   readAllText?(options: ReadAllOptions): Promise<StoredEventText[]>;
   /**
+   * Optional: one stream's events as the stored texts, read from storage. Lets a cache of parsed
+   * events prove, cheaply, that what it holds is still byte for byte what is stored.
+   */
+  readStreamText?(streamId: string, options?: ReadStreamOptions): Promise<StoredEventRaw[]>;
+  /**
+   * Optional: a structural check of the storage itself (SQLite `PRAGMA quick_check`), which finds
+   * damaged pages no read has touched yet. Throws StoreCorrupt when the storage is damaged.
+   */
+  checkStorage?(): Promise<void>;
+  /**
    * Catch up from `after`, then follow live. The handler is awaited: events are delivered one
    * at a time, in global order. A handler error ends the subscription (done rejects).
    */
@@ -134,5 +154,17 @@ export class StoreUnavailable extends Error {
   constructor(message: string, override readonly cause?: unknown) {
     super(message);
     this.name = 'StoreUnavailable';
+  }
+}
+
+/**
+ * The store's storage is damaged (SQLite: SQLITE_CORRUPT, SQLITE_NOTADB). Unlike StoreUnavailable
+ * this does not pass by retrying: operators must restore from a backup. Maps to 500 STORE_CORRUPT.
+ */
+export class StoreCorrupt extends Error {
+  readonly code = 'STORE_CORRUPT';
+  constructor(message: string, override readonly cause?: unknown) {
+    super(message);
+    this.name = 'StoreCorrupt';
   }
 }

@@ -1,7 +1,7 @@
 import { Controller, Get, Header, Inject } from '@nestjs/common';
 import { ApiExcludeEndpoint, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
-import { EVENT_STORE, type EventStore } from '../event-store/event-store.port';
+import { EVENT_STORE, StoreCorrupt, type EventStore } from '../event-store/event-store.port';
 import { MetricsRegistry } from '../infrastructure/metrics';
 import { ProjectionService } from '../projections/projection.service';
 import { READ_MODEL_STORE, type ReadModelStore } from '../read-model/read-model.port';
@@ -62,9 +62,10 @@ export class PlatformController {
     try {
       await withTimeout(call(), PING_TIMEOUT_MS);
       return session.up();
-    } catch {
-      // The reason stays in the logs: no driver message goes out.
-      return session.down({ message: 'unavailable' });
+    } catch (error) {
+      // The reason stays in the logs: no driver message goes out. A damaged file is told apart
+      // from a passing outage, since only a restore from backup repairs it.
+      return session.down({ message: error instanceof StoreCorrupt ? 'corrupt' : 'unavailable' });
     }
   }
 }
