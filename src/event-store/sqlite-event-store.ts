@@ -98,6 +98,7 @@ export class SqliteEventStore implements EventStore {
    * with it (and /health reports it) instead of answering from whatever pages still read.
    */
   private corrupt?: StoreCorrupt;
+  private storageChecked = false;
   private readonly savepoint: { begin: Database.Statement; release: Database.Statement; rollback: Database.Statement };
   private readonly statements: {
     head: Database.Statement<[string], { revision: number; metadata: string }>;
@@ -116,7 +117,7 @@ export class SqliteEventStore implements EventStore {
     }
     let db: Database.Database | undefined;
     try {
-      db = new Database(file, { fileMustExist: options.fileMustExist && file !== ':memory:' });
+      db = new Database(file, { fileMustExist: options.fileMustExist === true && file !== ':memory:' });
       return new SqliteEventStore(db, options);
     } catch (error) {
       db?.close();
@@ -381,8 +382,14 @@ export class SqliteEventStore implements EventStore {
   }
 
   async ping(): Promise<void> {
-    // Reads the newest row (root to rightmost leaf), so a file that no longer opens as a
-    // database or whose table root is damaged shows here, not only on the next command.
+    // The first ping after opening checks every page once (PRAGMA quick_check): damage done while
+    // the service was stopped then shows on /health at start, not when a read first trips on it.
+    // The cost, one pass over the file, is paid once per process; later pings read the newest
+    // row and rely on the sticky flag set by any read that meets a damaged page.
+    if (!this.storageChecked) {
+      await this.checkStorage();
+      this.storageChecked = true;
+    }
     this.guard(() => this.statements.lastRow.get());
   }
 
