@@ -15,6 +15,8 @@ interface CachedStream {
   snapshots: ProjectState[];
   /** The serialised history answer for exactly these events. */
   historyJson?: string;
+  /** The store's storageVersion when `stored` was last read in full and compared. */
+  version?: string;
 }
 
 /** One stream as stored right now; answers come from it and never from an older reading. */
@@ -26,11 +28,13 @@ export interface StreamView {
 
 /**
  * Auditors replay the same long streams again and again, so parsed events, the serialised history
- * and a state snapshot every 100 events are kept. Kept, not trusted: every call reads the stream's
- * stored texts (one indexed range read, no JSON parse) and reuses the cached work only for the
- * prefix that is still byte-equal to storage. A byte changed in the file behind the service's back
- * therefore shows in the very next history or state answer, as it does in verify; an auditor is
- * never shown an event that is no longer what is stored.
+ * and a state snapshot every 100 events are kept. Kept, not trusted: the cached work is reused
+ * only for the prefix of the stream proven byte-equal to storage. The proof is either the store's
+ * storageVersion unchanged since the stream was last compared (nothing but this instance's own
+ * appends touched the file: only the new events are read), or, when it moved or the adapter has
+ * none, a fresh read of the stream's stored texts compared with the cached ones. A byte changed in
+ * the file behind the service's back therefore shows in the very next history or state answer,
+ * as it does in verify; an auditor is never shown an event that is no longer what is stored.
  */
 export class ProjectStreamCache {
   private readonly streams = new Map<string, CachedStream>();
@@ -69,8 +73,13 @@ export class ProjectStreamCache {
 
   private async load(projectId: string): Promise<CachedStream> {
     const streamId = projectStreamId(projectId);
-    const stored = await this.readStored(streamId);
     const cached = this.streams.get(streamId);
+    // Read before the stream: a change committed in between moves it again for the next call.
+    const version = await this.eventStore.storageVersion?.();
+    const stored =
+      cached && version !== undefined && cached.version === version
+        ? cached.stored.concat(await this.readStored(streamId, nextRevision(cached.stored)))
+        : await this.readStored(streamId);
     let same = 0;
     if (cached) {
       const n = Math.min(cached.stored.length, stored.length);
@@ -79,6 +88,7 @@ export class ProjectStreamCache {
     let entry: CachedStream;
     if (cached && same === cached.stored.length && same === stored.length) {
       entry = cached;
+      entry.version = version;
     } else {
       // Only the byte-equal prefix is reused; everything from the first difference (an appended
       // event, or one changed in the file) is parsed again from what is stored.
@@ -87,6 +97,7 @@ export class ProjectStreamCache {
         stored,
         events: keep.concat(stored.slice(same).map(parseStored).map(upcast)),
         snapshots: cached ? cached.snapshots.slice(0, Math.floor(same / SNAPSHOT_EVERY)) : [],
+        version,
       };
       extendSnapshots(entry);
     }
@@ -97,9 +108,9 @@ export class ProjectStreamCache {
   }
 
   /** The stored texts; an adapter without a text read is read in full and re-serialised. */
-  private async readStored(streamId: string): Promise<StoredEventRaw[]> {
-    if (this.eventStore.readStreamText) return this.eventStore.readStreamText(streamId);
-    return (await this.eventStore.readStream(streamId)).map((event) => ({
+  private async readStored(streamId: string, fromRevision = 0): Promise<StoredEventRaw[]> {
+    if (this.eventStore.readStreamText) return this.eventStore.readStreamText(streamId, { fromRevision });
+    return (await this.eventStore.readStream(streamId, { fromRevision })).map((event) => ({
       streamId: event.streamId,
       revision: event.revision,
       position: event.position,
@@ -119,6 +130,11 @@ export class ProjectStreamCache {
       this.streams.delete(streamId);
     }
   }
+}
+
+/** The revision after the last one held (a stream with a removed event has gaps). */
+function nextRevision(stored: readonly StoredEventRaw[]): number {
+  return stored.length === 0 ? 0 : stored[stored.length - 1].revision + 1;
 }
 
 function sameStored(a: StoredEventRaw, b: StoredEventRaw): boolean {

@@ -118,6 +118,13 @@ export interface EventStore {
    */
   readStreamText?(streamId: string, options?: ReadStreamOptions): Promise<StoredEventRaw[]>;
   /**
+   * Optional: a token that stays the same only while no stored event can have changed except by
+   * this instance's own appends (SQLite: PRAGMA data_version, which moves when another connection
+   * commits to the file). While it holds, a cache proven equal to storage stays proven for the
+   * events it holds and only needs what was appended since.
+   */
+  storageVersion?(): Promise<string>;
+  /**
    * Optional: a structural check of the storage itself (SQLite `PRAGMA quick_check`), which finds
    * damaged pages no read has touched yet. Throws StoreCorrupt when the storage is damaged.
    */

@@ -106,6 +106,7 @@ export class SqliteEventStore implements EventStore {
     readStream: Database.Statement<[string, number, number], EventRow>;
     readAll: Database.Statement<[number, number], EventRow>;
     lastRow: Database.Statement<[], { position: number }>;
+    dataVersion: Database.Statement<[], number>;
     headPosition: Database.Statement<[], { position: number | null }>;
   };
 
@@ -162,6 +163,7 @@ export class SqliteEventStore implements EventStore {
       ),
       headPosition: db.prepare("SELECT MAX(position) AS position FROM events WHERE type NOT LIKE '$%'"),
       lastRow: db.prepare('SELECT position FROM events ORDER BY position DESC LIMIT 1'),
+      dataVersion: db.prepare('PRAGMA data_version').pluck() as Database.Statement<[], number>,
     };
     this.savepoint = {
       begin: db.prepare('SAVEPOINT append_one'),
@@ -297,6 +299,15 @@ export class SqliteEventStore implements EventStore {
         metadataJson: row.metadata,
       })),
     );
+  }
+
+  /**
+   * PRAGMA data_version moves whenever another connection (a second instance, the CLI, someone
+   * with the sqlite3 shell who dropped the immutability trigger) commits to the file; this
+   * connection itself only ever inserts (appendOne, guarded by the triggers).
+   */
+  async storageVersion(): Promise<string> {
+    return this.guard(() => String(this.statements.dataVersion.get()));
   }
 
   /** PRAGMA quick_check: every page of the file, including those no read has touched yet. */
