@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { chainEnvelopes, GENESIS_HASH, type EventMetadata, type PendingEvent } from './envelope';
 import {
@@ -55,6 +55,12 @@ export interface SqliteEventStoreOptions {
    * fail, not verify a fresh empty store and report it intact.
    */
   fileMustExist?: boolean;
+  /**
+   * The first ping checks every page (PRAGMA quick_check) of a file up to this size (default
+   * 64 MiB, a fraction of a second); a larger file is left to verify, which always checks, since
+   * the check blocks the event loop for as long as it reads.
+   */
+  pingCheckMaxBytes?: number;
 }
 
 /** `fileMustExist` was asked for and there is no event store file at that path. */
@@ -99,6 +105,7 @@ export class SqliteEventStore implements EventStore {
    */
   private corrupt?: StoreCorrupt;
   private storageChecked = false;
+  private readonly pingCheckMaxBytes: number;
   private readonly savepoint: { begin: Database.Statement; release: Database.Statement; rollback: Database.Statement };
   private readonly statements: {
     head: Database.Statement<[string], { revision: number; metadata: string }>;
@@ -132,6 +139,7 @@ export class SqliteEventStore implements EventStore {
     this.db = db;
     this.maxGroupSize = options.maxGroupSize ?? 256;
     this.recentLimit = options.recentEvents ?? 8192;
+    this.pingCheckMaxBytes = options.pingCheckMaxBytes ?? 64 * 1024 * 1024;
     db.pragma('journal_mode = WAL');
     db.pragma(`synchronous = ${options.synchronous ?? 'FULL'}`);
     db.pragma('busy_timeout = 5000');
@@ -395,13 +403,24 @@ export class SqliteEventStore implements EventStore {
   async ping(): Promise<void> {
     // The first ping after opening checks every page once (PRAGMA quick_check): damage done while
     // the service was stopped then shows on /health at start, not when a read first trips on it.
-    // The cost, one pass over the file, is paid once per process; later pings read the newest
-    // row and rely on the sticky flag set by any read that meets a damaged page.
+    // The cost, one pass over the file, is paid once per process (and only for files up to
+    // pingCheckMaxBytes); later pings read the newest row and rely on the sticky flag set by any
+    // read that meets a damaged page.
     if (!this.storageChecked) {
-      await this.checkStorage();
+      if (this.fileBytes() <= this.pingCheckMaxBytes) await this.checkStorage();
       this.storageChecked = true;
     }
     this.guard(() => this.statements.lastRow.get());
+  }
+
+  private fileBytes(): number {
+    if (this.db.memory) return 0;
+    try {
+      const main = statSync(this.db.name).size;
+      return main + (existsSync(`${this.db.name}-wal`) ? statSync(`${this.db.name}-wal`).size : 0);
+    } catch {
+      return Number.POSITIVE_INFINITY;
+    }
   }
 
   async close(): Promise<void> {
