@@ -1,6 +1,16 @@
 import { createHash, createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
-import { chainBreak, MAX_LISTED_BREAKS, verifyChain, type ChainBreakReason, type ChainCheck, type ChainHead } from '../event-store/envelope';
-import { StoreCorrupt, type EventStore, type Position } from '../event-store/event-store.port';
+import {
+  chainStep,
+  MAX_LISTED_BREAKS,
+  verifyChain,
+  type ChainBreakReason,
+  type ChainCheck,
+  type ChainedStoredEvent,
+  type ChainHead,
+  type EventMetadata,
+  type UnreadableEvent,
+} from '../event-store/envelope';
+import { StoreCorrupt, type EventStore, type Position, type StoredEventRaw } from '../event-store/event-store.port';
 import { comparePositions } from '../event-store/position';
 
 export const SEAL_STREAM = 'system-seals';
@@ -48,7 +58,7 @@ function corrupt(checked: number): CorruptCheck {
  */
 export async function verifyStream(eventStore: EventStore, streamId: string): Promise<ChainCheck | CorruptCheck> {
   try {
-    return verifyChain(await eventStore.readStream(streamId));
+    return verifyChain(eventStore.readStreamText ? (await eventStore.readStreamText(streamId)).map(fromStoredText) : await eventStore.readStream(streamId));
   } catch (error) {
     if (error instanceof StoreCorrupt) return corrupt(0);
     throw error;
@@ -114,23 +124,26 @@ async function verifyStoredChains(
   let brokenCount = 0;
   let after: Position | undefined;
   for (;;) {
-    // fromStorage: the stored bytes, never an adapter's in-memory copy of recent events.
-    const batch = await eventStore.readAll({ after, limit: 2000, fromStorage: true });
+    // The stored bytes, never an adapter's in-memory copy of recent events; as texts where the
+    // adapter can, so an event that no longer parses is reported, not a failed read.
+    const batch: Array<{ streamId: string; position: Position; event: ChainedStoredEvent | UnreadableEvent }> = eventStore.readAllRaw
+      ? (await eventStore.readAllRaw({ after, limit: 2000, fromStorage: true })).map((raw) => ({ streamId: raw.streamId, position: raw.position, event: fromStoredText(raw) }))
+      : (await eventStore.readAll({ after, limit: 2000, fromStorage: true })).map((event) => ({ streamId: event.streamId, position: event.position, event }));
     if (batch.length === 0) break;
-    for (const event of batch) {
-      const reason = chainBreak(heads.get(event.streamId), event);
+    for (const { streamId, position, event } of batch) {
+      // Re-anchors on the event as stored, so one edited event is reported once (see chainStep).
+      const { reason, head } = chainStep(heads.get(streamId), event);
       if (reason) {
         brokenCount++;
         if (broken.length < MAX_LISTED_BREAKS) {
-          broken.push({ streamId: event.streamId, revision: event.revision, eventId: event.metadata?.eventId, position: event.position, reason });
+          const eventId = 'unreadable' in event ? event.eventId : event.metadata?.eventId;
+          broken.push({ streamId, revision: event.revision, eventId, position, reason });
         }
       }
-      // Re-anchor on the event as stored, so one edited event is reported once (see verifyChain).
-      const head = { revision: event.revision, hash: event.metadata?.hash };
-      heads.set(event.streamId, head);
-      if (sealData?.upToPosition && comparePositions(event.position, sealData.upToPosition) <= 0) {
-        sealedHeads.set(event.streamId, head);
-        if (event.streamId !== SEAL_STREAM) sealedEvents++;
+      heads.set(streamId, head);
+      if (sealData?.upToPosition && comparePositions(position, sealData.upToPosition) <= 0) {
+        sealedHeads.set(streamId, head);
+        if (streamId !== SEAL_STREAM) sealedEvents++;
       }
       checked++;
     }
@@ -164,6 +177,18 @@ async function verifyStoredChains(
   };
   result.ok = result.ok && sealOk;
   return result;
+}
+
+/** A stored event for the chain walk: parsed, or UNREADABLE when its texts are no longer JSON. */
+function fromStoredText(raw: StoredEventRaw): ChainedStoredEvent | UnreadableEvent {
+  let metadata: EventMetadata | undefined;
+  try {
+    metadata = JSON.parse(raw.metadataJson) as EventMetadata;
+    return { revision: raw.revision, type: raw.type, data: JSON.parse(raw.dataJson) as unknown, metadata };
+  } catch {
+    const readable = metadata && typeof metadata === 'object';
+    return { revision: raw.revision, unreadable: true, eventId: readable ? metadata?.eventId : undefined, hash: readable ? metadata?.hash : undefined };
+  }
 }
 
 /** Appends a signed seal of every stream head as of the current end of the log. */

@@ -83,7 +83,7 @@ export function chainEnvelopes(prevHash: string, events: readonly PendingEvent[]
   });
 }
 
-export type ChainBreakReason = 'HASH_MISMATCH' | 'LINK_MISMATCH' | 'REVISION_GAP';
+export type ChainBreakReason = 'HASH_MISMATCH' | 'LINK_MISMATCH' | 'REVISION_GAP' | 'UNREADABLE';
 
 export interface ChainBreak {
   revision: number;
@@ -106,46 +106,62 @@ export interface ChainCheck {
   brokenCount?: number;
 }
 
-/** A stream's head while its chain is walked: the revision and hash the next event must follow. */
+/** A stored event as the chain sees it. */
+export type ChainedStoredEvent = { revision: number; type: string; data: unknown; metadata: EventMetadata };
+
+/**
+ * A stored event whose data or metadata is no longer JSON (a byte changed in the file): it cannot
+ * be re-hashed, only reported. `hash` is its stored hash when the metadata still parses.
+ */
+export interface UnreadableEvent {
+  revision: number;
+  unreadable: true;
+  eventId?: string;
+  hash?: string;
+}
+
+/**
+ * A stream's head while its chain is walked: the revision and hash the next event must follow.
+ * `hash` undefined: the previous event's stored hash could not be read, so the next link is not
+ * judged (that event was already reported UNREADABLE).
+ */
 export interface ChainHead {
   revision: number;
-  hash: string;
+  hash: string | undefined;
 }
 
 /**
- * Why `event` does not follow `previous` (undefined: it does). The one rule for every verifier:
- * revisions run 0,1,2… without a gap, prevHash is the previous event's hash, and the hash covers
- * the event as stored.
- */
-export function chainBreak(
-  previous: ChainHead | undefined,
-  event: { revision: number; type: string; data: unknown; metadata: EventMetadata },
-): ChainBreakReason | undefined {
-  const expectedRevision = previous ? previous.revision + 1 : 0;
-  if (event.revision !== expectedRevision) return 'REVISION_GAP';
-  const prevHash = previous ? previous.hash : GENESIS_HASH;
-  if (event.metadata?.prevHash !== prevHash) return 'LINK_MISMATCH';
-  if (computeHash(prevHash, event) !== event.metadata.hash) return 'HASH_MISMATCH';
-  return undefined;
-}
-
-/**
- * Recomputes a stream's chain from genesis and reports every broken event. After a break the
- * walk re-anchors on the broken event's own stored revision and hash, so one edited event is
+ * One step of a chain walk: why `event` does not follow `previous` (none: it does) and the head
+ * to walk on from. The one rule for every verifier: revisions run 0,1,2… without a gap,
+ * prevHash is the previous event's hash, and the hash covers the event as stored. After a break
+ * the walk re-anchors on the broken event's own stored revision and hash, so one edited event is
  * reported once instead of marking every later event broken; a removed middle event shows as a
  * REVISION_GAP at the event after it.
  */
-export function verifyChain(events: readonly { revision: number; type: string; data: unknown; metadata: EventMetadata }[]): ChainCheck {
+export function chainStep(previous: ChainHead | undefined, event: ChainedStoredEvent | UnreadableEvent): { reason?: ChainBreakReason; head: ChainHead } {
+  if ('unreadable' in event) return { reason: 'UNREADABLE', head: { revision: event.revision, hash: event.hash } };
+  const head = { revision: event.revision, hash: event.metadata?.hash };
+  const expectedRevision = previous ? previous.revision + 1 : 0;
+  if (event.revision !== expectedRevision) return { reason: 'REVISION_GAP', head };
+  const prevHash = !previous ? GENESIS_HASH : previous.hash ?? event.metadata?.prevHash;
+  if (typeof prevHash !== 'string' || event.metadata?.prevHash !== prevHash) return { reason: 'LINK_MISMATCH', head };
+  if (computeHash(prevHash, event) !== event.metadata.hash) return { reason: 'HASH_MISMATCH', head };
+  return { head };
+}
+
+/** Recomputes a stream's chain from genesis and reports every broken event (see chainStep). */
+export function verifyChain(events: readonly (ChainedStoredEvent | UnreadableEvent)[]): ChainCheck {
   let head: ChainHead | undefined;
   const broken: ChainBreak[] = [];
   let brokenCount = 0;
   for (const event of events) {
-    const reason = chainBreak(head, event);
-    if (reason) {
+    const step = chainStep(head, event);
+    if (step.reason) {
       brokenCount++;
-      if (broken.length < MAX_LISTED_BREAKS) broken.push({ revision: event.revision, eventId: event.metadata?.eventId, reason });
+      const eventId = 'unreadable' in event ? event.eventId : event.metadata?.eventId;
+      if (broken.length < MAX_LISTED_BREAKS) broken.push({ revision: event.revision, eventId, reason: step.reason });
     }
-    head = { revision: event.revision, hash: event.metadata?.hash };
+    head = step.head;
   }
   if (brokenCount === 0) return { ok: true, checked: events.length };
   return { ok: false, checked: events.length, brokenAt: broken[0], broken, brokenCount };

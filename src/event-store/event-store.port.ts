@@ -113,6 +113,12 @@ export interface EventStore {
    */
   readAllText?(options: ReadAllOptions): Promise<StoredEventText[]>;
   /**
+   * Optional: as readAll (system events excluded, from storage), but each event exactly as the
+   * stored texts. Verification reads this way so an event whose stored bytes no longer parse is
+   * named like any other broken event instead of failing the whole read.
+   */
+  readAllRaw?(options: ReadAllOptions): Promise<StoredEventRaw[]>;
+  /**
    * Optional: one stream's events as the stored texts, read from storage. Lets a cache of parsed
    * events prove, cheaply, that what it holds is still byte for byte what is stored.
    */

@@ -297,16 +297,17 @@ export class SqliteEventStore implements EventStore {
   async readStreamText(streamId: string, options: ReadStreamOptions = {}): Promise<StoredEventRaw[]> {
     const from = options.fromRevision ?? 0;
     const to = options.toRevision ?? Number.MAX_SAFE_INTEGER;
-    return this.guard(() =>
-      this.statements.readStream.all(streamId, from, to).map((row) => ({
-        streamId: row.stream,
-        revision: row.revision,
-        position: String(row.position),
-        type: row.type,
-        dataJson: row.data,
-        metadataJson: row.metadata,
-      })),
-    );
+    return this.guard(() => this.statements.readStream.all(streamId, from, to).map(toRaw));
+  }
+
+  async readAllRaw(options: ReadAllOptions): Promise<StoredEventRaw[]> {
+    const after = options.after === undefined ? 0 : Number(parsePosition(options.after).commit);
+    return this.guard(() => {
+      const types = options.types?.filter((t) => !isSystemType(t));
+      if (options.types && options.types.length > 0 && (!types || types.length === 0)) return [];
+      const rows = (types && types.length > 0 ? this.typedRead(types.length).all(after, ...types, options.limit) : this.statements.readAll.all(after, options.limit)) as EventRow[];
+      return rows.map(toRaw);
+    });
   }
 
   /**
@@ -523,6 +524,10 @@ function cannotWrite(error: unknown): boolean {
 function isCorruption(error: unknown): boolean {
   const code = (error as { code?: unknown })?.code;
   return typeof code === 'string' && /^SQLITE_(CORRUPT|NOTADB)/.test(code);
+}
+
+function toRaw(row: EventRow): StoredEventRaw {
+  return { streamId: row.stream, revision: row.revision, position: String(row.position), type: row.type, dataJson: row.data, metadataJson: row.metadata };
 }
 
 function toStoredEvent(row: EventRow): StoredEvent {

@@ -101,6 +101,30 @@ describe('integrity as auditors rely on it (issue 11 §2)', () => {
     }
   });
 
+  it('names an event whose stored text no longer parses (UNREADABLE) instead of failing the whole verify', async () => {
+    const h = await startHarness();
+    try {
+      const audit = h.token('AUDIT');
+      const office = h.token('OFFICE');
+      const a = await registeredProject(h);
+      await h.request('POST', `/projects/${a.id}/submit-proposal`, { token: a.unit, body: { documentRef: 'JY-4' } });
+      await h.request('POST', `/projects/${a.id}/approve-proposal`, { token: office, body: { opinion: '同意' } });
+      let eventId = '';
+      editStored(h.dataDir, (raw) => {
+        const row = raw.prepare('SELECT position, data, metadata FROM events WHERE stream = ? AND revision = 1').get(`project-${a.id}`) as { position: number; data: string; metadata: string };
+        eventId = JSON.parse(row.metadata).eventId;
+        raw.prepare('UPDATE events SET data = ? WHERE position = ?').run(row.data.slice(0, -1), row.position);
+      });
+      const whole = await h.request('GET', '/audit/verify', { token: audit });
+      expect(whole.status).toBe(200);
+      expect(whole.body).toMatchObject({ ok: false, checked: 3, brokenCount: 1, brokenAt: { streamId: `project-${a.id}`, revision: 1, eventId, reason: 'UNREADABLE' } });
+      const one = await h.request('GET', `/audit/verify?projectId=${a.id}`, { token: audit });
+      expect(one.body).toMatchObject({ ok: false, checked: 3, brokenCount: 1, broken: [{ revision: 1, eventId, reason: 'UNREADABLE' }] });
+    } finally {
+      await h.close();
+    }
+  });
+
   it('history and state?asOf show what is stored now, not what the cache read before', async () => {
     const h = await startHarness();
     try {
