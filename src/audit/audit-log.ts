@@ -30,7 +30,8 @@ export async function* scanAudit(
   if (types && types.length === 0) return;
   let after = options.after;
   for (;;) {
-    const batch = (await eventStore.readAll({ after, limit: options.pageSize ?? 1000, types })).map(upcast);
+    // fromStorage: auditors see what is stored, never an adapter's in-memory copy of it.
+    const batch = (await eventStore.readAll({ after, limit: options.pageSize ?? 1000, types, fromStorage: true })).map(upcast);
     if (batch.length === 0) return;
     const keep = await pageFilter(filter, batch, options.departments);
     for (const event of batch) if (keep(event)) yield event;
@@ -123,7 +124,7 @@ export async function* exportLines(
   if (types && types.length === 0) return;
   let after = options.after;
   for (;;) {
-    const batch = await eventStore.readAllText({ after, limit: 2000, types });
+    const batch = await eventStore.readAllText({ after, limit: 2000, types, fromStorage: true });
     if (batch.length === 0) return;
     const keep = await pageFilter(filter, batch, options.departments);
     let chunk = '';

@@ -64,8 +64,10 @@ export class AuditController {
   @Get('projects/:id/state')
   @ApiOperation({ summary: 'The state rebuilt from the stream up to an instant (?asOf) or a revision (?revision)' })
   async state(@Param('id', ProjectId) id: string, @Query() q: StateQuery, @CurrentActor() actor: Actor) {
-    const events = await this.streams.events(id);
-    await this.authorize(actor, id, events);
+    // Authorized on the registration before the stream is read and folded (as for history).
+    await this.authorize(actor, id, await this.eventStore.readStream(projectStreamId(id), { fromRevision: 0, toRevision: 0 }));
+    const view = await this.streams.view(id);
+    const events = view.events;
     const count = countUntil(events, { asOf: q.asOf, revision: q.revision });
     if (count === 0) {
       throw new ProblemError(404, 'NO_STATE_AT_THAT_POINT', 'Not found', `Project ${id} did not exist yet at that point.`);
@@ -76,7 +78,7 @@ export class AuditController {
       revision: last.revision,
       asOf: q.asOf ?? null,
       lastEventAt: last.metadata.occurredAt,
-      state: await this.streams.stateAfter(id, count),
+      state: view.stateAfter(count),
     };
   }
 

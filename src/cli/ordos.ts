@@ -6,9 +6,9 @@ import { sealStore, verifyStore, verifyStream } from '../audit/integrity';
 import { foldUntil, projectEvents, toHistoryEntry } from '../audit/project-history';
 import { ConfigError, loadConfig, type AppConfig } from '../config';
 import { projectStreamId } from '../domain';
-import type { EventStore } from '../event-store/event-store.port';
+import { StoreCorrupt, type EventStore } from '../event-store/event-store.port';
 import { EventStoreDbEventStore } from '../event-store/eventstoredb-event-store';
-import { SqliteEventStore } from '../event-store/sqlite-event-store';
+import { EventStoreFileMissing, SqliteEventStore } from '../event-store/sqlite-event-store';
 import { ALL_PROJECTIONS } from '../projections';
 import { ProjectionRunner } from '../projections/projection-runner';
 import { MongoReadModelStore } from '../read-model/mongodb-read-model.store';
@@ -45,7 +45,9 @@ function progress(label: string): { tick(n: number): void; done(): void } {
 async function openEventStore(config: AppConfig): Promise<EventStore> {
   return config.eventStore.kind === 'eventstoredb'
     ? EventStoreDbEventStore.connect(config.eventStore.connectionString)
-    : SqliteEventStore.open(config.eventStore.file);
+    : // fileMustExist: run without the service's DATA_DIR, the CLI must not create and then
+      // "verify" an empty store (ok, checked 0) as if it were the service's.
+      SqliteEventStore.open(config.eventStore.file, { fileMustExist: true });
 }
 
 async function openReadModels(config: AppConfig): Promise<ReadModelStore> {
@@ -79,7 +81,19 @@ async function main(argv: string[]): Promise<number> {
     return command ? 0 : 2;
   }
   const config = loadConfig();
-  const eventStore = await openEventStore(config);
+  let eventStore: EventStore;
+  try {
+    eventStore = await openEventStore(config);
+  } catch (error) {
+    if (error instanceof EventStoreFileMissing) {
+      throw new UsageError(`no event store at ${error.file}: set DATA_DIR to the service's data directory`, false);
+    }
+    if (error instanceof StoreCorrupt && command === 'verify') {
+      print({ ok: false, status: 'corrupt', checked: 0, reason: 'the event store file is damaged; restore it from a backup' });
+      return 1;
+    }
+    throw error;
+  }
   try {
     switch (command) {
       case 'history': {
@@ -159,7 +173,15 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-class UsageError extends Error {}
+class UsageError extends Error {
+  constructor(
+    message: string,
+    /** Whether the usage text helps (not when the command was right but the store is missing). */
+    readonly showUsage = true,
+  ) {
+    super(message);
+  }
+}
 
 // `… | head` closes the pipe early: that is the reader's choice, not a failure.
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {
@@ -171,7 +193,7 @@ main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {
     if (error instanceof UsageError || error instanceof ConfigError) {
-      process.stderr.write(`${error.message}\n${error instanceof UsageError ? USAGE : ''}\n`);
+      process.stderr.write(`${error.message}\n${error instanceof UsageError && error.showUsage ? USAGE : ''}\n`);
       process.exit(2);
     }
     process.stderr.write(`failed: ${error instanceof Error ? error.message : String(error)}\n`);

@@ -83,25 +83,86 @@ export function chainEnvelopes(prevHash: string, events: readonly PendingEvent[]
   });
 }
 
-export interface ChainCheck {
-  ok: boolean;
-  checked: number;
-  /** The first event whose link or hash does not hold. */
-  brokenAt?: { revision: number; eventId?: string; reason: 'HASH_MISMATCH' | 'LINK_MISMATCH' | 'REVISION_GAP' };
+export type ChainBreakReason = 'HASH_MISMATCH' | 'LINK_MISMATCH' | 'REVISION_GAP' | 'UNREADABLE';
+
+export interface ChainBreak {
+  revision: number;
+  eventId?: string;
+  reason: ChainBreakReason;
 }
 
-/** Recomputes a stream's chain from genesis; stops at the first broken link. */
-export function verifyChain(events: readonly { revision: number; type: string; data: unknown; metadata: EventMetadata }[]): ChainCheck {
-  let previous = GENESIS_HASH;
-  let checked = 0;
-  for (let i = 0; i < events.length; i++) {
-    const event = events[i];
-    const eventId = event.metadata?.eventId;
-    if (event.revision !== i) return { ok: false, checked, brokenAt: { revision: event.revision, eventId, reason: 'REVISION_GAP' } };
-    if (event.metadata?.prevHash !== previous) return { ok: false, checked, brokenAt: { revision: event.revision, eventId, reason: 'LINK_MISMATCH' } };
-    if (computeHash(previous, event) !== event.metadata.hash) return { ok: false, checked, brokenAt: { revision: event.revision, eventId, reason: 'HASH_MISMATCH' } };
-    previous = event.metadata.hash;
-    checked++;
+/** How many broken events a check lists; all of them are still counted in `brokenCount`. */
+export const MAX_LISTED_BREAKS = 1000;
+
+export interface ChainCheck {
+  ok: boolean;
+  /** Events examined (all of the stream: a break does not stop the check). */
+  checked: number;
+  /** The first event whose link or hash does not hold (kept for callers that read one). */
+  brokenAt?: ChainBreak;
+  /** Every broken event, in stream order, at most MAX_LISTED_BREAKS of them. */
+  broken?: ChainBreak[];
+  /** How many events are broken, listed or not. */
+  brokenCount?: number;
+}
+
+/** A stored event as the chain sees it. */
+export type ChainedStoredEvent = { revision: number; type: string; data: unknown; metadata: EventMetadata };
+
+/**
+ * A stored event whose data or metadata is no longer JSON (a byte changed in the file): it cannot
+ * be re-hashed, only reported. `hash` is its stored hash when the metadata still parses.
+ */
+export interface UnreadableEvent {
+  revision: number;
+  unreadable: true;
+  eventId?: string;
+  hash?: string;
+}
+
+/**
+ * A stream's head while its chain is walked: the revision and hash the next event must follow.
+ * `hash` undefined: the previous event's stored hash could not be read, so the next link is not
+ * judged (that event was already reported UNREADABLE).
+ */
+export interface ChainHead {
+  revision: number;
+  hash: string | undefined;
+}
+
+/**
+ * One step of a chain walk: why `event` does not follow `previous` (none: it does) and the head
+ * to walk on from. The one rule for every verifier: revisions run 0,1,2… without a gap,
+ * prevHash is the previous event's hash, and the hash covers the event as stored. After a break
+ * the walk re-anchors on the broken event's own stored revision and hash, so one edited event is
+ * reported once instead of marking every later event broken; a removed middle event shows as a
+ * REVISION_GAP at the event after it.
+ */
+export function chainStep(previous: ChainHead | undefined, event: ChainedStoredEvent | UnreadableEvent): { reason?: ChainBreakReason; head: ChainHead } {
+  if ('unreadable' in event) return { reason: 'UNREADABLE', head: { revision: event.revision, hash: event.hash } };
+  const head = { revision: event.revision, hash: event.metadata?.hash };
+  const expectedRevision = previous ? previous.revision + 1 : 0;
+  if (event.revision !== expectedRevision) return { reason: 'REVISION_GAP', head };
+  const prevHash = !previous ? GENESIS_HASH : previous.hash ?? event.metadata?.prevHash;
+  if (typeof prevHash !== 'string' || event.metadata?.prevHash !== prevHash) return { reason: 'LINK_MISMATCH', head };
+  if (computeHash(prevHash, event) !== event.metadata.hash) return { reason: 'HASH_MISMATCH', head };
+  return { head };
+}
+
+/** Recomputes a stream's chain from genesis and reports every broken event (see chainStep). */
+export function verifyChain(events: readonly (ChainedStoredEvent | UnreadableEvent)[]): ChainCheck {
+  let head: ChainHead | undefined;
+  const broken: ChainBreak[] = [];
+  let brokenCount = 0;
+  for (const event of events) {
+    const step = chainStep(head, event);
+    if (step.reason) {
+      brokenCount++;
+      const eventId = 'unreadable' in event ? event.eventId : event.metadata?.eventId;
+      if (broken.length < MAX_LISTED_BREAKS) broken.push({ revision: event.revision, eventId, reason: step.reason });
+    }
+    head = step.head;
   }
-  return { ok: true, checked };
+  if (brokenCount === 0) return { ok: true, checked: events.length };
+  return { ok: false, checked: events.length, brokenAt: broken[0], broken, brokenCount };
 }

@@ -34,6 +34,16 @@ export interface StoredEventText extends Omit<StoredEvent, 'data'> {
   dataJson: string;
 }
 
+/** An event exactly as stored: type, data and metadata as the stored JSON texts. */
+export interface StoredEventRaw {
+  streamId: string;
+  revision: number;
+  position: Position;
+  type: string;
+  dataJson: string;
+  metadataJson: string;
+}
+
 export interface AppendResult {
   /** Revision of the last appended event. */
   nextRevision: number;
@@ -103,6 +113,29 @@ export interface EventStore {
    */
   readAllText?(options: ReadAllOptions): Promise<StoredEventText[]>;
   /**
+   * Optional: as readAll (system events excluded, from storage), but each event exactly as the
+   * stored texts. Verification reads this way so an event whose stored bytes no longer parse is
+   * named like any other broken event instead of failing the whole read.
+   */
+  readAllRaw?(options: ReadAllOptions): Promise<StoredEventRaw[]>;
+  /**
+   * Optional: one stream's events as the stored texts, read from storage. Lets a cache of parsed
+   * events prove, cheaply, that what it holds is still byte for byte what is stored.
+   */
+  readStreamText?(streamId: string, options?: ReadStreamOptions): Promise<StoredEventRaw[]>;
+  /**
+   * Optional: a token that stays the same only while no stored event can have changed except by
+   * this instance's own appends (SQLite: PRAGMA data_version, which moves when another connection
+   * commits to the file). While it holds, a cache proven equal to storage stays proven for the
+   * events it holds and only needs what was appended since.
+   */
+  storageVersion?(): Promise<string>;
+  /**
+   * Optional: a structural check of the storage itself (SQLite `PRAGMA quick_check`), which finds
+   * damaged pages no read has touched yet. Throws StoreCorrupt when the storage is damaged.
+   */
+  checkStorage?(): Promise<void>;
+  /**
    * Catch up from `after`, then follow live. The handler is awaited: events are delivered one
    * at a time, in global order. A handler error ends the subscription (done rejects).
    */
@@ -134,5 +167,17 @@ export class StoreUnavailable extends Error {
   constructor(message: string, override readonly cause?: unknown) {
     super(message);
     this.name = 'StoreUnavailable';
+  }
+}
+
+/**
+ * The store's storage is damaged (SQLite: SQLITE_CORRUPT, SQLITE_NOTADB). Unlike StoreUnavailable
+ * this does not pass by retrying: operators must restore from a backup. Maps to 500 STORE_CORRUPT.
+ */
+export class StoreCorrupt extends Error {
+  readonly code = 'STORE_CORRUPT';
+  constructor(message: string, override readonly cause?: unknown) {
+    super(message);
+    this.name = 'StoreCorrupt';
   }
 }

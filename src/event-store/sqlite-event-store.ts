@@ -1,9 +1,10 @@
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { chainEnvelopes, GENESIS_HASH, type EventMetadata, type PendingEvent } from './envelope';
 import {
   RevisionConflict,
+  StoreCorrupt,
   StoreUnavailable,
   type AppendResult,
   type EventHandler,
@@ -13,6 +14,7 @@ import {
   type ReadAllOptions,
   type ReadStreamOptions,
   type StoredEvent,
+  type StoredEventRaw,
   type StoredEventText,
   type SubscribeAllOptions,
   type Subscription,
@@ -48,6 +50,25 @@ export interface SqliteEventStoreOptions {
   crossProcessPollMs?: number;
   /** How many of the newest events are kept parsed in memory for live readers. */
   recentEvents?: number;
+  /**
+   * Refuse to create the file (tools such as the CLI): pointed at the wrong directory they must
+   * fail, not verify a fresh empty store and report it intact.
+   */
+  fileMustExist?: boolean;
+  /**
+   * The first ping checks every page (PRAGMA quick_check) of a file up to this size (default
+   * 64 MiB, a fraction of a second); a larger file is left to verify, which always checks, since
+   * the check blocks the event loop for as long as it reads.
+   */
+  pingCheckMaxBytes?: number;
+}
+
+/** `fileMustExist` was asked for and there is no event store file at that path. */
+export class EventStoreFileMissing extends Error {
+  constructor(readonly file: string) {
+    super(`no event store at ${file}`);
+    this.name = 'EventStoreFileMissing';
+  }
 }
 
 /** Types starting with '$' are the store's own (e.g. seals); readAll and subscriptions skip them. */
@@ -78,24 +99,47 @@ export class SqliteEventStore implements EventStore {
   private newest = 0;
   /** Another process wrote this file: the in-memory head can no longer be trusted. */
   private foreignSeen = false;
+  /**
+   * Set once a read met a damaged page: damage does not heal, so every later read and ping fails
+   * with it (and /health reports it) instead of answering from whatever pages still read.
+   */
+  private corrupt?: StoreCorrupt;
+  private storageChecked = false;
+  private readonly pingCheckMaxBytes: number;
   private readonly savepoint: { begin: Database.Statement; release: Database.Statement; rollback: Database.Statement };
   private readonly statements: {
     head: Database.Statement<[string], { revision: number; metadata: string }>;
     insert: Database.Statement<[string, number, string, string, string]>;
     readStream: Database.Statement<[string, number, number], EventRow>;
     readAll: Database.Statement<[number, number], EventRow>;
+    lastRow: Database.Statement<[], { position: number }>;
+    dataVersion: Database.Statement<[], number>;
     headPosition: Database.Statement<[], { position: number | null }>;
   };
 
   static open(file: string, options: SqliteEventStoreOptions = {}): SqliteEventStore {
-    if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
-    return new SqliteEventStore(new Database(file), options);
+    if (options.fileMustExist && file !== ':memory:') {
+      if (!existsSync(file)) throw new EventStoreFileMissing(file);
+    } else if (file !== ':memory:') {
+      mkdirSync(dirname(file), { recursive: true });
+    }
+    let db: Database.Database | undefined;
+    try {
+      db = new Database(file, { fileMustExist: options.fileMustExist === true && file !== ':memory:' });
+      return new SqliteEventStore(db, options);
+    } catch (error) {
+      db?.close();
+      if (isCorruption(error)) throw new StoreCorrupt('event store file is damaged', error);
+      if (options.fileMustExist && (error as { code?: unknown })?.code === 'SQLITE_CANTOPEN') throw new EventStoreFileMissing(file);
+      throw error;
+    }
   }
 
   private constructor(db: Database.Database, options: SqliteEventStoreOptions) {
     this.db = db;
     this.maxGroupSize = options.maxGroupSize ?? 256;
     this.recentLimit = options.recentEvents ?? 8192;
+    this.pingCheckMaxBytes = options.pingCheckMaxBytes ?? 64 * 1024 * 1024;
     db.pragma('journal_mode = WAL');
     db.pragma(`synchronous = ${options.synchronous ?? 'FULL'}`);
     db.pragma('busy_timeout = 5000');
@@ -126,6 +170,8 @@ export class SqliteEventStore implements EventStore {
         "SELECT position, stream, revision, type, data, metadata FROM events WHERE position > ? AND type NOT LIKE '$%' ORDER BY position LIMIT ?",
       ),
       headPosition: db.prepare("SELECT MAX(position) AS position FROM events WHERE type NOT LIKE '$%'"),
+      lastRow: db.prepare('SELECT position FROM events ORDER BY position DESC LIMIT 1'),
+      dataVersion: db.prepare('PRAGMA data_version').pluck() as Database.Statement<[], number>,
     };
     this.savepoint = {
       begin: db.prepare('SAVEPOINT append_one'),
@@ -233,7 +279,10 @@ export class SqliteEventStore implements EventStore {
   async readAll(options: ReadAllOptions): Promise<StoredEvent[]> {
     const after = options.after === undefined ? 0 : Number(parsePosition(options.after).commit);
     return this.guard(() => {
+      // fromStorage (verification) never takes the in-memory copies: a byte changed in the file
+      // must show, not the object remembered at commit time.
       if (!options.types || options.types.length === 0) {
+        if (options.fromStorage) return this.statements.readAll.all(after, options.limit).map(toStoredEvent);
         const cached = this.fromRecent(after, options.limit);
         if (cached.complete) return cached.events;
         const rest = this.statements.readAll.all(cached.upTo, options.limit - cached.events.length).map(toStoredEvent);
@@ -242,6 +291,43 @@ export class SqliteEventStore implements EventStore {
       const types = options.types.filter((t) => !isSystemType(t));
       if (types.length === 0) return [];
       return (this.typedRead(types.length).all(after, ...types, options.limit) as EventRow[]).map(toStoredEvent);
+    });
+  }
+
+  async readStreamText(streamId: string, options: ReadStreamOptions = {}): Promise<StoredEventRaw[]> {
+    const from = options.fromRevision ?? 0;
+    const to = options.toRevision ?? Number.MAX_SAFE_INTEGER;
+    return this.guard(() => this.statements.readStream.all(streamId, from, to).map(toRaw));
+  }
+
+  async readAllRaw(options: ReadAllOptions): Promise<StoredEventRaw[]> {
+    const after = options.after === undefined ? 0 : Number(parsePosition(options.after).commit);
+    return this.guard(() => {
+      const types = options.types?.filter((t) => !isSystemType(t));
+      if (options.types && options.types.length > 0 && (!types || types.length === 0)) return [];
+      const rows = (types && types.length > 0 ? this.typedRead(types.length).all(after, ...types, options.limit) : this.statements.readAll.all(after, options.limit)) as EventRow[];
+      return rows.map(toRaw);
+    });
+  }
+
+  /**
+   * PRAGMA data_version moves whenever another connection (a second instance, the CLI, someone
+   * with the sqlite3 shell who dropped the immutability trigger) commits to the file; this
+   * connection itself only ever inserts (appendOne, guarded by the triggers).
+   */
+  async storageVersion(): Promise<string> {
+    return this.guard(() => String(this.statements.dataVersion.get()));
+  }
+
+  /** PRAGMA quick_check: every page of the file, including those no read has touched yet. */
+  async checkStorage(): Promise<void> {
+    this.guard(() => {
+      const rows = this.db.pragma('quick_check') as Array<{ quick_check: string }>;
+      const problems = rows.map((r) => r.quick_check).filter((r) => r !== 'ok');
+      if (problems.length > 0) {
+        this.corrupt = new StoreCorrupt(`event store file is damaged (quick_check: ${problems.slice(0, 3).join('; ')})`);
+        throw this.corrupt;
+      }
     });
   }
 
@@ -316,7 +402,26 @@ export class SqliteEventStore implements EventStore {
   }
 
   async ping(): Promise<void> {
-    this.guard(() => this.db.prepare('SELECT 1').get());
+    // The first ping after opening checks every page once (PRAGMA quick_check): damage done while
+    // the service was stopped then shows on /health at start, not when a read first trips on it.
+    // The cost, one pass over the file, is paid once per process (and only for files up to
+    // pingCheckMaxBytes); later pings read the newest row and rely on the sticky flag set by any
+    // read that meets a damaged page.
+    if (!this.storageChecked) {
+      if (this.fileBytes() <= this.pingCheckMaxBytes) await this.checkStorage();
+      this.storageChecked = true;
+    }
+    this.guard(() => this.statements.lastRow.get());
+  }
+
+  private fileBytes(): number {
+    if (this.db.memory) return 0;
+    try {
+      const main = statSync(this.db.name).size;
+      return main + (existsSync(`${this.db.name}-wal`) ? statSync(`${this.db.name}-wal`).size : 0);
+    } catch {
+      return Number.POSITIVE_INFINITY;
+    }
   }
 
   async close(): Promise<void> {
@@ -395,9 +500,15 @@ export class SqliteEventStore implements EventStore {
 
   private guard<T>(read: () => T): T {
     if (this.closed) throw new StoreUnavailable('event store is closed');
+    if (this.corrupt) throw this.corrupt;
     try {
       return read();
     } catch (error) {
+      if (error instanceof StoreCorrupt) throw error;
+      if (isCorruption(error)) {
+        this.corrupt = new StoreCorrupt('event store file is damaged', error);
+        throw this.corrupt;
+      }
       throw new StoreUnavailable('event store cannot read', error);
     }
   }
@@ -407,6 +518,16 @@ export class SqliteEventStore implements EventStore {
 function cannotWrite(error: unknown): boolean {
   const code = (error as { code?: unknown })?.code;
   return typeof code === 'string' && /^SQLITE_(FULL|READONLY|IOERR|CANTOPEN|BUSY|LOCKED|CORRUPT|NOTADB|NOMEM|PROTOCOL)/.test(code);
+}
+
+/** The file is damaged or is not a database at all: retrying does not help, a backup does. */
+function isCorruption(error: unknown): boolean {
+  const code = (error as { code?: unknown })?.code;
+  return typeof code === 'string' && /^SQLITE_(CORRUPT|NOTADB)/.test(code);
+}
+
+function toRaw(row: EventRow): StoredEventRaw {
+  return { streamId: row.stream, revision: row.revision, position: String(row.position), type: row.type, dataJson: row.data, metadataJson: row.metadata };
 }
 
 function toStoredEvent(row: EventRow): StoredEvent {
