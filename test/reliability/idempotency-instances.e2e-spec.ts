@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SqliteEventStore } from '../../src/event-store/sqlite-event-store';
 import { actorClaims, signHs256 } from './support/jwt';
-import { ordosToday, registrationBody } from './support/lifecycle';
+import { ESTIMATE, LIFECYCLE, ordosToday, registrationBody } from './support/lifecycle';
 import { SERVICE_SECRET, startService, type Service } from './support/service';
 
 jest.setTimeout(300_000);
@@ -45,6 +45,10 @@ describe('two instances over one DATA_DIR: one key, one decision', () => {
     }
   }
 
+  const UNDER_CONSTRUCTION = LIFECYCLE.slice(0, LIFECYCLE.findIndex((s) => s.path === 'start-construction') + 1).map(
+    (s): [string, string, Record<string, unknown>] => [s.path, s.role === 'OFFICE' ? office : unit, s.body()],
+  );
+
   async function project(...steps: Array<[string, string, Record<string, unknown>]>): Promise<string> {
     const id = randomUUID();
     expect((await a.request('POST', '/projects', { token: unit, body: registrationBody(id, 'D01') })).status).toBe(201);
@@ -56,17 +60,30 @@ describe('two instances over one DATA_DIR: one key, one decision', () => {
   }
 
   it('8 requests with one key alternating between the instances: identical answers, one event', async () => {
-    const id = await project(['submit-proposal', unit, { documentRef: 'JY-1' }]);
-    const key = `approve-${id}`;
-    const answers = await Promise.all(
-      Array.from({ length: 8 }, (_, i) =>
-        (i % 2 === 0 ? a : b).request('POST', `/projects/${id}/approve-proposal`, { token: office, body: { opinion: '同意' }, headers: { 'idempotency-key': key } }),
-      ),
-    );
-    expect(answers.map((r) => `${r.status} ${r.body?.code ?? ''}`.trim())).toEqual(Array(8).fill('200'));
-    expect(new Set(answers.map((r) => r.text)).size).toBe(1);
-    const keyed = (await stored(id)).filter((e) => e.metadata.idempotencyKey === key);
-    expect(keyed.map((e) => e.type)).toEqual(['ProposalApproved']);
+    // Three rounds of eight projects at once: with only a per-process guard both instances decide
+    // the same key; an adjustment of 1 % fits twice, so deciding twice stores two events and the
+    // answers differ.
+    for (let round = 0; round < 3; round++) {
+      const ids = await Promise.all(Array.from({ length: 8 }, () => project(...UNDER_CONSTRUCTION)));
+      const adjustment = { reason: 'TECHNICAL_OPTIMIZATION', amountFen: ESTIMATE / 100, newTotalFen: ESTIMATE, objectivesUnchanged: true, description: '优化' };
+      const results = await Promise.all(
+        ids.map(async (id) => {
+          const key = `adjust-${id}`;
+          const answers = await Promise.all(
+            Array.from({ length: 8 }, (_, i) =>
+              (i % 2 === 0 ? a : b).request('POST', `/projects/${id}/file-adjustment`, { token: unit, body: adjustment, headers: { 'idempotency-key': key } }),
+            ),
+          );
+          const keyed = (await stored(id)).filter((e) => e.metadata.idempotencyKey === key);
+          return { answers: answers.map((r) => `${r.status} ${r.text}`), distinct: new Set(answers.map((r) => r.text)).size, events: keyed.map((e) => e.type) };
+        }),
+      );
+      for (const result of results) {
+        expect(result.answers.every((r) => r.startsWith('200 '))).toBe(true);
+        expect(result.distinct).toBe(1);
+        expect(result.events).toEqual(['AdjustmentFiled']);
+      }
+    }
   });
 
   it('the same with a registration without projectId: one project, one answer', async () => {
