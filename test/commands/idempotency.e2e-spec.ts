@@ -4,8 +4,10 @@
  * be recorded; a replay is authorized like a fresh request; keys expire after the retention; the
  * server's own concurrency never surfaces as REVISION_CONFLICT to a client without expectedRevision.
  */
-import { EVENT_STORE, StoreUnavailable, type EventStore } from '../../src/event-store/event-store.port';
-import { IDEMPOTENCY_RECORD } from '../../src/commands/idempotency.service';
+import { spawnSync } from 'node:child_process';
+import { createHash, randomUUID } from 'node:crypto';
+import { EVENT_STORE, RevisionConflict, StoreUnavailable, type EventStore } from '../../src/event-store/event-store.port';
+import { IDEMPOTENCY_CLAIM, IDEMPOTENCY_RECORD } from '../../src/commands/idempotency.service';
 import { registration, startHarness, type Harness } from '../http/harness';
 import { driveTo, expectProblem, type Project } from '../http/fixtures';
 
@@ -189,4 +191,87 @@ describe('Idempotency-Key and contention (issue 11)', () => {
       h.clock.set(start);
     }
   });
+
+  describe('a claim whose owner is gone', () => {
+    /**
+     * Leaves an unanswered claim of `key` as another process would (its events never appended),
+     * owned by `pid` on this host, and returns the request that retries it.
+     */
+    async function claimedBy(pid: number, key: string) {
+      const p = await driveTo(h, 'UNDER_CONSTRUCTION');
+      const send = () => h.request('POST', `/projects/${p.id}/criticize`, { token: h.token('OFFICE'), body: { reason: '滞后' }, headers: { 'idempotency-key': key } });
+      const original = store.append.bind(store);
+      store.append = async (streamId, events, expected) => {
+        if (streamId === `project-${p.id}`) throw new Error('the process died here');
+        return original(streamId, events, expected);
+      };
+      try {
+        expect((await send()).status).toBe(500);
+      } finally {
+        store.append = original;
+      }
+      const claims = await findClaim(key);
+      const { data, metadata } = claims.last;
+      await store.append(
+        claims.streamId,
+        [{ type: IDEMPOTENCY_CLAIM, data: { ...data, owner: { ...(data.owner as object), pid, instance: randomUUID() } }, metadata: { ...metadata, eventId: randomUUID(), occurredAt: h.clock.now().toISOString() } }],
+        claims.last.revision,
+      );
+      return { p, send };
+    }
+
+    /** The key's own stream (hidden from $all), named by the digest of user and key. */
+    async function findClaim(key: string) {
+      const streamId = `idempotency-${createHash('sha256').update(`office-x\n${key}`).digest('hex')}`;
+      const records = await store.readStream(streamId);
+      return { streamId, last: records[records.length - 1] };
+    }
+
+    it('its process no longer runs: the retry takes the key over and decides it once', async () => {
+      const dead = spawnSync(process.execPath, ['-e', '']).pid!;
+      const { p, send } = await claimedBy(dead, 'gone-1');
+      const retry = await send();
+      expect(retry.status).toBe(200);
+      expect((await history(p.id)).filter((e) => e.type === 'ProjectCriticized')).toHaveLength(1);
+      expect((await send()).body).toEqual(retry.body);
+    });
+
+    it('its process still runs: 409 IDEMPOTENCY_KEY_IN_PROGRESS after waiting, taken over once the lease passed', async () => {
+      const { p, send } = await claimedBy(process.ppid, 'alive-1');
+      const started = Date.now();
+      expectProblem(await send(), 409, 'IDEMPOTENCY_KEY_IN_PROGRESS');
+      expect(Date.now() - started).toBeGreaterThanOrEqual(9_000);
+      expect((await history(p.id)).filter((e) => e.type === 'ProjectCriticized')).toHaveLength(0);
+      const start = h.clock.now();
+      h.clock.set(new Date(start.getTime() + 31_000));
+      try {
+        expect((await send()).status).toBe(200);
+      } finally {
+        h.clock.set(start);
+      }
+      expect((await history(p.id)).filter((e) => e.type === 'ProjectCriticized')).toHaveLength(1);
+    }, 30_000);
+  });
+
+  it('contention that outlasts the retries: 503 CONTENDED (nothing changed), never 409; with expectedRevision 409', async () => {
+    const p = await driveTo(h, 'UNDER_CONSTRUCTION');
+    const original = store.append.bind(store);
+    store.append = async (streamId, events, expected) => {
+      if (streamId === `project-${p.id}`) throw new RevisionConflict(streamId, expected, undefined);
+      return original(streamId, events, expected);
+    };
+    try {
+      const contended = await h.request('POST', `/projects/${p.id}/criticize`, { token: h.token('OFFICE'), body: { reason: '滞后' }, headers: { 'idempotency-key': 'contended-1' } });
+      expectProblem(contended, 503, 'CONTENDED');
+      expect(contended.body.detail).toMatch(/nothing was changed/);
+      expect(contended.body.detail).not.toMatch(/changed since you read it/);
+      const expecting = await h.request('POST', `/projects/${p.id}/criticize`, { token: h.token('OFFICE'), body: { reason: '滞后', expectedRevision: p.revision } });
+      expectProblem(expecting, 409, 'REVISION_CONFLICT');
+    } finally {
+      store.append = original;
+    }
+    // the refused attempt released its key: the retry is decided
+    const retry = await h.request('POST', `/projects/${p.id}/criticize`, { token: h.token('OFFICE'), body: { reason: '滞后' }, headers: { 'idempotency-key': 'contended-1' } });
+    expect(retry.status).toBe(200);
+  }, 30_000);
 });
