@@ -16,6 +16,8 @@ export interface AppConfig {
   subscriptions: SubscriptionSettings;
   /** The dashboard summary is recomputed at most this often while events keep arriving. */
   dashboardRefreshMs: number;
+  /** How long an Idempotency-Key is remembered (IDEMPOTENCY_RETENTION_HOURS, default 24). */
+  idempotencyRetentionHours: number;
   /** JWT_SECRET was not set and the published development secret is in use. */
   usingDevelopmentSecret: boolean;
 }
@@ -68,6 +70,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
 
   const bodyLimitBytes = numberOr(env.BODY_LIMIT_BYTES, 256 * 1024, 'BODY_LIMIT_BYTES', problems);
   const rateLimitPerMinute = numberOr(env.RATE_LIMIT_PER_MINUTE, 6000, 'RATE_LIMIT_PER_MINUTE', problems);
+  const idempotencyRetentionHours = numberOr(env.IDEMPOTENCY_RETENTION_HOURS, 24, 'IDEMPOTENCY_RETENTION_HOURS', problems);
   const dashboardRefreshMs =
     env.DASHBOARD_REFRESH_MS === undefined || env.DASHBOARD_REFRESH_MS === ''
       ? nodeEnv === 'test'
@@ -102,6 +105,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     rateLimitPerMinute,
     subscriptions,
     dashboardRefreshMs,
+    idempotencyRetentionHours,
     usingDevelopmentSecret: jwtSecret === DEVELOPMENT_SECRET,
   };
 }

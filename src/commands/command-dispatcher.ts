@@ -1,6 +1,16 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { annualPlanStreamId, projectDecider, projectStreamId, type ProjectEvent } from '../domain';
+import {
+  annualPlanStreamId,
+  canActOnProject,
+  COMMAND_CATALOGUE,
+  projectDecider,
+  projectStreamId,
+  refuse,
+  type Actor,
+  type CommandType,
+  type ProjectEvent,
+} from '../domain';
 import { EVENT_STORE, type EventStore } from '../event-store/event-store.port';
 import { upcast } from '../event-store/upcasters';
 import { CLOCK, type Clock } from '../infrastructure/clock';
@@ -59,6 +69,30 @@ export class CommandDispatcher {
     return (await this.eventStore.readStream(streamId, { fromRevision: 0, toRevision: 0 })).length > 0;
   }
 
+  /**
+   * Authorize first, then replay: a recorded answer goes only to a caller who may still issue the
+   * command (第三条: the roles of COMMAND_CATALOGUE) on this project (its own department), refused
+   * exactly as a fresh request would be. The department is fixed at registration (revision 0).
+   */
+  private async authorizeReplay(decider: DeciderName, type: string, streamId: string, actor: Actor): Promise<void> {
+    const roles = COMMAND_CATALOGUE[type as CommandType]?.roles;
+    if (roles && !roles.includes(actor.role)) {
+      throw refuse('ROLE_NOT_ALLOWED', { role: actor.role, command: type, allowed: roles });
+    }
+    if (decider !== 'project') return;
+    const registration = (await this.eventStore.readStream(streamId, { toRevision: 0 })).map(upcast);
+    const state = registration.reduce(
+      (s, e) => projectDecider.evolve(s, { type: e.type, data: e.data } as ProjectEvent),
+      projectDecider.initialState(),
+    );
+    if (state.status !== null && !canActOnProject(actor, state)) {
+      // Registration checks the department it files for (第三条), every later command the project's.
+      throw type === 'RegisterProject'
+        ? refuse('DEPARTMENT_MISMATCH', { departmentCode: state.departmentCode, callerDepartment: actor.department ?? null })
+        : refuse('OTHER_DEPARTMENT', { department: actor.department ?? null });
+    }
+  }
+
   private async run(
     decider: DeciderName,
     streamId: string,
@@ -101,6 +135,7 @@ export class CommandDispatcher {
         route: `${type} ${streamId}`,
         body,
         targetStream: streamId,
+        authorize: () => this.authorizeReplay(decider, type, streamId, ctx.actor),
         answerFrom: (events) => {
           const last = events[events.length - 1];
           return {

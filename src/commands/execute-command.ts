@@ -6,6 +6,7 @@ import type { PendingEvent } from '../event-store/envelope';
 import { EVENT_STORE, RevisionConflict, type EventStore } from '../event-store/event-store.port';
 import { CommandMetrics } from '../infrastructure/metrics';
 import { upcast } from '../event-store/upcasters';
+import { ProblemError } from '../http/problem';
 
 type DecidedEvent = { type: string; data: unknown; article?: string; policy: string; policyLapsed?: boolean };
 
@@ -50,8 +51,12 @@ export interface CommandOutcome {
   created: boolean;
 }
 
-/** Conflicts are retried on fresh state; jitter spreads out writers racing for one project. */
-const RETRIES = 8;
+/**
+ * Conflicts with other instances are retried on fresh state for at most this long; jitter
+ * spreads out writers racing for one project. Writers in this process never conflict with each
+ * other: they take turns per stream.
+ */
+const CONTENTION_LIMIT_MS = 5_000;
 const backoff = (attempt: number) => new Promise((r) => setTimeout(r, Math.random() * 2 ** Math.min(attempt, 5)));
 
 /**
@@ -75,16 +80,35 @@ export class ExecuteCommandHandler implements ICommandHandler<ExecuteCommand, Co
     private readonly metrics: CommandMetrics,
   ) {}
 
+  /** The tail of each stream's queue of writers in this process. */
+  private readonly queues = new Map<string, Promise<unknown>>();
+
   async execute(command: ExecuteCommand): Promise<CommandOutcome> {
     const stop = this.metrics.start(command.command.type);
     try {
-      const outcome = await this.run(command);
+      const outcome = await this.serialized(command.streamId, () => this.run(command));
       stop('accepted');
       return outcome;
     } catch (error) {
       stop(error instanceof RevisionConflict ? 'conflict' : ((error as { kind?: string }).kind ?? 'error'));
       throw error;
     }
+  }
+
+  /**
+   * One writer per stream at a time in this process: the server's own concurrency never turns
+   * into a conflict (or a retry) the client sees; writers to other streams still share a group
+   * commit.
+   */
+  private serialized<T>(streamId: string, work: () => Promise<T>): Promise<T> {
+    const previous = this.queues.get(streamId) ?? Promise.resolve();
+    const mine = previous.then(work);
+    const tail = mine.catch(() => undefined);
+    this.queues.set(streamId, tail);
+    void tail.then(() => {
+      if (this.queues.get(streamId) === tail) this.queues.delete(streamId);
+    });
+    return mine;
   }
 
   /**
@@ -111,6 +135,7 @@ export class ExecuteCommandHandler implements ICommandHandler<ExecuteCommand, Co
 
   private async run({ decider: name, streamId, command, context }: ExecuteCommand): Promise<CommandOutcome> {
     const decider = DECIDERS[name];
+    const giveUpAt = Date.now() + CONTENTION_LIMIT_MS;
     for (let attempt = 0; ; attempt++) {
       const { revision, position: headPosition, state, cached } = await this.load(decider, streamId, attempt === 0 ? context.expectedRevision : -2);
       if (context.expectedRevision !== undefined && context.expectedRevision !== revision) {
@@ -160,9 +185,21 @@ export class ExecuteCommandHandler implements ICommandHandler<ExecuteCommand, Co
         };
       } catch (error) {
         this.states.delete(streamId);
-        if (!(error instanceof RevisionConflict) || context.expectedRevision !== undefined || attempt >= RETRIES) throw error;
+        if (!(error instanceof RevisionConflict) || context.expectedRevision !== undefined) throw error;
+        // The client sent no expectedRevision: another instance's write is our problem, not a
+        // "changed since you read it" for the client.
+        if (Date.now() >= giveUpAt) throw contended();
         await backoff(attempt);
       }
     }
   }
+}
+
+function contended(): ProblemError {
+  return new ProblemError(
+    503,
+    'CONTENDED',
+    'Project contended',
+    'Too many concurrent writes to this project; nothing was changed. Retry the request.',
+  );
 }

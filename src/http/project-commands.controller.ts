@@ -4,6 +4,7 @@ import type { FastifyReply } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import { COMMAND_CATALOGUE } from '../domain';
 import { CommandDispatcher, type CommandAnswer, type Dispatched } from '../commands/command-dispatcher';
+import { idFromKey } from '../commands/idempotency.service';
 import * as D from './dto/project-commands.dto';
 import { InvalidInput } from './problem';
 import { Ctx, type RequestContext } from './request-context';
@@ -22,6 +23,14 @@ function Action(path: string, command: keyof typeof COMMAND_CATALOGUE, summary: 
   );
 }
 
+/**
+ * An id the client did not send. With an Idempotency-Key it derives from (user, key), so a retry
+ * addresses the same project (or order) as the first attempt instead of creating a second one.
+ */
+function newId(ctx: RequestContext, purpose: string): string {
+  return ctx.idempotencyKey ? idFromKey(ctx.actor.sub, ctx.idempotencyKey, purpose) : randomUUID();
+}
+
 /** Every command of API.md on a project. Each is one line into the dispatcher: no rule lives here. */
 @ApiTags('project commands')
 @ApiBearerAuth()
@@ -32,7 +41,7 @@ export class ProjectCommandsController {
   @Post()
   @ApiOperation({ summary: '立项 register a project (第二、五、七、九条)' })
   async register(@Body() body: D.RegisterProjectDto, @Ctx() ctx: RequestContext, @Res({ passthrough: true }) reply: FastifyReply) {
-    const { projectId = randomUUID(), ...rest } = body;
+    const { projectId = newId(ctx, 'RegisterProject'), ...rest } = body;
     return this.reply(reply, await this.dispatcher.project('RegisterProject', projectId, { ...rest }, ctx));
   }
 
@@ -116,7 +125,7 @@ export class ProjectCommandsController {
 
   @Action('order-rectification', 'OrderRectification', '限期整改')
   orderRectification(@Param('id', ProjectId) id: string, @Body() b: D.OrderRectificationDto, @Ctx() c: RequestContext) {
-    return this.send('OrderRectification', id, { ...b, rectificationId: b.rectificationId ?? randomUUID() }, c);
+    return this.send('OrderRectification', id, { ...b, rectificationId: b.rectificationId ?? newId(c, `OrderRectification ${id}`) }, c);
   }
 
   @Action('submit-rectification', 'SubmitRectification', '报送整改报告')
