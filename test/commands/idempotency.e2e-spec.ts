@@ -109,12 +109,12 @@ describe('Idempotency-Key and contention (issue 11)', () => {
       expect((await send('OFFICE')).status).toBe(200);
     });
 
-    it('a construction unit moved to another department is refused 403 OTHER_DEPARTMENT', async () => {
+    it('a construction unit moved to another department gets 404, as for an unknown project (visibility first, then replay)', async () => {
       const p: Project = await driveTo(h, 'DRAFT_PLAN');
       const send = (dept: string) =>
         h.request('POST', `/projects/${p.id}/submit-proposal`, { token: h.token('CONSTRUCTION_UNIT', dept, 'unit-clerk-9'), body: { documentRef: 'JY-1' }, headers: { 'idempotency-key': 'auth-dept' } });
       expect((await send(p.dept)).status).toBe(200);
-      expectProblem(await send('ELSEWHERE'), 403, 'OTHER_DEPARTMENT');
+      expectProblem(await send('ELSEWHERE'), 404, 'PROJECT_NOT_FOUND');
     });
 
     it('registration replayed to a user of another department: 403 DEPARTMENT_MISMATCH, as when fresh', async () => {
