@@ -12,6 +12,7 @@ import {
   type Position,
   type ReadAllOptions,
   type ReadStreamOptions,
+  type ScanResult,
   type StoredEvent,
   type StoredEventText,
   type SubscribeAllOptions,
@@ -85,6 +86,7 @@ export class SqliteEventStore implements EventStore {
     readStream: Database.Statement<[string, number, number], EventRow>;
     readAll: Database.Statement<[number, number], EventRow>;
     headPosition: Database.Statement<[], { position: number | null }>;
+    lastSequence: Database.Statement<[], { position: number | null }>;
   };
 
   static open(file: string, options: SqliteEventStoreOptions = {}): SqliteEventStore {
@@ -126,6 +128,7 @@ export class SqliteEventStore implements EventStore {
         "SELECT position, stream, revision, type, data, metadata FROM events WHERE position > ? AND type NOT LIKE '$%' ORDER BY position LIMIT ?",
       ),
       headPosition: db.prepare("SELECT MAX(position) AS position FROM events WHERE type NOT LIKE '$%'"),
+      lastSequence: db.prepare('SELECT MAX(position) AS position FROM events'),
     };
     this.savepoint = {
       begin: db.prepare('SAVEPOINT append_one'),
@@ -243,6 +246,26 @@ export class SqliteEventStore implements EventStore {
       if (types.length === 0) return [];
       return (this.typedRead(types.length).all(after, ...types, options.limit) as EventRow[]).map(toStoredEvent);
     });
+  }
+
+  /**
+   * The type filter runs on the (type, position) index, so every call is bounded by `limit`
+   * already and `maxScan` is not needed. A short page is the end of the log.
+   */
+  async scanAll(options: ReadAllOptions): Promise<ScanResult> {
+    const events = await this.readAll(options);
+    const end = events.length < options.limit;
+    return { events, scannedTo: events.length > 0 ? events[events.length - 1].position : options.after, end };
+  }
+
+  /** A decimal sequence number (the only form this store issues) not beyond the last one written. */
+  async checkPosition(position: string): Promise<boolean> {
+    if (!/^\d{1,16}$/.test(position)) return false;
+    const value = Number(position);
+    if (!Number.isSafeInteger(value)) return false;
+    if (value === 0) return true;
+    const last = this.guard(() => this.statements.lastSequence.get()?.position ?? 0);
+    return value <= last;
   }
 
   async readAllText(options: ReadAllOptions): Promise<StoredEventText[]> {

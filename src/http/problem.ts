@@ -1,7 +1,7 @@
 import { ArgumentsHost, Catch, HttpException, Logger, type ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError } from '../domain';
-import { RevisionConflict, StoreUnavailable } from '../event-store/event-store.port';
+import { InvalidPosition, RevisionConflict, StoreUnavailable } from '../event-store/event-store.port';
 import { InvalidReadModelQuery } from '../read-model/filter';
 
 export interface InvalidField {
@@ -97,6 +97,9 @@ export function toProblem(error: unknown, instance?: string): Problem {
       expectedRevision: error.expected,
       actualRevision: error.actual,
     });
+  }
+  if (error instanceof InvalidPosition) {
+    return base(400, 'INVALID_POSITION', 'Invalid position', 'The position is not one this event store issued.');
   }
   if (error instanceof StoreUnavailable) {
     return base(503, 'STORE_UNAVAILABLE', 'Service unavailable', 'A data store is unavailable; nothing was changed. Try again later.');
