@@ -518,7 +518,7 @@ export function bulkWriteUnavailable(error: MongoBulkWriteError): boolean {
 }
 
 /** Connection-level failures become StoreUnavailable (HTTP 503); everything else passes through. */
-function toStoreError(error: unknown, what: string): unknown {
+export function toStoreError(error: unknown, what: string): unknown {
   if (error instanceof StoreUnavailable || error instanceof InvalidReadModelQuery) return error;
   const unavailable =
     error instanceof MongoServerSelectionError ||
