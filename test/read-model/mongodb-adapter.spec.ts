@@ -12,6 +12,7 @@ import {
   type BulkWriteResult,
 } from 'mongodb';
 import { StoreUnavailable } from '../../src/event-store/event-store.port';
+import type { IndexSpec } from '../../src/read-model/read-model.port';
 import { MongoReadModelStore, bulkWriteUnavailable, toStoreError } from '../../src/read-model/mongodb-read-model.store';
 
 // Value classes the driver's index does not export (only their types): from the same module
@@ -88,7 +89,7 @@ describe('MongoDB adapter: MongoBulkWriteError classification', () => {
 });
 
 describe('MongoDB adapter: index builds', () => {
-  const specs = [{ fields: { status: 1 as const } }, { fields: { code: 1 as const }, unique: true }];
+  const specs: IndexSpec[] = [{ fields: { status: 1 } }, { fields: { code: 1 }, unique: true }];
 
   function stubIndexes(existing: Array<{ key: Record<string, number>; unique?: boolean }>) {
     const list = jest.spyOn(Collection.prototype, 'listIndexes').mockImplementation(
