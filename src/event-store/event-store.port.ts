@@ -62,8 +62,9 @@ export interface ReadAllOptions {
    * Most events one call examines where the adapter filters on its side (EventStoreDB: reads of
    * $all take no server-side filter, so system events and other types are skipped here). When the
    * bound stops the scan, fewer than `limit` events, possibly none, come back although more may
-   * follow: callers that page use `scanAll`, which says where to continue. Default
-   * DEFAULT_MAX_SCAN. An adapter that filters through an index (SQLite) may ignore it.
+   * follow: callers that page use `scanAll`, which says where to continue. Default: unbounded
+   * without `types` (only system events are skipped), DEFAULT_MAX_SCAN with `types`. An adapter
+   * that filters through an index (SQLite) may ignore it.
    */
   maxScan?: number;
 }
@@ -120,9 +121,9 @@ export interface EventStore {
   /** Events of one stream in revision order; [] when the stream does not exist. */
   readStream(streamId: string, options?: ReadStreamOptions): Promise<StoredEvent[]>;
   /**
-   * Events of all streams in global order, system events excluded. Bounded by `maxScan` where the
-   * adapter filters on its side: an empty result then does not prove that nothing follows (use
-   * scanAll to page).
+   * Events of all streams in global order, system events excluded. With `types`, bounded by
+   * `maxScan` where the adapter filters on its side: an empty or short result then does not
+   * prove that nothing of those types follows (use scanAll, or a subscription's onCheckpoint).
    */
   readAll(options: ReadAllOptions): Promise<StoredEvent[]>;
   /** As readAll, and says how far it looked and whether it reached the end of the log. */

@@ -334,7 +334,11 @@ export class EventStoreDbEventStore implements EventStore {
     this.assertOpen();
     const after = options.after;
     if (options.limit <= 0) return { events: [], scannedTo: after, end: false };
-    const maxScan = Math.max(1, options.maxScan ?? this.options.maxScan);
+    // The default bound applies to type-filtered reads, whose matches may be rare. Without types
+    // only system events are skipped, and callers such as the integrity check read "empty" as
+    // "the end": they keep the unbounded scan unless they ask for a bound.
+    const typed = options.types !== undefined && options.types.length > 0;
+    const maxScan = Math.max(1, options.maxScan ?? (typed ? this.options.maxScan : Number.POSITIVE_INFINITY));
     const found: StoredEvent[] = [];
     let cursor: EsdbPosition | undefined = after === undefined ? undefined : decodePosition(after);
     let last: Position | undefined = after;
@@ -342,7 +346,7 @@ export class EventStoreDbEventStore implements EventStore {
     const pageSize = Math.max(this.options.allPageSize, 2);
     for (;;) {
       // fromPosition is inclusive: one more than needed, the first is usually `after` itself.
-      const want = Math.min(pageSize, maxScan - scanned + 1);
+      const want = Number.isFinite(maxScan) ? Math.min(pageSize, maxScan - scanned + 1) : pageSize;
       const page = await this.readAllPage({ fromPosition: cursor ?? START, direction: FORWARDS, maxCount: Math.max(want, 2) }, after);
       let advanced = false;
       for (const resolved of page) {

@@ -196,6 +196,16 @@ describe('EventStoreDB adapter: bounded scans of $all', () => {
     expect(calls).toBe(6); // 10,001 events, 2,000 per call
   });
 
+  it('without types the default is unbounded (empty means the end), an explicit maxScan bounds it', async () => {
+    const systemRun: LogEvent[] = [];
+    for (let i = 1; i <= 6000; i++) systemRun.push({ streamId: '$stats', revision: BigInt(i), type: '$statistics-collected', position: pos(i) });
+    systemRun.push({ streamId: 'a', revision: 0n, type: 'A', position: pos(7000) });
+    const es = store(fakeClient(systemRun));
+    expect((await es.readAll({ limit: 10 })).map((e) => e.position)).toEqual(['7000/7000']);
+    const bounded = await es.scanAll({ limit: 10, maxScan: 100 });
+    expect(bounded).toEqual({ events: [], scannedTo: '100/100', end: false });
+  });
+
   it('without types still skips system events and reaches the limit', async () => {
     const client = fakeClient(log);
     const page = await store(client).scanAll({ limit: 5 });
