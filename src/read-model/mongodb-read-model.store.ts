@@ -155,9 +155,8 @@ export class MongoReadModelStore implements ReadModelStore {
    * createIndexes without maxTimeMS: mongod aborts an index build whose command is interrupted
    * (maxTimeMS expiry, killOp; SERVER-46595), so a bound here would throw away minutes of work on
    * a large collection and fail the same way at every start. A dropped connection (our
-   * socketTimeoutMS) does not abort the build on the server (SERVER-101507); a later call joins
-   * the build in progress or finds the index. Indexes that already exist are found by
-   * listIndexes first, so a restart costs one cheap read.
+   * socketTimeoutMS) does not abort the build on the server (SERVER-101507); a later call waits
+   * for the build in progress or finds the index.
    */
   async ensureIndexes(collection: string, indexes: readonly IndexSpec[], options: EnsureIndexesOptions = {}): Promise<void> {
     assertCollection(collection);
@@ -183,23 +182,10 @@ export class MongoReadModelStore implements ReadModelStore {
   }
 
   private async buildIndexes(collection: string, descriptions: readonly IndexDescription[]): Promise<void> {
-    const missing = await this.missingIndexes(collection, descriptions);
-    if (missing.length === 0) return;
-    await this.run('ensureIndexes', () => this.collection(collection).createIndexes([...missing]));
-  }
-
-  /** The wanted indexes whose key is not among the collection's indexes yet (all when it does not exist). */
-  private async missingIndexes(collection: string, descriptions: readonly IndexDescription[]): Promise<IndexDescription[]> {
-    let existing: Document[];
-    try {
-      existing = await this.run('listIndexes', () => this.collection(collection).listIndexes({ maxTimeMS: this.maxTimeMS }).toArray());
-    } catch (error) {
-      if (error instanceof MongoServerError && error.code === NAMESPACE_NOT_FOUND) return [...descriptions];
-      throw error;
-    }
-    const keyOf = (key: unknown) => JSON.stringify(key);
-    const have = new Set(existing.map((index) => `${keyOf(index.key)}|${index.unique === true}`));
-    return descriptions.filter((d) => !have.has(`${keyOf(d.key)}|${d.unique === true}`));
+    // Always createIndexes, never a listIndexes shortcut: listIndexes also lists builds still in
+    // progress, and a unique index is enforced only once built. For existing indexes the command
+    // is a quick no-op; an identical build in progress is waited for.
+    await this.run('ensureIndexes', () => this.collection(collection).createIndexes([...descriptions]));
   }
 
   private buildInBackground(collection: string, descriptions: readonly IndexDescription[], delayMs: number): void {
