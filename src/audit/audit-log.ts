@@ -16,26 +16,48 @@ export interface AuditFilter {
 /** Resolves project streams to their department (from the project read model). */
 export type DepartmentLookup = (streamIds: string[]) => Promise<Map<string, string[]>>;
 
+/** How far a scan got: where to continue and whether it reached the end of the log. */
+export interface ScanProgress {
+  scannedTo?: Position;
+  end: boolean;
+}
+
 /**
  * Scans the global log forward from a position, filtering as it goes. The type and family
  * filters go to the store (server-side where the adapter can); the rest is checked per event.
- * Never buffers more than one page.
+ * Never buffers more than one page. Each store call is bounded (`scanAll`, maxScan), so a rare
+ * type does not make one call read the whole log; `maxPages` bounds the calls, and `progress`
+ * tells the caller where the scan stopped (continue with `after: progress.scannedTo`).
  */
 export async function* scanAudit(
   eventStore: EventStore,
   filter: AuditFilter,
-  options: { after?: Position; pageSize?: number; departments?: DepartmentLookup },
+  options: { after?: Position; pageSize?: number; departments?: DepartmentLookup; maxPages?: number; progress?: ScanProgress },
 ): AsyncGenerator<StoredEvent> {
+  const progress = options.progress ?? { end: false };
+  progress.scannedTo = options.after;
+  progress.end = false;
   const types = typesFor(filter);
-  if (types && types.length === 0) return;
+  if (types && types.length === 0) {
+    progress.end = true;
+    return;
+  }
   let after = options.after;
-  for (;;) {
-    // fromStorage: auditors see what is stored, never an adapter's in-memory copy of it.
-    const batch = (await eventStore.readAll({ after, limit: options.pageSize ?? 1000, types, fromStorage: true })).map(upcast);
-    if (batch.length === 0) return;
-    const keep = await pageFilter(filter, batch, options.departments);
-    for (const event of batch) if (keep(event)) yield event;
-    after = batch[batch.length - 1].position;
+  // fromStorage: auditors see what is stored, never an adapter's in-memory copy of it.
+  for (let pages = 0; options.maxPages === undefined || pages < options.maxPages; pages++) {
+    const page = await eventStore.scanAll({ after, limit: options.pageSize ?? 1000, types, fromStorage: true });
+    const batch = page.events.map(upcast);
+    const keep = batch.length > 0 ? await pageFilter(filter, batch, options.departments) : undefined;
+    for (const event of batch) {
+      if (keep?.(event)) yield event;
+    }
+    const scannedTo = page.scannedTo ?? after;
+    progress.scannedTo = scannedTo;
+    if (page.end || scannedTo === undefined || scannedTo === after) {
+      progress.end = true;
+      return;
+    }
+    after = scannedTo;
   }
 }
 

@@ -6,7 +6,7 @@ import { Readable } from 'node:stream';
 import { canReplayHistory, projectStreamId, type Actor } from '../domain';
 import { EVENT_STORE, type EventStore, type StoredEvent } from '../event-store/event-store.port';
 import { CurrentActor, Roles } from '../http/auth';
-import { ProblemError } from '../http/problem';
+import { InvalidInput, ProblemError } from '../http/problem';
 import { ProjectId } from '../http/project-commands.controller';
 import type { AppConfig } from '../config';
 import { CLOCK, type Clock } from '../infrastructure/clock';
@@ -14,7 +14,7 @@ import { APP_CONFIG } from '../infrastructure/tokens';
 import { projectIdOf } from '../projections/projects.projection';
 import { READ_MODEL_STORE, type ReadModelStore } from '../read-model/read-model.port';
 import { AuditEventsQuery, ExportQuery, StateQuery, VerifyQuery } from './audit.dto';
-import { CSV_COLUMNS, exportLines, scanAudit, type AuditFilter, type DepartmentLookup } from './audit-log';
+import { CSV_COLUMNS, exportLines, scanAudit, type AuditFilter, type DepartmentLookup, type ScanProgress } from './audit-log';
 import { sealStore, verifyStore, verifyStream } from './integrity';
 import { countUntil, toHistoryEntry } from './project-history';
 import { ProjectStreamCache } from './stream-cache';
@@ -29,6 +29,9 @@ function assertMayReplay(actor: Actor, departments: { departmentCode: string; pa
   if (canReplayHistory(actor, departments)) return;
   throw new ProblemError(403, 'FORBIDDEN', 'Forbidden', 'History is open to the audit bureau, the office and the project\'s own department (第二十八条).', { article: '第二十八条' });
 }
+
+/** Store calls (each bounded by maxScan) one /audit/events request makes at most. */
+const AUDIT_MAX_PAGES = 8;
 
 @ApiTags('audit')
 @ApiBearerAuth()
@@ -86,22 +89,29 @@ export class AuditController {
   @Roles('AUDIT', 'OFFICE')
   @ApiOperation({ summary: 'Global event log, filtered, paged by global position (?after=<nextAfter>)' })
   async events(@Query() q: AuditEventsQuery) {
+    await this.assertPosition(q.after);
     const limit = q.limit ?? 100;
     const items = [];
     let lastScanned: string | undefined;
-    for await (const event of scanAudit(this.eventStore, this.filterOf(q), { after: q.after, departments: this.departments })) {
+    // A page of a rare type may stop before `limit` once a bounded amount of the log was read:
+    // nextAfter then says where the scan stopped, and the client goes on from there.
+    const progress: ScanProgress = { end: false };
+    const scan = scanAudit(this.eventStore, this.filterOf(q), { after: q.after, departments: this.departments, maxPages: AUDIT_MAX_PAGES, progress });
+    for await (const event of scan) {
       items.push({ ...toHistoryEntry(event), streamId: event.streamId });
       lastScanned = event.position;
       if (items.length >= limit) break;
     }
-    return { items, nextAfter: items.length >= limit ? lastScanned : null };
+    if (items.length >= limit) return { items, nextAfter: lastScanned };
+    return { items, nextAfter: progress.end ? null : (progress.scannedTo ?? null) };
   }
 
   @Get('audit/export')
   @Roles('AUDIT')
   @ApiProduces('application/x-ndjson', 'text/csv')
   @ApiOperation({ summary: 'The filtered log streamed as JSON lines or CSV (UTF-8 with BOM for Excel)' })
-  export(@Query() q: ExportQuery, @Res() reply: FastifyReply) {
+  async export(@Query() q: ExportQuery, @Res() reply: FastifyReply) {
+    await this.assertPosition(q.after);
     const csv = q.format === 'csv';
     const lines = exportLines(this.eventStore, this.filterOf(q), csv ? 'csv' : 'jsonl', { after: q.after, departments: this.departments });
     async function* withHeader() {
@@ -133,6 +143,12 @@ export class AuditController {
   @ApiOperation({ summary: 'Append a signed seal of every stream head (detects later tail truncation)' })
   seal() {
     return sealStore(this.eventStore, sealKeyFrom(this.config), this.clock.now());
+  }
+
+  /** `after` must be a position this store issued (e.g. an SQLite-era "42" is refused on EventStoreDB). */
+  private async assertPosition(after: string | undefined): Promise<void> {
+    if (after === undefined || (await this.eventStore.checkPosition(after))) return;
+    throw new InvalidInput([{ field: 'after', problems: ['after must be a global position of this event store (nextAfter of a previous page)'] }]);
   }
 
   private filterOf(q: AuditEventsQuery): AuditFilter {

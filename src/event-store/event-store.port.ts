@@ -68,6 +68,31 @@ export interface ReadAllOptions {
    * Verification (audit) reads this way, so a changed byte in the store cannot hide behind a cache.
    */
   fromStorage?: boolean;
+  /**
+   * Most events one call examines where the adapter filters on its side (EventStoreDB: reads of
+   * $all take no server-side filter, so system events and other types are skipped here). When the
+   * bound stops the scan, fewer than `limit` events, possibly none, come back although more may
+   * follow: callers that page use `scanAll`, which says where to continue. Default: unbounded
+   * without `types` (only system events are skipped), DEFAULT_MAX_SCAN with `types`. An adapter
+   * that filters through an index (SQLite) may ignore it.
+   */
+  maxScan?: number;
+}
+
+/** Default for ReadAllOptions.maxScan. */
+export const DEFAULT_MAX_SCAN = 4096;
+
+/** One bounded step of a scan of $all. */
+export interface ScanResult<E = StoredEvent> {
+  /** The matching events, in global order (at most `limit`). */
+  events: E[];
+  /**
+   * The last position examined, matching or not (≥ the last event's position): the next call
+   * continues with `after: scannedTo`. Undefined when nothing after `after` was examined.
+   */
+  scannedTo?: Position;
+  /** The scan reached the end of the log: nothing more matches now. */
+  end: boolean;
 }
 
 export interface SubscribeAllOptions {
@@ -105,8 +130,14 @@ export interface EventStore {
   append(streamId: string, events: readonly PendingEvent[], expected: ExpectedRevision): Promise<AppendResult>;
   /** Events of one stream in revision order; [] when the stream does not exist. */
   readStream(streamId: string, options?: ReadStreamOptions): Promise<StoredEvent[]>;
-  /** Events of all streams in global order, system events excluded. */
+  /**
+   * Events of all streams in global order, system events excluded. With `types`, bounded by
+   * `maxScan` where the adapter filters on its side: an empty or short result then does not
+   * prove that nothing of those types follows (use scanAll, or a subscription's onCheckpoint).
+   */
   readAll(options: ReadAllOptions): Promise<StoredEvent[]>;
+  /** As readAll, and says how far it looked and whether it reached the end of the log. */
+  scanAll(options: ReadAllOptions): Promise<ScanResult>;
   /**
    * Optional: as readAll, but each event's data stays the stored JSON text. Lets a full export
    * stream a million events without parsing and re-serialising every payload.
@@ -140,6 +171,14 @@ export interface EventStore {
    * at a time, in global order. A handler error ends the subscription (done rejects).
    */
   subscribeAll(options: SubscribeAllOptions, handler: EventHandler): Subscription;
+  /**
+   * Is `position` one this store issued, so that reading or subscribing after it is meaningful?
+   * SQLite: a decimal sequence number not beyond the head. EventStoreDB: "commit/prepare" of an
+   * existing event ("0/0", the start of the log, too). False for anything else (a position of
+   * the other store kind, a made-up number); throws StoreUnavailable when the store cannot say.
+   * Callers refuse client-given positions that fail it with 400.
+   */
+  checkPosition(position: string): Promise<boolean>;
   /** Position of the newest event, undefined when the store is empty. */
   headPosition(): Promise<Position | undefined>;
   /** Throws when the store cannot serve (used by /health). */
@@ -158,6 +197,23 @@ export class RevisionConflict extends Error {
   ) {
     super(`stream ${streamId}: expected revision ${String(expected)}, actual ${actual === undefined ? 'unknown' : actual}`);
     this.name = 'RevisionConflict';
+  }
+}
+
+/**
+ * The store refuses a position as not one of its own (EventStoreDB answers InvalidArgument
+ * "Trying to read from an invalid position"). Not transient: retrying from the same position
+ * fails the same way, so subscribers must stop or reset instead of restarting (maps to 400).
+ */
+export class InvalidPosition extends Error {
+  readonly code = 'INVALID_POSITION';
+  constructor(
+    readonly position: string | undefined,
+    message: string,
+    override readonly cause?: unknown,
+  ) {
+    super(message);
+    this.name = 'InvalidPosition';
   }
 }
 

@@ -11,6 +11,7 @@ import {
   eventTypeFilter,
   jsonEvent,
   type AllStreamResolvedEvent,
+  type AllStreamSubscription,
   type AppendExpectedRevision,
   type Filter,
   type Position as EsdbPosition,
@@ -20,6 +21,8 @@ import {
 } from '@eventstore/db-client';
 import { GENESIS_HASH, chainEnvelopes, type EventMetadata, type PendingEvent } from './envelope';
 import {
+  DEFAULT_MAX_SCAN,
+  InvalidPosition,
   RevisionConflict,
   StoreUnavailable,
   type AppendResult,
@@ -29,6 +32,7 @@ import {
   type Position,
   type ReadAllOptions,
   type ReadStreamOptions,
+  type ScanResult,
   type StoredEvent,
   type SubscribeAllOptions,
   type Subscription,
@@ -46,6 +50,14 @@ export interface EventStoreDbOptions {
   anyRetries?: number;
   /** Page size when scanning $all (system events are filtered out on our side). */
   allPageSize?: number;
+  /** Default ReadAllOptions.maxScan: most events one readAll/scanAll examines. */
+  maxScan?: number;
+  /**
+   * Filtered subscriptions report a checkpoint every `checkpointInterval` × 32 events the server
+   * examined (KurrentDB: multiplier × maxSearchWindow, 32 by default), and once when catching up
+   * ends. 32 → about every 1,000 events.
+   */
+  checkpointInterval?: number;
 }
 
 const DEFAULTS: Required<EventStoreDbOptions> = {
@@ -54,7 +66,12 @@ const DEFAULTS: Required<EventStoreDbOptions> = {
   pingTimeoutMs: 2_000,
   anyRetries: 5,
   allPageSize: 256,
+  maxScan: DEFAULT_MAX_SCAN,
+  checkpointInterval: 32,
 };
+
+/** Largest value of a server position part (the server keeps them as signed 64-bit). */
+const MAX_POSITION = 0x7fff_ffff_ffff_ffffn;
 
 /** 2^64 - 1: what servers before 22.6 put in the commit position of events read from a stream. */
 const UNKNOWN_COMMIT = 0xffff_ffff_ffff_ffffn;
@@ -156,8 +173,11 @@ const UNAVAILABLE_CODES: readonly number[] = [1, 4, 10, 14];
  * Maps client errors onto the port: connection trouble becomes StoreUnavailable (503), our own
  * errors pass through, anything else (access denied, bad argument…) is rethrown as it is.
  */
-export function toPortError(error: unknown, what: string): unknown {
-  if (error instanceof RevisionConflict || error instanceof StoreUnavailable) return error;
+export function toPortError(error: unknown, what: string, position?: Position): unknown {
+  if (error instanceof RevisionConflict || error instanceof StoreUnavailable || error instanceof InvalidPosition) return error;
+  if (isInvalidPositionError(error)) {
+    return new InvalidPosition(position, `EventStoreDB ${what}: ${(error as Error).message}`, error);
+  }
   const type = (error as { type?: unknown } | null)?.type;
   const code = (error as { code?: unknown } | null)?.code;
   if (
@@ -170,6 +190,34 @@ export function toPortError(error: unknown, what: string): unknown {
     return new StoreUnavailable(`EventStoreDB ${what}: ${message}`, error);
   }
   return error;
+}
+
+/**
+ * The server's answer to a read or subscription from a position that is not a record boundary
+ * of its log: gRPC InvalidArgument "Trying to read from an invalid position." (KurrentDB
+ * RpcExceptions.InvalidPositionException). The client has no class for it and hands it over as
+ * an UnknownError carrying the gRPC code 3.
+ */
+export function isInvalidPositionError(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const { code, type, message } = error as { code?: unknown; type?: unknown; message?: unknown };
+  const invalidArgument = code === 3 || type === ErrorType.INVALID_ARGUMENT;
+  return invalidArgument && typeof message === 'string' && /invalid position/i.test(message);
+}
+
+/** "commit/prepare" as the server accepts it: two decimals, each at most 2^63-1. */
+export function isEventStoreDbPosition(position: string): boolean {
+  const match = /^(\d{1,19})\/(\d{1,19})$/.exec(position);
+  return match !== null && BigInt(match[1]) <= MAX_POSITION && BigInt(match[2]) <= MAX_POSITION;
+}
+
+/** What the subscription's checkpointReached pushes into the event stream (see subscribeAll). */
+interface CheckpointMarker {
+  readonly checkpoint: EsdbPosition;
+}
+const CHECKPOINT = Symbol('checkpoint');
+function isCheckpointMarker(item: unknown): item is CheckpointMarker {
+  return typeof item === 'object' && item !== null && (item as { [CHECKPOINT]?: unknown })[CHECKPOINT] === true;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -241,12 +289,22 @@ export class EventStoreDbEventStore implements EventStore {
       throw new RevisionConflict(streamId, expected, undefined);
     }
     const nextRevision = revisionToNumber(result.nextExpectedRevision);
-    // The append reports one position for the whole batch, and servers differ on which prepare
-    // position they report; read the last event back so the position we hand out is exactly the
-    // one readStream/readAll/subscribeAll will show for it.
-    const position = (await this.positionOfRevision(streamId, nextRevision)) ?? normalizePosition(result.position);
-    if (!position) throw new StoreUnavailable(`EventStoreDB append to ${streamId}: the server reported no position`);
-    return { nextRevision, position: encodePosition(position) };
+    // The events are committed from here on: whatever fails now must not turn into an error, or
+    // the caller's retry meets its own write as a RevisionConflict. The server reports the log
+    // position of the batch's last record for both parts (KurrentDB WriteEvents.ClientSuccessMsg:
+    // CommitPosition, CommitPosition; CommitChased carries the TransactionEnd prepare), and an
+    // event written through gRPC sits in $all at (its prepare, its prepare): that is exactly the
+    // last event's position. Only when it reports none (NoPosition, e.g. an idempotent replay
+    // without a known log position) is the event read back, and that read is best-effort.
+    const reported = normalizePosition(result.position);
+    if (reported) return { nextRevision, position: encodePosition(reported) };
+    const readBack = await this.positionOfRevision(streamId, nextRevision).catch(() => undefined);
+    if (readBack) return { nextRevision, position: encodePosition(readBack) };
+    // Committed, position unknown: the head of $all is at or after our last event, which keeps
+    // read-your-writes waits correct (they wait for a position at least this far).
+    const logHead = await this.headPosition().catch(() => undefined);
+    if (logHead) return { nextRevision, position: logHead };
+    throw new StoreUnavailable(`EventStoreDB append to ${streamId}: committed, but the server reported no position and none could be read`);
   }
 
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<StoredEvent[]> {
@@ -263,17 +321,33 @@ export class EventStoreDbEventStore implements EventStore {
   }
 
   async readAll(options: ReadAllOptions): Promise<StoredEvent[]> {
+    return (await this.scanAll(options)).events;
+  }
+
+  /**
+   * @eventstore/db-client 6.2.1 offers no server-side filter on reads of $all (readAll always
+   * sends NoFilter; only subscribeToAll takes one), so pages are scanned here and system events /
+   * other types skipped, at most `maxScan` events per call: a reader of rare types pages on with
+   * `scannedTo` instead of one call scanning the whole log.
+   */
+  async scanAll(options: ReadAllOptions): Promise<ScanResult> {
     this.assertOpen();
-    if (options.limit <= 0) return [];
-    // @eventstore/db-client 6.2.1 offers no server-side filter on reads of $all (only on
-    // subscriptions), so pages are scanned here and system events / other types skipped.
     const after = options.after;
+    if (options.limit <= 0) return { events: [], scannedTo: after, end: false };
+    // The default bound applies to type-filtered reads, whose matches may be rare. Without types
+    // only system events are skipped, and callers such as the integrity check read "empty" as
+    // "the end": they keep the unbounded scan unless they ask for a bound.
+    const typed = options.types !== undefined && options.types.length > 0;
+    const maxScan = Math.max(1, options.maxScan ?? (typed ? this.options.maxScan : Number.POSITIVE_INFINITY));
     const found: StoredEvent[] = [];
     let cursor: EsdbPosition | undefined = after === undefined ? undefined : decodePosition(after);
     let last: Position | undefined = after;
+    let scanned = 0;
     const pageSize = Math.max(this.options.allPageSize, 2);
     for (;;) {
-      const page = await this.readAllPage({ fromPosition: cursor ?? START, direction: FORWARDS, maxCount: pageSize });
+      // fromPosition is inclusive: one more than needed, the first is usually `after` itself.
+      const want = Number.isFinite(maxScan) ? Math.min(pageSize, maxScan - scanned + 1) : pageSize;
+      const page = await this.readAllPage({ fromPosition: cursor ?? START, direction: FORWARDS, maxCount: Math.max(want, 2) }, after);
       let advanced = false;
       for (const resolved of page) {
         const event = resolved.event;
@@ -284,11 +358,35 @@ export class EventStoreDbEventStore implements EventStore {
         last = position;
         cursor = event.position;
         advanced = true;
-        if (!acceptsEventType(event.type, options.types)) continue;
-        found.push(toStoredEvent(event, event.position));
-        if (found.length >= options.limit) return found;
+        scanned += 1;
+        if (acceptsEventType(event.type, options.types)) {
+          found.push(toStoredEvent(event, event.position));
+          if (found.length >= options.limit) return { events: found, scannedTo: last, end: false };
+        }
+        if (scanned >= maxScan) return { events: found, scannedTo: last, end: false };
       }
-      if (page.length < pageSize || !advanced) return found;
+      if (page.length < Math.max(want, 2) || !advanced) return { events: found, scannedTo: last, end: true };
+    }
+  }
+
+  async checkPosition(position: string): Promise<boolean> {
+    this.assertOpen();
+    // "0" (the API's "from the beginning") and "0/0" are the start of the log.
+    if (position === '0' || position === '0/0') return true;
+    if (!isEventStoreDbPosition(position)) return false;
+    const wanted = decodePosition(position);
+    try {
+      const [first] = await this.collect(
+        () => this.client.readAll({ fromPosition: wanted, direction: FORWARDS, maxCount: 1, deadline: this.options.readTimeoutMs }),
+        this.options.readTimeoutMs,
+        'check of a position',
+      );
+      const found = first?.event?.position;
+      return found !== undefined && found.commit === wanted.commit && found.prepare === wanted.prepare;
+    } catch (error) {
+      const mapped = toPortError(error, 'check of a position', position);
+      if (mapped instanceof InvalidPosition) return false;
+      throw mapped;
     }
   }
 
@@ -298,8 +396,23 @@ export class EventStoreDbEventStore implements EventStore {
       failed.catch(() => undefined);
       return { done: failed, stop: async () => undefined };
     }
+    const onCheckpoint = options.onCheckpoint;
+    // The client awaits checkpointReached inside the stream's transform, i.e. possibly while
+    // events before the checkpoint still wait in the readable buffer for our handler. Calling
+    // onCheckpoint from there could let a reader record a checkpoint past events it has not
+    // handled. So the checkpoint is pushed into the same stream, behind those events, and
+    // delivered by the loop below in order.
+    const checkpointReached = onCheckpoint
+      ? (subscription: AllStreamSubscription, position: EsdbPosition) => {
+          const marker = { [CHECKPOINT]: true, checkpoint: position };
+          (subscription as unknown as { push(chunk: unknown): boolean }).push(marker);
+        }
+      : undefined;
+    const filterOptions = { checkpointInterval: this.options.checkpointInterval, ...(checkpointReached ? { checkpointReached } : {}) };
     const filter: Filter =
-      options.types && options.types.length > 0 ? eventTypeFilter({ regex: eventTypesRegex(options.types) }) : excludeSystemEvents();
+      options.types && options.types.length > 0
+        ? eventTypeFilter({ regex: eventTypesRegex(options.types), ...filterOptions })
+        : excludeSystemEvents(filterOptions);
     const stream = this.client.subscribeToAll({
       fromPosition: options.after === undefined ? START : decodePosition(options.after),
       filter,
@@ -311,8 +424,15 @@ export class EventStoreDbEventStore implements EventStore {
       try {
         // The async iterator pulls one event at a time: the handler is awaited before the next
         // one is taken, which keeps global order and applies back-pressure to the gRPC stream.
-        for await (const resolved of stream) {
+        for await (const item of stream as AsyncIterable<AllStreamResolvedEvent | CheckpointMarker>) {
           if (stopped) break;
+          if (isCheckpointMarker(item)) {
+            // Server checkpoints are positions up to which it has looked (KurrentDB
+            // AllSubscriptionFiltered: "checkpoints equal to or after" the last event sent).
+            if (onCheckpoint) await onCheckpoint(encodePosition(item.checkpoint));
+            continue;
+          }
+          const resolved = item;
           const event = resolved.event;
           if (!event) continue;
           const position = encodePosition(event.position);
@@ -326,7 +446,7 @@ export class EventStoreDbEventStore implements EventStore {
         // After stop() every error is the echo of our own cancellation (or a handler that was
         // already running when the caller asked us to stop): stop() wins.
         if (stopped) return;
-        throw toPortError(error, 'subscription to $all');
+        throw toPortError(error, 'subscription to $all', options.after);
       } finally {
         await stream.unsubscribe().catch(() => undefined);
       }
@@ -435,11 +555,11 @@ export class EventStoreDbEventStore implements EventStore {
     }
   }
 
-  private async readAllPage(options: Parameters<EventStoreDBClient['readAll']>[0]): Promise<AllStreamResolvedEvent[]> {
+  private async readAllPage(options: Parameters<EventStoreDBClient['readAll']>[0], from?: Position): Promise<AllStreamResolvedEvent[]> {
     try {
       return await this.collect(() => this.client.readAll(options), this.options.readTimeoutMs, 'read of $all');
     } catch (error) {
-      throw toPortError(error, 'read of $all');
+      throw toPortError(error, 'read of $all', from);
     }
   }
 

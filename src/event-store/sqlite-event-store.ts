@@ -13,6 +13,7 @@ import {
   type Position,
   type ReadAllOptions,
   type ReadStreamOptions,
+  type ScanResult,
   type StoredEvent,
   type StoredEventRaw,
   type StoredEventText,
@@ -115,6 +116,7 @@ export class SqliteEventStore implements EventStore {
     lastRow: Database.Statement<[], { position: number }>;
     dataVersion: Database.Statement<[], number>;
     headPosition: Database.Statement<[], { position: number | null }>;
+    lastSequence: Database.Statement<[], { position: number | null }>;
   };
 
   static open(file: string, options: SqliteEventStoreOptions = {}): SqliteEventStore {
@@ -172,6 +174,7 @@ export class SqliteEventStore implements EventStore {
       headPosition: db.prepare("SELECT MAX(position) AS position FROM events WHERE type NOT LIKE '$%'"),
       lastRow: db.prepare('SELECT position FROM events ORDER BY position DESC LIMIT 1'),
       dataVersion: db.prepare('PRAGMA data_version').pluck() as Database.Statement<[], number>,
+      lastSequence: db.prepare('SELECT MAX(position) AS position FROM events'),
     };
     this.savepoint = {
       begin: db.prepare('SAVEPOINT append_one'),
@@ -329,6 +332,26 @@ export class SqliteEventStore implements EventStore {
         throw this.corrupt;
       }
     });
+  }
+
+  /**
+   * The type filter runs on the (type, position) index, so every call is bounded by `limit`
+   * already and `maxScan` is not needed. A short page is the end of the log.
+   */
+  async scanAll(options: ReadAllOptions): Promise<ScanResult> {
+    const events = await this.readAll(options);
+    const end = events.length < options.limit;
+    return { events, scannedTo: events.length > 0 ? events[events.length - 1].position : options.after, end };
+  }
+
+  /** A decimal sequence number (the only form this store issues) not beyond the last one written. */
+  async checkPosition(position: string): Promise<boolean> {
+    if (!/^\d{1,16}$/.test(position)) return false;
+    const value = Number(position);
+    if (!Number.isSafeInteger(value)) return false;
+    if (value === 0) return true;
+    const last = this.guard(() => this.statements.lastSequence.get()?.position ?? 0);
+    return value <= last;
   }
 
   async readAllText(options: ReadAllOptions): Promise<StoredEventText[]> {

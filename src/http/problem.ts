@@ -1,7 +1,7 @@
 import { ArgumentsHost, Catch, HttpException, Logger, type ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError } from '../domain';
-import { RevisionConflict, StoreCorrupt, StoreUnavailable } from '../event-store/event-store.port';
+import { InvalidPosition, RevisionConflict, StoreCorrupt, StoreUnavailable } from '../event-store/event-store.port';
 import { InvalidReadModelQuery } from '../read-model/filter';
 
 export interface InvalidField {
@@ -101,6 +101,9 @@ export function toProblem(error: unknown, instance?: string): Problem {
   if (error instanceof StoreCorrupt) {
     // Not "try again later": a damaged file does not heal. No driver message goes out.
     return base(500, 'STORE_CORRUPT', 'Event store damaged', 'The event store file is damaged; nothing was changed. Operators must restore it from a backup.');
+  }
+  if (error instanceof InvalidPosition) {
+    return base(400, 'INVALID_POSITION', 'Invalid position', 'The position is not one this event store issued.');
   }
   if (error instanceof StoreUnavailable) {
     return base(503, 'STORE_UNAVAILABLE', 'Service unavailable', 'A data store is unavailable; nothing was changed. Try again later.');

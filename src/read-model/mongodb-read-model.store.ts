@@ -25,6 +25,7 @@
 import {
   MongoBulkWriteError,
   MongoClient,
+  MongoError,
   MongoNetworkError,
   MongoNotConnectedError,
   MongoOperationTimeoutError,
@@ -62,6 +63,7 @@ import type {
   IndexSpec,
   ReadModelStore,
   Scalar,
+  EnsureIndexesOptions,
 } from './read-model.port';
 
 export interface MongoReadModelStoreOptions {
@@ -71,8 +73,12 @@ export interface MongoReadModelStoreOptions {
   connectTimeoutMS?: number;
   /** Backstop for any socket read/write that hangs (ms). Default 30000. */
   socketTimeoutMS?: number;
-  /** Server-side limit for each command (maxTimeMS). Default 10000. */
+  /** Server-side limit for each command (maxTimeMS) except index builds. Default 10000. */
   maxTimeMS?: number;
+  /** Delay before a failed background index build is tried again (doubles up to 5 min). Default 5000. */
+  indexRetryMs?: number;
+  /** Told about every failed background index build (it is retried). Default: logged to stderr. */
+  onIndexError?: (collection: string, error: unknown) => void;
 }
 
 interface CheckpointDocument {
@@ -110,6 +116,9 @@ export class MongoReadModelStore implements ReadModelStore {
   private readonly client: MongoClient;
   private readonly db: Db;
   private readonly maxTimeMS: number;
+  private readonly indexRetryMs: number;
+  private readonly onIndexError: (collection: string, error: unknown) => void;
+  private readonly indexTimers = new Set<NodeJS.Timeout>();
   private closed = false;
 
   /** Creates the store and checks the server answers (throws StoreUnavailable otherwise). */
@@ -136,9 +145,20 @@ export class MongoReadModelStore implements ReadModelStore {
     });
     this.db = this.client.db(dbName);
     this.maxTimeMS = options.maxTimeMS ?? 10000;
+    this.indexRetryMs = options.indexRetryMs ?? 5000;
+    this.onIndexError =
+      options.onIndexError ??
+      ((collection, error) => console.warn(`MongoDB index build on ${collection} failed; retrying: ${(error as Error)?.message ?? String(error)}`));
   }
 
-  async ensureIndexes(collection: string, indexes: readonly IndexSpec[]): Promise<void> {
+  /**
+   * createIndexes without maxTimeMS: mongod aborts an index build whose command is interrupted
+   * (maxTimeMS expiry, killOp; SERVER-46595), so a bound here would throw away minutes of work on
+   * a large collection and fail the same way at every start. A dropped connection (our
+   * socketTimeoutMS) does not abort the build on the server (SERVER-101507); a later call waits
+   * for the build in progress or finds the index.
+   */
+  async ensureIndexes(collection: string, indexes: readonly IndexSpec[], options: EnsureIndexesOptions = {}): Promise<void> {
     assertCollection(collection);
     const descriptions: IndexDescription[] = [];
     for (const spec of indexes) {
@@ -154,7 +174,32 @@ export class MongoReadModelStore implements ReadModelStore {
       descriptions.push({ key: Object.fromEntries(fields), ...(spec.unique ? { unique: true } : {}) });
     }
     if (descriptions.length === 0) return;
-    await this.run('ensureIndexes', () => this.collection(collection).createIndexes(descriptions, { maxTimeMS: this.maxTimeMS }));
+    if (options.background) {
+      this.buildInBackground(collection, descriptions, this.indexRetryMs);
+      return;
+    }
+    await this.buildIndexes(collection, descriptions);
+  }
+
+  private async buildIndexes(collection: string, descriptions: readonly IndexDescription[]): Promise<void> {
+    // Always createIndexes, never a listIndexes shortcut: listIndexes also lists builds still in
+    // progress, and a unique index is enforced only once built. For existing indexes the command
+    // is a quick no-op; an identical build in progress is waited for.
+    await this.run('ensureIndexes', () => this.collection(collection).createIndexes([...descriptions]));
+  }
+
+  private buildInBackground(collection: string, descriptions: readonly IndexDescription[], delayMs: number): void {
+    if (this.closed) return;
+    this.buildIndexes(collection, descriptions).catch((error: unknown) => {
+      if (this.closed) return;
+      this.onIndexError(collection, error);
+      const timer = setTimeout(() => {
+        this.indexTimers.delete(timer);
+        this.buildInBackground(collection, descriptions, Math.min(delayMs * 2, 300_000));
+      }, delayMs);
+      timer.unref();
+      this.indexTimers.add(timer);
+    });
   }
 
   async get(collection: string, id: string): Promise<Doc | null> {
@@ -282,6 +327,8 @@ export class MongoReadModelStore implements ReadModelStore {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    for (const timer of this.indexTimers) clearTimeout(timer);
+    this.indexTimers.clear();
     await this.client.close();
   }
 
@@ -435,8 +482,29 @@ export function toMongoFilter(filter: Filter): Document {
   return query;
 }
 
+/**
+ * A MongoBulkWriteError is a refusal of documents only when it carries writeErrors. The driver
+ * (6.x bulk/common.js executeCommands) also wraps, with empty writeErrors:
+ * - a driver error of a batch (network, server selection, timeout), kept as `errorResponse`;
+ * - a write concern error, as `{ message, code }` plus `result.writeConcernErrors` (or `err`).
+ * Those say nothing about the documents: the store is unavailable, try again.
+ */
+export function bulkWriteUnavailable(error: MongoBulkWriteError): boolean {
+  const writeErrors = Array.isArray(error.writeErrors) ? error.writeErrors : error.writeErrors ? [error.writeErrors] : [];
+  if (error.err !== undefined) return true;
+  const result = error.result as { getWriteConcernError?: () => unknown } | undefined;
+  if (typeof result?.getWriteConcernError === 'function' && result.getWriteConcernError()) return true;
+  if (writeErrors.length > 0) return false;
+  const cause = (error as { errorResponse?: unknown }).errorResponse;
+  if (cause instanceof Error && cause !== error) {
+    return toStoreError(cause, 'bulk write') instanceof StoreUnavailable;
+  }
+  // No document was refused, the driver did not fail: what remains is the write concern path.
+  return true;
+}
+
 /** Connection-level failures become StoreUnavailable (HTTP 503); everything else passes through. */
-function toStoreError(error: unknown, what: string): unknown {
+export function toStoreError(error: unknown, what: string): unknown {
   if (error instanceof StoreUnavailable || error instanceof InvalidReadModelQuery) return error;
   const unavailable =
     error instanceof MongoServerSelectionError ||
@@ -445,8 +513,9 @@ function toStoreError(error: unknown, what: string): unknown {
     error instanceof MongoTopologyClosedError ||
     error instanceof MongoOperationTimeoutError ||
     error instanceof MongoWriteConcernError ||
-    (error instanceof MongoBulkWriteError && error.err !== undefined) ||
-    (error instanceof MongoServerError && typeof error.code === 'number' && UNAVAILABLE_SERVER_CODES.has(error.code));
+    (error instanceof MongoBulkWriteError && bulkWriteUnavailable(error)) ||
+    (error instanceof MongoServerError && typeof error.code === 'number' && UNAVAILABLE_SERVER_CODES.has(error.code)) ||
+    (error instanceof MongoError && (error.hasErrorLabel('RetryableWriteError') || error.hasErrorLabel('TransientTransactionError')));
   if (unavailable) {
     return new StoreUnavailable(`MongoDB read-model store unavailable (${what}): ${(error as Error).message}`, error);
   }

@@ -51,6 +51,17 @@ export interface IndexSpec {
   unique?: boolean;
 }
 
+export interface EnsureIndexesOptions {
+  /**
+   * Start the build and return at once; the adapter retries failures later and reports them
+   * through its error callback. For start-up: building an index over a large collection can take
+   * minutes, and a start that awaits it (and fails on it) crash-loops. Queries stay correct
+   * without indexes, but a unique index is only enforced once built: await it (no `background`)
+   * where the constraint matters.
+   */
+  background?: boolean;
+}
+
 export type DocChange =
   | { op: 'upsert'; collection: string; doc: Doc }
   | { op: 'delete'; collection: string; id: string; _v: number };
@@ -67,7 +78,8 @@ export interface Checkpoint {
  * backwards, so a crash between them only causes an idempotent replay.
  */
 export interface ReadModelStore {
-  ensureIndexes(collection: string, indexes: readonly IndexSpec[]): Promise<void>;
+  /** Creates missing indexes (no-op for existing ones). Never bounded by a command timeout. */
+  ensureIndexes(collection: string, indexes: readonly IndexSpec[], options?: EnsureIndexesOptions): Promise<void>;
   get(collection: string, id: string): Promise<Doc | null>;
   getMany(collection: string, ids: readonly string[]): Promise<Doc[]>;
   find(collection: string, filter: Filter, options?: FindOptions): Promise<Doc[]>;

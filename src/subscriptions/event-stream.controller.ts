@@ -60,6 +60,12 @@ export class EventStreamController {
       problems.push({ field: lastEventId ? 'Last-Event-ID' : 'after', problems: ['must be a global position such as "42"'] });
     }
     if (problems.length) throw new InvalidInput(problems);
+    // Well-formed is not enough: a position of another store kind ("42" on EventStoreDB, an
+    // SQLite-era Last-Event-ID) or one that was never issued would make the store refuse the
+    // subscription, and the EventSource reconnect with the same id forever. A 400 ends that.
+    if (resume !== undefined && !(await this.eventStore.checkPosition(resume))) {
+      throw new InvalidInput([{ field: lastEventId ? 'Last-Event-ID' : 'after', problems: ['not a position of this event store'] }]);
+    }
 
     const after = resume ?? (await this.eventStore.headPosition());
     reply.hijack();

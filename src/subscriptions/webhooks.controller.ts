@@ -1,7 +1,8 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Inject, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { ArrayMaxSize, IsArray, IsIn, IsOptional, IsString, MaxLength, MinLength, ValidateBy } from 'class-validator';
 import type { Actor } from '../domain';
+import { EVENT_STORE, type EventStore } from '../event-store/event-store.port';
 import { isPosition } from '../event-store/position';
 import { CurrentActor, Roles } from '../http/auth';
 import { InvalidInput } from '../http/problem';
@@ -55,7 +56,10 @@ const SubscriptionId = new ParseUUIDPipe({
 @Roles('OFFICE')
 @Controller('subscriptions')
 export class WebhooksController {
-  constructor(private readonly webhooks: WebhooksService) {}
+  constructor(
+    private readonly webhooks: WebhooksService,
+    @Inject(EVENT_STORE) private readonly eventStore: EventStore,
+  ) {}
 
   @Post()
   @HttpCode(201)
@@ -86,7 +90,13 @@ export class WebhooksController {
   @Post(':id/redeliver')
   @HttpCode(202)
   @ApiOperation({ summary: 'Re-queue dead letters, or replay from a position ({fromPosition})' })
-  redeliver(@Param('id', SubscriptionId) id: string, @Body() body: RedeliverDto) {
-    return this.webhooks.redeliver(id, body?.fromPosition);
+  async redeliver(@Param('id', SubscriptionId) id: string, @Body() body: RedeliverDto) {
+    const from = body?.fromPosition;
+    // A position the store never issued would make the worker's subscription fail and restart
+    // from it forever: refuse it here.
+    if (from !== undefined && !(await this.eventStore.checkPosition(from))) {
+      throw new InvalidInput([{ field: 'fromPosition', problems: ['fromPosition is not a position of this event store'] }]);
+    }
+    return this.webhooks.redeliver(id, from);
   }
 }

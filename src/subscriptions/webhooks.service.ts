@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnAppl
 import { randomUUID } from 'node:crypto';
 import type { AppConfig } from '../config';
 import type { Actor } from '../domain';
-import { EVENT_STORE, type EventStore, type Position, type StoredEvent, type Subscription } from '../event-store/event-store.port';
+import { EVENT_STORE, InvalidPosition, type EventStore, type Position, type StoredEvent, type Subscription } from '../event-store/event-store.port';
 import { positionSortKey } from '../event-store/position';
 import { APP_CONFIG } from '../infrastructure/tokens';
 import { READ_MODEL_STORE, type Doc, type DocChange, type ReadModelStore } from '../read-model/read-model.port';
@@ -132,6 +132,14 @@ class WebhookWorker {
       () => undefined,
       (error: unknown) => {
         if (this.stopped) return;
+        if (error instanceof InvalidPosition) {
+          // The store refuses the checkpoint itself (e.g. an SQLite-era position on EventStoreDB):
+          // restarting from it would fail the same way forever. Stop; an operator sets a valid
+          // one with POST /subscriptions/:id/redeliver {fromPosition}.
+          this.logger.error({ err: error, subscription: this.doc._id, checkpoint: this.checkpoint }, 'webhook checkpoint is not a position of this event store; worker stopped');
+          this.halt.abort();
+          return;
+        }
         // The store failed or a checkpoint could not be written: resume from the checkpoint,
         // which re-delivers at most the event in flight (at-least-once).
         this.logger.warn({ err: error, subscription: this.doc._id }, 'webhook subscription ended; restarting from its checkpoint');

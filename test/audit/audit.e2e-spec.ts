@@ -66,6 +66,10 @@ describe('audit: history, point-in-time state, log and export', () => {
     const byDept = await h.request('GET', '/audit/events?department=D99&limit=1000', { token: audit });
     expect(byDept.body.items).toEqual([]);
     expect((await h.request('GET', '/audit/events', { token: h.token('CONSTRUCTION_UNIT', 'D01') })).status).toBe(403);
+    // `after` must be a position this store issued.
+    expect((await h.request('GET', '/audit/events?after=5/5', { token: audit })).status).toBe(400);
+    expect((await h.request('GET', '/audit/events?after=99999999', { token: audit })).status).toBe(400);
+    expect((await h.request('GET', '/audit/export?after=99999999', { token: audit })).status).toBe(400);
   });
 
   it('exports CSV with a UTF-8 BOM and Chinese text, and JSON lines', async () => {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { GENESIS_HASH, verifyChain, type PendingEvent } from '../../src/event-store/envelope';
 import { RevisionConflict, type EventStore, type StoredEvent } from '../../src/event-store/event-store.port';
-import { comparePositions } from '../../src/event-store/position';
+import { comparePositions, parsePosition } from '../../src/event-store/position';
 
 export function pending(type: string, data: Record<string, unknown> = {}): PendingEvent {
   return {
@@ -159,6 +159,49 @@ export function eventStoreContract(name: string, make: () => Promise<EventStore>
       await store.append(id, [pending(t, { i: 5 })], 4);
       await new Promise((r) => setTimeout(r, 100));
       expect(seen).toEqual([1, 2, 3, 4]);
+    });
+
+    it('checkPosition accepts the positions it issued and the start, refuses others', async () => {
+      const id = stream('pos');
+      const first = await store.append(id, [pending('Created')], 'no_stream');
+      const second = await store.append(id, [pending('Changed'), pending('Changed')], 0);
+      const events = await store.readStream(id);
+      for (const event of events) expect(await store.checkPosition(event.position)).toBe(true);
+      expect(await store.checkPosition(first.position)).toBe(true);
+      expect(await store.checkPosition(second.position)).toBe(true);
+      expect(await store.checkPosition('0')).toBe(true); // the API's "from the beginning"
+      // Malformed, and a well-formed position of the other store kind.
+      for (const bad of ['', 'abc', '-1', '1/2/3', ' 1', '1e3']) expect(await store.checkPosition(bad)).toBe(false);
+      const esdbKind = second.position.includes('/');
+      expect(await store.checkPosition(esdbKind ? '42' : '42/42')).toBe(false);
+      // Beyond the head: never issued.
+      const { commit, prepare } = parsePosition(second.position);
+      const beyond = esdbKind ? `${commit + 10n ** 12n}/${prepare + 10n ** 12n}` : String(commit + 10n ** 12n);
+      expect(await store.checkPosition(beyond)).toBe(false);
+      if (esdbKind) {
+        // Inside the log but not where an event starts.
+        expect(await store.checkPosition(`${commit + 1n}/${prepare + 1n}`)).toBe(false);
+      }
+    });
+
+    it('scanAll pages a type filter to the end and says where it stopped', async () => {
+      const id = stream('scan');
+      const rare = type('Rare');
+      const start = await store.append(id, [pending('Common'), pending(rare, { i: 1 }), pending('Common')], 'no_stream');
+      await store.append(id, [pending('Common'), pending(rare, { i: 2 })], 2);
+      const before = (await store.readStream(id))[0].position;
+      const found: number[] = [];
+      let after: string | undefined = before;
+      for (let calls = 0; calls < 1000; calls++) {
+        const page = await store.scanAll({ after, limit: 1, types: [rare], maxScan: 2 });
+        found.push(...page.events.map((e) => e.data.i as number));
+        if (page.end) break;
+        expect(page.scannedTo).toBeDefined();
+        expect(comparePositions(page.scannedTo!, after!)).toBeGreaterThan(0);
+        after = page.scannedTo;
+      }
+      expect(found).toEqual([1, 2]);
+      expect(start.nextRevision).toBe(2);
     });
 
     it('keeps stored data exactly, including Chinese text and large integers', async () => {

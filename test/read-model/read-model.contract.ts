@@ -449,6 +449,16 @@ export function readModelContract(
     });
 
     describe('collections and indexes', () => {
+      test('ensureIndexes in the background returns, and queries answer meanwhile', async () => {
+        const { coll, proj } = fresh();
+        await write(proj, upserts(coll, PROJECTS));
+        await store.ensureIndexes(coll, [{ fields: { status: 1, budget: -1 } }], { background: true });
+        expect(ids(await store.find(coll, { status: 'approved' }, { sort: { budget: -1 } }))).toEqual(['p3', 'p1']);
+        // A foreground call afterwards waits for (or finds) the same index.
+        await store.ensureIndexes(coll, [{ fields: { status: 1, budget: -1 } }]);
+        expect(await store.count(coll, { status: 'approved' })).toBe(2);
+      });
+
       test('ensureIndexes is idempotent and queries still answer', async () => {
         const { coll, proj } = fresh();
         const indexes: IndexSpec[] = [

@@ -66,6 +66,9 @@ describe('GET /events/stream (Server-Sent Events)', () => {
     expect((await h.request('GET', '/events/stream?family=nope', { token: office })).status).toBe(400);
     expect((await h.request('GET', '/events/stream?types=Nope', { token: office })).status).toBe(400);
     expect((await h.request('GET', '/events/stream', { token: office, headers: { 'last-event-id': 'abc' } })).status).toBe(400);
+    // Well-formed but not a position of this store: an EventStoreDB one, or one never issued.
+    expect((await h.request('GET', '/events/stream', { token: office, headers: { 'last-event-id': '1234/1234' } })).status).toBe(400);
+    expect((await h.request('GET', '/events/stream?after=99999999', { token: office })).status).toBe(400);
   });
 
   it('resumes after Last-Event-ID, filters by family, then follows live; ids are global positions', async () => {

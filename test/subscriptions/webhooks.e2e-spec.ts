@@ -145,6 +145,9 @@ describe('webhooks /subscriptions', () => {
       await waitFor(() => receiver.accepted().length >= 5, 5000, 'the replay');
       expect(receiver.accepted().slice(3).map((d) => d.json.type)).toEqual(['FeasibilityApproved', 'PreliminaryDesignApproved']);
       expect((await h.request('POST', `/subscriptions/${id}/redeliver`, { token: office, body: { fromPosition: 'x' } })).status).toBe(400);
+      // Well-formed, but never issued by this (SQLite) store.
+      expect((await h.request('POST', `/subscriptions/${id}/redeliver`, { token: office, body: { fromPosition: '12/12' } })).status).toBe(400);
+      expect((await h.request('POST', `/subscriptions/${id}/redeliver`, { token: office, body: { fromPosition: '99999999' } })).status).toBe(400);
       await h.request('DELETE', `/subscriptions/${id}`, { token: office });
     } finally {
       await receiver.close();

@@ -1,0 +1,160 @@
+/**
+ * The MongoDB adapter's error classification and index builds, with the driver's own classes
+ * (no server runs here: the driver is stubbed at Collection, below which nothing is reached).
+ */
+import {
+  Collection,
+  MongoBulkWriteError,
+  MongoInvalidArgumentError,
+  MongoNetworkError,
+  MongoServerSelectionError,
+  MongoWriteConcernError,
+  type BulkWriteResult,
+} from 'mongodb';
+import { StoreUnavailable } from '../../src/event-store/event-store.port';
+import type { IndexSpec } from '../../src/read-model/read-model.port';
+import { MongoReadModelStore, bulkWriteUnavailable, toStoreError } from '../../src/read-model/mongodb-read-model.store';
+
+// Value classes the driver's index does not export (only their types): from the same module
+// MongoBulkWriteError comes from.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const bulkCommon = require('mongodb/lib/bulk/common') as {
+  BulkWriteResult: new (raw: unknown, ordered: boolean) => BulkWriteResult;
+  WriteConcernError: new (error: unknown) => unknown;
+};
+const { WriteConcernError } = bulkCommon;
+
+function bulkResult(overrides: Record<string, unknown> = {}): BulkWriteResult {
+  const raw = { ok: 1, writeErrors: [], writeConcernErrors: [], insertedIds: [], nInserted: 0, nUpserted: 0, nMatched: 0, nModified: 0, nRemoved: 0, upserted: [], ...overrides };
+  // The constructor is internal to the driver, but it is what executeCommands builds.
+  return new bulkCommon.BulkWriteResult(raw, false);
+}
+
+/** As bulk/common.js executeCommands wraps a driver error of a batch ("return early"). */
+function wrappedDriverError(cause: Error): MongoBulkWriteError {
+  return new MongoBulkWriteError(cause as never, bulkResult());
+}
+
+describe('MongoDB adapter: MongoBulkWriteError classification', () => {
+  it('a network failure mid-batch (empty writeErrors) is unavailable, not a 500', () => {
+    const error = wrappedDriverError(new MongoNetworkError('connection 3 to 10.0.0.5:27017 closed'));
+    expect(error.writeErrors).toEqual([]);
+    expect(bulkWriteUnavailable(error)).toBe(true);
+    expect(toStoreError(error, 'commit')).toBeInstanceOf(StoreUnavailable);
+  });
+
+  it('a server-selection failure mid-batch is unavailable', () => {
+    const cause = new MongoServerSelectionError('Server selection timed out after 5000 ms', { type: 'ReplicaSetNoPrimary', servers: new Map() } as never);
+    const error = wrappedDriverError(cause);
+    expect(toStoreError(error, 'commit')).toBeInstanceOf(StoreUnavailable);
+  });
+
+  it('a write concern error (the MongoWriteConcernError path and the result path) is unavailable', () => {
+    // executeCommands: a MongoWriteConcernError of a batch becomes { message, code } + result.
+    const wce = new MongoWriteConcernError({ writeConcernError: { code: 64, errmsg: 'waiting for replication timed out' } } as never);
+    const viaThrown = new MongoBulkWriteError(
+      { message: wce.message, code: 64 } as never,
+      bulkResult({ writeConcernErrors: [new WriteConcernError({ code: 64, errmsg: 'waiting for replication timed out' } as never)] }),
+    );
+    expect(toStoreError(viaThrown, 'commit')).toBeInstanceOf(StoreUnavailable);
+    // handleWriteError: a WriteConcernError instance ends up in `err`.
+    const viaResult = new MongoBulkWriteError(new WriteConcernError({ code: 100, errmsg: 'no quorum' } as never) as never, bulkResult());
+    expect(viaResult.err).toBeDefined();
+    expect(toStoreError(viaResult, 'commit')).toBeInstanceOf(StoreUnavailable);
+  });
+
+  it('refused documents (writeErrors) and non-transient driver errors pass through', () => {
+    const refused = new MongoBulkWriteError(
+      { message: 'E11000 duplicate key', code: 11000, writeErrors: [{ index: 0, code: 11000, errmsg: 'E11000 duplicate key' }] } as never,
+      bulkResult(),
+    );
+    expect(bulkWriteUnavailable(refused)).toBe(false);
+    expect(toStoreError(refused, 'commit')).toBe(refused);
+    const invalid = wrappedDriverError(new MongoInvalidArgumentError('Document is larger than the maximum size 16777216'));
+    expect(toStoreError(invalid, 'commit')).toBe(invalid);
+  });
+
+  it('commit answers StoreUnavailable when bulkWrite fails mid-batch', async () => {
+    const store = new MongoReadModelStore('mongodb://127.0.0.1:1/?directConnection=true', 'ordos_test', { serverSelectionTimeoutMS: 200 });
+    const spy = jest.spyOn(Collection.prototype, 'bulkWrite').mockRejectedValue(wrappedDriverError(new MongoNetworkError('socket hang up')));
+    try {
+      await expect(
+        store.commit('p', [{ op: 'upsert', collection: 'projects', doc: { _id: 'a', _v: 1 } }], { position: '1', updatedAt: '2026-01-01T00:00:00Z' }),
+      ).rejects.toBeInstanceOf(StoreUnavailable);
+    } finally {
+      spy.mockRestore();
+      await store.close();
+    }
+  });
+});
+
+describe('MongoDB adapter: index builds', () => {
+  const specs: IndexSpec[] = [{ fields: { status: 1 } }, { fields: { code: 1 }, unique: true }];
+
+  function stubIndexes() {
+    const create = jest.spyOn(Collection.prototype, 'createIndexes');
+    return { create };
+  }
+
+  afterEach(() => jest.restoreAllMocks());
+
+  it('creates the indexes with no maxTimeMS (an interrupted build is aborted by mongod)', async () => {
+    const store = new MongoReadModelStore('mongodb://127.0.0.1:1/?directConnection=true', 'ordos_test');
+    const { create } = stubIndexes();
+    create.mockResolvedValue(['status_1', 'code_1']);
+    await store.ensureIndexes('projects', specs);
+    expect(create).toHaveBeenCalledTimes(1);
+    const [descriptions, options] = create.mock.calls[0] as unknown as [unknown[], Record<string, unknown> | undefined];
+    expect(descriptions).toEqual([{ key: { status: 1 } }, { key: { code: 1 }, unique: true }]);
+    expect(options?.maxTimeMS).toBeUndefined();
+    await store.close();
+  });
+
+  it('in the foreground a failure is reported to the caller as StoreUnavailable', async () => {
+    const store = new MongoReadModelStore('mongodb://127.0.0.1:1/?directConnection=true', 'ordos_test');
+    stubIndexes().create.mockRejectedValue(new MongoNetworkError('socket timed out'));
+    await expect(store.ensureIndexes('projects', specs)).rejects.toBeInstanceOf(StoreUnavailable);
+    await store.close();
+  });
+
+  it('in the background: returns at once, reports a failure and retries until it succeeds', async () => {
+    const errors: unknown[] = [];
+    const store = new MongoReadModelStore('mongodb://127.0.0.1:1/?directConnection=true', 'ordos_test', {
+      indexRetryMs: 5,
+      onIndexError: (_collection, error) => errors.push(error),
+    });
+    const { create } = stubIndexes();
+    let release!: () => void;
+    const built = new Promise<void>((resolve) => (release = resolve));
+    create
+      .mockRejectedValueOnce(new MongoNetworkError('socket timed out'))
+      .mockImplementationOnce(async () => {
+        release();
+        return ['status_1', 'code_1'];
+      });
+    const started = Date.now();
+    await store.ensureIndexes('projects', specs, { background: true });
+    expect(Date.now() - started).toBeLessThan(50);
+    await built;
+    expect(create).toHaveBeenCalledTimes(2);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toBeInstanceOf(StoreUnavailable);
+    await store.close();
+  });
+
+  it('stops retrying once closed', async () => {
+    const errors: unknown[] = [];
+    const store = new MongoReadModelStore('mongodb://127.0.0.1:1/?directConnection=true', 'ordos_test', {
+      indexRetryMs: 20,
+      onIndexError: (_c, e) => errors.push(e),
+    });
+    const { create } = stubIndexes();
+    create.mockRejectedValue(new MongoNetworkError('down'));
+    await store.ensureIndexes('projects', specs, { background: true });
+    await new Promise((r) => setTimeout(r, 5));
+    await store.close();
+    const calls = create.mock.calls.length;
+    await new Promise((r) => setTimeout(r, 80));
+    expect(create.mock.calls.length).toBe(calls);
+  });
+});
