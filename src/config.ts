@@ -18,6 +18,12 @@ export interface AppConfig {
   dashboardRefreshMs: number;
   /** How long an Idempotency-Key is remembered (IDEMPOTENCY_RETENTION_HOURS, default 24). */
   idempotencyRetentionHours: number;
+  /** SEAL_INTERVAL_MINUTES (may be fractional; default 60, 0 under NODE_ENV=test; 0 disables) in ms. */
+  sealIntervalMs: number;
+  /** LEASE_TTL_MS (default 15000): how long a lease outlives its holder's last renewal. */
+  leaseTtlMs: number;
+  /** GET /projects/:id?minRevision reads waiting at once (READ_MAX_WAITING, default 100); more answer 503 at once. */
+  maxWaitingReads: number;
   /** JWT_SECRET was not set and the published development secret is in use. */
   usingDevelopmentSecret: boolean;
 }
@@ -78,6 +84,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
         : 1000
       : Number(env.DASHBOARD_REFRESH_MS);
   if (!Number.isInteger(dashboardRefreshMs) || dashboardRefreshMs < 0) problems.push('DASHBOARD_REFRESH_MS must be an integer ≥ 0');
+  const sealRaw = env.SEAL_INTERVAL_MINUTES?.trim();
+  const sealMinutes = sealRaw === undefined || sealRaw === '' ? (nodeEnv === 'test' ? 0 : 60) : Number(sealRaw);
+  // A non-number used to disable sealing silently.
+  if (!Number.isFinite(sealMinutes) || sealMinutes < 0) problems.push(`SEAL_INTERVAL_MINUTES must be a number ≥ 0 (0 disables), got "${sealRaw}"`);
+  const leaseTtlMs = numberOr(env.LEASE_TTL_MS, 15_000, 'LEASE_TTL_MS', problems);
+  const maxWaitingReads = numberOr(env.READ_MAX_WAITING, 100, 'READ_MAX_WAITING', problems);
   const testClock = env.TEST_CLOCK === '1';
   if (testClock && !lenient) problems.push('TEST_CLOCK=1 is only allowed with NODE_ENV development or test');
 
@@ -106,6 +118,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     subscriptions,
     dashboardRefreshMs,
     idempotencyRetentionHours,
+    sealIntervalMs: Math.round(sealMinutes * 60_000),
+    leaseTtlMs,
+    maxWaitingReads,
     usingDevelopmentSecret: jwtSecret === DEVELOPMENT_SECRET,
   };
 }

@@ -3,12 +3,19 @@ import type { AppConfig } from '../config';
 import { EVENT_STORE, type EventStore } from '../event-store/event-store.port';
 import { CLOCK, type Clock } from '../infrastructure/clock';
 import { APP_CONFIG } from '../infrastructure/tokens';
+import { INSTANCE_ID, LEASE_STORE, type LeaseStore } from '../leases/lease.port';
 import { sealKeyFrom } from './audit.controller';
-import { sealStore } from './integrity';
+import { SEAL_STREAM, sealStore } from './integrity';
+
+const LEASE = 'seal-scheduler';
 
 /**
  * Seals every stream head periodically (SEAL_INTERVAL_MINUTES, default 60; 0 disables; off
  * under NODE_ENV=test), so a truncated tail is detectable from the next seal on.
+ * With several instances (issue 11 §3) each one's timer fires, but one seal is appended per
+ * interval: an instance seals only while it holds the lease `seal-scheduler` (so two never seal
+ * at once) and only when the newest seal in `system-seals` is at least one interval old (so the
+ * next holder does not seal again right after the previous one).
  */
 @Injectable()
 export class SealScheduler implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -19,12 +26,13 @@ export class SealScheduler implements OnApplicationBootstrap, OnApplicationShutd
     @Inject(EVENT_STORE) private readonly eventStore: EventStore,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(LEASE_STORE) private readonly leases: LeaseStore,
+    @Inject(INSTANCE_ID) private readonly instanceId: string,
   ) {}
 
   onApplicationBootstrap(): void {
-    const minutes = Number(process.env.SEAL_INTERVAL_MINUTES ?? (this.config.nodeEnv === 'test' ? 0 : 60));
-    if (!Number.isFinite(minutes) || minutes <= 0) return;
-    this.timer = setInterval(() => void this.sealNow(), minutes * 60_000);
+    if (this.config.sealIntervalMs <= 0) return;
+    this.timer = setInterval(() => void this.sealNow(), this.config.sealIntervalMs);
     this.timer.unref();
   }
 
@@ -33,11 +41,31 @@ export class SealScheduler implements OnApplicationBootstrap, OnApplicationShutd
   }
 
   private async sealNow(): Promise<void> {
+    // Taken when the tick starts: our own next tick is then never less than one interval later.
+    const now = this.clock.now();
+    let held = false;
     try {
-      const seal = await sealStore(this.eventStore, sealKeyFrom(this.config), this.clock.now());
+      held = await this.leases.acquire(LEASE, this.instanceId, this.config.leaseTtlMs);
+      if (!held) return;
+      const last = await this.newestSealAt();
+      if (last !== undefined && now.getTime() - last < this.config.sealIntervalMs) return;
+      const seal = await sealStore(this.eventStore, sealKeyFrom(this.config), now);
       this.logger.log({ upToPosition: seal.upToPosition, streams: seal.streams }, 'store sealed');
     } catch (error) {
       this.logger.error({ err: error }, 'sealing failed; will try at the next interval');
+    } finally {
+      // The age check keeps the next holder from sealing early; no need to keep the lease.
+      if (held) await this.leases.release(LEASE, this.instanceId).catch(() => undefined);
     }
+  }
+
+  /** When the newest seal was made (ms since the epoch), or undefined without one. */
+  private async newestSealAt(): Promise<number | undefined> {
+    // One seal per interval: the stream stays small (8 760 a year at the hourly default).
+    const seals = await this.eventStore.readStream(SEAL_STREAM);
+    const newest = seals[seals.length - 1];
+    if (!newest) return undefined;
+    const at = Date.parse(String((newest.data as { sealedAt?: unknown }).sealedAt ?? newest.metadata.occurredAt));
+    return Number.isFinite(at) ? at : undefined;
   }
 }

@@ -6,10 +6,14 @@ import { SqliteEventStore } from '../event-store/sqlite-event-store';
 import { MongoReadModelStore } from '../read-model/mongodb-read-model.store';
 import { READ_MODEL_STORE, type ReadModelStore } from '../read-model/read-model.port';
 import { SqliteReadModelStore } from '../read-model/sqlite-read-model.store';
+import { randomUUID } from 'node:crypto';
+import { INSTANCE_ID, LEASE_STORE, type LeaseStore } from '../leases/lease.port';
+import { MongoLeaseStore } from '../leases/mongodb-lease.store';
+import { SqliteLeaseStore } from '../leases/sqlite-lease.store';
 import { APP_CONFIG } from './tokens';
 
 /**
- * Binds the two ports to their adapters from configuration. Nothing else in the service knows
+ * Binds the ports (event store, read models, leases) to their adapters from configuration. Nothing else in the service knows
  * which adapter runs.
  */
 @Global()
@@ -31,18 +35,30 @@ import { APP_CONFIG } from './tokens';
           ? MongoReadModelStore.connect(config.readModels.uri, config.readModels.dbName)
           : SqliteReadModelStore.open(config.readModels.file),
     },
+    {
+      // Beside the read models: every instance over one read-model store shares its leases.
+      provide: LEASE_STORE,
+      inject: [APP_CONFIG],
+      useFactory: async (config: AppConfig): Promise<LeaseStore> =>
+        config.readModels.kind === 'mongodb'
+          ? MongoLeaseStore.connect(config.readModels.uri, config.readModels.dbName)
+          : SqliteLeaseStore.open(config.readModels.file),
+    },
+    { provide: INSTANCE_ID, useFactory: (): string => randomUUID() },
   ],
-  exports: [EVENT_STORE, READ_MODEL_STORE],
+  exports: [EVENT_STORE, READ_MODEL_STORE, LEASE_STORE, INSTANCE_ID],
 })
 export class StoresModule implements OnApplicationShutdown {
   constructor(
     @Inject(EVENT_STORE) private readonly eventStore: EventStore,
     @Inject(READ_MODEL_STORE) private readonly readModels: ReadModelStore,
+    @Inject(LEASE_STORE) private readonly leases: LeaseStore,
   ) {}
 
   /** Runs after every other shutdown hook (projections drain first), then closes the stores. */
   async onApplicationShutdown(): Promise<void> {
     await this.eventStore.close();
     await this.readModels.close();
+    await this.leases.close();
   }
 }

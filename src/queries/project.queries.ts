@@ -1,6 +1,8 @@
 import { Inject } from '@nestjs/common';
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
+import type { AppConfig } from '../config';
 import type { Actor } from '../domain';
+import { APP_CONFIG } from '../infrastructure/tokens';
 import { ProblemError } from '../http/problem';
 import { ProjectionService } from '../projections/projection.service';
 import { READ_MODEL_STORE, type Filter, type ReadModelStore } from '../read-model/read-model.port';
@@ -18,9 +20,13 @@ export class GetProject {
 
 @QueryHandler(GetProject)
 export class GetProjectHandler implements IQueryHandler<GetProject> {
+  /** Reads waiting for minRevision now: each holds a connection and a poll (issue 11 §6). */
+  private waiting = 0;
+
   constructor(
     @Inject(READ_MODEL_STORE) private readonly readModels: ReadModelStore,
     private readonly projections: ProjectionService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   async execute({ actor, projectId, minRevision, waitMs }: GetProject): Promise<Record<string, unknown>> {
@@ -28,10 +34,19 @@ export class GetProjectHandler implements IQueryHandler<GetProject> {
     // Decided before waiting, so neither the wait nor currentRevision tells another department anything.
     if (doc !== null) assertCanRead(actor, doc, projectId);
     if (minRevision !== undefined && (doc === null || doc._v < minRevision)) {
-      await this.projections.runner.waitUntil(async () => {
-        doc = await this.readModels.get('projects', projectId);
-        return doc !== null && doc._v >= minRevision;
-      }, waitMs);
+      // Beyond READ_MAX_WAITING waiting reads, answer at once: the client retries like READ_MODEL_BEHIND.
+      if (this.waiting >= this.config.maxWaitingReads) {
+        throw new ProblemError(503, 'TOO_MANY_WAITING_READS', 'Too many waiting reads', `At most ${this.config.maxWaitingReads} reads may wait for a revision at once; retry.`);
+      }
+      this.waiting++;
+      try {
+        await this.projections.runner.waitUntil(async () => {
+          doc = await this.readModels.get('projects', projectId);
+          return doc !== null && doc._v >= minRevision;
+        }, waitMs);
+      } finally {
+        this.waiting--;
+      }
       if (doc === null || (doc as { _v: number })._v < minRevision) {
         if (doc !== null) assertCanRead(actor, doc, projectId);
         throw new ProblemError(503, 'READ_MODEL_BEHIND', 'Read model not yet up to date', `Revision ${minRevision} was not projected within ${waitMs} ms; retry.`, {

@@ -5,6 +5,9 @@ import { deadlinesOf, DomainError, localDateOf, projectStreamId, type Actor, typ
 import { ExecuteCommand } from '../commands/execute-command';
 import { RevisionConflict } from '../event-store/event-store.port';
 import { CLOCK, type Clock } from '../infrastructure/clock';
+import type { AppConfig } from '../config';
+import { APP_CONFIG } from '../infrastructure/tokens';
+import { INSTANCE_ID, LEASE_STORE, type LeaseStore } from '../leases/lease.port';
 import { READ_MODEL_STORE, type Doc, type Filter, type ReadModelStore } from '../read-model/read-model.port';
 import { SUBSCRIPTION_SETTINGS, type SubscriptionSettings } from './settings';
 
@@ -34,6 +37,8 @@ const COMMAND_OF: Record<Deadline['kind'], string> = {
  * deadline is already marked, and the generic handler decides on the stream's current state, so
  * a stale read model, a second instance or a crash between append and projection can only cause
  * a harmless no-op command. A RevisionConflict (someone wrote meanwhile) is left for the next tick.
+ * With several instances the timer's pass runs only on the holder of the lease `deadline-watcher`
+ * (issue 11 §3): not needed for correctness, it saves N−1 scans and no-op commands per tick.
  */
 @Injectable()
 export class DeadlineWatcher implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -46,6 +51,9 @@ export class DeadlineWatcher implements OnApplicationBootstrap, BeforeApplicatio
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(SUBSCRIPTION_SETTINGS) private readonly settings: SubscriptionSettings,
     private readonly commandBus: CommandBus,
+    @Inject(LEASE_STORE) private readonly leases: LeaseStore,
+    @Inject(INSTANCE_ID) private readonly instanceId: string,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -72,6 +80,9 @@ export class DeadlineWatcher implements OnApplicationBootstrap, BeforeApplicatio
 
   private async tick(): Promise<void> {
     try {
+      // Held across ticks (renewed by each one) when the interval is shorter than the ttl.
+      const ttl = Math.max(this.config.leaseTtlMs, this.settings.deadlineWatcherIntervalMs * 2);
+      if (!(await this.leases.acquire('deadline-watcher', this.instanceId, ttl))) return;
       const run = await this.runOnce();
       if (run.issued.length > 0) this.logger.log({ issued: run.issued.length }, 'overdue deadlines marked');
     } catch (error) {

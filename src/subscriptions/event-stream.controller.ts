@@ -7,7 +7,7 @@ import { isPosition } from '../event-store/position';
 import { CurrentActor } from '../http/auth';
 import { InvalidInput, type InvalidField } from '../http/problem';
 import { KNOWN_FAMILIES, KNOWN_TYPES, resolveTypes } from './event-envelope';
-import { EventStreamService } from './event-stream.service';
+import { EventStreamService, type StreamSlot } from './event-stream.service';
 
 /** Comma-separated, or the parameter repeated. */
 const list = (raw: string | string[] | undefined) =>
@@ -30,7 +30,8 @@ export class EventStreamController {
   /**
    * `id:` is the global position; a reconnecting EventSource sends it back as Last-Event-ID and
    * the stream resumes right after it. Without Last-Event-ID or `after` the stream starts at the
-   * head (live only); `after=0` replays everything. types and families are united.
+   * head (live only); `after=0` replays everything. types and families are united. Beyond
+   * SSE_MAX_STREAMS_PER_USER (or SSE_MAX_STREAMS in total) open streams: 429 TOO_MANY_STREAMS.
    */
   @Get('stream')
   @ApiOperation({ summary: 'Server-Sent Events of the global log, filtered by types and/or families, resumable' })
@@ -47,6 +48,26 @@ export class EventStreamController {
     @CurrentActor() actor: Actor,
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
+  ): Promise<void> {
+    // Taken before anything is read: a refused stream costs no store access.
+    const slot = this.streams.reserve(actor);
+    try {
+      await this.open(slot, typesParam, familyParam, afterParam, lastEventId, actor, request, reply);
+    } catch (error) {
+      slot.release();
+      throw error;
+    }
+  }
+
+  private async open(
+    slot: StreamSlot,
+    typesParam: string | string[] | undefined,
+    familyParam: string | string[] | undefined,
+    afterParam: string | undefined,
+    lastEventId: string | undefined,
+    actor: Actor,
+    request: FastifyRequest,
+    reply: FastifyReply,
   ): Promise<void> {
     const problems: InvalidField[] = [];
     const types = list(typesParam);
@@ -70,6 +91,6 @@ export class EventStreamController {
     const after = resume ?? (await this.eventStore.headPosition());
     reply.hijack();
     request.raw.socket?.setNoDelay(true);
-    this.streams.stream(reply.raw, actor, { after, types: resolveTypes(types, families) });
+    this.streams.stream(reply.raw, actor, { after, types: resolveTypes(types, families) }, slot);
   }
 }

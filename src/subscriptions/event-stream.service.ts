@@ -1,5 +1,7 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown } from '@nestjs/common';
 import type { ServerResponse } from 'node:http';
+import { setImmediate as yieldToLoop, setTimeout as sleep } from 'node:timers/promises';
+import { ProblemError } from '../http/problem';
 import type { Actor } from '../domain';
 import { EVENT_STORE, type EventStore, type Position, type StoredEvent } from '../event-store/event-store.port';
 import { departmentsFromRegistration, mayRead, projectOf, publish, type ProjectDepartments, type PublishedEvent } from './event-envelope';
@@ -11,11 +13,22 @@ interface OpenStream {
   close(): Promise<void>;
 }
 
+/** A place among the open streams, taken before the stream starts; release() is idempotent. */
+export interface StreamSlot {
+  release(): void;
+}
+
 /**
  * Server-Sent Events over the event store's catch-up subscription. Back-pressure: the store
  * subscription awaits each handler call, and the handler waits for 'drain' whenever the socket
  * buffer is full, so a slow client stops the reading of the store instead of filling memory.
  * A closed connection stops the subscription.
+ *
+ * Limits (issue 11 §6: 500 streams replaying from 0 made /health take 1.2 s): at most
+ * SSE_MAX_STREAMS streams at once and SSE_MAX_STREAMS_PER_USER per user, beyond which a new one
+ * is refused with 429 TOO_MANY_STREAMS before anything is read; and each stream yields to the
+ * event loop every SSE_YIELD_EVERY events and sends at most SSE_MAX_EVENTS_PER_SECOND, so a
+ * replay shares the process with requests instead of running as one long synchronous burst.
  */
 @Injectable()
 export class EventStreamService implements BeforeApplicationShutdown {
@@ -23,6 +36,9 @@ export class EventStreamService implements BeforeApplicationShutdown {
   private readonly open = new Set<OpenStream>();
   /** projectId → departments, from the project's ProjectRegistered event (fixed at registration). */
   private readonly departments = new Map<string, ProjectDepartments | null>();
+  /** Slots taken, in total and per user (`sub`). */
+  private slots = 0;
+  private readonly slotsByUser = new Map<string, number>();
 
   constructor(
     @Inject(EVENT_STORE) private readonly eventStore: EventStore,
@@ -37,8 +53,39 @@ export class EventStreamService implements BeforeApplicationShutdown {
     await Promise.all([...this.open].map((s) => s.close()));
   }
 
-  /** Streams to `raw` (already hijacked from Fastify) until the client goes away. */
-  stream(raw: ServerResponse, actor: Actor, options: { after?: Position; types?: string[] }): void {
+  /**
+   * Takes a place for a new stream of `actor`, or throws 429 TOO_MANY_STREAMS. Synchronous, so
+   * concurrent requests cannot all pass the check before any of them counts.
+   */
+  reserve(actor: Actor): StreamSlot {
+    const mine = this.slotsByUser.get(actor.sub) ?? 0;
+    if (mine >= this.settings.sseMaxStreamsPerUser) {
+      throw new ProblemError(429, 'TOO_MANY_STREAMS', 'Too many event streams', `At most ${this.settings.sseMaxStreamsPerUser} event streams per user; close one first.`, {
+        limit: this.settings.sseMaxStreamsPerUser,
+      });
+    }
+    if (this.slots >= this.settings.sseMaxStreams) {
+      throw new ProblemError(429, 'TOO_MANY_STREAMS', 'Too many event streams', 'The service serves as many event streams as it can; retry later.', {
+        limit: this.settings.sseMaxStreams,
+      });
+    }
+    this.slots++;
+    this.slotsByUser.set(actor.sub, mine + 1);
+    let released = false;
+    return {
+      release: () => {
+        if (released) return;
+        released = true;
+        this.slots--;
+        const left = (this.slotsByUser.get(actor.sub) ?? 1) - 1;
+        if (left <= 0) this.slotsByUser.delete(actor.sub);
+        else this.slotsByUser.set(actor.sub, left);
+      },
+    };
+  }
+
+  /** Streams to `raw` (already hijacked from Fastify) until the client goes away; releases `slot` then. */
+  stream(raw: ServerResponse, actor: Actor, options: { after?: Position; types?: string[] }, slot: StreamSlot = this.reserve(actor)): void {
     raw.writeHead(200, {
       'content-type': 'text/event-stream; charset=utf-8',
       'cache-control': 'no-cache, no-transform',
@@ -56,7 +103,10 @@ export class EventStreamService implements BeforeApplicationShutdown {
     }, this.settings.sseHeartbeatMs);
     heartbeat.unref();
 
+    const pace = pacer(this.settings.sseYieldEvery, this.settings.sseMaxEventsPerSecond);
     const subscription = this.eventStore.subscribeAll({ after: options.after, types: options.types }, async (event) => {
+      if (closed) return;
+      await pace();
       if (closed) return;
       const published = await this.view(actor, event);
       if (published === undefined) return;
@@ -69,6 +119,7 @@ export class EventStreamService implements BeforeApplicationShutdown {
         if (closed) return;
         closed = true;
         this.open.delete(entry);
+        slot.release();
         clearInterval(heartbeat);
         await subscription.stop();
         if (!raw.writableEnded) raw.end();
@@ -118,6 +169,29 @@ export class EventStreamService implements BeforeApplicationShutdown {
     if (this.departments.size >= CACHE_LIMIT) this.departments.clear();
     this.departments.set(projectId, departments);
   }
+}
+
+/**
+ * Per stream: yields to the event loop every `every` events (other requests, /health, run in
+ * between) and sleeps when the stream ran ahead of `perSecond` events per second since it began
+ * (or since it last waited for the socket). Live streams, far below the rate, never sleep.
+ */
+function pacer(every: number, perSecond: number): () => Promise<void> {
+  let count = 0;
+  let windowStart = Date.now();
+  let inWindow = 0;
+  return async () => {
+    count++;
+    inWindow++;
+    if (count % every === 0) await yieldToLoop();
+    const elapsed = Date.now() - windowStart;
+    const due = (inWindow / perSecond) * 1000;
+    if (due > elapsed) await sleep(due - elapsed);
+    if (elapsed > 1000) {
+      windowStart = Date.now();
+      inWindow = 0;
+    }
+  };
 }
 
 function drained(raw: ServerResponse): Promise<void> {

@@ -5,6 +5,7 @@ import type { Actor } from '../domain';
 import { EVENT_STORE, InvalidPosition, type EventStore, type Position, type StoredEvent, type Subscription } from '../event-store/event-store.port';
 import { positionSortKey } from '../event-store/position';
 import { APP_CONFIG } from '../infrastructure/tokens';
+import { INSTANCE_ID, LEASE_STORE, type LeaseStore } from '../leases/lease.port';
 import { READ_MODEL_STORE, type Doc, type DocChange, type ReadModelStore } from '../read-model/read-model.port';
 import { InvalidInput, ProblemError } from '../http/problem';
 import { publish, resolveTypes, type PublishedEvent } from './event-envelope';
@@ -17,6 +18,8 @@ export const DEAD_LETTERS_COLLECTION = 'webhook_dead_letters';
 /** Checkpoint name under which subscription documents themselves are committed. */
 const REGISTRY = 'webhook_subscriptions';
 const checkpointName = (id: string) => `webhook:${id}`;
+/** The lease an instance holds while it delivers for subscription `id` (same name, other store). */
+const leaseName = (id: string) => `webhook:${id}`;
 /** `_v` for deletes: above any version a document of ours can have. */
 const DELETE_V = Number.MAX_SAFE_INTEGER;
 
@@ -35,6 +38,11 @@ interface SubscriptionDoc extends Doc {
   sealedSecret: string;
   createdAt: string;
   createdBy: string;
+  /**
+   * The latest POST /:id/redeliver. Applied by the instance holding the subscription's lease
+   * (possibly not the one that was asked), which notices a new `id` when it polls.
+   */
+  redelivery?: { id: string; fromPosition?: string };
 }
 
 interface DeadLetterDoc extends Doc {
@@ -97,10 +105,15 @@ class WebhookWorker {
     private readonly lookup: Lookup,
     private readonly logger: Logger,
     private readonly redeliverDeadLetters: boolean,
+    /** Whether this instance still holds the subscription's lease (by its last renewal). */
+    private readonly holdsLease: () => boolean,
   ) {
     this.secret = secretBox.open(doc.sealedSecret);
     this.restartDelayMs = settings.webhookBackoffBaseMs;
   }
+
+  /** Stopped because the lease ran out: restarted when it is taken again. */
+  lostLease = false;
 
   get stopped(): boolean {
     return this.halt.signal.aborted;
@@ -206,7 +219,7 @@ class WebhookWorker {
   private async deliverWithRetries(event: PublishedEvent): Promise<{ outcome: Outcome; attempts: number }> {
     const body = JSON.stringify(event);
     for (let attempt = 1; attempt <= this.settings.webhookMaxAttempts; attempt++) {
-      if (this.stopped) return { outcome: 'stopped', attempts: attempt - 1 };
+      if (this.stopped || !this.stillHolding()) return { outcome: 'stopped', attempts: attempt - 1 };
       const error = await this.attempt(event, body);
       if (error === null) {
         this.failures = 0;
@@ -222,6 +235,19 @@ class WebhookWorker {
       }
     }
     return { outcome: this.stopped ? 'stopped' : 'failed', attempts: this.settings.webhookMaxAttempts };
+  }
+
+  /**
+   * Checked before every attempt: a process that was frozen past its lease (GC pause, suspended
+   * VM) must not deliver alongside the instance that took over. The worker stops itself (the
+   * event in flight is not acknowledged, so whoever holds the lease delivers it again).
+   */
+  private stillHolding(): boolean {
+    if (this.holdsLease()) return true;
+    this.lostLease = true;
+    // Not awaited: stop() waits for the handler call we are in.
+    void this.stop();
+    return false;
   }
 
   /** "Full jitter" between half and all of min(cap, base·2^(n−1)): retries of many subscriptions spread out. */
@@ -293,13 +319,25 @@ class WebhookWorker {
  * `webhook_subscriptions` (written with the port's commit, so SQLite and MongoDB both work);
  * they are configuration of this service, not facts of the domain, hence not events. Each runs
  * a worker on the event store's catch-up subscription (`subscribeAll`: SQLite polling or
- * EventStoreDB's subscribeToAll). One service instance should deliver: two instances would
- * both deliver every event (still at-least-once, but twice as often).
+ * EventStoreDB's subscribeToAll).
+ *
+ * Several instances (issue 11 §3): an instance runs a subscription's worker only while it holds
+ * the lease `webhook:<id>`, renewed every ttl/3 (LEASE_TTL_MS, default 15 s). The same pass polls
+ * the subscription list, so subscriptions created on another instance are taken up and deleted
+ * ones stopped. One instance delivers each event; when the holder dies its lease expires and
+ * another instance resumes from the committed checkpoint, re-delivering at most the event that
+ * was in flight (at-least-once stays).
  */
 @Injectable()
 export class WebhooksService implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('Webhooks');
   private readonly workers = new Map<string, WebhookWorker>();
+  /** Subscription id → until when (ms) our lease holds, by the start of its last renewal. */
+  private readonly leaseUntil = new Map<string, number>();
+  private readonly leaseTtlMs: number;
+  private pollTimer?: NodeJS.Timeout;
+  private polling?: Promise<void>;
+  private shuttingDown = false;
   private readonly secretBox: SecretBox;
   /** Replaceable in tests (a fake resolver). */
   lookup: Lookup = systemLookup;
@@ -309,16 +347,73 @@ export class WebhooksService implements OnApplicationBootstrap, BeforeApplicatio
     @Inject(READ_MODEL_STORE) private readonly readModels: ReadModelStore,
     @Inject(SUBSCRIPTION_SETTINGS) private readonly settings: SubscriptionSettings,
     @Inject(APP_CONFIG) config: AppConfig,
+    @Inject(LEASE_STORE) private readonly leases: LeaseStore,
+    @Inject(INSTANCE_ID) private readonly instanceId: string,
   ) {
     this.secretBox = new SecretBox(settings.webhookSecretKey ?? config.jwtSecret);
+    this.leaseTtlMs = config.leaseTtlMs;
   }
 
   async onApplicationBootstrap(): Promise<void> {
     await this.readModels.ensureIndexes(SUBSCRIPTIONS_COLLECTION, [{ fields: { createdAt: 1 } }]);
     await this.readModels.ensureIndexes(DEAD_LETTERS_COLLECTION, [{ fields: { subscriptionId: 1, sortKey: 1 } }]);
-    for (const doc of (await this.readModels.find(SUBSCRIPTIONS_COLLECTION, {})) as SubscriptionDoc[]) {
+    await this.poll();
+    this.pollTimer = setInterval(() => void this.poll(), Math.max(20, Math.floor(this.leaseTtlMs / 3)));
+    this.pollTimer.unref();
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    this.shuttingDown = true;
+    if (this.pollTimer) clearInterval(this.pollTimer);
+    await this.polling;
+    await Promise.all([...this.workers.values()].map((w) => w.stop()));
+    this.workers.clear();
+    // Given up at once: another instance need not wait for the ttl.
+    await Promise.all([...this.leaseUntil.keys()].map((id) => this.leases.release(leaseName(id), this.instanceId).catch(() => undefined)));
+    this.leaseUntil.clear();
+  }
+
+  /** One pass of renewing leases and reconciling workers with the subscription list; passes never overlap. */
+  poll(): Promise<void> {
+    if (!this.polling) {
+      this.polling = this.reconcile()
+        .catch((error: unknown) => this.logger.warn({ err: error }, 'webhook lease pass failed; next pass retries'))
+        .finally(() => {
+          this.polling = undefined;
+        });
+    }
+    return this.polling;
+  }
+
+  private async reconcile(): Promise<void> {
+    if (this.shuttingDown) return;
+    const docs = (await this.readModels.find(SUBSCRIPTIONS_COLLECTION, {}, { sort: { createdAt: 1 } })) as SubscriptionDoc[];
+    const present = new Set(docs.map((d) => d._id));
+    for (const id of [...this.workers.keys(), ...this.leaseUntil.keys()]) {
+      if (present.has(id) || this.shuttingDown) continue;
+      // Deleted on another instance. Our worker may have committed its checkpoint after that
+      // instance removed it: remove it again.
+      const worker = this.workers.get(id);
+      await worker?.stop();
+      this.workers.delete(id);
+      await this.giveUpLease(id);
+      if (worker) await this.readModels.deleteCheckpoint(checkpointName(id)).catch(() => undefined);
+    }
+    for (const doc of docs) {
+      if (this.shuttingDown) return;
+      const held = await this.takeLease(doc._id);
+      const worker = this.workers.get(doc._id);
+      if (!held) {
+        if (worker) {
+          this.logger.warn({ subscription: doc._id }, 'webhook lease lost; another instance delivers');
+          await worker.stop();
+          this.workers.delete(doc._id);
+        }
+        continue;
+      }
       try {
-        this.startWorker(doc, false);
+        if (doc.redelivery && doc.redelivery.id !== worker?.doc.redelivery?.id) await this.applyRedelivery(doc);
+        else if (!worker || worker.lostLease) this.startWorker(doc, false);
       } catch (error) {
         // e.g. the key changed and the secret cannot be opened: the others still run.
         this.logger.error({ err: error, subscription: doc._id }, 'webhook subscription cannot start');
@@ -326,9 +421,23 @@ export class WebhooksService implements OnApplicationBootstrap, BeforeApplicatio
     }
   }
 
-  async beforeApplicationShutdown(): Promise<void> {
-    await Promise.all([...this.workers.values()].map((w) => w.stop()));
-    this.workers.clear();
+  /** Takes or renews the lease of subscription `id`; on a store error keeps what the last renewal gave. */
+  private async takeLease(id: string): Promise<boolean> {
+    const asked = Date.now();
+    try {
+      const held = await this.leases.acquire(leaseName(id), this.instanceId, this.leaseTtlMs);
+      if (held) this.leaseUntil.set(id, asked + this.leaseTtlMs);
+      else this.leaseUntil.delete(id);
+      return held;
+    } catch (error) {
+      this.logger.warn({ err: error, subscription: id }, 'webhook lease could not be renewed');
+      return (this.leaseUntil.get(id) ?? 0) > Date.now();
+    }
+  }
+
+  private async giveUpLease(id: string): Promise<void> {
+    this.leaseUntil.delete(id);
+    await this.leases.release(leaseName(id), this.instanceId).catch(() => undefined);
   }
 
   async create(input: { url: string; types?: string[]; families?: string[]; secret: string }, actor: Actor): Promise<WebhookSubscription> {
@@ -351,7 +460,8 @@ export class WebhooksService implements OnApplicationBootstrap, BeforeApplicatio
     const head = await this.eventStore.headPosition();
     if (head !== undefined) await this.readModels.commit(checkpointName(id), [], { position: head, updatedAt: now });
     await this.readModels.commit(REGISTRY, [{ op: 'upsert', collection: SUBSCRIPTIONS_COLLECTION, doc }], { position: '0', updatedAt: now });
-    this.startWorker(doc, false);
+    // Usually free: this instance delivers at once. Otherwise the holder's next poll starts it.
+    if (await this.takeLease(id)) this.startWorker(doc, false);
     return view(doc);
   }
 
@@ -383,6 +493,7 @@ export class WebhooksService implements OnApplicationBootstrap, BeforeApplicatio
     await this.load(id);
     await this.workers.get(id)?.stop();
     this.workers.delete(id);
+    await this.giveUpLease(id);
     const letters = await this.readModels.find(DEAD_LETTERS_COLLECTION, { subscriptionId: id });
     const now = new Date().toISOString();
     await this.readModels.commit(
@@ -401,19 +512,28 @@ export class WebhooksService implements OnApplicationBootstrap, BeforeApplicatio
    * replay every matching event after `fromPosition` (exclusive, like Last-Event-ID; "0" = all).
    */
   async redeliver(id: string, fromPosition?: string): Promise<{ id: string; requeued?: number; replayAfter?: string }> {
-    const doc = await this.load(id);
+    const current = await this.load(id);
+    // Recorded on the subscription: only the lease holder may move the checkpoint (a worker
+    // running elsewhere would carry it forward again), so the holder applies the request.
+    const doc: SubscriptionDoc = { ...current, _v: current._v + 1, redelivery: { id: randomUUID(), ...(fromPosition !== undefined ? { fromPosition } : {}) } };
+    const requeued = fromPosition === undefined ? await this.readModels.count(DEAD_LETTERS_COLLECTION, { subscriptionId: id }) : undefined;
+    await this.readModels.commit(REGISTRY, [{ op: 'upsert', collection: SUBSCRIPTIONS_COLLECTION, doc }], { position: '0', updatedAt: new Date().toISOString() });
+    if (await this.takeLease(id)) await this.applyRedelivery(doc);
+    return fromPosition !== undefined ? { id, replayAfter: fromPosition } : { id, requeued };
+  }
+
+  /** Restarts the worker for a redelivery request; called only while holding the lease. */
+  private async applyRedelivery(doc: SubscriptionDoc): Promise<void> {
+    const id = doc._id;
     await this.workers.get(id)?.stop();
     this.workers.delete(id);
+    const fromPosition = doc.redelivery?.fromPosition;
     if (fromPosition !== undefined) {
       // Checkpoints never move backwards through commit: remove it, then set the older one.
       await this.readModels.deleteCheckpoint(checkpointName(id));
       await this.readModels.commit(checkpointName(id), [], { position: fromPosition, updatedAt: new Date().toISOString() });
-      this.startWorker(doc, false);
-      return { id, replayAfter: fromPosition };
     }
-    const requeued = await this.readModels.count(DEAD_LETTERS_COLLECTION, { subscriptionId: id });
-    this.startWorker(doc, true);
-    return { id, requeued };
+    this.startWorker(doc, fromPosition === undefined);
   }
 
   private async load(id: string): Promise<SubscriptionDoc> {
@@ -423,13 +543,16 @@ export class WebhooksService implements OnApplicationBootstrap, BeforeApplicatio
   }
 
   private startWorker(doc: SubscriptionDoc, redeliverDeadLetters: boolean): void {
-    const worker = new WebhookWorker(doc, this.eventStore, this.readModels, this.settings, this.secretBox, this.lookup, this.logger, redeliverDeadLetters);
+    const id = doc._id;
+    const worker = new WebhookWorker(doc, this.eventStore, this.readModels, this.settings, this.secretBox, this.lookup, this.logger, redeliverDeadLetters, () =>
+      (this.leaseUntil.get(id) ?? 0) > Date.now(),
+    );
     this.workers.set(doc._id, worker);
     worker.start().catch((error: unknown) => {
       this.logger.error({ err: error, subscription: doc._id }, 'webhook worker failed to start; retrying');
       // e.g. the store was briefly unavailable: try again unless stopped or replaced meanwhile.
       setTimeout(() => {
-        if (!worker.stopped && this.workers.get(doc._id) === worker) {
+        if (!worker.stopped && this.workers.get(doc._id) === worker && !this.shuttingDown) {
           void worker.stop().then(() => this.startWorker(doc, redeliverDeadLetters));
         }
       }, this.settings.webhookBackoffCapMs).unref();
