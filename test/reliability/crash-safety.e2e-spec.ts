@@ -152,6 +152,9 @@ describe('crash safety: SIGKILL at random moments (guarantee 1)', () => {
       WEBHOOK_BACKOFF_CAP_MS: '200',
       WEBHOOK_TIMEOUT_MS: '2000',
       RATE_LIMIT_PER_MINUTE: '10000000',
+      // A killed process keeps its webhook lease until the ttl runs out (issue 11 §3): short here,
+      // so the restarted service delivers within each round.
+      LEASE_TTL_MS: '1500',
     };
     const clients = Array.from({ length: CLIENTS }, (_, i) => new Client(i));
     const log: Logged[] = [];
