@@ -412,8 +412,11 @@ export class WebhooksService implements OnApplicationBootstrap, BeforeApplicatio
         continue;
       }
       try {
-        if (doc.redelivery && doc.redelivery.id !== worker?.doc.redelivery?.id) await this.applyRedelivery(doc);
-        else if (!worker || worker.lostLease) this.startWorker(doc, false);
+        // A request is applied by the worker that runs when it arrives. A worker started afresh
+        // (start-up, takeover) takes the doc as it is: applying an old request again would
+        // replay from its fromPosition after every restart.
+        if (!worker || worker.lostLease) this.startWorker(doc, false);
+        else if (doc.redelivery && doc.redelivery.id !== worker.doc.redelivery?.id) await this.applyRedelivery(doc);
       } catch (error) {
         // e.g. the key changed and the secret cannot be opened: the others still run.
         this.logger.error({ err: error, subscription: doc._id }, 'webhook subscription cannot start');

@@ -3,6 +3,7 @@
  * cluster runs on the holder of its lease. Two built services share one store:
  *   - a webhook subscription is delivered by one of them: each event exactly once (no failover);
  *   - with a short seal interval, both timers fire but no two seals are closer than one interval;
+ *   - a redelivery asked of the instance without the lease is applied (once) by the holder;
  *   - when the lease holder is killed (SIGKILL), the other takes the subscription over within
  *     about one ttl and every event reaches the receiver at least once.
  */
@@ -106,6 +107,19 @@ describe('two instances over one DATA_DIR: leases', () => {
     await waitFor(() => sealTimes(dataDir).length >= 3, 60_000, 'three seals');
     const times = sealTimes(dataDir);
     for (let i = 1; i < times.length; i++) expect(times[i] - times[i - 1]).toBeGreaterThanOrEqual(SEAL_INTERVAL_MS - 5);
+  });
+
+  it('applies a redelivery asked of the instance that does not hold the lease (the holder replays)', async () => {
+    const states = await Promise.all([a, b].map(async (s) => (await s.request('GET', `/subscriptions/${subscriptionId}`, { token: office })).body.state));
+    const other = states[0] === 'stopped' ? a : b;
+    const before = storedEventIds();
+    const asked = await other.request('POST', `/subscriptions/${subscriptionId}/redeliver`, { token: office, body: { fromPosition: '0' } });
+    expect(asked.status).toBeLessThan(300);
+    expect(asked.body).toMatchObject({ id: subscriptionId, replayAfter: '0' });
+    await waitFor(() => before.every((id) => (deliveriesById().get(id) ?? 0) >= 2), 60_000, 'every event delivered again');
+    // Applied once: no third round on the following passes.
+    await sleep((2 * LEASE_TTL_MS) / 3 + 500);
+    expect([...deliveriesById().values()].every((c) => c === 2)).toBe(true);
   });
 
   it('after SIGKILL of the lease holder the other instance takes the subscription over and delivers every event at least once', async () => {
