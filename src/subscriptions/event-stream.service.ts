@@ -127,6 +127,8 @@ export class EventStreamService implements BeforeApplicationShutdown {
     };
     this.open.add(entry);
     raw.on('close', () => void entry.close());
+    // The client may have gone while the request was validated: 'close' then came before us.
+    if (raw.destroyed || raw.socket?.destroyed === true) void entry.close();
     subscription.done.catch((error: unknown) => {
       this.logger.warn({ err: error }, 'event stream subscription failed; closing the stream (the client resumes with Last-Event-ID)');
       void entry.close();
