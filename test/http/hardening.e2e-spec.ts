@@ -271,6 +271,12 @@ describe('on the wire (issue 11): timeouts and the token before the body', () =>
     expect((await h.request('GET', '/health')).status).toBe(200);
   });
 
+  it('an unknown route keeps its 404, and a GET is not authenticated before routing', async () => {
+    const unknown = await fetch(`http://127.0.0.1:${port}/no-such-route`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    expect(unknown.status).toBe(404);
+    expect((await fetch(`http://127.0.0.1:${port}/meta/info`)).status).toBe(200);
+  });
+
   it('a request with a valid token and a whole body still goes through', async () => {
     const body = JSON.stringify(registration('D01'));
     const response = await fetch(`http://127.0.0.1:${port}/projects`, {
@@ -280,5 +286,29 @@ describe('on the wire (issue 11): timeouts and the token before the body', () =>
     });
     expect(response.status).toBe(201);
     expect(response.headers.get('cache-control')).toBe('no-store');
+  });
+});
+
+describe('npm run token (issue 11): every minted token expires within the accepted lifetime', () => {
+  const { execFileSync, spawnSync } = require('node:child_process') as typeof import('node:child_process');
+  const { dirname, join } = require('node:path') as typeof import('node:path');
+  const { builtMain } = require('../reliability/support/service') as typeof import('../reliability/support/service');
+  let tokenJs: string;
+  beforeAll(() => {
+    tokenJs = join(dirname(builtMain()), 'cli', 'token.js');
+  }, 120_000);
+  const env = (extra: Record<string, string> = {}) => ({ PATH: process.env.PATH ?? '', NODE_ENV: 'test', JWT_SECRET: SECRET, ...extra });
+
+  it('signs with exp = TOKEN_MAX_LIFETIME_SECONDS by default and refuses a longer --expires', () => {
+    const token = execFileSync(process.execPath, [tokenJs, '--role', 'OFFICE'], { env: env() }).toString().trim();
+    const { iat, exp } = new JwtService({ secret: SECRET }).verify(token);
+    expect(exp - iat).toBe(12 * 3600);
+    const short = execFileSync(process.execPath, [tokenJs, '--role', 'AUDIT'], { env: env({ TOKEN_MAX_LIFETIME_SECONDS: '600' }) }).toString().trim();
+    const claims = new JwtService({ secret: SECRET }).verify(short);
+    expect(claims.exp - claims.iat).toBe(600);
+    const tooLong = spawnSync(process.execPath, [tokenJs, '--role', 'OFFICE', '--expires', '30d'], { env: env() });
+    expect(tooLong.status).toBe(2);
+    expect(tooLong.stdout.toString()).toBe('');
+    expect(tooLong.stderr.toString()).toMatch(/TOKEN_MAX_LIFETIME_SECONDS/);
   });
 });
