@@ -65,6 +65,14 @@ export class AppModule {
               req: (req: { id: unknown; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url?.split('?')[0] }),
               res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
             },
+            // pino-http attaches a made-up Error (with a stack) to every access line of a 5xx
+            // answer: a READ_MODEL_BEHIND poll would log a stack trace per request. The access
+            // line keeps its status; the ProblemFilter logs the real error of an unexpected
+            // failure once, with its stack (issue 11).
+            customErrorObject: (_req, res, error, value) =>
+              (res as { err?: unknown }).err === undefined && /^failed with status code \d+$/.test((error as Error)?.message ?? '')
+                ? { ...value, err: undefined }
+                : value,
             // Probes and scrapes are not worth a log line each.
             autoLogging: { ignore: (req) => /^\/(health|metrics)(\?|$)/.test((req as { originalUrl?: string }).originalUrl ?? req.url ?? '') },
           },
