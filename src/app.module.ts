@@ -5,7 +5,7 @@ import { JwtModule } from '@nestjs/jwt';
 import { TerminusModule } from '@nestjs/terminus';
 import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
 import { LoggerModule } from 'nestjs-pino';
-import { createSecretKey, randomUUID } from 'node:crypto';
+import { createSecretKey } from 'node:crypto';
 import { CommandDispatcher } from './commands/command-dispatcher';
 import { ExecuteCommandHandler } from './commands/execute-command';
 import { IdempotencyService } from './commands/idempotency.service';
@@ -16,6 +16,7 @@ import { FixedWindowThrottlerStorage } from './http/throttler-storage';
 import { PlatformController } from './http/platform.controller';
 import { ProjectRegistrations, ProjectVisibilityGuard } from './http/project-visibility';
 import { ProblemFilter } from './http/problem';
+import { REQUEST_ID, requestIdOf } from './http/request-context';
 import { ProjectCommandsController } from './http/project-commands.controller';
 import { QUERY_CONTROLLERS, QUERY_HANDLERS } from './queries';
 import { CLOCK, systemClock, TestClock, type Clock } from './infrastructure/clock';
@@ -55,10 +56,8 @@ export class AppModule {
         LoggerModule.forRoot({
           pinoHttp: {
             level: config.logLevel,
-            genReqId: (req) => {
-              const header = req.headers['x-correlation-id'];
-              return typeof header === 'string' && /^[A-Za-z0-9._:-]{1,200}$/.test(header) ? header : randomUUID();
-            },
+            // The id Fastify gave the request (app.ts), so the log line and the events agree.
+            genReqId: (req) => (req as { [REQUEST_ID]?: string })[REQUEST_ID] ?? requestIdOf(req.headers),
             customProps: (req) => ({ correlationId: (req as { id?: unknown }).id }),
             // Tokens, cookies and idempotency keys never reach the logs.
             redact: { paths: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["idempotency-key"]'], censor: '[redacted]' },
@@ -66,6 +65,14 @@ export class AppModule {
               req: (req: { id: unknown; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url?.split('?')[0] }),
               res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
             },
+            // pino-http attaches a made-up Error (with a stack) to every access line of a 5xx
+            // answer: a READ_MODEL_BEHIND poll would log a stack trace per request. The access
+            // line keeps its status; the ProblemFilter logs the real error of an unexpected
+            // failure once, with its stack (issue 11).
+            customErrorObject: (_req, res, error, value) =>
+              (res as { err?: unknown }).err === undefined && /^failed with status code \d+$/.test((error as Error)?.message ?? '')
+                ? { ...value, err: undefined }
+                : value,
             // Probes and scrapes are not worth a log line each.
             autoLogging: { ignore: (req) => /^\/(health|metrics)(\?|$)/.test((req as { originalUrl?: string }).originalUrl ?? req.url ?? '') },
           },

@@ -4,7 +4,12 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { AppModule, type AppModuleOptions } from './app.module';
+import { JwtService } from '@nestjs/jwt';
+import { createSecretKey } from 'node:crypto';
+import type { FastifyRequest } from 'fastify';
+import { authenticateBearer, tokenPolicyOf, type AuthenticatedRequest } from './http/auth';
 import { InvalidInput, sendProblem, toProblem } from './http/problem';
+import { REQUEST_ID, requestIdOf } from './http/request-context';
 import { strictValidationPipe } from './http/validation';
 
 /** Deepest JSON a request body may have; the deepest DTO needs 3. */
@@ -30,8 +35,25 @@ export async function createApp(options: AppModuleOptions): Promise<NestFastifyA
     // Deeply nested or huge JSON is refused before it reaches validation.
     onProtoPoisoning: 'remove',
     onConstructorPoisoning: 'remove',
-    requestIdHeader: 'x-correlation-id',
-    genReqId: () => crypto.randomUUID(),
+    // Not Fastify's requestIdHeader, which takes the header raw: the id goes into the permanent
+    // chain (correlationId, causationId), so only a well-formed one is kept (requestIdOf).
+    requestIdHeader: false,
+    genReqId: (req: import('node:http').IncomingMessage) => {
+      const id = requestIdOf(req.headers);
+      (req as { [REQUEST_ID]?: string })[REQUEST_ID] = id;
+      return id;
+    },
+    // A request (headers and body) must arrive within REQUEST_TIMEOUT_MS: a body trickled byte by
+    // byte would otherwise hold a connection (and its buffer) for ever. connectionTimeout cuts a
+    // socket idle that long (SSE heartbeats every SSE_HEARTBEAT_MS keep a stream busy).
+    requestTimeout: config.requestTimeoutMs,
+    connectionTimeout: Math.max(config.requestTimeoutMs, 2 * config.subscriptions.sseHeartbeatMs),
+    http: {
+      requestTimeout: config.requestTimeoutMs,
+      headersTimeout: Math.min(60_000, config.requestTimeoutMs),
+      // Node checks the timeouts every 30 s by default, so a 1 s timeout would take 31 s.
+      connectionsCheckingInterval: Math.min(1000, config.requestTimeoutMs),
+    },
     return503OnClosing: true,
     // Router-level refusals (a path parameter over maxParamLength, a malformed URL) as problem+json too.
     frameworkErrors: (error: Error, request: { url: string }, reply: unknown) => sendProblem(reply as never, toProblem(error, request.url.split('?')[0])),
@@ -39,15 +61,26 @@ export async function createApp(options: AppModuleOptions): Promise<NestFastifyA
     // the URL, a malformed request line) get a problem+json 400 too, then the socket is closed.
     clientErrorHandler: (error: NodeJS.ErrnoException, socket: import('node:stream').Duplex) => {
       if (!socket.writable || error.code === 'ECONNRESET') return socket.destroy();
-      const body = JSON.stringify({
-        type: 'https://ordos.example/problems/bad-request',
-        title: 'Bad request',
-        status: 400,
-        detail: 'The request could not be parsed; URLs must be percent-encoded (e.g. Chinese text in ?q=).',
-        code: 'BAD_REQUEST',
-      });
+      const timedOut = error.code === 'ERR_HTTP_REQUEST_TIMEOUT';
+      const body = JSON.stringify(
+        timedOut
+          ? {
+              type: 'https://ordos.example/problems/request-timeout',
+              title: 'Request timeout',
+              status: 408,
+              detail: `The request did not arrive within ${config.requestTimeoutMs} ms.`,
+              code: 'REQUEST_TIMEOUT',
+            }
+          : {
+              type: 'https://ordos.example/problems/bad-request',
+              title: 'Bad request',
+              status: 400,
+              detail: 'The request could not be parsed; URLs must be percent-encoded (e.g. Chinese text in ?q=).',
+              code: 'BAD_REQUEST',
+            },
+      );
       socket.end(
-        `HTTP/1.1 400 Bad Request\r\nContent-Type: application/problem+json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+        `HTTP/1.1 ${timedOut ? '408 Request Timeout' : '400 Bad Request'}\r\nContent-Type: application/problem+json; charset=utf-8\r\nCache-Control: no-store\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
       );
     },
   });
@@ -71,6 +104,9 @@ export async function createApp(options: AppModuleOptions): Promise<NestFastifyA
   });
   fastify.addHook('onSend', async (request, reply, payload) => {
     reply.header('x-correlation-id', request.id);
+    // API answers (JSON, problem+json, exports) carry tokens' worth of data: no cache keeps them.
+    // The dashboard's pages and assets, and the SSE stream, set their own cache-control.
+    if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
     return payload;
   });
 
@@ -91,6 +127,25 @@ export async function createApp(options: AppModuleOptions): Promise<NestFastifyA
   });
   fastify.addHook('onRequest', (request, reply, done) => {
     securityHeaders(request.raw, reply.raw, (error?: unknown) => done(error as Error | undefined));
+  });
+
+  // The bearer token is checked before a body is read: without a valid one a request that may
+  // carry a body gets its 401 at once, so an anonymous client cannot make the service buffer and
+  // parse up to BODY_LIMIT_BYTES. Same verification as the AuthGuard (authenticateBearer), whose
+  // check then reuses the actor. Every route that takes a body needs a token (none is @Public);
+  // unknown routes keep their 404.
+  const jwt = new JwtService({ secret: createSecretKey(Buffer.from(config.jwtSecret)) });
+  const policy = tokenPolicyOf(config);
+  fastify.addHook('onRequest', async (request: FastifyRequest, reply) => {
+    if (request.method === 'GET' || request.method === 'HEAD' || request.method === 'OPTIONS' || request.is404) return;
+    try {
+      (request as AuthenticatedRequest).actor = await authenticateBearer(jwt, request.headers.authorization, policy);
+    } catch (error) {
+      // The unread body is not worth waiting for: the connection closes after the answer.
+      reply.header('connection', 'close');
+      sendProblem(reply, toProblem(error, request.url.split('?')[0]));
+      return reply;
+    }
   });
 
   const document = SwaggerModule.createDocument(

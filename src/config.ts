@@ -26,6 +26,14 @@ export interface AppConfig {
   maxWaitingReads: number;
   /** JWT_SECRET was not set and the published development secret is in use. */
   usingDevelopmentSecret: boolean;
+  /** DEV_IDENTITIES_REMOTE=1: /dev/identities also answers clients that are not on loopback. */
+  devIdentitiesRemote: boolean;
+  /** Longest accepted token lifetime, exp − iat (or exp − now without iat), in seconds. */
+  tokenMaxLifetimeSeconds: number;
+  /** Clock skew tolerated on a token's iat, nbf and exp, in seconds. */
+  tokenClockSkewSeconds: number;
+  /** A request (headers and body) must arrive within this many ms (a trickled body is cut off). */
+  requestTimeoutMs: number;
 }
 
 /** Refused configuration: start-up stops with this one message. */
@@ -76,6 +84,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
 
   const bodyLimitBytes = numberOr(env.BODY_LIMIT_BYTES, 256 * 1024, 'BODY_LIMIT_BYTES', problems);
   const rateLimitPerMinute = numberOr(env.RATE_LIMIT_PER_MINUTE, 6000, 'RATE_LIMIT_PER_MINUTE', problems);
+  const tokenMaxLifetimeSeconds = numberOr(env.TOKEN_MAX_LIFETIME_SECONDS, 12 * 3600, 'TOKEN_MAX_LIFETIME_SECONDS', problems);
+  const requestTimeoutMs = numberOr(env.REQUEST_TIMEOUT_MS, 30_000, 'REQUEST_TIMEOUT_MS', problems);
   const idempotencyRetentionHours = numberOr(env.IDEMPOTENCY_RETENTION_HOURS, 24, 'IDEMPOTENCY_RETENTION_HOURS', problems);
   const dashboardRefreshMs =
     env.DASHBOARD_REFRESH_MS === undefined || env.DASHBOARD_REFRESH_MS === ''
@@ -101,9 +111,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   }
 
   if (problems.length > 0 || !subscriptions) throw new ConfigError(problems);
+  const usingDevelopmentSecret = jwtSecret === DEVELOPMENT_SECRET;
   return {
     port,
-    host: env.HOST || '0.0.0.0',
+    // The published development secret lets anyone sign tokens, so a service running on it binds
+    // to loopback unless HOST says otherwise (issue 11): a plain `npm start` is not on the network.
+    host: env.HOST || (usingDevelopmentSecret ? '127.0.0.1' : '0.0.0.0'),
     nodeEnv,
     dataDir,
     jwtSecret,
@@ -121,7 +134,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     sealIntervalMs: Math.round(sealMinutes * 60_000),
     leaseTtlMs,
     maxWaitingReads,
-    usingDevelopmentSecret: jwtSecret === DEVELOPMENT_SECRET,
+    usingDevelopmentSecret,
+    devIdentitiesRemote: env.DEV_IDENTITIES_REMOTE === '1',
+    tokenMaxLifetimeSeconds,
+    tokenClockSkewSeconds: 60,
+    requestTimeoutMs,
   };
 }
 

@@ -16,7 +16,9 @@ async function main(): Promise<void> {
   const app = await createApp({ config });
   await app.listen({ port: config.port, host: config.host });
   const stores = `${config.eventStore.kind} events, ${config.readModels.kind} read models`;
-  process.stdout.write(`Digital Ordos supervision service listening on http://localhost:${config.port} (${stores}); API docs at /docs\n`);
+  const shown = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host.includes(':') ? `[${config.host}]` : config.host;
+  const loopbackOnly = config.usingDevelopmentSecret && !process.env.HOST ? ' (development secret: loopback only, set HOST to listen elsewhere)' : '';
+  process.stdout.write(`Digital Ordos supervision service listening on http://${shown}:${config.port}${loopbackOnly} (${stores}); API docs at /docs\n`);
 }
 
 main().catch((error: unknown) => {

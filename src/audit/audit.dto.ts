@@ -1,14 +1,14 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
 import { FAMILIES } from '../domain';
+import { Instant } from '../http/dto/fields';
 
 const toInt = ({ value }: { value: unknown }) => (typeof value === 'string' && /^-?\d+$/.test(value) ? Number(value) : value);
 const toList = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.split(',').filter(Boolean) : value);
 
 export class StateQuery {
-  @ApiPropertyOptional({ description: 'an instant, e.g. 2026-05-01T00:00:00+08:00' })
-  @IsOptional() @IsISO8601({ strict: true })
+  @Instant({ optional: true, description: 'the state as it was at this instant' })
   asOf?: string;
 
   @ApiPropertyOptional() @IsOptional() @Transform(toInt) @IsInt() @Min(0)
@@ -16,10 +16,10 @@ export class StateQuery {
 }
 
 export class AuditEventsQuery {
-  @ApiPropertyOptional({ description: 'occurredAt ≥ from' }) @IsOptional() @IsISO8601({ strict: true })
+  @Instant({ optional: true, description: 'occurredAt ≥ from', example: '2026-01-01T00:00:00+08:00' })
   from?: string;
 
-  @ApiPropertyOptional({ description: 'occurredAt < to' }) @IsOptional() @IsISO8601({ strict: true })
+  @Instant({ optional: true, description: 'occurredAt < to', example: '2026-04-01' })
   to?: string;
 
   @ApiPropertyOptional({ description: 'comma-separated event types' })

@@ -5,7 +5,7 @@ import { CSV_COLUMNS, exportLines } from '../audit/audit-log';
 import { sealStore, verifyStore, verifyStream } from '../audit/integrity';
 import { foldUntil, projectEvents, toHistoryEntry } from '../audit/project-history';
 import { ConfigError, loadConfig, type AppConfig } from '../config';
-import { projectStreamId } from '../domain';
+import { parseInstant, projectStreamId } from '../domain';
 import { StoreCorrupt, type EventStore } from '../event-store/event-store.port';
 import { EventStoreDbEventStore } from '../event-store/eventstoredb-event-store';
 import { EventStoreFileMissing, SqliteEventStore } from '../event-store/sqlite-event-store';
@@ -106,8 +106,7 @@ async function main(argv: string[]): Promise<number> {
       case 'state': {
         if (!argument) throw new UsageError('state needs a projectId');
         const revision = values.revision === undefined ? undefined : Number(values.revision);
-        const asOf = values['as-of'];
-        if (asOf !== undefined && Number.isNaN(Date.parse(asOf))) throw new UsageError('--as-of must be an ISO instant');
+        const asOf = optionalInstant(values['as-of'], '--as-of');
         const result = foldUntil(argument, await projectEvents(eventStore, argument, revision), { asOf, revision });
         if (result.revision === -1) throw new UsageError(`project ${argument} did not exist at that point`);
         print(result);
@@ -133,7 +132,7 @@ async function main(argv: string[]): Promise<number> {
         const bar = progress('exporting');
         let n = 0;
         if (csv) await write(`\uFEFF${CSV_COLUMNS.join(',')}\r\n`);
-        const filter = { from: values.from, to: values.to, types: values.type?.split(','), family: values.family };
+        const filter = { from: optionalInstant(values.from, '--from'), to: optionalInstant(values.to, '--to'), types: values.type?.split(','), family: values.family };
         for await (const chunk of exportLines(eventStore, filter, csv ? 'csv' : 'jsonl', {})) {
           await write(chunk);
           n += csv ? chunk.split('\r\n').length - 1 : chunk.split('\n').length - 1;
@@ -200,3 +199,11 @@ main(process.argv.slice(2)).then(
     process.exit(1);
   },
 );
+
+/** The same instants the HTTP API accepts (parseInstant); anything else is a usage error, not "no filter". */
+function optionalInstant(raw: string | undefined, flag: string): string | undefined {
+  if (raw === undefined) return undefined;
+  const instant = parseInstant(raw);
+  if (instant === null) throw new UsageError(`${flag} must be an RFC 3339 instant with Z or ±hh:mm, or a day YYYY-MM-DD (00:00 Ordos time)`);
+  return instant;
+}

@@ -15,7 +15,7 @@ function main(): void {
       department: { type: 'string' },
       sub: { type: 'string' },
       name: { type: 'string' },
-      expires: { type: 'string', default: '12h' },
+      expires: { type: 'string' },
     },
   });
   const role = values.role ?? '';
@@ -25,10 +25,16 @@ function main(): void {
   if (role === 'CONSTRUCTION_UNIT' && !values.department) fail('--department is required for CONSTRUCTION_UNIT');
   const config = loadConfig();
   const sub = values.sub ?? `${role.toLowerCase()}${values.department ? `-${values.department}` : ''}`;
-  const token = new JwtService({ secret: config.jwtSecret }).sign(
+  const jwt = new JwtService({ secret: config.jwtSecret });
+  // Every token expires, and no later than the service accepts (TOKEN_MAX_LIFETIME_SECONDS).
+  const token = jwt.sign(
     { sub, name: values.name ?? sub, role, ...(values.department ? { department: values.department } : {}) },
-    { expiresIn: values.expires as never, algorithm: 'HS256' },
+    { expiresIn: (values.expires ?? config.tokenMaxLifetimeSeconds) as never, algorithm: 'HS256' },
   );
+  const { iat, exp } = jwt.decode<{ iat: number; exp: number }>(token);
+  if (exp - iat > config.tokenMaxLifetimeSeconds) {
+    fail(`--expires must not exceed TOKEN_MAX_LIFETIME_SECONDS (${config.tokenMaxLifetimeSeconds} s): the service would refuse the token`);
+  }
   process.stdout.write(`${token}\n`);
 }
 

@@ -22,6 +22,27 @@ export function isInstant(value: unknown): value is string {
   return typeof value === 'string' && /^\d{4}-\d{2}-\d{2}T/.test(value) && !Number.isNaN(Date.parse(value));
 }
 
+const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?([Zz]|([+-])(\d{2}):(\d{2}))$/;
+
+/**
+ * An RFC 3339 instant with a `Z` or `±hh:mm` offset (`2026-05-01T00:00:00+08:00`), or a plain
+ * calendar day `YYYY-MM-DD`, meaning 00:00 Ordos time (UTC+8) that day. Returns the instant as
+ * RFC 3339 text, or null for anything else: ISO 8601 week dates (`2026-W01`), ordinal dates
+ * (`2026-336`), local times without offset and impossible dates are refused instead of turning
+ * a time filter off (Date.parse gives NaN for them; issue 11).
+ */
+export function parseInstant(value: unknown): string | null {
+  if (typeof value !== 'string') return null;
+  if (isIsoDate(value)) return `${value}T00:00:00+08:00`;
+  const m = RFC3339.exec(value);
+  if (!m) return null;
+  const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number);
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return null;
+  if (hour > 23 || minute > 59 || second > 59) return null;
+  if (m[9] !== undefined && (Number(m[10]) > 23 || Number(m[11]) > 59)) return null;
+  return Number.isFinite(Date.parse(value)) ? value : null;
+}
+
 /** The Ordos civil date on which an instant falls. */
 export function localDateOf(instant: string): IsoDate {
   const ms = Date.parse(instant);

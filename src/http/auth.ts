@@ -2,6 +2,7 @@ import {
   CanActivate,
   createParamDecorator,
   ExecutionContext,
+  Inject,
   Injectable,
   SetMetadata,
   UnauthorizedException,
@@ -10,7 +11,9 @@ import {
 import { Reflector } from '@nestjs/core';
 import { JwtService } from '@nestjs/jwt';
 import type { FastifyRequest } from 'fastify';
+import type { AppConfig } from '../config';
 import { ROLES as DOMAIN_ROLES, type Actor, type Role } from '../domain';
+import { APP_CONFIG } from '../infrastructure/tokens';
 
 /** Roles a token may carry: every role of the domain but SYSTEM, which only the clock acts as. */
 export const HUMAN_ROLES: readonly Role[] = DOMAIN_ROLES.filter((role) => role !== 'SYSTEM');
@@ -34,51 +37,85 @@ export const CurrentActor = createParamDecorator((_: unknown, context: Execution
   return request.actor;
 });
 
+export interface TokenPolicy {
+  /** Longest accepted lifetime: exp − iat, or exp − now when the token has no iat. */
+  maxLifetimeSeconds: number;
+  /** Clock skew tolerated on iat, nbf and exp. */
+  clockSkewSeconds: number;
+}
+
+export const tokenPolicyOf = (config: Pick<AppConfig, 'tokenMaxLifetimeSeconds' | 'tokenClockSkewSeconds'>): TokenPolicy => ({
+  maxLifetimeSeconds: config.tokenMaxLifetimeSeconds,
+  clockSkewSeconds: config.tokenClockSkewSeconds,
+});
+
 /**
- * Verifies `Authorization: Bearer <JWT>` (HS256 only: `alg: none` and other algorithms are
- * refused by the library) and checks the claims of API.md. 401 when there is no valid token,
- * 403 when the role may not use the route.
+ * Verifies `Authorization: Bearer <JWT>` and checks the claims of API.md; throws 401 otherwise.
+ * HS256 only (`alg: none` and other algorithms are refused by the library). A token must expire
+ * (`exp`), within `maxLifetimeSeconds` of its issue (a leaked token is not valid for ever), and
+ * must not claim to be issued in the future; only `clockSkewSeconds` of skew are forgiven.
+ * The one verification both the AuthGuard and the pre-body check of app.ts use.
+ */
+export async function authenticateBearer(jwt: JwtService, header: string | undefined, policy: TokenPolicy): Promise<Actor> {
+  const match = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*)$/.exec(header ?? '');
+  if (!match) throw new UnauthorizedException('A bearer token is required');
+  let claims: Record<string, unknown>;
+  try {
+    claims = await jwt.verifyAsync<Record<string, unknown>>(match[1], { algorithms: ['HS256'], clockTolerance: policy.clockSkewSeconds });
+  } catch {
+    throw new UnauthorizedException('The token is invalid or expired');
+  }
+  const now = Math.floor(Date.now() / 1000);
+  const { exp, iat } = claims;
+  if (typeof exp !== 'number' || !Number.isFinite(exp)) throw new UnauthorizedException('The token must carry an exp (expiry) claim');
+  if (iat !== undefined && (typeof iat !== 'number' || !Number.isFinite(iat) || iat > now + policy.clockSkewSeconds)) {
+    throw new UnauthorizedException('The token is issued in the future');
+  }
+  const issued = typeof iat === 'number' ? iat : now;
+  if (exp - issued > policy.maxLifetimeSeconds) {
+    throw new UnauthorizedException(`The token lives longer than the ${policy.maxLifetimeSeconds} s allowed`);
+  }
+  const { sub, name, role, department } = claims;
+  if (typeof sub !== 'string' || sub === '' || !HUMAN_ROLES.includes(role as Role)) {
+    throw new UnauthorizedException('The token lacks a valid sub or role claim');
+  }
+  if (role === 'CONSTRUCTION_UNIT' && (typeof department !== 'string' || department === '')) {
+    throw new UnauthorizedException('A construction unit token needs a department claim');
+  }
+  return {
+    sub,
+    name: typeof name === 'string' && name !== '' ? name : sub,
+    role: role as Role,
+    ...(typeof department === 'string' && department !== '' ? { department } : {}),
+  };
+}
+
+/**
+ * 401 when there is no valid token (authenticateBearer), 403 when the role may not use the route.
+ * A request with a body was already authenticated before its body was read (app.ts); that actor
+ * is reused.
  */
 @Injectable()
 export class AuthGuard implements CanActivate {
+  private readonly policy: TokenPolicy;
+
   constructor(
     private readonly jwt: JwtService,
     private readonly reflector: Reflector,
-  ) {}
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    this.policy = tokenPolicyOf(config);
+  }
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const targets = [context.getHandler(), context.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC, targets)) return true;
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
-    request.actor = await this.authenticate(request.headers.authorization);
+    request.actor ??= await authenticateBearer(this.jwt, request.headers.authorization, this.policy);
     const roles = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES, targets);
     if (roles && !roles.includes(request.actor.role)) {
       throw new ForbiddenException(`This action needs one of the roles ${roles.join(', ')}`);
     }
     return true;
-  }
-
-  private async authenticate(header: string | undefined): Promise<Actor> {
-    const match = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*)$/.exec(header ?? '');
-    if (!match) throw new UnauthorizedException('A bearer token is required');
-    let claims: Record<string, unknown>;
-    try {
-      claims = await this.jwt.verifyAsync<Record<string, unknown>>(match[1], { algorithms: ['HS256'] });
-    } catch {
-      throw new UnauthorizedException('The token is invalid or expired');
-    }
-    const { sub, name, role, department } = claims;
-    if (typeof sub !== 'string' || sub === '' || !HUMAN_ROLES.includes(role as Role)) {
-      throw new UnauthorizedException('The token lacks a valid sub or role claim');
-    }
-    if (role === 'CONSTRUCTION_UNIT' && (typeof department !== 'string' || department === '')) {
-      throw new UnauthorizedException('A construction unit token needs a department claim');
-    }
-    return {
-      sub,
-      name: typeof name === 'string' && name !== '' ? name : sub,
-      role: role as Role,
-      ...(typeof department === 'string' && department !== '' ? { department } : {}),
-    };
   }
 }

@@ -146,17 +146,69 @@ export function sendProblem(reply: FastifyReply, problem: Problem): void {
   void reply.status(problem.status).header('content-type', 'application/problem+json; charset=utf-8').send(problem);
 }
 
+/**
+ * Lets one log line per key through per window and counts the rest, which the next line that
+ * gets through reports (`suppressed`).
+ */
+export class LogRateLimiter {
+  private readonly windows = new Map<string, { until: number; suppressed: number }>();
+
+  constructor(
+    private readonly windowMs = 10_000,
+    private readonly maxKeys = 1000,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** null: stay silent; otherwise how many identical lines were suppressed since the last one. */
+  admit(key: string): number | null {
+    const now = this.now();
+    const window = this.windows.get(key);
+    if (window && window.until > now) {
+      window.suppressed += 1;
+      return null;
+    }
+    if (!window && this.windows.size >= this.maxKeys) {
+      for (const [k, w] of this.windows) if (w.until <= now) this.windows.delete(k);
+      if (this.windows.size >= this.maxKeys) this.windows.delete(this.windows.keys().next().value as string);
+    }
+    this.windows.set(key, { until: now + this.windowMs, suppressed: 0 });
+    return window?.suppressed ?? 0;
+  }
+}
+
+/**
+ * Refusals the service meant to give (a ProblemError such as READ_MODEL_BEHIND or CONTENDED, a
+ * store that is unavailable for now): not bugs, so no error and no stack trace.
+ */
+function isExpectedRefusal(error: unknown): boolean {
+  return error instanceof ProblemError || error instanceof StoreUnavailable || error instanceof DomainError || error instanceof InvalidInput
+    || error instanceof RevisionConflict || error instanceof InvalidPosition || error instanceof InvalidReadModelQuery
+    || (error instanceof HttpException && error.getStatus() < 500);
+}
+
 @Catch()
 export class ProblemFilter implements ExceptionFilter {
   private readonly logger = new Logger('Problem');
+  /** A client polling a lagging read model 6,000 times a minute must not write 6,000 lines. */
+  private readonly limiter = new LogRateLimiter();
 
   catch(error: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
     const reply = http.getResponse<FastifyReply>();
     const request = http.getRequest<FastifyRequest>();
     const problem = toProblem(error, request?.url?.split('?')[0]);
-    if (problem.status >= 500) this.logger.error({ err: error, code: problem.code }, 'request failed');
+    if (problem.status >= 500) this.log(error, problem);
     if (reply.sent) return;
     sendProblem(reply, problem);
+  }
+
+  private log(error: unknown, problem: Problem): void {
+    const expected = isExpectedRefusal(error);
+    const suppressed = this.limiter.admit(`${expected ? 'warn' : 'error'}:${problem.code}:${problem.status}:${expected ? problem.detail : String((error as Error)?.message)}`);
+    if (suppressed === null) return;
+    const context = { code: problem.code, status: problem.status, ...(suppressed > 0 ? { suppressed } : {}) };
+    // Only an unexpected error (500 INTERNAL, a damaged store) is logged with its stack trace.
+    if (expected) this.logger.warn(context, `request refused: ${problem.code}`);
+    else this.logger.error({ err: error, ...context }, 'request failed');
   }
 }

@@ -1,13 +1,11 @@
 import { Body, Controller, Inject, Put } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { IsISO8601 } from 'class-validator';
-import { ApiProperty } from '@nestjs/swagger';
 import { CLOCK, TestClock } from '../infrastructure/clock';
 import { Roles } from './auth';
+import { Instant } from './dto/fields';
 
 export class SetClockDto {
-  @ApiProperty({ format: 'date-time', example: '2027-03-01T00:00:00+08:00' })
-  @IsISO8601({ strict: true })
+  @Instant({ description: 'the test clock\'s new now', example: '2027-03-01T00:00:00+08:00' })
   now: string;
 }
 

@@ -40,6 +40,15 @@ for (const [net, bits] of [
   ['ff00::', 8], // multicast
   ['2001:db8::', 32], // documentation
   ['100::', 64], // discard-only
+  // Refused outright: prefixes that reach IPv4 or other networks through a translator or tunnel
+  // whose target cannot be read from the address alone (issue 11).
+  ['64:ff9b:1::', 48], // local-use NAT64 (RFC 8215): translated by the operator's own NAT64, maybe into private IPv4
+  ['2001::', 32], // Teredo: tunnels to an obfuscated IPv4 through a relay
+  ['2001:2::', 48], // benchmarking
+  ['2001:10::', 28], // ORCHID (deprecated)
+  ['2001:20::', 28], // ORCHIDv2
+  ['5f00::', 16], // SRv6 SIDs (RFC 9602)
+  ['3fff::', 20], // documentation (RFC 9637)
 ] as const) {
   blocked.addSubnet(net, bits, 'ipv6');
 }
@@ -73,11 +82,12 @@ function ipv6Bytes(address: string): number[] | null {
   return bytes;
 }
 
-/** The IPv4 address an IPv6 address embeds and would reach (mapped, compatible, NAT64, 6to4). */
+/** The IPv4 address an IPv6 address embeds and would reach (mapped, translated, compatible, NAT64, 6to4). */
 function embeddedIpv4(bytes: number[]): string | null {
   const zero = (from: number, to: number) => bytes.slice(from, to).every((b) => b === 0);
   const v4 = (at: number) => bytes.slice(at, at + 4).join('.');
   if (zero(0, 10) && bytes[10] === 0xff && bytes[11] === 0xff) return v4(12); // ::ffff:a.b.c.d
+  if (zero(0, 8) && bytes[8] === 0xff && bytes[9] === 0xff && zero(10, 12)) return v4(12); // ::ffff:0:a.b.c.d (IPv4-translated, RFC 2765)
   if (zero(0, 12) && !zero(12, 16)) return v4(12); // ::a.b.c.d (IPv4-compatible, deprecated)
   if (bytes[0] === 0x00 && bytes[1] === 0x64 && bytes[2] === 0xff && bytes[3] === 0x9b && zero(4, 12)) return v4(12); // 64:ff9b::/96
   if (bytes[0] === 0x20 && bytes[1] === 0x02) return v4(2); // 2002::/16 6to4

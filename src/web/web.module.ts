@@ -1,9 +1,9 @@
 import fastifyStatic from '@fastify/static';
-import { Controller, Get, Inject, Injectable, Module, NotFoundException, Res, type OnModuleInit } from '@nestjs/common';
+import { Controller, Get, Inject, Injectable, Module, NotFoundException, Req, Res, type OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { JwtModule, JwtService } from '@nestjs/jwt';
 import { ApiExcludeController, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { existsSync } from 'node:fs';
 import type { AppConfig } from '../config';
 import { COMMAND_CATALOGUE, EVENT_CATALOGUE, type Role } from '../domain';
@@ -20,6 +20,23 @@ import { indexHtml, NOT_BUILT_HTML, WEB_ROOT } from './web-assets';
  */
 export function devIdentitiesEnabled(config: AppConfig, env: NodeJS.ProcessEnv = process.env): boolean {
   return (config.nodeEnv === 'development' && config.usingDevelopmentSecret) || (config.nodeEnv === 'test' && env.DEV_IDENTITIES === '1');
+}
+
+/** 127.0.0.0/8 and ::1, also written as IPv4-mapped IPv6. */
+export function isLoopbackAddress(address: string | undefined): boolean {
+  if (!address) return false;
+  const v4 = address.toLowerCase().replace(/^::ffff:/, '');
+  return /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(v4) || address === '::1';
+}
+
+/**
+ * Development identities are handed to loopback clients only: an explicit HOST may put a
+ * development service on the network, but not its ready-signed OFFICE and AUDIT tokens, unless
+ * DEV_IDENTITIES_REMOTE=1 asks for exactly that (issue 11). No proxy is trusted: this is the
+ * socket's peer.
+ */
+export function devIdentitiesOffered(config: AppConfig, request: FastifyRequest, env: NodeJS.ProcessEnv = process.env): boolean {
+  return devIdentitiesEnabled(config, env) && (config.devIdentitiesRemote || isLoopbackAddress(request.socket?.remoteAddress ?? request.ip));
 }
 
 /** Client routes of the SPA; each answers index.html. API routes are never shadowed. */
@@ -70,9 +87,9 @@ export class WebMetaController {
   @Public()
   @Get('meta/info')
   @ApiOperation({ summary: 'Dashboard bootstrap: whether development identities exist, the test clock, department names' })
-  info() {
+  info(@Req() request: FastifyRequest) {
     return {
-      devIdentities: devIdentitiesEnabled(this.config),
+      devIdentities: devIdentitiesOffered(this.config, request),
       testClock: this.clock instanceof TestClock,
       now: this.clock.now().toISOString(),
       departments: DEMO_DEPARTMENTS,
@@ -92,10 +109,13 @@ export class WebMetaController {
 
   @Public()
   @Get('dev/identities')
-  @ApiOperation({ summary: 'Development only (NODE_ENV=development): ready-signed tokens for each role' })
-  identities(): { identities: DevIdentity[] } {
-    if (!devIdentitiesEnabled(this.config)) throw new NotFoundException('Development identities exist only when NODE_ENV=development');
-    const sign = (claims: Record<string, unknown>) => this.jwt.sign(claims, { expiresIn: '12h' });
+  @ApiOperation({ summary: 'Development only (NODE_ENV=development, loopback clients unless DEV_IDENTITIES_REMOTE=1): ready-signed tokens for each role' })
+  identities(@Req() request: FastifyRequest): { identities: DevIdentity[] } {
+    if (!devIdentitiesOffered(this.config, request)) {
+      throw new NotFoundException('Development identities exist only when NODE_ENV=development, for loopback clients');
+    }
+    // As long as the service accepts (TOKEN_MAX_LIFETIME_SECONDS), never without exp.
+    const sign = (claims: Record<string, unknown>) => this.jwt.sign(claims, { expiresIn: this.config.tokenMaxLifetimeSeconds });
     const identities: DevIdentity[] = PEOPLE.map(({ role, name }) => ({
       key: role,
       role,

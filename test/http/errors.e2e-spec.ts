@@ -14,18 +14,20 @@ describe('errors over HTTP: 401 exactly, problem+json, Idempotency-Key', () => {
   });
 
   const claims = { sub: 'u1', name: '用户', role: 'OFFICE' };
+  /** Signed with the server's secret and an hour's exp, as every accepted token must have. */
+  const sign = (payload: object, options: Record<string, unknown> = {}) => new JwtService({ secret: SECRET }).sign(payload, { expiresIn: '1h', ...options });
 
   describe('401 for every way a token can be wrong, on a command and on a query', () => {
     const tokens: Array<[string, () => string | undefined, string?]> = [
       ['no token', () => undefined],
-      ['a bad signature', () => new JwtService({ secret: 'another-secret-0123456789-0123456789' }).sign(claims)],
+      ['a bad signature', () => new JwtService({ secret: 'another-secret-0123456789-0123456789' }).sign(claims, { expiresIn: '1h' })],
       ['an expired token', () => new JwtService({ secret: SECRET }).sign({ ...claims, exp: Math.floor(Date.now() / 1000) - 60 })],
       ['alg none', () => `${b64({ alg: 'none', typ: 'JWT' })}.${b64({ ...claims, iat: Math.floor(Date.now() / 1000) })}.`],
-      ['HS512 instead of HS256', () => new JwtService({ secret: SECRET }).sign(claims, { algorithm: 'HS512' })],
-      ['an unknown role', () => new JwtService({ secret: SECRET }).sign({ ...claims, role: 'ADMIN' })],
-      ['the SYSTEM role (not a person)', () => new JwtService({ secret: SECRET }).sign({ ...claims, role: 'SYSTEM' })],
-      ['no sub', () => new JwtService({ secret: SECRET }).sign({ name: 'x', role: 'OFFICE' })],
-      ['a construction unit without department', () => new JwtService({ secret: SECRET }).sign({ ...claims, role: 'CONSTRUCTION_UNIT' })],
+      ['HS512 instead of HS256', () => sign(claims, { algorithm: 'HS512' })],
+      ['an unknown role', () => sign({ ...claims, role: 'ADMIN' })],
+      ['the SYSTEM role (not a person)', () => sign({ ...claims, role: 'SYSTEM' })],
+      ['no sub', () => sign({ name: 'x', role: 'OFFICE' })],
+      ['a construction unit without department', () => sign({ ...claims, role: 'CONSTRUCTION_UNIT' })],
       ['garbage', () => 'not.a.jwt'],
     ];
     it.each(tokens)('%s', async (_label, make) => {
@@ -44,7 +46,7 @@ describe('errors over HTTP: 401 exactly, problem+json, Idempotency-Key', () => {
     });
 
     it('a valid token signed with the server secret is accepted', async () => {
-      const response = await h.request('GET', '/projects', { token: new JwtService({ secret: SECRET }).sign(claims) });
+      const response = await h.request('GET', '/projects', { token: sign(claims) });
       expect(response.status).toBe(200);
     });
   });

@@ -38,7 +38,7 @@ export async function startHarness(options: { dataDir?: string; env?: Record<str
     clock,
     dataDir,
     token: (role, department, sub) =>
-      jwt.sign({ sub: sub ?? `${role.toLowerCase()}-${department ?? 'x'}`, name: `${role} user`, role, ...(department ? { department } : {}) }),
+      jwt.sign({ sub: sub ?? `${role.toLowerCase()}-${department ?? 'x'}`, name: `${role} user`, role, ...(department ? { department } : {}) }, { expiresIn: '1h' }),
     async request(method, url, { token, body, headers = {} } = {}) {
       const response = await app.inject({
         method: method as 'GET',

@@ -1,7 +1,7 @@
 /**
  * Guarantee 4 — access control. Every cell of the matrix in support/access-matrix.ts (which is
  * also docs/access-matrix.md) is proved against the real service: every route × every role ×
- * own/other department, and eight kinds of bad token. A route the service serves that the table
+ * own/other department, and eleven kinds of bad token. A route the service serves that the table
  * lacks fails the test, and so does a docs file that differs from the table.
  */
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
@@ -52,8 +52,13 @@ describe('access-control matrix (guarantee 4)', () => {
       case 'wrong-secret': return { authorization: `Bearer ${signHs256(office, 'an-attacker-secret-0123456789-0123456789')}` };
       case 'alg-none': return { authorization: `Bearer ${unsignedToken(office)}` };
       case 'tampered-role': return { authorization: `Bearer ${tamperedToken(h.token('CONSTRUCTION_UNIT', DEPT), office)}` };
-      case 'no-role': return { authorization: `Bearer ${signHs256({ sub: 'nobody' }, SECRET)}` };
-      case 'cu-without-department': return { authorization: `Bearer ${signHs256({ sub: 'cu', role: 'CONSTRUCTION_UNIT' }, SECRET)}` };
+      case 'no-role': return { authorization: `Bearer ${signHs256({ sub: 'nobody', exp: office.exp }, SECRET)}` };
+      case 'cu-without-department': return { authorization: `Bearer ${signHs256({ sub: 'cu', role: 'CONSTRUCTION_UNIT', exp: office.exp }, SECRET)}` };
+      // Issue 11: a token must expire, within TOKEN_MAX_LIFETIME_SECONDS (12 h) of its issue, and
+      // must not be issued in the future (60 s of clock skew are forgiven).
+      case 'no-exp': return { authorization: `Bearer ${signHs256(actorClaims('OFFICE'), SECRET)}` };
+      case 'future-iat': return { authorization: `Bearer ${signHs256({ ...office, iat: Math.floor(Date.now() / 1000) + 300, exp: Math.floor(Date.now() / 1000) + 900 }, SECRET)}` };
+      case 'lifetime-too-long': return { authorization: `Bearer ${signHs256({ ...office, exp: Math.floor(Date.now() / 1000) + 13 * 3600 }, SECRET)}` };
     }
   }
 

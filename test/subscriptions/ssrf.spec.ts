@@ -58,6 +58,20 @@ describe('SSRF guard for webhook targets', () => {
     ['https://nowhere.invalid/', false],
     ['http://172.32.0.1/', true], // just outside 172.16/12
     ['http://[::ffff:93.184.216.34]/', true],
+    // Issue 11: further IPv6 forms of loopback and private IPv4
+    ['http://[::ffff:0:7f00:1]/', false], // IPv4-translated ::ffff:0:0/96 of 127.0.0.1
+    ['http://[::ffff:0:127.0.0.1]/', false], // the same, dotted
+    ['http://[::ffff:0:a9fe:a9fe]/', false], // IPv4-translated 169.254.169.254
+    ['http://[64:ff9b:1::7f00:1]/', false], // local-use NAT64 (RFC 8215)
+    ['http://[64:ff9b:1:ffff::5db8:d822]/', false], // local-use NAT64 refused whatever it embeds
+    ['http://[2001:0:4136:e378:8000:63bf:80ff:fffe]/', false], // Teredo (client 127.0.0.1 obfuscated)
+    ['http://[2001::1]/', false], // Teredo
+    ['http://[2001:2::1]/', false], // benchmarking
+    ['http://[2001:10::1]/', false], // ORCHID
+    ['http://[2001:20::1]/', false], // ORCHIDv2
+    ['http://[3fff::1]/', false], // documentation (RFC 9637)
+    ['http://[::ffff:0:5db8:d822]/', true], // IPv4-translated public 93.184.216.34
+    ['http://[64:ff9b::5db8:d822]/', true], // well-known NAT64 of public 93.184.216.34
   ])('%s → allowed %s', async (url, allowed) => {
     const result = await checkWebhookUrl(url, [], lookup);
     expect(result.ok).toBe(allowed);

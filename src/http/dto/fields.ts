@@ -1,6 +1,6 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
+import { Transform, Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   IsArray,
@@ -18,7 +18,7 @@ import {
   ValidateBy,
   ValidateNested,
 } from 'class-validator';
-import { isIsoDate } from '../../domain';
+import { isIsoDate, parseInstant } from '../../domain';
 
 /**
  * Field decorators that validate and document at once, so the OpenAPI schema (/docs) and the
@@ -97,3 +97,26 @@ export class CommandBody {
   })
   expectedRevision?: number;
 }
+
+/**
+ * An instant field (query or body): accepts what parseInstant accepts, hands the handler the
+ * RFC 3339 instant (a plain day becomes `YYYY-MM-DDT00:00:00+08:00`), refuses the rest with
+ * 400 VALIDATION_FAILED naming the field. The one validator for every instant the API takes.
+ */
+export const Instant = (o: FieldOptions = {}) =>
+  applyDecorators(
+    ...presence(o),
+    Transform(({ value }) => parseInstant(value) ?? value),
+    ValidateBy({
+      name: 'isInstant',
+      validator: {
+        validate: (value) => parseInstant(value) !== null,
+        defaultMessage: (a) =>
+          `${a?.property} must be an RFC 3339 instant with Z or ±hh:mm (e.g. 2026-05-01T00:00:00+08:00) or a day YYYY-MM-DD (00:00 Ordos time, UTC+8)`,
+      },
+    }),
+    doc(
+      { ...o, description: `${o.description ? `${o.description}; ` : ''}an RFC 3339 instant with Z or ±hh:mm offset, or a day YYYY-MM-DD meaning 00:00 Ordos time (UTC+8)` },
+      { type: String, format: 'date-time', example: o.example ?? '2026-05-01T00:00:00+08:00' },
+    ),
+  );

@@ -12,7 +12,10 @@ export const PRINCIPALS = ['CU_OWN', 'CU_OTHER', 'OFFICE', 'LEADING_GROUP', 'FIN
 export type Principal = (typeof PRINCIPALS)[number];
 
 /** Tokens that must never get in: each one answers 401 on every protected route. */
-export const BAD_TOKENS = ['none', 'garbage', 'expired', 'wrong-secret', 'alg-none', 'tampered-role', 'no-role', 'cu-without-department'] as const;
+export const BAD_TOKENS = [
+  'none', 'garbage', 'expired', 'wrong-secret', 'alg-none', 'tampered-role', 'no-role', 'cu-without-department',
+  'no-exp', 'future-iat', 'lifetime-too-long',
+] as const;
 export type BadToken = (typeof BAD_TOKENS)[number];
 
 /**
