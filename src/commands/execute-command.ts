@@ -167,6 +167,12 @@ export class ExecuteCommandHandler implements ICommandHandler<ExecuteCommand, Co
         },
       }));
       if (pending.length === 0) {
+        // Nothing to append: answer the stored revision, never a cached guess another instance
+        // may have overtaken.
+        if (cached) {
+          this.states.delete(streamId);
+          continue;
+        }
         return { streamId, revision, position: headPosition, events: [], created: false };
       }
       try {

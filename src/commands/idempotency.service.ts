@@ -1,8 +1,9 @@
+import { readlinkSync } from 'node:fs';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { createHash, randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { canonicalJson, type PendingEvent } from '../event-store/envelope';
-import { EVENT_STORE, RevisionConflict, type EventStore, type ExpectedRevision, type StoredEvent } from '../event-store/event-store.port';
+import { AppendOutcomeUnknown, EVENT_STORE, RevisionConflict, type EventStore, type ExpectedRevision, type StoredEvent } from '../event-store/event-store.port';
 import { ProblemError } from '../http/problem';
 import { DomainError } from '../domain';
 import { CLOCK, type Clock } from '../infrastructure/clock';
@@ -42,7 +43,11 @@ const LEASE_MS = 30_000;
 const WAIT_MS = 10_000;
 const POLL_MS = 50;
 /** This process: a claim names it so that a later process can tell that its owner is gone. */
-const OWNER = { host: hostname(), pid: process.pid, instance: randomUUID() };
+/**
+ * Who holds a claim. Pids are compared only within one pid namespace of one host: containers that
+ * share a host name (or all run as pid 1) must not take each other's live claims for dead ones.
+ */
+const OWNER = { host: hostname(), pidNamespace: pidNamespace(), pid: process.pid, instance: randomUUID() };
 
 type Owner = typeof OWNER;
 
@@ -155,10 +160,11 @@ export class IdempotencyService {
     try {
       answer = await execute();
     } catch (error) {
-      // A refusal appended nothing: release the key so that a retry is decided anew. Any other
-      // failure may or may not have stored the events (a timed-out append): the claim stays, and
-      // the retry that takes it over looks in the target stream first.
-      if (error instanceof DomainError || error instanceof RevisionConflict || error instanceof ProblemError) {
+      // A refusal, a conflict or an unavailable store appended nothing: release the key so that a
+      // retry is decided anew at once (not after the lease). Only an append whose outcome is
+      // unknown (sent, not confirmed) keeps the claim: the retry that takes it over looks in the
+      // target stream first.
+      if (!(error instanceof AppendOutcomeUnknown)) {
         await this.append(streamId, IDEMPOTENCY_RELEASE, { requestHash, route: request.route }, request, claimRevision).catch((e: unknown) =>
           this.logger.warn(`Idempotency-Key release not recorded (the claim will be taken over): ${describe(e)}`),
         );
@@ -225,7 +231,8 @@ export class IdempotencyService {
   private ownerGone(streamId: string, claim: StoredEvent): boolean {
     const owner = (claim.data as { owner?: Owner }).owner;
     if (owner?.instance === OWNER.instance) return !this.executing.has(streamId);
-    if (owner && owner.host === OWNER.host && (owner.pid === OWNER.pid || !processRuns(owner.pid))) return true;
+    const samePidSpace = owner && owner.host === OWNER.host && OWNER.pidNamespace !== null && owner.pidNamespace === OWNER.pidNamespace;
+    if (owner && samePidSpace && (owner.pid === OWNER.pid || !processRuns(owner.pid))) return true;
     return this.age(claim) >= LEASE_MS;
   }
 
@@ -281,4 +288,13 @@ function inProgress(): ProblemError {
     'Idempotency-Key in progress',
     'A request with this Idempotency-Key is still being decided; nothing was changed by this one. Retry shortly for its answer.',
   );
+}
+
+/** The pid namespace of this process (Linux), null where it cannot be told. */
+function pidNamespace(): string | null {
+  try {
+    return readlinkSync('/proc/self/ns/pid');
+  } catch {
+    return null;
+  }
 }

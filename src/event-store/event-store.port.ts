@@ -237,3 +237,14 @@ export class StoreCorrupt extends Error {
     this.name = 'StoreCorrupt';
   }
 }
+
+/**
+ * The append was sent but the store did not confirm it (a timeout, a connection lost mid-call):
+ * the events may or may not be stored. Never answered as "nothing was changed".
+ */
+export class AppendOutcomeUnknown extends StoreUnavailable {
+  constructor(message: string, cause?: unknown) {
+    super(message, cause);
+    this.name = 'AppendOutcomeUnknown';
+  }
+}

@@ -21,6 +21,7 @@ import {
 } from '@eventstore/db-client';
 import { GENESIS_HASH, chainEnvelopes, type EventMetadata, type PendingEvent } from './envelope';
 import {
+  AppendOutcomeUnknown,
   DEFAULT_MAX_SCAN,
   InvalidPosition,
   RevisionConflict,
@@ -255,10 +256,19 @@ export class EventStoreDbEventStore implements EventStore {
     const attempts = expected === 'any' ? Math.max(1, this.options.anyRetries) : 1;
     let lastConflict: unknown;
     for (let attempt = 0; attempt < attempts; attempt++) {
+      const progress = { sent: false };
       try {
-        return await this.withTimeout(this.appendOnce(streamId, events, expected), this.options.writeTimeoutMs, `append to ${streamId}`);
+        return await this.withTimeout(this.appendOnce(streamId, events, expected, progress), this.options.writeTimeoutMs, `append to ${streamId}`);
       } catch (error) {
-        if (!isClientError(error, ErrorType.WRONG_EXPECTED_VERSION)) throw toPortError(error, `append to ${streamId}`);
+        if (!isClientError(error, ErrorType.WRONG_EXPECTED_VERSION)) {
+          const mapped = toPortError(error, `append to ${streamId}`);
+          // Once the append request has left, a timeout or a lost connection says nothing about
+          // whether the server committed it: the caller must not be told "nothing was changed".
+          if (progress.sent && mapped instanceof StoreUnavailable && !(mapped instanceof AppendOutcomeUnknown)) {
+            throw new AppendOutcomeUnknown(mapped.message, error);
+          }
+          throw mapped;
+        }
         // Another writer moved the head between our read and our append. With 'any' the caller
         // does not care where the head is, so chain onto the new head and try again.
         lastConflict = error;
@@ -267,7 +277,12 @@ export class EventStoreDbEventStore implements EventStore {
     throw new RevisionConflict(streamId, expected, actualRevisionOf(lastConflict));
   }
 
-  private async appendOnce(streamId: string, events: readonly PendingEvent[], expected: ExpectedRevision): Promise<AppendResult> {
+  private async appendOnce(
+    streamId: string,
+    events: readonly PendingEvent[],
+    expected: ExpectedRevision,
+    progress: { sent: boolean } = { sent: false },
+  ): Promise<AppendResult> {
     const head = await this.readHead(streamId);
     const actual = head ? head.revision : -1;
     if (expected === 'no_stream' ? head !== undefined : expected !== 'any' && expected !== actual) {
@@ -277,6 +292,7 @@ export class EventStoreDbEventStore implements EventStore {
     const prevHash = typeof head?.metadata?.hash === 'string' ? head.metadata.hash : GENESIS_HASH;
     const chained = chainEnvelopes(prevHash, events);
     const expectedRevision: AppendExpectedRevision = head ? BigInt(head.revision) : NO_STREAM;
+    progress.sent = true;
     const result = await this.client.appendToStream(
       streamId,
       chained.map((event) =>
@@ -304,7 +320,7 @@ export class EventStoreDbEventStore implements EventStore {
     // read-your-writes waits correct (they wait for a position at least this far).
     const logHead = await this.headPosition().catch(() => undefined);
     if (logHead) return { nextRevision, position: logHead };
-    throw new StoreUnavailable(`EventStoreDB append to ${streamId}: committed, but the server reported no position and none could be read`);
+    throw new AppendOutcomeUnknown(`EventStoreDB append to ${streamId}: committed, but the server reported no position and none could be read`);
   }
 
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<StoredEvent[]> {

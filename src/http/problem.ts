@@ -1,7 +1,7 @@
 import { ArgumentsHost, Catch, HttpException, Logger, type ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError } from '../domain';
-import { InvalidPosition, RevisionConflict, StoreCorrupt, StoreUnavailable } from '../event-store/event-store.port';
+import { AppendOutcomeUnknown, InvalidPosition, RevisionConflict, StoreCorrupt, StoreUnavailable } from '../event-store/event-store.port';
 import { InvalidReadModelQuery } from '../read-model/filter';
 
 export interface InvalidField {
@@ -104,6 +104,10 @@ export function toProblem(error: unknown, instance?: string): Problem {
   }
   if (error instanceof InvalidPosition) {
     return base(400, 'INVALID_POSITION', 'Invalid position', 'The position is not one this event store issued.');
+  }
+  if (error instanceof AppendOutcomeUnknown) {
+    // Sent, not confirmed: saying "nothing was changed" could be untrue.
+    return base(503, 'STORE_OUTCOME_UNKNOWN', 'Outcome unknown', 'The event store did not confirm the write: the command may have been stored. Retry with the same Idempotency-Key, or read the project before trying again.');
   }
   if (error instanceof StoreUnavailable) {
     return base(503, 'STORE_UNAVAILABLE', 'Service unavailable', 'A data store is unavailable; nothing was changed. Try again later.');

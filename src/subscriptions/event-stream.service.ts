@@ -162,7 +162,9 @@ export class EventStreamService implements BeforeApplicationShutdown {
   private async mayReadProject(actor: Actor, projectId: string): Promise<boolean> {
     if (!this.departments.has(projectId)) {
       const [first] = await this.eventStore.readStream(`project-${projectId}`, { fromRevision: 0, toRevision: 0 });
-      this.remember(projectId, first?.type === 'ProjectRegistered' ? (departmentsFromRegistration(first.data) ?? null) : null);
+      // An unknown project is not remembered: its registration may commit a moment later.
+      if (first === undefined) return false;
+      this.remember(projectId, first.type === 'ProjectRegistered' ? (departmentsFromRegistration(first.data) ?? null) : null);
     }
     return mayRead(actor, this.departments.get(projectId) ?? undefined);
   }

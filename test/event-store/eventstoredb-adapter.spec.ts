@@ -30,7 +30,7 @@ import {
   isInvalidPositionError,
   toPortError,
 } from '../../src/event-store/eventstoredb-event-store';
-import { InvalidPosition, StoreUnavailable, type StoredEvent } from '../../src/event-store/event-store.port';
+import { AppendOutcomeUnknown, InvalidPosition, StoreUnavailable, type StoredEvent } from '../../src/event-store/event-store.port';
 import { pending } from './event-store.contract';
 
 interface LogEvent {
@@ -143,6 +143,39 @@ describe('EventStoreDB adapter: append positions', () => {
     const result = await es.append('project-2', [pending('A')], 'no_stream');
     expect(result.nextRevision).toBe(0);
     expect(result.position).toBe('9000/9000'); // the head of $all, at or after our event
+  });
+
+  it('an append that was sent but not confirmed is AppendOutcomeUnknown, never "nothing was changed"', async () => {
+    const client = fakeClient([]);
+    client.appendToStream = async () => {
+      throw new UnavailableError();
+    };
+    await expect(store(client).append('project-4', [pending('A')], 'no_stream')).rejects.toBeInstanceOf(AppendOutcomeUnknown);
+    // A failure before the append was sent (the head read) is a plain StoreUnavailable: nothing was written.
+    const before = fakeClient([]);
+    before.readStreamError = new UnavailableError();
+    const error = await store(before).append('project-5', [pending('A')], 'no_stream').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(StoreUnavailable);
+    expect(error).not.toBeInstanceOf(AppendOutcomeUnknown);
+  });
+
+  it('a timed-out append is AppendOutcomeUnknown', async () => {
+    const client = fakeClient([]);
+    client.appendToStream = () => new Promise(() => undefined);
+    await expect(store(client, { writeTimeoutMs: 50 }).append('project-6', [pending('A')], 'no_stream')).rejects.toBeInstanceOf(AppendOutcomeUnknown);
+  });
+
+  it('committed without any position to be found is AppendOutcomeUnknown', async () => {
+    const client = fakeClient([]);
+    client.appendResult = { success: true, nextExpectedRevision: 0n, position: undefined };
+    const original = client.readStream.bind(client);
+    let n = 0;
+    client.readStream = (streamId: string, options?: Parameters<typeof original>[1]) => {
+      n += 1;
+      return n === 1 ? original(streamId, options) : streamingRead([], new UnavailableError());
+    };
+    client.readAllError = new UnavailableError();
+    await expect(store(client).append('project-7', [pending('A')], 'no_stream')).rejects.toBeInstanceOf(AppendOutcomeUnknown);
   });
 
   it('uses the read-back when the server reported no position', async () => {
