@@ -3,7 +3,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { createHash, randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { canonicalJson, type PendingEvent } from '../event-store/envelope';
-import { AppendOutcomeUnknown, EVENT_STORE, RevisionConflict, type EventStore, type ExpectedRevision, type StoredEvent } from '../event-store/event-store.port';
+import { AppendOutcomeUnknown, EVENT_STORE, RevisionConflict, type EventStore, type ExpectedRevision, type StoredEvent, StoreUnavailable } from '../event-store/event-store.port';
 import { ProblemError } from '../http/problem';
 import { DomainError } from '../domain';
 import { CLOCK, type Clock } from '../infrastructure/clock';
@@ -160,11 +160,16 @@ export class IdempotencyService {
     try {
       answer = await execute();
     } catch (error) {
-      // A refusal, a conflict or an unavailable store appended nothing: release the key so that a
-      // retry is decided anew at once (not after the lease). Only an append whose outcome is
-      // unknown (sent, not confirmed) keeps the claim: the retry that takes it over looks in the
-      // target stream first.
-      if (!(error instanceof AppendOutcomeUnknown)) {
+      // A refusal, a conflict or a store that said it wrote nothing appended nothing: release the
+      // key so that a retry is decided anew at once (not after the lease). An append whose outcome
+      // is unknown (sent, not confirmed) or an unexpected failure keeps the claim: the retry that
+      // takes it over looks in the target stream first.
+      const appendedNothing =
+        error instanceof DomainError ||
+        error instanceof RevisionConflict ||
+        error instanceof ProblemError ||
+        (error instanceof StoreUnavailable && !(error instanceof AppendOutcomeUnknown));
+      if (appendedNothing) {
         await this.append(streamId, IDEMPOTENCY_RELEASE, { requestHash, route: request.route }, request, claimRevision).catch((e: unknown) =>
           this.logger.warn(`Idempotency-Key release not recorded (the claim will be taken over): ${describe(e)}`),
         );
