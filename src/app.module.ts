@@ -101,7 +101,7 @@ export class AppModule {
         ExecuteCommandHandler,
         ...QUERY_HANDLERS,
       ],
-      exports: [APP_CONFIG, CLOCK],
+      exports: [APP_CONFIG, CLOCK, ProjectionService],
     };
   }
 }

@@ -20,7 +20,7 @@ import {
   type SubscribeAllOptions,
   type Subscription,
 } from './event-store.port';
-import { parsePosition } from './position';
+import { comparePositions, parsePosition } from './position';
 
 interface EventRow {
   position: number;
@@ -385,8 +385,14 @@ export class SqliteEventStore implements EventStore {
       let after = options.after;
       try {
         while (!stopped) {
+          // The head is read first: an empty read after it proves nothing of ours up to there.
+          const head = options.onCheckpoint ? await this.headPosition() : undefined;
           const batch = await this.readAll({ after, limit: 2000, types: options.types });
           if (batch.length === 0) {
+            if (head !== undefined && (after === undefined || comparePositions(head, after) > 0)) {
+              await options.onCheckpoint?.(head);
+              after = head;
+            }
             // Idle: sleep until an append (ours or another process's) says there is more.
             await new Promise<void>((resolve) => {
               wake = resolve;

@@ -1,3 +1,4 @@
+import { ProjectionService } from '../projections/projection.service';
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { randomUUID } from 'node:crypto';
@@ -46,6 +47,7 @@ export class DeadlineWatcher implements OnApplicationBootstrap, BeforeApplicatio
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(SUBSCRIPTION_SETTINGS) private readonly settings: SubscriptionSettings,
     private readonly commandBus: CommandBus,
+    private readonly projections: ProjectionService,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -86,7 +88,7 @@ export class DeadlineWatcher implements OnApplicationBootstrap, BeforeApplicatio
     // can owe an …Overdue event; the others are never read.
     const filter: Filter = { nextDueOn: { $lt: localDateOf(now) } };
     for (let skip = 0; ; skip += PAGE) {
-      const page = await this.readModels.find('projects', filter, { sort: { _id: 1 }, skip, limit: PAGE });
+      const page = await this.readModels.find(this.projections.runner.collectionOf('projects'), filter, { sort: { _id: 1 }, skip, limit: PAGE });
       for (const doc of page) byId.set(doc._id, doc);
       if (page.length < PAGE) break;
     }
