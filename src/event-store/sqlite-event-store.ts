@@ -387,11 +387,16 @@ export class SqliteEventStore implements EventStore {
         while (!stopped) {
           // The head is read first: an empty read after it proves nothing of ours up to there.
           const head = options.onCheckpoint ? await this.headPosition() : undefined;
-          const batch = await this.readAll({ after, limit: 2000, types: options.types });
+          let batch = await this.readAll({ after, limit: 2000, types: options.types });
+          const behindHead = head !== undefined && (after === undefined || comparePositions(head, after) > 0);
+          // The in-memory tail may not hold another process's newest commits yet: only a read
+          // from the file proves that nothing of ours lies up to the head.
+          if (batch.length === 0 && behindHead) batch = await this.readAll({ after, limit: 2000, types: options.types, fromStorage: true });
           if (batch.length === 0) {
-            if (head !== undefined && (after === undefined || comparePositions(head, after) > 0)) {
-              await options.onCheckpoint?.(head);
+            if (behindHead) {
+              await options.onCheckpoint?.(head!);
               after = head;
+              continue;
             }
             // Idle: sleep until an append (ours or another process's) says there is more.
             await new Promise<void>((resolve) => {
