@@ -192,6 +192,9 @@ export class ProjectionRunner {
       lane.state = wasState;
       if (winner && winner !== lane.generation) await this.switchLane(lane, winner);
     } finally {
+      // A failed fresh lane's retry would otherwise restart it after its generation is gone.
+      if (shadow.retryTimer) clearTimeout(shadow.retryTimer);
+      shadow.state = 'stopped';
       await shadow.subscription?.stop();
       this.shadows.delete(shadow);
       if ((lane.state as ProjectionStatus['state']) === 'rebuilding') lane.state = 'running';
@@ -544,7 +547,7 @@ export class ProjectionRunner {
 
   /** A failing lane restarts from its checkpoint with back-off; the others keep running. */
   private fail(lane: Lane, error: unknown): void {
-    if (this.stopped || lane.state === 'failed') return;
+    if (this.stopped || lane.state === 'failed' || lane.state === 'stopped') return;
     lane.state = 'failed';
     lane.lastError = error instanceof Error ? error.message : String(error);
     lane.pending = [];

@@ -126,7 +126,7 @@ describe('projection generations across real instances over one DATA_DIR', () =>
       const events = history.body.events as unknown[];
       expect(events.length).toBe(revision + 1);
       for (const service of services) {
-        const read = await service.request('GET', `/projects/${id}?minRevision=${revision}&wait=15000`, { token: TOKENS.OFFICE });
+        const read = await service.request('GET', `/projects/${id}?minRevision=${revision}&wait=10000`, { token: TOKENS.OFFICE });
         expect({ id, port: service.port, status: read.status, revision: read.body.revision, eventCount: read.body.eventCount }).toEqual({
           id,
           port: service.port,
