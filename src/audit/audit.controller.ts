@@ -1,3 +1,4 @@
+import { ProjectionService } from '../projections/projection.service';
 import { Controller, Get, HttpCode, Inject, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
@@ -45,11 +46,12 @@ export class AuditController {
     @Inject(READ_MODEL_STORE) private readonly readModels: ReadModelStore,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(CLOCK) private readonly clock: Clock,
+    private readonly projections: ProjectionService,
   ) {
     this.streams = new ProjectStreamCache(eventStore);
     this.departments = async (streamIds) => {
       const ids = streamIds.map((s) => projectIdOf({ streamId: s } as never)).filter((id): id is string => !!id);
-      const docs = await this.readModels.getMany('projects', ids);
+      const docs = await this.readModels.getMany(this.projections.runner.collectionOf('projects'), ids);
       return new Map(docs.map((d) => [projectStreamId(d._id), (d.departments as string[]) ?? []]));
     };
   }

@@ -150,6 +150,7 @@ async function main(argv: string[]): Promise<number> {
         const runner = new ProjectionRunner(eventStore, readModels, [projection]);
         const bar = progress(`rebuilding ${projection.name}`);
         await runner.start();
+        await runner.indexed();
         await runner.rebuild(projection.name);
         const head = await eventStore.headPosition();
         if (head) {

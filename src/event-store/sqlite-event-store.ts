@@ -20,7 +20,7 @@ import {
   type SubscribeAllOptions,
   type Subscription,
 } from './event-store.port';
-import { parsePosition } from './position';
+import { comparePositions, parsePosition } from './position';
 
 interface EventRow {
   position: number;
@@ -385,8 +385,19 @@ export class SqliteEventStore implements EventStore {
       let after = options.after;
       try {
         while (!stopped) {
-          const batch = await this.readAll({ after, limit: 2000, types: options.types });
+          // The head is read first: an empty read after it proves nothing of ours up to there.
+          const head = options.onCheckpoint ? await this.headPosition() : undefined;
+          let batch = await this.readAll({ after, limit: 2000, types: options.types });
+          const behindHead = head !== undefined && (after === undefined || comparePositions(head, after) > 0);
+          // The in-memory tail may not hold another process's newest commits yet: only a read
+          // from the file proves that nothing of ours lies up to the head.
+          if (batch.length === 0 && behindHead) batch = await this.readAll({ after, limit: 2000, types: options.types, fromStorage: true });
           if (batch.length === 0) {
+            if (behindHead) {
+              await options.onCheckpoint?.(head!);
+              after = head;
+              continue;
+            }
             // Idle: sleep until an append (ours or another process's) says there is more.
             await new Promise<void>((resolve) => {
               wake = resolve;

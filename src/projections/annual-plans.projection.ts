@@ -6,7 +6,9 @@ export const ANNUAL_PLAN_STREAM_PREFIX = 'annual-plan-';
 /** 第五条 one document per plan year: entries, adoption and finance's feedback. */
 export const annualPlansProjection: Projection = {
   name: 'annual-plans',
-  version: 1,
+  // 2: the plan's history is no longer copied into the document (it grew without bound toward
+  // MongoDB's 16 MB limit); GET /annual-plans/:year reads it from the stream annual-plan-<year>.
+  version: 2,
   collection: 'annual_plans',
   indexes: [{ fields: { year: 1 } }],
   types: ['ProjectIncludedInPlan', 'AnnualPlanAdopted', 'BudgetFeedbackRecorded'],
@@ -16,10 +18,6 @@ export const annualPlansProjection: Projection = {
     const previous = (doc?.state as AnnualPlanState | undefined) ?? initialAnnualPlanState();
     const state = annualPlanDecider.evolve(previous, { type: event.type, data: event.data } as AnnualPlanEvent);
     const entries = Object.values(state.entries);
-    const history = [
-      ...((doc?.history as unknown[] | undefined) ?? []),
-      { type: event.type, occurredAt: event.metadata.occurredAt, actor: event.metadata.actor, data: event.data },
-    ];
     return {
       year: state.year,
       adopted: state.adopted,
@@ -28,7 +26,6 @@ export const annualPlansProjection: Projection = {
       projectCount: entries.length,
       controlTotalFen: entries.reduce((sum, e) => sum + (e.budget?.controlAmountFen ?? 0), 0),
       inBudgetCount: entries.filter((e) => e.budget?.inBudget).length,
-      history,
       updatedAt: event.metadata.occurredAt,
       revision: event.revision,
       state,

@@ -3,6 +3,7 @@ import { EVENT_STORE, type EventStore } from '../event-store/event-store.port';
 import { ProjectionMetrics } from '../infrastructure/metrics';
 import { READ_MODEL_STORE, type ReadModelStore } from '../read-model/read-model.port';
 import { ALL_PROJECTIONS } from './index';
+import type { Projection } from './projection';
 import { ProjectionRunner } from './projection-runner';
 
 /** Runs every projection for the service's lifetime and drains them on shutdown. */
@@ -16,7 +17,7 @@ export class ProjectionService implements OnApplicationBootstrap, BeforeApplicat
     @Inject(READ_MODEL_STORE) readModels: ReadModelStore,
     private readonly metrics: ProjectionMetrics,
   ) {
-    this.runner = new ProjectionRunner(eventStore, readModels, ALL_PROJECTIONS, {
+    this.runner = new ProjectionRunner(eventStore, readModels, withVersionOverrides(ALL_PROJECTIONS), {
       onApplied: (name, batch, committedAt) => {
         metrics.applied.inc({ projection: name }, batch.length);
         // Lag of every event: from the command's clock stamp to its read-model commit.
@@ -52,4 +53,23 @@ export class ProjectionService implements OnApplicationBootstrap, BeforeApplicat
       if (lane.lagEvents !== null) this.metrics.lagEvents.set({ projection: lane.name }, lane.lagEvents);
     }
   }
+}
+
+/**
+ * Tests only (NODE_ENV=test): `PROJECTION_VERSION_OVERRIDES=projects:99,annual-plans:3` runs
+ * "new code" beside "old code" on one store, as a rolling deploy of a version bump does.
+ */
+function withVersionOverrides(projections: readonly Projection[]): Projection[] {
+  const raw = process.env.NODE_ENV === 'test' ? process.env.PROJECTION_VERSION_OVERRIDES : undefined;
+  if (!raw) return [...projections];
+  const versions = new Map(
+    raw.split(',').map((pair) => {
+      const [name, version] = pair.split(':');
+      return [name.trim(), Number(version)] as const;
+    }),
+  );
+  return projections.map((p) => {
+    const version = versions.get(p.name);
+    return version !== undefined && Number.isInteger(version) ? { ...p, version } : p;
+  });
 }

@@ -5,6 +5,9 @@ import { ProblemError } from '../http/problem';
 import { CLOCK, type Clock } from '../infrastructure/clock';
 import { APP_CONFIG } from '../infrastructure/tokens';
 import type { AppConfig } from '../config';
+import { EVENT_STORE, type EventStore } from '../event-store/event-store.port';
+import { upcast } from '../event-store/upcasters';
+import { ANNUAL_PLAN_STREAM_PREFIX } from '../projections/annual-plans.projection';
 import { ProjectionService } from '../projections/projection.service';
 import { FAMILY_KEYS } from '../projections/projects.projection';
 import { READ_MODEL_STORE, type Doc, type Filter, type ReadModelStore } from '../read-model/read-model.port';
@@ -63,15 +66,15 @@ export class GetDashboardSummaryHandler implements IQueryHandler<GetDashboardSum
   private async compute(actor: Actor) {
     const scope = departmentScope(actor);
     const [byStatus, byCategory, byDepartment, families, total, overdue, acceptance, report, rectification] = await Promise.all([
-      this.readModels.group('projects', scope, 'status', AMOUNTS),
-      this.readModels.group('projects', scope, 'category', AMOUNTS),
-      this.readModels.group('projects', scope, 'departmentCode', AMOUNTS),
-      this.readModels.group('projects', scope, 'planYear', FAMILY_FIELDS),
-      this.readModels.count('projects', scope),
-      this.readModels.count('projects', { ...scope, overdue: true }),
-      this.readModels.count('projects', { ...scope, overdueAcceptance: true }),
-      this.readModels.count('projects', { ...scope, overduePerformanceReport: true }),
-      this.readModels.count('projects', { ...scope, overdueRectification: true }),
+      this.readModels.group(this.projections.runner.collectionOf('projects'), scope, 'status', AMOUNTS),
+      this.readModels.group(this.projections.runner.collectionOf('projects'), scope, 'category', AMOUNTS),
+      this.readModels.group(this.projections.runner.collectionOf('projects'), scope, 'departmentCode', AMOUNTS),
+      this.readModels.group(this.projections.runner.collectionOf('projects'), scope, 'planYear', FAMILY_FIELDS),
+      this.readModels.count(this.projections.runner.collectionOf('projects'), scope),
+      this.readModels.count(this.projections.runner.collectionOf('projects'), { ...scope, overdue: true }),
+      this.readModels.count(this.projections.runner.collectionOf('projects'), { ...scope, overdueAcceptance: true }),
+      this.readModels.count(this.projections.runner.collectionOf('projects'), { ...scope, overduePerformanceReport: true }),
+      this.readModels.count(this.projections.runner.collectionOf('projects'), { ...scope, overdueRectification: true }),
     ]);
     const byFamily: Record<string, number> = {};
     for (const [family, key] of Object.entries(FAMILY_KEYS)) {
@@ -106,6 +109,7 @@ export class ListRectificationsHandler implements IQueryHandler<ListRectificatio
   constructor(
     @Inject(READ_MODEL_STORE) private readonly readModels: ReadModelStore,
     @Inject(CLOCK) private readonly clock: Clock,
+    private readonly projections: ProjectionService,
   ) {}
 
   /**
@@ -123,8 +127,8 @@ export class ListRectificationsHandler implements IQueryHandler<ListRectificatio
           : { ...scope, rectificationCount: { $gt: 0 } };
     const sort: Record<string, 1 | -1> = status === 'overdue' ? { dueRectification: 1, _id: 1 } : { updatedAt: -1, _id: 1 };
     const [docs, projects] = await Promise.all([
-      this.readModels.find('projects', filter, { sort, skip: (page - 1) * pageSize, limit: pageSize }),
-      this.readModels.count('projects', filter),
+      this.readModels.find(this.projections.runner.collectionOf('projects'), filter, { sort, skip: (page - 1) * pageSize, limit: pageSize }),
+      this.readModels.count(this.projections.runner.collectionOf('projects'), filter),
     ]);
     const items = docs.flatMap((doc) =>
       ((doc.rectifications as Array<Record<string, unknown> & { deadline: string }>) ?? []).map((r) => {
@@ -169,6 +173,7 @@ export class ListDeadlinesHandler implements IQueryHandler<ListDeadlines> {
   constructor(
     @Inject(READ_MODEL_STORE) private readonly readModels: ReadModelStore,
     @Inject(CLOCK) private readonly clock: Clock,
+    private readonly projections: ProjectionService,
   ) {}
 
   async execute({ actor, kind, withinDays, department, page, pageSize }: ListDeadlines) {
@@ -178,9 +183,9 @@ export class ListDeadlinesHandler implements IQueryHandler<ListDeadlines> {
     const field = DUE_FIELD[kind ?? 'ANY'];
     const filter: Filter = { ...departmentScope(actor, department), [field]: horizon === undefined ? { $exists: true } : { $lte: horizon } };
     const [docs, total, overdueProjects] = await Promise.all([
-      this.readModels.find('projects', filter, { sort: { [field]: 1, _id: 1 }, skip: (page - 1) * pageSize, limit: pageSize }),
-      this.readModels.count('projects', filter),
-      this.readModels.count('projects', { ...departmentScope(actor, department), [field]: { $lt: today } }),
+      this.readModels.find(this.projections.runner.collectionOf('projects'), filter, { sort: { [field]: 1, _id: 1 }, skip: (page - 1) * pageSize, limit: pageSize }),
+      this.readModels.count(this.projections.runner.collectionOf('projects'), filter),
+      this.readModels.count(this.projections.runner.collectionOf('projects'), { ...departmentScope(actor, department), [field]: { $lt: today } }),
     ]);
     const items = docs.flatMap((doc) =>
       deadlinesOf(doc.state as ProjectState, now)
@@ -214,14 +219,17 @@ export class ListOmEligibility {
 /** 第二十四条 O&M funding eligibility per project with every reason. */
 @QueryHandler(ListOmEligibility)
 export class ListOmEligibilityHandler implements IQueryHandler<ListOmEligibility> {
-  constructor(@Inject(READ_MODEL_STORE) private readonly readModels: ReadModelStore) {}
+  constructor(
+    @Inject(READ_MODEL_STORE) private readonly readModels: ReadModelStore,
+    private readonly projections: ProjectionService,
+  ) {}
 
   async execute({ actor, department, page, pageSize }: ListOmEligibility) {
     const scope = departmentScope(actor, department);
     const [docs, total, eligible] = await Promise.all([
-      this.readModels.find('projects', scope, { sort: { departmentCode: 1, name: 1, _id: 1 }, skip: (page - 1) * pageSize, limit: pageSize }),
-      this.readModels.count('projects', scope),
-      this.readModels.count('projects', { ...scope, 'omEligibility.eligible': true }),
+      this.readModels.find(this.projections.runner.collectionOf('projects'), scope, { sort: { departmentCode: 1, name: 1, _id: 1 }, skip: (page - 1) * pageSize, limit: pageSize }),
+      this.readModels.count(this.projections.runner.collectionOf('projects'), scope),
+      this.readModels.count(this.projections.runner.collectionOf('projects'), { ...scope, 'omEligibility.eligible': true }),
     ]);
     const items = docs.map((doc) => ({
       projectId: doc.projectId,
@@ -251,14 +259,28 @@ interface PlanHistoryEntry {
 
 @QueryHandler(GetAnnualPlan)
 export class GetAnnualPlanHandler implements IQueryHandler<GetAnnualPlan> {
-  constructor(@Inject(READ_MODEL_STORE) private readonly readModels: ReadModelStore) {}
+  constructor(
+    @Inject(READ_MODEL_STORE) private readonly readModels: ReadModelStore,
+    private readonly projections: ProjectionService,
+    @Inject(EVENT_STORE) private readonly eventStore: EventStore,
+  ) {}
 
   async execute({ year, actor }: GetAnnualPlan) {
-    const doc = await this.readModels.get('annual_plans', String(year));
+    const doc = await this.readModels.get(this.projections.runner.collectionOf('annual-plans'), String(year));
     if (!doc) throw new ProblemError(404, 'ANNUAL_PLAN_NOT_FOUND', 'Not found', `No annual plan for ${year} yet.`);
-    const view = publicView(doc);
+    const view = { ...publicView(doc), history: await this.history(year, doc._v) };
     return actor?.role === 'CONSTRUCTION_UNIT' ? this.ownEntries(actor, view) : view;
   }
+
+  /** The plan's events up to the revision the document shows, from the stream (not the document). */
+  private async history(year: number, revision: number): Promise<PlanHistoryEntry[]> {
+    const events = await this.eventStore.readStream(`${ANNUAL_PLAN_STREAM_PREFIX}${year}`, { toRevision: revision });
+    return events.map((stored) => {
+      const event = upcast(stored);
+      return { type: event.type, occurredAt: event.metadata.occurredAt, actor: event.metadata.actor, data: event.data as Record<string, unknown> };
+    });
+  }
+
 
   /**
    * Visibility (API.md): a construction unit sees its own department's entries only, decided on
@@ -274,7 +296,7 @@ export class GetAnnualPlanHandler implements IQueryHandler<GetAnnualPlan> {
       if (typeof event.data?.projectId === 'string') named.add(event.data.projectId);
       if (Array.isArray(event.data?.projectIds)) for (const id of event.data.projectIds as string[]) named.add(id);
     }
-    const projects = named.size === 0 ? [] : await this.readModels.getMany('projects', [...named]);
+    const projects = named.size === 0 ? [] : await this.readModels.getMany(this.projections.runner.collectionOf('projects'), [...named]);
     const own = new Set(projects.filter((p) => canRead(actor, p)).map((p) => p._id));
     const mine = entries.filter((e) => own.has(e.projectId));
     const visibleHistory = history.flatMap((event): PlanHistoryEntry[] => {

@@ -30,7 +30,7 @@ export class GetProjectHandler implements IQueryHandler<GetProject> {
   ) {}
 
   async execute({ actor, projectId, minRevision, waitMs }: GetProject): Promise<Record<string, unknown>> {
-    let doc = await this.readModels.get('projects', projectId);
+    let doc = await this.readModels.get(this.projections.runner.collectionOf('projects'), projectId);
     // Decided before waiting, so neither the wait nor currentRevision tells another department anything.
     if (doc !== null) assertCanRead(actor, doc, projectId);
     if (minRevision !== undefined && (doc === null || doc._v < minRevision)) {
@@ -41,7 +41,7 @@ export class GetProjectHandler implements IQueryHandler<GetProject> {
       this.waiting++;
       try {
         await this.projections.runner.waitUntil(async () => {
-          doc = await this.readModels.get('projects', projectId);
+          doc = await this.readModels.get(this.projections.runner.collectionOf('projects'), projectId);
           return doc !== null && doc._v >= minRevision;
         }, waitMs);
       } finally {
@@ -88,7 +88,10 @@ const LIST_FIELDS = [
 
 @QueryHandler(ListProjects)
 export class ListProjectsHandler implements IQueryHandler<ListProjects> {
-  constructor(@Inject(READ_MODEL_STORE) private readonly readModels: ReadModelStore) {}
+  constructor(
+    @Inject(READ_MODEL_STORE) private readonly readModels: ReadModelStore,
+    private readonly projections: ProjectionService,
+  ) {}
 
   async execute({ actor, filters, page, pageSize, sort }: ListProjects) {
     const filter: Filter = { ...departmentScope(actor, filters.department) };
@@ -100,12 +103,12 @@ export class ListProjectsHandler implements IQueryHandler<ListProjects> {
     const field = sort.replace(/^-/, '');
     const direction = sort.startsWith('-') ? -1 : 1;
     const [docs, total] = await Promise.all([
-      this.readModels.find('projects', filter, {
+      this.readModels.find(this.projections.runner.collectionOf('projects'), filter, {
         sort: { [field]: direction, _id: 1 },
         skip: (page - 1) * pageSize,
         limit: pageSize,
       }),
-      this.readModels.count('projects', filter),
+      this.readModels.count(this.projections.runner.collectionOf('projects'), filter),
     ]);
     const items = docs.map((doc) => Object.fromEntries(LIST_FIELDS.map((f) => [f, doc[f] ?? null])));
     return { items, total, page, pageSize };

@@ -55,6 +55,8 @@ import {
 } from './filter';
 import type {
   Checkpoint,
+  ProjectionRegistry,
+  StoredProjectionRegistry,
   Doc,
   DocChange,
   Filter,
@@ -90,6 +92,24 @@ interface CheckpointDocument {
 }
 
 const CHECKPOINTS = '_checkpoints';
+const REGISTRIES = '_projection_registry';
+
+interface RegistryDocument extends ProjectionRegistry {
+  _id: string;
+  rev: number;
+}
+
+/**
+ * A read whose collection was dropped or renamed under it (its cursor is killed): the caller's
+ * collection was superseded a moment ago, so one retry answers from what is there now.
+ */
+const VANISHED_COLLECTION_CODES = new Set([
+  26, // NamespaceNotFound
+  43, // CursorNotFound
+  96, // OperationFailed ("collection dropped")
+  175, // QueryPlanKilled
+  237, // CursorKilled
+]);
 const DUPLICATE_KEY = 11000;
 const NAMESPACE_NOT_FOUND = 26;
 /** Attempts for a write whose E11000 is not explained by a newer stored `_v`. */
@@ -204,7 +224,7 @@ export class MongoReadModelStore implements ReadModelStore {
 
   async get(collection: string, id: string): Promise<Doc | null> {
     assertCollection(collection);
-    const doc = await this.run('get', () => this.collection(collection).findOne({ _id: id }, { maxTimeMS: this.maxTimeMS }));
+    const doc = await this.read('get', () => this.collection(collection).findOne({ _id: id }, { maxTimeMS: this.maxTimeMS }));
     return doc ?? null;
   }
 
@@ -212,7 +232,7 @@ export class MongoReadModelStore implements ReadModelStore {
     assertCollection(collection);
     if (ids.length === 0) return [];
     const unique = [...new Set(ids)];
-    const docs = await this.run('getMany', () =>
+    const docs = await this.read('getMany', () =>
       this.collection(collection)
         .find({ _id: { $in: unique } }, { maxTimeMS: this.maxTimeMS })
         .toArray(),
@@ -227,7 +247,7 @@ export class MongoReadModelStore implements ReadModelStore {
     const { sort, skip, limit } = normaliseFindOptions(options);
     if (limit === 0) return [];
     const sortSpec: Sort = Object.fromEntries(sort);
-    const docs = await this.run('find', () =>
+    const docs = await this.read('find', () =>
       this.collection(collection)
         .find(query, { sort: sortSpec, skip, ...(limit === undefined ? {} : { limit }), maxTimeMS: this.maxTimeMS })
         .toArray(),
@@ -238,7 +258,7 @@ export class MongoReadModelStore implements ReadModelStore {
   async count(collection: string, filter: Filter): Promise<number> {
     assertCollection(collection);
     const query = toMongoFilter(filter);
-    return this.run('count', () => this.collection(collection).countDocuments(query, { maxTimeMS: this.maxTimeMS }));
+    return this.read('count', () => this.collection(collection).countDocuments(query, { maxTimeMS: this.maxTimeMS }));
   }
 
   async group(collection: string, filter: Filter, by: string, sumFields: readonly string[]): Promise<GroupResult[]> {
@@ -251,7 +271,7 @@ export class MongoReadModelStore implements ReadModelStore {
       stage[`s${i}`] = { $sum: `$${path}` };
     });
     const pipeline: Document[] = [{ $match: toMongoFilter(filter) }, { $group: stage }, { $sort: { _id: 1 } }];
-    const rows = await this.run('group', () =>
+    const rows = await this.read('group', () =>
       this.collection(collection).aggregate(pipeline, { maxTimeMS: this.maxTimeMS }).toArray(),
     );
     return rows.map((row) => ({
@@ -305,9 +325,11 @@ export class MongoReadModelStore implements ReadModelStore {
       try {
         await this.db.renameCollection(source, target, { dropTarget: true });
       } catch (error) {
-        // A rebuild that produced no document has no source collection: the result is empty.
-        if (!(error instanceof MongoServerError && error.code === NAMESPACE_NOT_FOUND)) throw error;
-        await this.db.dropCollection(target).catch(() => undefined);
+        // A missing source (another rebuild renamed it first) must never cost the target.
+        if (error instanceof MongoServerError && error.code === NAMESPACE_NOT_FOUND) {
+          throw new InvalidReadModelQuery(`replaceCollection: source collection ${source} does not exist`);
+        }
+        throw error;
       }
     });
   }
@@ -317,6 +339,32 @@ export class MongoReadModelStore implements ReadModelStore {
     await this.run('deleteCheckpoint', () =>
       this.checkpoints().deleteOne({ _id: projection }, { maxTimeMS: this.maxTimeMS }),
     );
+  }
+
+  async getProjectionRegistry(projection: string): Promise<StoredProjectionRegistry | null> {
+    assertProjection(projection);
+    const doc = await this.run('getProjectionRegistry', () =>
+      this.registries().findOne({ _id: projection }, { maxTimeMS: this.maxTimeMS }),
+    );
+    return doc ? { active: doc.active, retired: doc.retired, rev: doc.rev } : null;
+  }
+
+  async putProjectionRegistry(projection: string, expectedRev: number, next: ProjectionRegistry): Promise<boolean> {
+    assertProjection(projection);
+    const body = { active: next.active, retired: next.retired };
+    return this.run('putProjectionRegistry', async () => {
+      if (expectedRev === 0) {
+        try {
+          await this.registries().insertOne({ _id: projection, rev: 1, ...body });
+          return true;
+        } catch (error) {
+          if (error instanceof MongoServerError && error.code === DUPLICATE_KEY) return false;
+          throw error;
+        }
+      }
+      const result = await this.registries().updateOne({ _id: projection, rev: expectedRev }, { $set: { ...body, rev: expectedRev + 1 } });
+      return result.matchedCount === 1;
+    });
   }
 
   async ping(): Promise<void> {
@@ -408,6 +456,21 @@ export class MongoReadModelStore implements ReadModelStore {
       );
       if (current && current.sortKey >= sortKey) return;
       if (attempt >= MAX_WRITE_ATTEMPTS) throw new Error(`checkpoint ${projection}: could not move forward to ${checkpoint.position}`);
+    }
+  }
+
+  private registries(): Collection<RegistryDocument> {
+    return this.db.collection<RegistryDocument>(REGISTRIES);
+  }
+
+  /** A read, retried once when its collection vanished under it (see VANISHED_COLLECTION_CODES). */
+  private async read<T>(what: string, operation: () => Promise<T>): Promise<T> {
+    try {
+      return await this.run(what, operation);
+    } catch (error) {
+      const cause = (error as { cause?: unknown }).cause ?? error;
+      if (!(cause instanceof MongoServerError && VANISHED_COLLECTION_CODES.has(Number(cause.code)))) throw error;
+      return this.run(what, operation);
     }
   }
 

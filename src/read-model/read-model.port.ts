@@ -72,6 +72,22 @@ export interface Checkpoint {
 }
 
 /**
+ * Which generation (collection, and checkpoint of the same name) holds each version of a
+ * projection. Several instances share it: every change is a compare-and-set on `rev`.
+ */
+export interface ProjectionRegistry {
+  /** Projection version (as a string) → the active generation of that version. */
+  active: Record<string, string>;
+  /** Superseded generations, dropped once `retiredAt` is older than the grace period. */
+  retired: Array<{ generation: string; retiredAt: string }>;
+}
+
+export interface StoredProjectionRegistry extends ProjectionRegistry {
+  /** Incremented by every successful put; 0 means "never written". */
+  rev: number;
+}
+
+/**
  * Named collections of JSON documents plus one checkpoint per projection.
  * `commit` writes a batch of changes and the projection's checkpoint together: in SQLite one
  * transaction; in MongoDB revision-guarded writes followed by a checkpoint that never moves
@@ -97,11 +113,19 @@ export interface ReadModelStore {
   /**
    * Atomically puts `source` in the place of `target` (dropping the old target, keeping the
    * source's documents and indexes). Readers see either the old or the new collection, never an
-   * empty one: rebuilds write into a fresh collection and swap at the end.
+   * empty one. A missing source is an error and changes nothing (the target is never dropped
+   * for it). The projection runner no longer swaps: it activates generations instead.
    */
   replaceCollection(target: string, source: string): Promise<void>;
   /** Removes a projection's checkpoint (rebuild from zero). */
   deleteCheckpoint(projection: string): Promise<void>;
+  /** The projection's generation registry, or null when none was ever written. */
+  getProjectionRegistry(projection: string): Promise<StoredProjectionRegistry | null>;
+  /**
+   * Writes the registry only if its stored `rev` is still `expectedRev` (0: absent); true when
+   * written (the stored rev is then expectedRev + 1), false when another writer came first.
+   */
+  putProjectionRegistry(projection: string, expectedRev: number, next: ProjectionRegistry): Promise<boolean>;
   ping(): Promise<void>;
   close(): Promise<void>;
 }

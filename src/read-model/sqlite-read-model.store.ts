@@ -38,6 +38,8 @@ import {
 } from './filter';
 import type {
   Checkpoint,
+  ProjectionRegistry,
+  StoredProjectionRegistry,
   Doc,
   DocChange,
   Filter,
@@ -71,6 +73,7 @@ const STATEMENT_CACHE_LIMIT = 500;
 const UNAVAILABLE_CODES = /^SQLITE_(BUSY|LOCKED|IOERR|FULL|CANTOPEN|READONLY|CORRUPT|NOTADB|NOMEM|PROTOCOL)/;
 
 const CHECKPOINTS = '_rm_checkpoints';
+const REGISTRIES = '_rm_projection_registry';
 
 export class SqliteReadModelStore implements ReadModelStore {
   private readonly db: Database.Database;
@@ -113,6 +116,11 @@ export class SqliteReadModelStore implements ReadModelStore {
            position   TEXT NOT NULL,
            sort_key   TEXT NOT NULL,
            updated_at TEXT NOT NULL
+         );
+         CREATE TABLE IF NOT EXISTS ${REGISTRIES} (
+           projection TEXT PRIMARY KEY,
+           rev        INTEGER NOT NULL,
+           body       TEXT NOT NULL
          )`,
       );
     } catch (error) {
@@ -283,7 +291,9 @@ export class SqliteReadModelStore implements ReadModelStore {
     assertCollection(source);
     this.guard(() => {
       this.db.transaction(() => {
-        this.db.exec(createTableSql(source));
+        // A missing source (e.g. another rebuild renamed it first) must never cost the target.
+        const exists = this.db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?`).get(`rm_${source}`);
+        if (!exists) throw new InvalidReadModelQuery(`replaceCollection: source collection ${source} does not exist`);
         this.db.exec(`DROP TABLE IF EXISTS ${table(target)}`);
         this.db.exec(`ALTER TABLE ${table(source)} RENAME TO ${table(target)}`);
         // Index names carry the collection name; rename them so ensureIndexes finds them.
@@ -310,6 +320,28 @@ export class SqliteReadModelStore implements ReadModelStore {
     assertProjection(projection);
     this.guard(() => {
       this.stmt(`DELETE FROM ${CHECKPOINTS} WHERE projection = ?`).run(projection);
+    });
+  }
+
+  async getProjectionRegistry(projection: string): Promise<StoredProjectionRegistry | null> {
+    assertProjection(projection);
+    return this.guard(() => {
+      const row = this.stmt(`SELECT rev, body FROM ${REGISTRIES} WHERE projection = ?`).get(projection) as
+        | { rev: number; body: string }
+        | undefined;
+      return row ? { ...(JSON.parse(row.body) as ProjectionRegistry), rev: row.rev } : null;
+    });
+  }
+
+  async putProjectionRegistry(projection: string, expectedRev: number, next: ProjectionRegistry): Promise<boolean> {
+    assertProjection(projection);
+    const body = JSON.stringify({ active: next.active, retired: next.retired });
+    return this.guard(() => {
+      const result =
+        expectedRev === 0
+          ? this.stmt(`INSERT OR IGNORE INTO ${REGISTRIES} (projection, rev, body) VALUES (?, 1, ?)`).run(projection, body)
+          : this.stmt(`UPDATE ${REGISTRIES} SET rev = rev + 1, body = ? WHERE projection = ? AND rev = ?`).run(body, projection, expectedRev);
+      return result.changes === 1;
     });
   }
 

@@ -1,3 +1,4 @@
+import { ProjectionService } from '../projections/projection.service';
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { randomUUID } from 'node:crypto';
@@ -54,6 +55,7 @@ export class DeadlineWatcher implements OnApplicationBootstrap, BeforeApplicatio
     @Inject(LEASE_STORE) private readonly leases: LeaseStore,
     @Inject(INSTANCE_ID) private readonly instanceId: string,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly projections: ProjectionService,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -97,7 +99,7 @@ export class DeadlineWatcher implements OnApplicationBootstrap, BeforeApplicatio
     // can owe an …Overdue event; the others are never read.
     const filter: Filter = { nextDueOn: { $lt: localDateOf(now) } };
     for (let skip = 0; ; skip += PAGE) {
-      const page = await this.readModels.find('projects', filter, { sort: { _id: 1 }, skip, limit: PAGE });
+      const page = await this.readModels.find(this.projections.runner.collectionOf('projects'), filter, { sort: { _id: 1 }, skip, limit: PAGE });
       for (const doc of page) byId.set(doc._id, doc);
       if (page.length < PAGE) break;
     }

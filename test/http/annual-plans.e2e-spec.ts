@@ -53,6 +53,8 @@ describe('annual plans (第五条) over HTTP', () => {
       expect.objectContaining({ projectId: b.id, afterAdoption: true }),
     ]));
     expect(doc.state).toBeUndefined();
+    // The history comes from the stream annual-plan-2030, not from the (bounded) document.
+    expect(doc.history.map((e: { type: string }) => e.type)).toEqual(['ProjectIncludedInPlan', 'AnnualPlanAdopted', 'ProjectIncludedInPlan', 'BudgetFeedbackRecorded']);
     const cu = await h.request('GET', '/annual-plans/2030', { token: h.token('CONSTRUCTION_UNIT', 'ZZ') });
     expect(cu.status).toBe(200);
   });

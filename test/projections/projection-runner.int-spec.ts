@@ -30,19 +30,22 @@ describe('projection runner', () => {
     const runner = new ProjectionRunner(events, readModels, [counter]);
     await runner.start();
     expect(await runner.waitForPosition((await events.headPosition())!, 5000)).toBe(true);
-    expect((await readModels.get('counters', 's-3'))?.count).toBe(5);
+    await runner.indexed();
+    const coll = runner.collectionOf('counter');
+    expect((await readModels.get(coll, 's-3'))?.count).toBe(5);
     const live = await events.append('s-3', [pending('Live')], 4);
     expect(await runner.waitForPosition(live.position, 5000)).toBe(true);
-    expect(await readModels.get('counters', 's-3')).toMatchObject({ count: 6, _v: 5, lastType: 'Live' });
+    expect(await readModels.get(coll, 's-3')).toMatchObject({ count: 6, _v: 5, lastType: 'Live' });
     await runner.stop();
 
     // Simulate a crash that lost the checkpoint but not the documents: everything is replayed.
-    await readModels.deleteCheckpoint('counter');
+    await readModels.deleteCheckpoint(coll);
     const again = new ProjectionRunner(events, readModels, [counter]);
     await again.start();
+    expect(again.collectionOf('counter')).toBe(coll);
     expect(await again.waitForPosition(live.position, 5000)).toBe(true);
-    expect(await readModels.get('counters', 's-3')).toMatchObject({ count: 6, _v: 5 });
-    expect((await readModels.get('counters', 's-0'))?.count).toBe(5);
+    expect(await readModels.get(coll, 's-3')).toMatchObject({ count: 6, _v: 5 });
+    expect((await readModels.get(coll, 's-0'))?.count).toBe(5);
     await again.stop();
     await events.close();
     await readModels.close();
@@ -53,8 +56,10 @@ describe('projection runner', () => {
     const runner = new ProjectionRunner(events, readModels, [counter]);
     await runner.start();
     await runner.waitForPosition((await events.headPosition())!, 5000);
+    await runner.indexed();
+    const old = runner.collectionOf('counter');
     // Corrupt a document as a buggy old projection version might have left it.
-    await readModels.commit('counter', [{ op: 'upsert', collection: 'counters', doc: { _id: 's-7', _v: 99, count: -1 } }], {
+    await readModels.commit(old, [{ op: 'upsert', collection: old, doc: { _id: 's-7', _v: 99, count: -1 } }], {
       position: (await events.headPosition())!,
       updatedAt: new Date().toISOString(),
     });
@@ -62,7 +67,7 @@ describe('projection runner', () => {
     let reading = true;
     const reader = (async () => {
       while (reading) {
-        if ((await readModels.count('counters', {})) === 0) sawEmpty = true;
+        if ((await readModels.count(runner.collectionOf('counter'), {})) === 0) sawEmpty = true;
         await new Promise((r) => setImmediate(r));
       }
     })();
@@ -74,8 +79,10 @@ describe('projection runner', () => {
     reading = false;
     await reader;
     expect(sawEmpty).toBe(false);
-    expect(await readModels.get('counters', 's-7')).toMatchObject({ count: 5, _v: 4 });
-    expect(await readModels.count('counters', {})).toBe(21);
+    const fresh = runner.collectionOf('counter');
+    expect(fresh).not.toBe(old);
+    expect(await readModels.get(fresh, 's-7')).toMatchObject({ count: 5, _v: 4 });
+    expect(await readModels.count(fresh, {})).toBe(21);
     expect((await runner.status())[0]).toMatchObject({ name: 'counter', state: 'running', lagEvents: 0 });
     await runner.stop();
     await events.close();

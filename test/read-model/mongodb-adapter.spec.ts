@@ -7,6 +7,7 @@ import {
   MongoBulkWriteError,
   MongoInvalidArgumentError,
   MongoNetworkError,
+  MongoServerError,
   MongoServerSelectionError,
   MongoWriteConcernError,
   type BulkWriteResult,
@@ -156,5 +157,28 @@ describe('MongoDB adapter: index builds', () => {
     const calls = create.mock.calls.length;
     await new Promise((r) => setTimeout(r, 80));
     expect(create.mock.calls.length).toBe(calls);
+  });
+});
+
+describe('MongoDB adapter: a read whose collection vanished under it (issue 11 §5d)', () => {
+  const killed = () => new MongoServerError({ code: 175, codeName: 'QueryPlanKilled', errmsg: 'collection dropped: ordos_test.projects_gx' });
+
+  afterEach(() => jest.restoreAllMocks());
+
+  it('is retried once and answers, instead of failing the request with a 500', async () => {
+    const store = new MongoReadModelStore('mongodb://127.0.0.1:1/?directConnection=true', 'ordos_test');
+    const doc = { _id: 'p1', _v: 3 };
+    const spy = jest.spyOn(Collection.prototype, 'findOne').mockRejectedValueOnce(killed()).mockResolvedValueOnce(doc as never);
+    await expect(store.get('projects_gx', 'p1')).resolves.toEqual(doc);
+    expect(spy).toHaveBeenCalledTimes(2);
+    await store.close();
+  });
+
+  it('is retried only once', async () => {
+    const store = new MongoReadModelStore('mongodb://127.0.0.1:1/?directConnection=true', 'ordos_test');
+    const spy = jest.spyOn(Collection.prototype, 'findOne').mockRejectedValue(killed());
+    await expect(store.get('projects_gx', 'p1')).rejects.toBeInstanceOf(MongoServerError);
+    expect(spy).toHaveBeenCalledTimes(2);
+    await store.close();
   });
 });

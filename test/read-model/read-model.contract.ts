@@ -515,7 +515,7 @@ export function readModelContract(
         expect(await store.get(coll, 'p3')).toBeNull();
       });
 
-      test('replaceCollection puts a rebuilt collection in place, indexes included; an absent source leaves it empty', async () => {
+      test('replaceCollection puts a rebuilt collection in place, indexes included; an absent source is refused and never drops the target', async () => {
         const live = await seed();
         const fresh2 = fresh();
         await store.ensureIndexes(live.coll, [{ fields: { status: 1 } }]);
@@ -528,8 +528,40 @@ export function readModelContract(
         // ensureIndexes on the new holder of the name is idempotent and queries still work.
         await store.ensureIndexes(live.coll, [{ fields: { status: 1 } }]);
         expect(ids(await store.find(live.coll, { status: 'rebuilt' }))).toEqual(['p1']);
-        await store.replaceCollection(live.coll, fresh().coll);
-        expect(await store.count(live.coll, {})).toBe(0);
+        // Issue 11 §3b: the loser of two rebuilds finds no source; the live collection stays.
+        await expect(store.replaceCollection(live.coll, fresh().coll)).rejects.toThrow(/does not exist/);
+        expect(ids(await store.find(live.coll, {}))).toEqual(['p1']);
+      });
+    });
+
+    describe('projection registry (generations, issue 11)', () => {
+      test('absent until written; the first put wins with expectedRev 0, a second one loses', async () => {
+        const { proj } = fresh();
+        expect(await store.getProjectionRegistry(proj)).toBeNull();
+        expect(await store.putProjectionRegistry(proj, 0, { active: { '1': 'gen_a' }, retired: [] })).toBe(true);
+        expect(await store.putProjectionRegistry(proj, 0, { active: { '1': 'gen_b' }, retired: [] })).toBe(false);
+        expect(await store.getProjectionRegistry(proj)).toEqual({ rev: 1, active: { '1': 'gen_a' }, retired: [] });
+      });
+
+      test('compare-and-set on rev: a stale writer changes nothing, the current one moves rev by one', async () => {
+        const { proj } = fresh();
+        await store.putProjectionRegistry(proj, 0, { active: { '1': 'gen_a' }, retired: [] });
+        const next = { active: { '1': 'gen_b', '2': 'gen_c' }, retired: [{ generation: 'gen_a', retiredAt: '2026-01-01T00:00:00.000Z' }] };
+        expect(await store.putProjectionRegistry(proj, 1, next)).toBe(true);
+        expect(await store.putProjectionRegistry(proj, 1, { active: { '1': 'gen_loser' }, retired: [] })).toBe(false);
+        expect(await store.putProjectionRegistry(proj, 7, { active: { '1': 'gen_loser' }, retired: [] })).toBe(false);
+        expect(await store.getProjectionRegistry(proj)).toEqual({ rev: 2, ...next });
+      });
+
+      test('concurrent puts on one rev: exactly one wins', async () => {
+        const { proj } = fresh();
+        await store.putProjectionRegistry(proj, 0, { active: {}, retired: [] });
+        const results = await Promise.all(
+          Array.from({ length: 8 }, (_, i) => store.putProjectionRegistry(proj, 1, { active: { '1': `gen_${i}` }, retired: [] })),
+        );
+        expect(results.filter(Boolean)).toHaveLength(1);
+        const winner = results.indexOf(true);
+        expect(await store.getProjectionRegistry(proj)).toEqual({ rev: 2, active: { '1': `gen_${winner}` }, retired: [] });
       });
     });
 

@@ -260,18 +260,24 @@ describe('crash safety: SIGKILL at random moments (guarantee 1)', () => {
     const runner = new ProjectionRunner(events, fresh, ALL_PROJECTIONS);
     await runner.start();
     expect(await runner.waitForPosition(head, 60_000)).toBe(true);
+    await runner.indexed();
     await runner.stop();
-    expect((await live.getCheckpoint('projects'))?.position).toBe(head);
+    // Each projection's active generation (its collection, and its checkpoint of the same name).
+    const generation = async (store: SqliteReadModelStore, projection: (typeof ALL_PROJECTIONS)[number]) =>
+      (await store.getProjectionRegistry(projection.name))!.active[String(projection.version)];
+    const liveProjects = await generation(live, ALL_PROJECTIONS.find((p) => p.name === 'projects')!);
+    expect((await live.getCheckpoint(liveProjects))?.position).toBe(head);
     for (const projection of ALL_PROJECTIONS) {
-      const [a, b] = [await live.find(projection.collection, {}), await fresh.find(projection.collection, {})];
+      const [liveGen, freshGen] = [await generation(live, projection), await generation(fresh, projection)];
+      const [a, b] = [await live.find(liveGen, {}), await fresh.find(freshGen, {})];
       expect({ collection: projection.collection, count: a.length }).toEqual({ collection: projection.collection, count: b.length });
       expect(a).toEqual(b);
-      expect({ projection: projection.name, checkpoint: (await live.getCheckpoint(projection.name))?.position }).toEqual({
+      expect({ projection: projection.name, checkpoint: (await live.getCheckpoint(liveGen))?.position }).toEqual({
         projection: projection.name,
-        checkpoint: (await fresh.getCheckpoint(projection.name))?.position,
+        checkpoint: (await fresh.getCheckpoint(freshGen))?.position,
       });
     }
-    const projects = await live.find('projects', {});
+    const projects = await live.find(liveProjects, {});
     for (const doc of projects) {
       const stream = stored.filter((e) => e.streamId === `project-${doc._id}`);
       expect({ id: doc._id, revision: doc.revision }).toEqual({ id: doc._id, revision: stream[stream.length - 1].revision });
