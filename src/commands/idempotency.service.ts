@@ -115,8 +115,9 @@ export class IdempotencyService {
     const requestHash = digest(canonicalJson({ route: request.route, body: request.body }));
     const waitUntil = Date.now() + WAIT_MS;
     for (;;) {
-      const records = await this.eventStore.readStream(streamId);
-      const last = records[records.length - 1];
+      // O(1): only the key's newest record decides; the whole key stream is read only to take
+      // over an abandoned claim (when its use began).
+      const last = await this.lastRecord(streamId);
       const live = last && last.type !== IDEMPOTENCY_RELEASE && this.age(last) < this.retentionMs ? last : undefined;
       if (!live) {
         // A new request (or one whose record has expired): claim the key, then decide.
@@ -134,7 +135,7 @@ export class IdempotencyService {
       if (this.ownerGone(streamId, live)) {
         const claim = await this.claim(streamId, requestHash, request, live.revision);
         if (claim === undefined) continue;
-        const recovered = await this.appendedBefore(request, useStartedAt(records));
+        const recovered = await this.appendedBefore(request, useStartedAt(await this.eventStore.readStream(streamId)));
         if (recovered) {
           await this.record(streamId, claim, requestHash, request, recovered);
           await request.authorize();
@@ -222,6 +223,12 @@ export class IdempotencyService {
       },
     };
     return this.eventStore.append(streamId, [event], expected);
+  }
+
+  private async lastRecord(streamId: string): Promise<StoredEvent | undefined> {
+    if (this.eventStore.readLastEvent) return this.eventStore.readLastEvent(streamId);
+    const records = await this.eventStore.readStream(streamId);
+    return records[records.length - 1];
   }
 
   private age(record: StoredEvent): number {

@@ -154,6 +154,8 @@ export interface EventStore {
    * events prove, cheaply, that what it holds is still byte for byte what is stored.
    */
   readStreamText?(streamId: string, options?: ReadStreamOptions): Promise<StoredEventRaw[]>;
+  /** Optional: the stream's newest event only (one indexed read), undefined without a stream. */
+  readLastEvent?(streamId: string): Promise<StoredEvent | undefined>;
   /**
    * Optional: a token that stays the same only while no stored event can have changed except by
    * this instance's own appends (SQLite: PRAGMA data_version, which moves when another connection

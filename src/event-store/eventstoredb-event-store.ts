@@ -539,6 +539,12 @@ export class EventStoreDbEventStore implements EventStore {
   }
 
   /** The stream's last event, or undefined when the stream does not exist. */
+  async readLastEvent(streamId: string): Promise<StoredEvent | undefined> {
+    this.assertOpen();
+    const [resolved] = await this.readStreamRaw(streamId, { fromRevision: END, direction: BACKWARDS, maxCount: 1 }, this.options.readTimeoutMs);
+    return resolved?.event ? toStoredEvent(resolved.event) : undefined;
+  }
+
   private async readHead(streamId: string): Promise<{ revision: number; metadata: Partial<EventMetadata> | undefined } | undefined> {
     const [resolved] = await this.readStreamRaw(streamId, { fromRevision: END, direction: BACKWARDS, maxCount: 1 }, this.options.writeTimeoutMs);
     if (!resolved?.event) return undefined;

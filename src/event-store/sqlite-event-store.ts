@@ -110,6 +110,7 @@ export class SqliteEventStore implements EventStore {
   private readonly savepoint: { begin: Database.Statement; release: Database.Statement; rollback: Database.Statement };
   private readonly statements: {
     head: Database.Statement<[string], { revision: number; metadata: string }>;
+    last: Database.Statement<[string], EventRow>;
     insert: Database.Statement<[string, number, string, string, string]>;
     readStream: Database.Statement<[string, number, number], EventRow>;
     readAll: Database.Statement<[number, number], EventRow>;
@@ -164,6 +165,7 @@ export class SqliteEventStore implements EventStore {
     `);
     this.statements = {
       head: db.prepare('SELECT revision, metadata FROM events WHERE stream = ? ORDER BY revision DESC LIMIT 1'),
+      last: db.prepare('SELECT position, stream, revision, type, data, metadata FROM events WHERE stream = ? ORDER BY revision DESC LIMIT 1'),
       insert: db.prepare('INSERT INTO events (stream, revision, type, data, metadata) VALUES (?, ?, ?, ?, ?)'),
       readStream: db.prepare(
         'SELECT position, stream, revision, type, data, metadata FROM events WHERE stream = ? AND revision BETWEEN ? AND ? ORDER BY revision',
@@ -294,6 +296,13 @@ export class SqliteEventStore implements EventStore {
       const types = options.types.filter((t) => !isSystemType(t));
       if (types.length === 0) return [];
       return (this.typedRead(types.length).all(after, ...types, options.limit) as EventRow[]).map(toStoredEvent);
+    });
+  }
+
+  async readLastEvent(streamId: string): Promise<StoredEvent | undefined> {
+    return this.guard(() => {
+      const row = this.statements.last.get(streamId);
+      return row ? toStoredEvent(row) : undefined;
     });
   }
 

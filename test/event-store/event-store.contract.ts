@@ -60,6 +60,15 @@ export function eventStoreContract(name: string, make: () => Promise<EventStore>
       expect(comparePositions(events[0].position, events[1].position)).toBe(-1);
     });
 
+    it('reads a stream\'s newest event alone, and nothing for an unknown stream', async () => {
+      const id = stream('last');
+      await store.append(id, [pending('Created', { n: 1 }), pending('Renamed', { n: 2 })], 'no_stream');
+      const result = await store.append(id, [pending('Closed', { n: 3 })], 1);
+      const last = await store.readLastEvent?.(id);
+      expect(last).toMatchObject({ streamId: id, revision: 2, type: 'Closed', data: { n: 3 }, position: result.position });
+      expect(await store.readLastEvent?.(stream('never'))).toBeUndefined();
+    });
+
     it('refuses no_stream on an existing stream with a typed RevisionConflict', async () => {
       const id = stream('b');
       await store.append(id, [pending('Created')], 'no_stream');
