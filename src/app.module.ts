@@ -108,7 +108,7 @@ export class AppModule {
         ExecuteCommandHandler,
         ...QUERY_HANDLERS,
       ],
-      exports: [APP_CONFIG, CLOCK, ProjectionService],
+      exports: [APP_CONFIG, CLOCK, ProjectionService, ProjectRegistrations],
     };
   }
 }

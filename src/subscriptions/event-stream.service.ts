@@ -4,10 +4,10 @@ import { setImmediate as yieldToLoop, setTimeout as sleep } from 'node:timers/pr
 import { ProblemError } from '../http/problem';
 import type { Actor } from '../domain';
 import { EVENT_STORE, type EventStore, type Position, type StoredEvent } from '../event-store/event-store.port';
-import { departmentsFromRegistration, mayRead, projectOf, publish, type ProjectDepartments, type PublishedEvent } from './event-envelope';
+import { ProjectRegistrations } from '../http/project-visibility';
+import { mayRead, projectOf, publish, type PublishedEvent } from './event-envelope';
 import { SUBSCRIPTION_SETTINGS, type SubscriptionSettings } from './settings';
 
-const CACHE_LIMIT = 10_000;
 
 interface OpenStream {
   close(): Promise<void>;
@@ -34,8 +34,6 @@ export interface StreamSlot {
 export class EventStreamService implements BeforeApplicationShutdown {
   private readonly logger = new Logger('EventStream');
   private readonly open = new Set<OpenStream>();
-  /** projectId → departments, from the project's ProjectRegistered event (fixed at registration). */
-  private readonly departments = new Map<string, ProjectDepartments | null>();
   /** Slots taken, in total and per user (`sub`). */
   private slots = 0;
   private readonly slotsByUser = new Map<string, number>();
@@ -43,6 +41,8 @@ export class EventStreamService implements BeforeApplicationShutdown {
   constructor(
     @Inject(EVENT_STORE) private readonly eventStore: EventStore,
     @Inject(SUBSCRIPTION_SETTINGS) private readonly settings: SubscriptionSettings,
+    /** The same registration cache the visibility guard decides with: one answer to "whose project". */
+    private readonly registrations: ProjectRegistrations,
   ) {}
 
   get openStreams(): number {
@@ -144,7 +144,6 @@ export class EventStreamService implements BeforeApplicationShutdown {
     if (actor.role !== 'CONSTRUCTION_UNIT') return publish(event);
     const projectId = projectOf(event);
     if (projectId !== undefined) {
-      if (event.type === 'ProjectRegistered') this.remember(projectId, departmentsFromRegistration(event.data) ?? null);
       if (!(await this.mayReadProject(actor, projectId))) return undefined;
     }
     const published = publish(event);
@@ -160,18 +159,9 @@ export class EventStreamService implements BeforeApplicationShutdown {
   }
 
   private async mayReadProject(actor: Actor, projectId: string): Promise<boolean> {
-    if (!this.departments.has(projectId)) {
-      const [first] = await this.eventStore.readStream(`project-${projectId}`, { fromRevision: 0, toRevision: 0 });
-      // An unknown project is not remembered: its registration may commit a moment later.
-      if (first === undefined) return false;
-      this.remember(projectId, first.type === 'ProjectRegistered' ? (departmentsFromRegistration(first.data) ?? null) : null);
-    }
-    return mayRead(actor, this.departments.get(projectId) ?? undefined);
-  }
-
-  private remember(projectId: string, departments: ProjectDepartments | null): void {
-    if (this.departments.size >= CACHE_LIMIT) this.departments.clear();
-    this.departments.set(projectId, departments);
+    // An unknown project is not remembered by the cache: its registration may commit a moment later.
+    const departments = await this.registrations.departmentsOf(projectId);
+    return departments !== undefined && mayRead(actor, departments);
   }
 }
 

@@ -1,3 +1,4 @@
+import { ProjectRegistrations } from '../../src/http/project-visibility';
 import { EventEmitter } from 'node:events';
 import type { ServerResponse } from 'node:http';
 import type { EventHandler, EventStore, StoredEvent } from '../../src/event-store/event-store.port';
@@ -45,7 +46,7 @@ describe('SSE back-pressure', () => {
         return { stop, done: new Promise<void>(() => undefined) };
       },
     } as unknown as EventStore;
-    const service = new EventStreamService(store, loadSubscriptionSettings({ NODE_ENV: 'test', SSE_HEARTBEAT_MS: '60000' }));
+    const service = new EventStreamService(store, loadSubscriptionSettings({ NODE_ENV: 'test', SSE_HEARTBEAT_MS: '60000' }), new ProjectRegistrations(store));
     const socket = new FullSocket();
     service.stream(socket as unknown as ServerResponse, { sub: 'o', name: 'o', role: 'OFFICE' }, {});
 
