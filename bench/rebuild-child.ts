@@ -1,5 +1,5 @@
 import { SqliteEventStore } from '../src/event-store/sqlite-event-store';
-import { ALL_PROJECTIONS } from '../src/projections';
+import { ALL_PROJECTIONS } from '../src/all-projections';
 import { ProjectionRunner } from '../src/projections/projection-runner';
 import { SqliteReadModelStore } from '../src/read-model/sqlite-read-model.store';
 

@@ -2,32 +2,27 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { JwtModule } from '@nestjs/jwt';
-import { TerminusModule } from '@nestjs/terminus';
 import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
 import { LoggerModule } from 'nestjs-pino';
 import { createSecretKey } from 'node:crypto';
-import { CommandDispatcher } from './commands/command-dispatcher';
-import { ExecuteCommandHandler } from './commands/execute-command';
-import { IdempotencyService } from './commands/idempotency.service';
-import type { AppConfig } from './config';
-import { AnnualPlanCommandsController } from './http/annual-plans.controller';
+import { ALL_PROJECTIONS } from './all-projections';
+import { AnnualPlansModule } from './annual-plans/annual-plans.module';
+import { ApplicationModule } from './application/application.module';
+import { AuditModule } from './audit/audit.module';
+import { CommandsModule } from './commands/commands.module';
 import { AuthGuard } from './http/auth';
-import { FixedWindowThrottlerStorage } from './http/throttler-storage';
-import { PlatformController } from './http/platform.controller';
-import { ProjectRegistrations, ProjectVisibilityGuard } from './http/project-visibility';
 import { ProblemFilter } from './http/problem';
+import { ProjectVisibilityGuard } from './http/project-visibility';
 import { REQUEST_ID, requestIdOf } from './http/request-context';
-import { ProjectCommandsController } from './http/project-commands.controller';
-import { QUERY_CONTROLLERS, QUERY_HANDLERS } from './queries';
-import { CLOCK, systemClock, TestClock, type Clock } from './infrastructure/clock';
-import { CommandMetrics, MetricsRegistry, ProjectionMetrics } from './infrastructure/metrics';
+import { FixedWindowThrottlerStorage } from './http/throttler-storage';
+import { TestClock, type Clock } from './infrastructure/clock';
+import type { AppConfig } from './infrastructure/config';
+import { clockFor, CoreModule } from './infrastructure/core.module';
 import { StoresModule } from './infrastructure/stores.module';
-import { APP_CONFIG } from './infrastructure/tokens';
-import { ProjectionService } from './projections/projection.service';
-import { TestClockController } from './http/test-clock.controller';
+import { OperationsModule } from './operations/operations.module';
+import { ProjectionsModule } from './projections/projections.module';
+import { ProjectsModule } from './projects/projects.module';
 import { SubscriptionsModule } from './subscriptions/subscriptions.module';
-import { AuditController } from './audit/audit.controller';
-import { SealScheduler } from './audit/seal.scheduler';
 import { WebModule } from './web/web.module';
 
 export interface AppModuleOptions {
@@ -39,13 +34,12 @@ export interface AppModuleOptions {
 @Module({})
 export class AppModule {
   static forRoot({ config, clock }: AppModuleOptions): DynamicModule {
-    const theClock = clock ?? (config.testClock ? new TestClock() : systemClock);
+    const theClock = clockFor(config, clock);
     return {
       module: AppModule,
-      global: true,
       imports: [
+        CoreModule.forRoot(config, theClock),
         CqrsModule.forRoot(),
-        TerminusModule,
         // A KeyObject, not the string: jsonwebtoken otherwise first tries (and fails) to parse the
         // secret as a PEM public key on every verification, which was a sixth of a command's CPU.
         JwtModule.register({ secret: createSecretKey(Buffer.from(config.jwtSecret)), verifyOptions: { algorithms: ['HS256'] } }),
@@ -78,37 +72,23 @@ export class AppModule {
           },
         }),
         StoresModule,
+        ApplicationModule,
+        CommandsModule,
+        ProjectionsModule.forRoot(ALL_PROJECTIONS),
+        ProjectsModule,
+        AnnualPlansModule,
+        AuditModule,
         SubscriptionsModule,
+        OperationsModule.forRoot({ testClock: theClock instanceof TestClock }),
         WebModule,
       ],
-      controllers: [
-        PlatformController,
-        ProjectCommandsController,
-        AnnualPlanCommandsController,
-        ...QUERY_CONTROLLERS,
-        AuditController,
-        ...(theClock instanceof TestClock ? [TestClockController] : []),
-      ],
       providers: [
-        { provide: APP_CONFIG, useValue: config },
-        { provide: CLOCK, useValue: theClock },
         { provide: APP_GUARD, useClass: ThrottlerGuard },
         { provide: APP_GUARD, useClass: AuthGuard },
         // After authentication, before pipes: another department's project is an unknown id.
         { provide: APP_GUARD, useClass: ProjectVisibilityGuard },
-        ProjectRegistrations,
         { provide: APP_FILTER, useClass: ProblemFilter },
-        MetricsRegistry,
-        CommandMetrics,
-        ProjectionMetrics,
-        ProjectionService,
-        SealScheduler,
-        IdempotencyService,
-        CommandDispatcher,
-        ExecuteCommandHandler,
-        ...QUERY_HANDLERS,
       ],
-      exports: [APP_CONFIG, CLOCK, ProjectionService, ProjectRegistrations],
     };
   }
 }

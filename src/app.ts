@@ -8,7 +8,8 @@ import { JwtService } from '@nestjs/jwt';
 import { createSecretKey } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import { authenticateBearer, tokenPolicyOf, type AuthenticatedRequest } from './http/auth';
-import { InvalidInput, sendProblem, toProblem } from './http/problem';
+import { sendProblem, toProblem } from './http/problem';
+import { InvalidInput } from './application/errors';
 import { REQUEST_ID, requestIdOf } from './http/request-context';
 import { strictValidationPipe } from './http/validation';
 

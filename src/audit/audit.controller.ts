@@ -2,28 +2,23 @@ import { ProjectionService } from '../projections/projection.service';
 import { Controller, Get, HttpCode, Inject, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { createHmac } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { canReplayHistory, projectStreamId, type Actor } from '../domain';
 import { EVENT_STORE, type EventStore, type StoredEvent } from '../event-store/event-store.port';
 import { CurrentActor, Roles } from '../http/auth';
-import { InvalidInput, ProblemError } from '../http/problem';
-import { ProjectId } from '../http/project-commands.controller';
-import type { AppConfig } from '../config';
+import { InvalidInput, ProblemError } from '../application/errors';
+import { ProjectId } from '../http/pipes';
+import { sealKeyFrom } from './seal-key';
+import type { AppConfig } from '../infrastructure/config';
 import { CLOCK, type Clock } from '../infrastructure/clock';
 import { APP_CONFIG } from '../infrastructure/tokens';
-import { projectIdOf } from '../projections/projects.projection';
+import { projectIdOfStream } from '../application/streams';
 import { READ_MODEL_STORE, type ReadModelStore } from '../read-model/read-model.port';
 import { AuditEventsQuery, ExportQuery, StateQuery, VerifyQuery } from './audit.dto';
 import { CSV_COLUMNS, exportLines, scanAudit, type AuditFilter, type DepartmentLookup, type ScanProgress } from './audit-log';
 import { sealStore, verifyStore, verifyStream } from './integrity';
 import { countUntil, toHistoryEntry } from './project-history';
 import { ProjectStreamCache } from './stream-cache';
-
-/** The seal key is derived from the JWT secret, so no second secret has to be managed. */
-export function sealKeyFrom(config: AppConfig): string {
-  return createHmac('sha256', config.jwtSecret).update('ordos-integrity-seal').digest('hex');
-}
 
 /** 第二十八条 the audit bureau replays history; the office and the project's own department too. */
 function assertMayReplay(actor: Actor, departments: { departmentCode: string; participants?: string[]; leadDepartment?: string }): void {
@@ -50,7 +45,7 @@ export class AuditController {
   ) {
     this.streams = new ProjectStreamCache(eventStore);
     this.departments = async (streamIds) => {
-      const ids = streamIds.map((s) => projectIdOf({ streamId: s } as never)).filter((id): id is string => !!id);
+      const ids = streamIds.map((s) => projectIdOfStream(s)).filter((id): id is string => !!id);
       const docs = await this.readModels.getMany(this.projections.runner.collectionOf('projects'), ids);
       return new Map(docs.map((d) => [projectStreamId(d._id), (d.departments as string[]) ?? []]));
     };

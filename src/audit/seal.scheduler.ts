@@ -1,10 +1,10 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import type { AppConfig } from '../config';
+import type { AppConfig } from '../infrastructure/config';
 import { EVENT_STORE, type EventStore } from '../event-store/event-store.port';
 import { CLOCK, type Clock } from '../infrastructure/clock';
 import { APP_CONFIG } from '../infrastructure/tokens';
 import { INSTANCE_ID, LEASE_STORE, type LeaseStore } from '../leases/lease.port';
-import { sealKeyFrom } from './audit.controller';
+import { sealKeyFrom } from './seal-key';
 import { SEAL_STREAM, sealStore } from './integrity';
 
 const LEASE = 'seal-scheduler';

@@ -1,15 +1,15 @@
 import { parseArgs } from 'node:util';
 import { createWriteStream } from 'node:fs';
-import { sealKeyFrom } from '../audit/audit.controller';
+import { sealKeyFrom } from '../audit/seal-key';
 import { CSV_COLUMNS, exportLines } from '../audit/audit-log';
 import { sealStore, verifyStore, verifyStream } from '../audit/integrity';
 import { foldUntil, projectEvents, toHistoryEntry } from '../audit/project-history';
-import { ConfigError, loadConfig, type AppConfig } from '../config';
+import { ConfigError, loadConfig, type AppConfig } from '../infrastructure/config';
 import { parseInstant, projectStreamId } from '../domain';
 import { StoreCorrupt, type EventStore } from '../event-store/event-store.port';
 import { EventStoreDbEventStore } from '../event-store/eventstoredb-event-store';
 import { EventStoreFileMissing, SqliteEventStore } from '../event-store/sqlite-event-store';
-import { ALL_PROJECTIONS } from '../projections';
+import { ALL_PROJECTIONS } from '../all-projections';
 import { ProjectionRunner } from '../projections/projection-runner';
 import { MongoReadModelStore } from '../read-model/mongodb-read-model.store';
 import type { ReadModelStore } from '../read-model/read-model.port';

@@ -13,7 +13,7 @@
  */
 import { JwtService } from '@nestjs/jwt';
 import { randomUUID } from 'node:crypto';
-import { loadConfig } from '../config';
+import { loadConfig } from '../infrastructure/config';
 import { DEMO_DEPARTMENTS } from '../web/departments';
 
 const config = loadConfig();

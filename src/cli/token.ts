@@ -1,7 +1,7 @@
 import { JwtService } from '@nestjs/jwt';
 import { parseArgs } from 'node:util';
 import { HUMAN_ROLES } from '../http/auth';
-import { ConfigError, loadConfig } from '../config';
+import { ConfigError, loadConfig } from '../infrastructure/config';
 
 /**
  * Mints a development token signed with JWT_SECRET (or the development default):

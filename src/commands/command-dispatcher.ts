@@ -14,7 +14,7 @@ import {
 import { EVENT_STORE, type EventStore } from '../event-store/event-store.port';
 import { upcast } from '../event-store/upcasters';
 import { CLOCK, type Clock } from '../infrastructure/clock';
-import type { RequestContext } from '../http/request-context';
+import type { RequestContext } from '../application/context';
 import { ExecuteCommand, type CommandOutcome, type DeciderName } from './execute-command';
 import { IdempotencyService } from './idempotency.service';
 

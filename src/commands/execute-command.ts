@@ -6,7 +6,7 @@ import type { PendingEvent } from '../event-store/envelope';
 import { EVENT_STORE, RevisionConflict, type EventStore } from '../event-store/event-store.port';
 import { CommandMetrics } from '../infrastructure/metrics';
 import { upcast } from '../event-store/upcasters';
-import { ProblemError } from '../http/problem';
+import { ProblemError } from '../application/errors';
 
 type DecidedEvent = { type: string; data: unknown; article?: string; policy: string; policyLapsed?: boolean };
 

@@ -4,11 +4,11 @@ import { createHash, randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { canonicalJson, type PendingEvent } from '../event-store/envelope';
 import { AppendOutcomeUnknown, EVENT_STORE, RevisionConflict, type EventStore, type ExpectedRevision, type StoredEvent, StoreUnavailable } from '../event-store/event-store.port';
-import { ProblemError } from '../http/problem';
+import { ProblemError } from '../application/errors';
 import { DomainError } from '../domain';
 import { CLOCK, type Clock } from '../infrastructure/clock';
 import { APP_CONFIG } from '../infrastructure/tokens';
-import type { AppConfig } from '../config';
+import type { AppConfig } from '../infrastructure/config';
 import type { Dispatched } from './command-dispatcher';
 
 export interface IdempotentRequest {

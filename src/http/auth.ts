@@ -11,7 +11,7 @@ import {
 import { Reflector } from '@nestjs/core';
 import { JwtService } from '@nestjs/jwt';
 import type { FastifyRequest } from 'fastify';
-import type { AppConfig } from '../config';
+import type { AppConfig } from '../infrastructure/config';
 import { ROLES as DOMAIN_ROLES, type Actor, type Role } from '../domain';
 import { APP_CONFIG } from '../infrastructure/tokens';
 

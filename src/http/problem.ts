@@ -3,11 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError } from '../domain';
 import { AppendOutcomeUnknown, InvalidPosition, RevisionConflict, StoreCorrupt, StoreUnavailable } from '../event-store/event-store.port';
 import { InvalidReadModelQuery } from '../read-model/filter';
-
-export interface InvalidField {
-  field: string;
-  problems: string[];
-}
+import { InvalidInput, ProblemError, type InvalidField } from '../application/errors';
 
 /** application/problem+json (RFC 9457) with our stable `code` and, for rules, the article. */
 export interface Problem {
@@ -19,28 +15,6 @@ export interface Problem {
   article?: string;
   instance?: string;
   [extension: string]: unknown;
-}
-
-/** Raised by the validation pipe and by query parsing: every invalid field is named. */
-export class InvalidInput extends Error {
-  constructor(readonly fields: InvalidField[]) {
-    super(`invalid input: ${fields.map((f) => f.field).join(', ')}`);
-    this.name = 'InvalidInput';
-  }
-}
-
-/** A problem raised by the application layer itself (idempotency, unknown projection …). */
-export class ProblemError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    readonly title: string,
-    detail: string,
-    readonly extensions: Record<string, unknown> = {},
-  ) {
-    super(detail);
-    this.name = 'ProblemError';
-  }
 }
 
 const DOMAIN_STATUS: Record<DomainError['kind'], number> = {

@@ -1,40 +1,12 @@
-import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
-import { projectStreamId, refuse, type Actor } from '../domain';
-import { EVENT_STORE, type EventStore } from '../event-store/event-store.port';
-import { upcast } from '../event-store/upcasters';
-import { departmentsFromRegistration, mayRead, type ProjectDepartments } from '../subscriptions/event-envelope';
+import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
+import { refuse, type Actor } from '../domain';
+import { ProblemError } from '../application/errors';
+import { mayRead, ProjectRegistrations } from '../application/project-registrations';
 import type { AuthenticatedRequest } from './auth';
-import { ProblemError } from './problem';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Every route about one project: `/projects/:id` and everything under it. */
 const PROJECT_ROUTE = /(^|\/)projects\/:id(\/|$)/;
-
-/**
- * The departments of a project, from its ProjectRegistered event (the first of `project-<id>`).
- * A registration never changes, so a known project is cached for good; an unknown id is not
- * cached (it may be registered a moment later).
- */
-@Injectable()
-export class ProjectRegistrations {
-  private static readonly LIMIT = 50_000;
-  private readonly known = new Map<string, ProjectDepartments>();
-
-  constructor(@Inject(EVENT_STORE) private readonly eventStore: EventStore) {}
-
-  async departmentsOf(projectId: string): Promise<ProjectDepartments | undefined> {
-    const cached = this.known.get(projectId);
-    if (cached) return cached;
-    const [stored] = await this.eventStore.readStream(projectStreamId(projectId), { fromRevision: 0, toRevision: 0 });
-    const first = stored && upcast(stored);
-    const departments = first?.type === 'ProjectRegistered' ? departmentsFromRegistration(first.data) : undefined;
-    if (departments) {
-      if (this.known.size >= ProjectRegistrations.LIMIT) this.known.delete(this.known.keys().next().value as string);
-      this.known.set(projectId, departments);
-    }
-    return departments;
-  }
-}
 
 /**
  * The one answer for a project the caller may not know about: the same as for an unknown id.

@@ -1,17 +1,8 @@
 import { createParamDecorator, ExecutionContext, UnauthorizedException } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import type { Actor } from '../domain';
-import { InvalidInput } from './problem';
+import { InvalidInput } from '../application/errors';
+import type { RequestContext } from '../application/context';
 import type { AuthenticatedRequest } from './auth';
-
-export interface RequestContext {
-  actor: Actor;
-  /** Ties together everything one user action caused (x-correlation-id, else this request). */
-  correlationId: string;
-  /** The request that caused the events: this request's id. */
-  causationId: string;
-  idempotencyKey?: string;
-}
 
 const KEY_PATTERN = /^[A-Za-z0-9._:-]{1,200}$/;
 

@@ -1,5 +1,5 @@
 import { ValidationPipe, type ValidationError } from '@nestjs/common';
-import { InvalidInput, type InvalidField } from './problem';
+import { InvalidInput, type InvalidField } from '../application/errors';
 
 function flatten(errors: ValidationError[], parent = ''): InvalidField[] {
   const fields: InvalidField[] = [];

@@ -2,9 +2,11 @@ import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnAppl
 import { EVENT_STORE, type EventStore } from '../event-store/event-store.port';
 import { ProjectionMetrics } from '../infrastructure/metrics';
 import { READ_MODEL_STORE, type ReadModelStore } from '../read-model/read-model.port';
-import { ALL_PROJECTIONS } from './index';
 import type { Projection } from './projection';
 import { ProjectionRunner } from './projection-runner';
+
+/** The read models the service maintains (ProjectionsModule.forRoot). */
+export const PROJECTIONS = Symbol('PROJECTIONS');
 
 /** Runs every projection for the service's lifetime and drains them on shutdown. */
 @Injectable()
@@ -16,8 +18,9 @@ export class ProjectionService implements OnApplicationBootstrap, BeforeApplicat
     @Inject(EVENT_STORE) eventStore: EventStore,
     @Inject(READ_MODEL_STORE) readModels: ReadModelStore,
     private readonly metrics: ProjectionMetrics,
+    @Inject(PROJECTIONS) projections: readonly Projection[],
   ) {
-    this.runner = new ProjectionRunner(eventStore, readModels, withVersionOverrides(ALL_PROJECTIONS), {
+    this.runner = new ProjectionRunner(eventStore, readModels, withVersionOverrides(projections), {
       onApplied: (name, batch, committedAt) => {
         metrics.applied.inc({ projection: name }, batch.length);
         // Lag of every event: from the command's clock stamp to its read-model commit.

@@ -6,11 +6,11 @@ import { deadlinesOf, DomainError, localDateOf, projectStreamId, type Actor, typ
 import { ExecuteCommand } from '../commands/execute-command';
 import { RevisionConflict } from '../event-store/event-store.port';
 import { CLOCK, type Clock } from '../infrastructure/clock';
-import type { AppConfig } from '../config';
+import type { AppConfig } from '../infrastructure/config';
 import { APP_CONFIG } from '../infrastructure/tokens';
 import { INSTANCE_ID, LEASE_STORE, type LeaseStore } from '../leases/lease.port';
 import { READ_MODEL_STORE, type Doc, type Filter, type ReadModelStore } from '../read-model/read-model.port';
-import { SUBSCRIPTION_SETTINGS, type SubscriptionSettings } from './settings';
+import { SUBSCRIPTION_SETTINGS, type SubscriptionSettings } from '../infrastructure/subscription-settings';
 
 /** The system acts here, not a person (API.md: deadline events are appended by the clock). */
 export const DEADLINE_WATCHER_ACTOR: Actor = { sub: 'deadline-watcher', name: '期限监测', role: 'SYSTEM' };

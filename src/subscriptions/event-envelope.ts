@@ -1,4 +1,4 @@
-import { EVENT_CATALOGUE, FAMILIES, canReadProject, eventFamily, eventLabel, type Actor, type Family } from '../domain';
+import { EVENT_CATALOGUE, FAMILIES, eventFamily, eventLabel, type Family } from '../domain';
 import type { EventMetadata } from '../event-store/envelope';
 import type { StoredEvent } from '../event-store/event-store.port';
 import { upcast } from '../event-store/upcasters';
@@ -49,26 +49,4 @@ export function resolveTypes(types: readonly string[] | undefined, families: rea
 export function projectOf(event: { streamId: string; data: Record<string, unknown> }): string | undefined {
   if (event.streamId.startsWith('project-')) return event.streamId.slice('project-'.length);
   return typeof event.data.projectId === 'string' ? event.data.projectId : undefined;
-}
-
-export interface ProjectDepartments {
-  departmentCode: string;
-  leadDepartment?: string;
-  participants?: string[];
-}
-
-/** Departments named by a ProjectRegistered event (第七条: lead and participants read too). */
-export function departmentsFromRegistration(data: Record<string, unknown>): ProjectDepartments | undefined {
-  if (typeof data.departmentCode !== 'string') return undefined;
-  const cross = data.crossDepartment as { leadDepartment?: unknown; participants?: unknown } | undefined;
-  return {
-    departmentCode: data.departmentCode,
-    ...(typeof cross?.leadDepartment === 'string' ? { leadDepartment: cross.leadDepartment } : {}),
-    ...(Array.isArray(cross?.participants) ? { participants: cross.participants.filter((p): p is string => typeof p === 'string') } : {}),
-  };
-}
-
-export function mayRead(actor: Actor, departments: ProjectDepartments | undefined): boolean {
-  if (actor.role !== 'CONSTRUCTION_UNIT') return true;
-  return departments !== undefined && canReadProject(actor, departments);
 }

@@ -5,7 +5,7 @@ import type { Actor } from '../domain';
 import { EVENT_STORE, type EventStore } from '../event-store/event-store.port';
 import { isPosition } from '../event-store/position';
 import { CurrentActor } from '../http/auth';
-import { InvalidInput, type InvalidField } from '../http/problem';
+import { InvalidInput, type InvalidField } from '../application/errors';
 import { KNOWN_FAMILIES, KNOWN_TYPES, resolveTypes } from './event-envelope';
 import { EventStreamService, type StreamSlot } from './event-stream.service';
 

@@ -1,12 +1,12 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown } from '@nestjs/common';
 import type { ServerResponse } from 'node:http';
 import { setImmediate as yieldToLoop, setTimeout as sleep } from 'node:timers/promises';
-import { ProblemError } from '../http/problem';
+import { ProblemError } from '../application/errors';
 import type { Actor } from '../domain';
 import { EVENT_STORE, type EventStore, type Position, type StoredEvent } from '../event-store/event-store.port';
-import { ProjectRegistrations } from '../http/project-visibility';
-import { mayRead, projectOf, publish, type PublishedEvent } from './event-envelope';
-import { SUBSCRIPTION_SETTINGS, type SubscriptionSettings } from './settings';
+import { mayRead, ProjectRegistrations } from '../application/project-registrations';
+import { projectOf, publish, type PublishedEvent } from './event-envelope';
+import { SUBSCRIPTION_SETTINGS, type SubscriptionSettings } from '../infrastructure/subscription-settings';
 
 
 interface OpenStream {

@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
-import type { AppConfig } from '../config';
+import type { AppConfig } from '../infrastructure/config';
 import { APP_CONFIG } from '../infrastructure/tokens';
-import { SUBSCRIPTION_SETTINGS, type SubscriptionSettings } from './settings';
+import { SUBSCRIPTION_SETTINGS, type SubscriptionSettings } from '../infrastructure/subscription-settings';
 import { DeadlineWatcher } from './deadline-watcher';
 import { EventStreamController } from './event-stream.controller';
 import { EventStreamService } from './event-stream.service';

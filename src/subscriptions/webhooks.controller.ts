@@ -5,7 +5,7 @@ import type { Actor } from '../domain';
 import { EVENT_STORE, type EventStore } from '../event-store/event-store.port';
 import { isPosition } from '../event-store/position';
 import { CurrentActor, Roles } from '../http/auth';
-import { InvalidInput } from '../http/problem';
+import { InvalidInput } from '../application/errors';
 import { KNOWN_FAMILIES, KNOWN_TYPES } from './event-envelope';
 import { WebhooksService } from './webhooks.service';
 

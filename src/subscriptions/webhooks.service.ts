@@ -1,15 +1,15 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import type { AppConfig } from '../config';
+import type { AppConfig } from '../infrastructure/config';
 import type { Actor } from '../domain';
 import { EVENT_STORE, InvalidPosition, type EventStore, type Position, type StoredEvent, type Subscription } from '../event-store/event-store.port';
 import { positionSortKey } from '../event-store/position';
 import { APP_CONFIG } from '../infrastructure/tokens';
 import { INSTANCE_ID, LEASE_STORE, type LeaseStore } from '../leases/lease.port';
 import { READ_MODEL_STORE, type Doc, type DocChange, type ReadModelStore } from '../read-model/read-model.port';
-import { InvalidInput, ProblemError } from '../http/problem';
+import { InvalidInput, ProblemError } from '../application/errors';
 import { publish, resolveTypes, type PublishedEvent } from './event-envelope';
-import { SUBSCRIPTION_SETTINGS, type SubscriptionSettings } from './settings';
+import { SUBSCRIPTION_SETTINGS, type SubscriptionSettings } from '../infrastructure/subscription-settings';
 import { SecretBox, signPayload } from './signature';
 import { checkWebhookUrl, systemLookup, type Lookup } from './ssrf';
 

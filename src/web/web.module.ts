@@ -5,7 +5,7 @@ import { JwtModule, JwtService } from '@nestjs/jwt';
 import { ApiExcludeController, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { existsSync } from 'node:fs';
-import type { AppConfig } from '../config';
+import type { AppConfig } from '../infrastructure/config';
 import { COMMAND_CATALOGUE, EVENT_CATALOGUE, type Role } from '../domain';
 import { Public } from '../http/auth';
 import { CLOCK, TestClock, type Clock } from '../infrastructure/clock';

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { registerUpcaster } from '../../src/event-store/upcasters';
 import { SqliteEventStore } from '../../src/event-store/sqlite-event-store';
-import { registration, startHarness, type Harness } from '../http/harness';
+import { registration, startHarness, type Harness } from '../support/harness';
 
 async function registeredProject(h: Harness, dept = 'D01') {
   const unit = h.token('CONSTRUCTION_UNIT', dept);

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { SqliteEventStore } from '../../src/event-store/sqlite-event-store';
 import { ProjectionService } from '../../src/projections/projection.service';
-import { registration, startHarness, type Harness } from '../http/harness';
+import { registration, startHarness, type Harness } from '../support/harness';
 
 async function registeredProject(h: Harness, dept = 'D01') {
   const unit = h.token('CONSTRUCTION_UNIT', dept);

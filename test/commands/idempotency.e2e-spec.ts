@@ -8,8 +8,8 @@ import { spawnSync } from 'node:child_process';
 import { createHash, randomUUID } from 'node:crypto';
 import { EVENT_STORE, RevisionConflict, StoreUnavailable, type EventStore } from '../../src/event-store/event-store.port';
 import { IDEMPOTENCY_CLAIM, IDEMPOTENCY_RECORD } from '../../src/commands/idempotency.service';
-import { registration, startHarness, type Harness } from '../http/harness';
-import { driveTo, expectProblem, type Project } from '../http/fixtures';
+import { registration, startHarness, type Harness } from '../support/harness';
+import { driveTo, expectProblem, type Project } from '../support/fixtures';
 
 describe('Idempotency-Key and contention (issue 11)', () => {
   let h: Harness;

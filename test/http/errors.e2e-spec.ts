@@ -1,6 +1,6 @@
 import { JwtService } from '@nestjs/jwt';
-import { SECRET, startHarness, type Harness } from './harness';
-import { driveTo, expectProblem, readProject } from './fixtures';
+import { SECRET, startHarness, type Harness } from '../support/harness';
+import { driveTo, expectProblem, readProject } from '../support/fixtures';
 
 const b64 = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
 
@@ -99,7 +99,7 @@ describe('errors over HTTP: 401 exactly, problem+json, Idempotency-Key', () => {
     });
 
     it('same key on register answers 201 again with the same projectId', async () => {
-      const { registration } = await import('./harness');
+      const { registration } = await import('../support/harness');
       const body = registration('IDEM');
       const send = () => h.request('POST', '/projects', { token: h.token('CONSTRUCTION_UNIT', 'IDEM'), body, headers: { 'idempotency-key': 'register-1' } });
       const first = await send();

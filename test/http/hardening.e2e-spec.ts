@@ -1,8 +1,8 @@
 import { JwtService } from '@nestjs/jwt';
 import { connect, type AddressInfo, type Socket } from 'node:net';
-import { loadConfig } from '../../src/config';
+import { loadConfig } from '../../src/infrastructure/config';
 import { signHs256, actorClaims } from '../reliability/support/jwt';
-import { registration, SECRET, startHarness, type Harness } from './harness';
+import { registration, SECRET, startHarness, type Harness } from '../support/harness';
 
 /** Issue 11 §6: the HTTP layer's hardening, one describe per item. */
 

@@ -1,6 +1,7 @@
 import { Logger, type ArgumentsHost } from '@nestjs/common';
 import { StoreUnavailable } from '../../src/event-store/event-store.port';
-import { LogRateLimiter, ProblemError, ProblemFilter } from '../../src/http/problem';
+import { LogRateLimiter, ProblemFilter } from '../../src/http/problem';
+import { ProblemError } from '../../src/application/errors';
 
 /** Issue 11: expected refusals are not errors, and repeated lines are not written 6,000 times a minute. */
 describe('ProblemFilter logging', () => {

@@ -1,6 +1,6 @@
 import { connect } from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { startHarness, type Harness } from './harness';
+import { startHarness, type Harness } from '../support/harness';
 
 /** What Node's HTTP parser refuses never reaches Fastify; it still answers problem+json. */
 describe('requests refused on the wire', () => {

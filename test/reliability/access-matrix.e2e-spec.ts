@@ -8,9 +8,9 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { EVENT_STORE, type EventStore } from '../../src/event-store/event-store.port';
-import { registration, SECRET, startHarness, type Harness } from '../http/harness';
-import { driveTo, orderRectification, type Project } from '../http/fixtures';
-import type { RouteSpec } from '../http/route-contract';
+import { registration, SECRET, startHarness, type Harness } from '../support/harness';
+import { driveTo, orderRectification, type Project } from '../support/fixtures';
+import type { RouteSpec } from '../support/route-contract';
 import {
   ACCESS_MATRIX,
   BAD_TOKENS,

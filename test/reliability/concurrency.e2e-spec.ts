@@ -5,8 +5,8 @@
  */
 import fc from 'fast-check';
 import { randomUUID } from 'node:crypto';
-import { startHarness, type Harness } from '../http/harness';
-import { ESTIMATE_FEN, driveTo, readProject, tokenFor, type Project, type Role } from '../http/fixtures';
+import { startHarness, type Harness } from '../support/harness';
+import { ESTIMATE_FEN, driveTo, readProject, tokenFor, type Project, type Role } from '../support/fixtures';
 
 const LIMIT_FEN = ESTIMATE_FEN / 10; // 第二十条: at most 10 % of the approved estimate
 
@@ -69,7 +69,7 @@ describe('concurrency: conflicting commands on one project (guarantee 2)', () =>
   it('8 concurrent registrations of one projectId: one 201, the others 409, one stream', async () => {
     const dept = 'DREG';
     const projectId = randomUUID();
-    const { registration } = await import('../http/harness');
+    const { registration } = await import('../support/harness');
     const answers = await Promise.all(
       Array.from({ length: 8 }, () => h.request('POST', '/projects', { token: h.token('CONSTRUCTION_UNIT', dept), body: registration(dept, { projectId }) })),
     );

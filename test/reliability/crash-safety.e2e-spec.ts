@@ -18,7 +18,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SqliteEventStore } from '../../src/event-store/sqlite-event-store';
 import type { StoredEvent } from '../../src/event-store/event-store.port';
-import { ALL_PROJECTIONS } from '../../src/projections';
+import { ALL_PROJECTIONS } from '../../src/all-projections';
 import { ProjectionRunner } from '../../src/projections/projection-runner';
 import { SqliteReadModelStore } from '../../src/read-model/sqlite-read-model.store';
 import { actorClaims, signHs256 } from './support/jwt';

@@ -17,8 +17,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EVENT_STORE, type EventStore } from '../../src/event-store/event-store.port';
 import { READ_MODEL_STORE } from '../../src/read-model/read-model.port';
-import { startHarness, type Harness } from '../http/harness';
-import { driveTo, expectProblem, type Project } from '../http/fixtures';
+import { startHarness, type Harness } from '../support/harness';
+import { driveTo, expectProblem, type Project } from '../support/fixtures';
 import { actorClaims, signHs256 } from './support/jwt';
 import { builtMain, freePort, SERVICE_SECRET, startService } from './support/service';
 
@@ -87,7 +87,7 @@ describe('SQLite faults mid-write (guarantee 5)', () => {
   it('a registration while the disk is full is refused with 503 and the project does not exist afterwards', async () => {
     const db = dbOf(events);
     db.pragma(`max_page_count = ${db.pragma('page_count', { simple: true }) as number}`);
-    const { registration } = await import('../http/harness');
+    const { registration } = await import('../support/harness');
     const body = registration('DFULL', { basis: '依据'.repeat(900) });
     let answer;
     try {

@@ -10,8 +10,8 @@ import { request as httpRequest, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { AuditController } from '../../src/audit/audit.controller';
 import { EVENT_STORE, type EventStore } from '../../src/event-store/event-store.port';
-import { registration, startHarness, type Harness } from '../http/harness';
-import { command, driveTo, orderRectification, type Project } from '../http/fixtures';
+import { registration, startHarness, type Harness } from '../support/harness';
+import { command, driveTo, orderRectification, type Project } from '../support/fixtures';
 import { PROJECT_COMMANDS } from './support/access-matrix';
 
 type Answer = { status: number; body: any; headers: Record<string, unknown> };

@@ -1,6 +1,6 @@
 import { EVENT_STORE, type EventStore } from '../../src/event-store/event-store.port';
 import { DeadlineWatcher } from '../../src/subscriptions/deadline-watcher';
-import { startHarness, type Harness } from '../http/harness';
+import { startHarness, type Harness } from '../support/harness';
 import { approveProject, completeConstruction, waitFor } from './helpers';
 
 describe('deadline watcher', () => {

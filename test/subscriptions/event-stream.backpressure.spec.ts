@@ -1,9 +1,9 @@
-import { ProjectRegistrations } from '../../src/http/project-visibility';
+import { ProjectRegistrations } from '../../src/application/project-registrations';
 import { EventEmitter } from 'node:events';
 import type { ServerResponse } from 'node:http';
 import type { EventHandler, EventStore, StoredEvent } from '../../src/event-store/event-store.port';
 import { EventStreamService } from '../../src/subscriptions/event-stream.service';
-import { loadSubscriptionSettings } from '../../src/subscriptions/settings';
+import { loadSubscriptionSettings } from '../../src/infrastructure/subscription-settings';
 
 /** A response whose socket buffer is "full" until the test emits 'drain'. */
 class FullSocket extends EventEmitter {

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { EVENT_STORE, type EventStore } from '../../src/event-store/event-store.port';
 import { resolveTypes } from '../../src/subscriptions/event-envelope';
 import { EventStreamService } from '../../src/subscriptions/event-stream.service';
-import { startHarness, type Harness } from '../http/harness';
+import { startHarness, type Harness } from '../support/harness';
 import { approveProject, waitFor } from './helpers';
 
 interface SseClient {

@@ -1,6 +1,6 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { registration, type Harness } from '../http/harness';
+import { registration, type Harness } from '../support/harness';
 
 /** Polls until `check` is truthy (or fails the test after `timeoutMs`). */
 export async function waitFor<T>(check: () => T | Promise<T>, timeoutMs = 10_000, what = 'condition'): Promise<T> {

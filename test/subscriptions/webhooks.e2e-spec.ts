@@ -2,7 +2,7 @@ import { EVENT_STORE, type EventStore } from '../../src/event-store/event-store.
 import { comparePositions } from '../../src/event-store/position';
 import { resolveTypes } from '../../src/subscriptions/event-envelope';
 import { verifySignature } from '../../src/subscriptions/signature';
-import { startHarness, type Harness } from '../http/harness';
+import { startHarness, type Harness } from '../support/harness';
 import { approveProject, startReceiver, waitFor } from './helpers';
 
 const ENV = {

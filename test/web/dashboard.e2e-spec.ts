@@ -7,8 +7,8 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { driveTo, orderRectification, readProject, type Project } from '../http/fixtures';
-import { startHarness, type Harness } from '../http/harness';
+import { driveTo, orderRectification, readProject, type Project } from '../support/fixtures';
+import { startHarness, type Harness } from '../support/harness';
 
 const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const ROOT = resolve(__dirname, '..', '..');

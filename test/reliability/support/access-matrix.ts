@@ -1,4 +1,4 @@
-import { ACCEPTANCE_ROUTES, APPROVAL_ROUTES, CONSTRUCTION_ROUTES, OVERSIGHT_ROUTES } from '../../http/route-contract';
+import { ACCEPTANCE_ROUTES, APPROVAL_ROUTES, CONSTRUCTION_ROUTES, OVERSIGHT_ROUTES } from '../../support/route-contract';
 
 /**
  * The access-control matrix: THE table both the test (access-matrix.e2e-spec.ts) and the

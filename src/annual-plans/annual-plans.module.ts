@@ -1,0 +1,7 @@
+import { Module } from '@nestjs/common';
+import { GetAnnualPlanHandler } from './annual-plan.queries';
+import { AnnualPlansController } from './annual-plans.controller';
+
+/** 第五条 the annual construction plan: its commands and its read model. */
+@Module({ controllers: [AnnualPlansController], providers: [GetAnnualPlanHandler] })
+export class AnnualPlansModule {}

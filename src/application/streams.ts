@@ -1,0 +1,8 @@
+/** Stream names (EventStoreDB categories `project` and `annual-plan`), as the domain names them. */
+export const PROJECT_STREAM_PREFIX = 'project-';
+export const ANNUAL_PLAN_STREAM_PREFIX = 'annual-plan-';
+
+/** The project a stream belongs to, or undefined for any other stream. */
+export function projectIdOfStream(streamId: string): string | undefined {
+  return streamId.startsWith(PROJECT_STREAM_PREFIX) ? streamId.slice(PROJECT_STREAM_PREFIX.length) : undefined;
+}

@@ -1,0 +1,19 @@
+import { ParseIntPipe, ParseUUIDPipe } from '@nestjs/common';
+import { InvalidInput } from '../application/errors';
+
+/** `:id` of a project route: a UUID, or a 400 naming the field. */
+export const ProjectId = new ParseUUIDPipe({
+  exceptionFactory: () => new InvalidInput([{ field: 'id', problems: ['id must be a UUID'] }]),
+});
+
+const YEAR_PROBLEM = 'year must be an integer 2000–2100';
+
+/** `:year` of an annual-plan route. */
+export const PlanYear = new ParseIntPipe({
+  exceptionFactory: () => new InvalidInput([{ field: 'year', problems: [YEAR_PROBLEM] }]),
+});
+
+export function checkYear(year: number): number {
+  if (year < 2000 || year > 2100) throw new InvalidInput([{ field: 'year', problems: [YEAR_PROBLEM] }]);
+  return year;
+}

@@ -1,0 +1,58 @@
+import { Controller, Get, Param, Query } from '@nestjs/common';
+import { QueryBus } from '@nestjs/cqrs';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Actor } from '../domain';
+import { GetProject, ListProjects } from './project.queries';
+import {
+  GetDashboardSummary,
+  ListDeadlines,
+  ListOmEligibility,
+  ListRectifications,
+} from './portfolio.queries';
+import { CurrentActor } from '../http/auth';
+import { DeadlinesQuery, GetProjectQuery, ListProjectsQuery, OmEligibilityQuery, RectificationsQuery } from './project-queries.dto';
+import { ProjectId } from '../http/pipes';
+
+@ApiTags('queries')
+@ApiBearerAuth()
+@Controller()
+export class ProjectQueriesController {
+  constructor(private readonly queryBus: QueryBus) {}
+
+  @Get('projects')
+  @ApiOperation({ summary: 'Paged project list with filters (construction units see their own department)' })
+  list(@Query() q: ListProjectsQuery, @CurrentActor() actor: Actor) {
+    const { page = 1, pageSize = 20, sort = '-updatedAt', ...filters } = q;
+    return this.queryBus.execute(new ListProjects(actor, filters, page, pageSize, sort));
+  }
+
+  @Get('projects/:id')
+  @ApiOperation({ summary: 'Project detail from the read model; ?minRevision=N waits for your own write' })
+  detail(@Param('id', ProjectId) id: string, @Query() q: GetProjectQuery, @CurrentActor() actor: Actor) {
+    return this.queryBus.execute(new GetProject(actor, id, q.minRevision, q.wait ?? 5000));
+  }
+
+  @Get('dashboard/summary')
+  @ApiOperation({ summary: 'Counts and sums by status, category, department and family; overdue counts' })
+  dashboard(@CurrentActor() actor: Actor) {
+    return this.queryBus.execute(new GetDashboardSummary(actor));
+  }
+
+  @Get('rectifications')
+  @ApiOperation({ summary: '整改 tracker' })
+  rectifications(@Query() q: RectificationsQuery, @CurrentActor() actor: Actor) {
+    return this.queryBus.execute(new ListRectifications(actor, q.status, q.department, q.page ?? 1, q.pageSize ?? 50));
+  }
+
+  @Get('deadlines')
+  @ApiOperation({ summary: 'Coming and missed deadlines (acceptance, performance report, rectification)' })
+  deadlines(@Query() q: DeadlinesQuery, @CurrentActor() actor: Actor) {
+    return this.queryBus.execute(new ListDeadlines(actor, q.kind, q.withinDays, q.department, q.page ?? 1, q.pageSize ?? 50));
+  }
+
+  @Get('om-eligibility')
+  @ApiOperation({ summary: '第二十四条 O&M funding eligibility with reasons' })
+  omEligibility(@Query() q: OmEligibilityQuery, @CurrentActor() actor: Actor) {
+    return this.queryBus.execute(new ListOmEligibility(actor, q.department, q.page ?? 1, q.pageSize ?? 50));
+  }
+}

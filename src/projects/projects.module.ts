@@ -1,0 +1,24 @@
+import { Module } from '@nestjs/common';
+import {
+  GetDashboardSummaryHandler,
+  ListDeadlinesHandler,
+  ListOmEligibilityHandler,
+  ListRectificationsHandler,
+} from './portfolio.queries';
+import { ProjectCommandsController } from './project-commands.controller';
+import { ProjectQueriesController } from './project-queries.controller';
+import { GetProjectHandler, ListProjectsHandler } from './project.queries';
+
+/** Projects: the commands of the measures on one project, its read model and the portfolio views. */
+@Module({
+  controllers: [ProjectCommandsController, ProjectQueriesController],
+  providers: [
+    GetProjectHandler,
+    ListProjectsHandler,
+    GetDashboardSummaryHandler,
+    ListRectificationsHandler,
+    ListDeadlinesHandler,
+    ListOmEligibilityHandler,
+  ],
+})
+export class ProjectsModule {}

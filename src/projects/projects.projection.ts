@@ -1,0 +1,155 @@
+import {
+  deadlinesOf,
+  eventFamily,
+  nextDueDates,
+  initialProjectState,
+  omEligibility,
+  projectDecider,
+  type Family,
+  type ProjectEvent,
+  type ProjectState,
+} from '../domain';
+import type { StoredEvent } from '../event-store/event-store.port';
+import type { Doc } from '../read-model/read-model.port';
+import type { DocBody, Projection } from '../projections/projection';
+import { PROJECT_STREAM_PREFIX, projectIdOfStream } from '../application/streams';
+
+/** Family keys usable as field names (dashboards sum them). */
+export const FAMILY_KEYS: Record<Family, string> = {
+  立项: 'initiation',
+  批复: 'approval',
+  建设: 'construction',
+  调整备案: 'adjustment',
+  验收: 'acceptance',
+  整改: 'rectification',
+};
+
+function projectIdOf(event: StoredEvent): string | undefined {
+  return projectIdOfStream(event.streamId);
+}
+
+/**
+ * The project read model (detail and list): the domain's own state folded from the events,
+ * plus the flat fields the list filters, sorts and groups on. Deriving it with the domain's
+ * evolve means the read model can never disagree with what decide saw.
+ */
+export const projectsProjection: Projection = {
+  name: 'projects',
+  version: 3,
+  collection: 'projects',
+  indexes: [
+    { fields: { status: 1, updatedAt: -1 } },
+    // The portfolio's usual filter pair: page and total both come from the index.
+    { fields: { status: 1, category: 1, updatedAt: -1 } },
+    { fields: { category: 1 } },
+    { fields: { departmentCode: 1, name: 1 } },
+    { fields: { departments: 1 } },
+    { fields: { planYear: 1 } },
+    { fields: { overdue: 1 } },
+    { fields: { nextDueOn: 1 } },
+    { fields: { dueAcceptance: 1 } },
+    { fields: { duePerformanceReport: 1 } },
+    { fields: { dueRectification: 1 } },
+    { fields: { overdueAcceptance: 1 } },
+    { fields: { overduePerformanceReport: 1 } },
+    { fields: { overdueRectification: 1 } },
+    { fields: { rectificationCount: 1 } },
+    { fields: { openRectifications: 1 } },
+    { fields: { name: 1 } },
+    { fields: { registeredAt: -1 } },
+    { fields: { updatedAt: -1 } },
+    { fields: { estimateFen: -1 } },
+    { fields: { 'omEligibility.eligible': 1 } },
+  ],
+  route: (event) => {
+    const id = projectIdOf(event);
+    return id ? [id] : [];
+  },
+  evolve(doc, event) {
+    const previous = (doc?.state as ProjectState | undefined) ?? initialProjectState();
+    const state = projectDecider.evolve(previous, { type: event.type, data: event.data } as ProjectEvent);
+    const families = { ...((doc?.eventsByFamily as Record<string, number> | undefined) ?? {}) };
+    const family = eventFamily(event.type);
+    if (family) families[FAMILY_KEYS[family]] = (families[FAMILY_KEYS[family]] ?? 0) + 1;
+    // Only what folds; the derived fields are computed once per batch by finalize.
+    return {
+      state,
+      eventsByFamily: families,
+      eventCount: ((doc?.eventCount as number | undefined) ?? 0) + 1,
+      registeredAt: (doc?.registeredAt as string | undefined) ?? event.metadata.occurredAt,
+      updatedAt: event.metadata.occurredAt,
+      revision: event.revision,
+    };
+  },
+  finalize: (doc) => toProjectDoc(doc.state as ProjectState, doc),
+};
+
+function toProjectDoc(state: ProjectState, folded: DocBody): DocBody {
+  const deadlines = deadlinesOf(state);
+  const due = nextDueDates(state);
+  const dueDates = Object.values(due).sort();
+  const open = deadlines.filter((d) => d.open);
+  const overdueKinds = [...new Set(deadlines.filter((d) => d.overdue).map((d) => d.kind))];
+  const approved = state.approvedEstimateFen;
+  const departments = [
+    state.departmentCode,
+    state.crossDepartment?.leadDepartment,
+    ...(state.crossDepartment?.participants ?? []),
+  ].filter((d): d is string => typeof d === 'string');
+  const rectifications = Object.values(state.rectifications);
+  return {
+    projectId: state.projectId,
+    name: state.name,
+    category: state.category,
+    departmentCode: state.departmentCode,
+    departments: [...new Set(departments)],
+    crossDepartment: state.crossDepartment,
+    planYear: state.planYear,
+    status: state.status,
+    estimateFen: state.estimateFen,
+    approvedEstimateFen: approved,
+    currentTotalFen: state.currentTotalFen,
+    adjustedFundsTotalFen: state.adjustedFundsTotalFen,
+    /** 第二十条: share of the approved total estimate moved by filed adjustments. */
+    adjustedRatio: approved ? state.adjustedFundsTotalFen / approved : 0,
+    implementingBody: state.implementingBody,
+    responsiblePerson: state.responsiblePerson,
+    supervisionUnit: state.supervisionUnit,
+    supervisionRequired: state.supervisionRequired,
+    fastTrack: state.fastTrack !== null,
+    dates: {
+      approvedOn: state.approvedOn,
+      startedOn: state.startedOn,
+      completedOn: state.completedOn,
+      acceptanceDueOn: state.acceptanceDueOn,
+      acceptedOn: state.acceptedOn,
+    },
+    surplus: { surplusFen: state.surplusFen, returnedFen: state.surplusReturnedFen },
+    openObligations: open,
+    overdueKinds,
+    overdue: overdueKinds.length > 0,
+    // Flat flags (indexable without scanning arrays) for the dashboard's overdue counts.
+    overdueAcceptance: overdueKinds.includes('ACCEPTANCE'),
+    overduePerformanceReport: overdueKinds.includes('PERFORMANCE_REPORT'),
+    overdueRectification: overdueKinds.includes('RECTIFICATION'),
+    // The earliest open due date, overall and per kind: /deadlines filters, sorts and pages on them.
+    nextDueOn: dueDates[0] ?? null,
+    dueAcceptance: due.ACCEPTANCE ?? null,
+    duePerformanceReport: due.PERFORMANCE_REPORT ?? null,
+    dueRectification: due.RECTIFICATION ?? null,
+    rectifications,
+    openRectifications: rectifications.filter((r) => r.status !== 'VERIFIED').length,
+    rectificationCount: rectifications.length,
+    compliance: state.compliance,
+    sharingExemption: state.sharingExemption,
+    omEligibility: omEligibility(state),
+    asset: state.asset,
+    sanctions: { criticisms: state.criticisms, investmentDeferred: state.investmentDeferred },
+    eventsByFamily: folded.eventsByFamily,
+    eventCount: folded.eventCount,
+    registeredAt: folded.registeredAt,
+    updatedAt: folded.updatedAt,
+    revision: folded.revision,
+    state,
+  };
+}

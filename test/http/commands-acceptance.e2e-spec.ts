@@ -1,3 +1,0 @@
-import { ACCEPTANCE_ROUTES, describeRouteContract } from './route-contract';
-
-describeRouteContract('acceptance commands over HTTP (API.md)', ACCEPTANCE_ROUTES);
