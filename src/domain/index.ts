@@ -34,3 +34,4 @@ export {
 } from './annual-plan-decider';
 export * from './om-eligibility';
 export * from './deadlines';
+export { fold } from './decider';
