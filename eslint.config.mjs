@@ -3,9 +3,10 @@
 // few rules the codebase agreed on. Formatting is Prettier's job (.prettierrc.json), except the
 // 120-character line limit, which Prettier cannot enforce on long strings and comments.
 import js from '@eslint/js';
+import { defineConfig } from 'eslint/config';
 import tseslint from 'typescript-eslint';
 
-export default tseslint.config(
+export default defineConfig(
   {
     // Everything that is not our own source: build output, data, generated reports.
     ignores: [
@@ -24,14 +25,21 @@ export default tseslint.config(
   },
   {
     files: ['src/**/*.ts', 'test/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.ts', 'web/src/**/*.{ts,tsx}'],
-    extends: [js.configs.recommended, ...tseslint.configs.recommended],
+    extends: [js.configs.recommended, tseslint.configs.recommended],
     linterOptions: { reportUnusedDisableDirectives: 'error' },
     rules: {
       // The issue's limit: no line over 120 characters, strings and template literals included
       // (a long message is split with +); only URLs and regular-expression literals may run over.
       'max-len': [
         'error',
-        { code: 120, tabWidth: 2, ignoreUrls: true, ignoreRegExpLiterals: true, ignoreStrings: false, ignoreTemplateLiterals: false },
+        {
+          code: 120,
+          tabWidth: 2,
+          ignoreUrls: true,
+          ignoreRegExpLiterals: true,
+          ignoreStrings: false,
+          ignoreTemplateLiterals: false,
+        },
       ],
       // `as never` silences the type checker instead of stating a type: say what the value is.
       'no-restricted-syntax': [
