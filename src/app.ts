@@ -94,8 +94,11 @@ export async function createApp(options: AppModuleOptions): Promise<NestFastifyA
   app.enableShutdownHooks();
 
   const fastify = app.getHttpAdapter().getInstance();
-  // Fastify's own refusals (malformed JSON, too large, wrong media type) as problem+json too.
-  fastify.setErrorHandler((error, request, reply) => sendProblem(reply, toProblem(error, request.url.split('?')[0])));
+  // Fastify's own refusals (malformed JSON, too large, wrong media type) become problem+json
+  // through Nest, not through a handler of ours: app.init() sets Fastify's error handler
+  // (RoutesResolver.registerExceptionHandler), which wraps a FastifyError in an HttpException
+  // with its statusCode and hands it to the global ProblemFilter. A fastify.setErrorHandler
+  // here was replaced by Nest's at init (Fastify warned FSTWRN004) and never ran.
   // JSON nested deeper than any DTO is refused before validation: class-transformer recurses
   // once per level and a 2 000-deep array (8 KB of brackets) overflowed the stack (a 500).
   fastify.addHook('preValidation', async (request) => {
