@@ -9,6 +9,7 @@ import { createSecretKey } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import { authenticateBearer, tokenPolicyOf, type AuthenticatedRequest } from './http/auth';
 import { sendProblem, toProblem } from './http/problem';
+import { completeContract } from './http/openapi';
 import { InvalidInput } from './application/errors';
 import { REQUEST_ID, requestIdOf } from './http/request-context';
 import { strictValidationPipe } from './http/validation';
@@ -152,7 +153,7 @@ export async function createApp(options: AppModuleOptions): Promise<NestFastifyA
     }
   });
 
-  const document = SwaggerModule.createDocument(
+  const built = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()
       .setTitle('Digital Ordos project supervision')
@@ -161,6 +162,8 @@ export async function createApp(options: AppModuleOptions): Promise<NestFastifyA
       .addBearerAuth()
       .build(),
   );
+  // SwaggerModule documents the successes; completeContract adds every error answer and the examples.
+  const document = completeContract(app, built);
   SwaggerModule.setup('docs', app, document);
   return app;
 }

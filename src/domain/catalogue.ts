@@ -2,6 +2,7 @@ import { AnnualPlanCommandType, AnnualPlanEvent, AnnualPlanEventType } from './a
 import { ProjectCommandType } from './project-commands';
 import { ProjectEvent, ProjectEventType } from './project-events';
 import { Role } from './roles';
+import type { RuleCode } from './rules';
 
 export type EventType = ProjectEventType | AnnualPlanEventType;
 export type CommandType = ProjectCommandType | AnnualPlanCommandType;
@@ -91,6 +92,8 @@ export interface CommandInfo {
   route: string;
   /** answers 201: the command opens a new stream */
   creates?: boolean;
+  /** the refusal codes this command's decision can raise (documented per route in the OpenAPI document) */
+  refusals?: readonly RuleCode[];
 }
 
 const CU: Role[] = ['CONSTRUCTION_UNIT'];

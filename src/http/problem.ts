@@ -17,7 +17,8 @@ export interface Problem {
   [extension: string]: unknown;
 }
 
-const DOMAIN_STATUS: Record<DomainError['kind'], number> = {
+/** The status of each kind of domain refusal. */
+export const DOMAIN_STATUS: Record<DomainError['kind'], number> = {
   INVALID_STATE: 409,
   RULE_VIOLATION: 422,
   FORBIDDEN: 403,
@@ -25,7 +26,8 @@ const DOMAIN_STATUS: Record<DomainError['kind'], number> = {
   CONFLICT: 409,
 };
 
-const HTTP_CODES: Record<number, [code: string, title: string]> = {
+/** The code and title of an HTTP refusal by its status (Nest's HttpExceptions, Fastify's own errors). */
+export const HTTP_CODES: Record<number, [code: string, title: string]> = {
   400: ['BAD_REQUEST', 'Bad request'],
   401: ['UNAUTHENTICATED', 'Authentication required'],
   403: ['FORBIDDEN', 'Forbidden'],
