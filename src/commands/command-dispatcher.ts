@@ -3,10 +3,12 @@ import { CommandBus } from '@nestjs/cqrs';
 import {
   annualPlanStreamId,
   canActOnProject,
+  departmentOf,
   COMMAND_CATALOGUE,
   projectDecider,
   projectStreamId,
   refuse,
+  registrationOf,
   type Actor,
   type CommandType,
   type ProjectEvent,
@@ -62,7 +64,7 @@ export class CommandDispatcher {
   private async projectFacts(projectId: string): Promise<Record<string, unknown>> {
     const events = await this.eventStore.readStream(projectStreamId(projectId));
     const state = events.map(upcast).reduce((s, e) => projectDecider.evolve(s, { type: e.type, data: e.data } as ProjectEvent), projectDecider.initialState());
-    return { project: { registered: state.status !== null, planYear: state.planYear } };
+    return { project: { registered: state.status !== null, planYear: registrationOf(state)?.planYear ?? null } };
   }
 
   private async exists(streamId: string): Promise<boolean> {
@@ -88,7 +90,7 @@ export class CommandDispatcher {
     if (state.status !== null && !canActOnProject(actor, state)) {
       // Registration checks the department it files for (第三条), every later command the project's.
       throw type === 'RegisterProject'
-        ? refuse('DEPARTMENT_MISMATCH', { departmentCode: state.departmentCode, callerDepartment: actor.department ?? null })
+        ? refuse('DEPARTMENT_MISMATCH', { departmentCode: departmentOf(state), callerDepartment: actor.department ?? null })
         : refuse('OTHER_DEPARTMENT', { department: actor.department ?? null });
     }
   }

@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { projectDecider, projectStreamId, type ProjectEvent } from '../../src/domain';
+import { projectDecider, projectStreamId, registrationOf, type ProjectEvent } from '../../src/domain';
 import type { EventStore } from '../../src/event-store/event-store.port';
 import { ProjectStreamCache } from '../../src/audit/stream-cache';
 import { SqliteEventStore } from '../../src/event-store/sqlite-event-store';
@@ -71,8 +71,8 @@ describe('project stream cache (history and point-in-time state)', () => {
       for (const cache of caches) {
         expect((await cache.events(PID))[0].data).toMatchObject({ name: '改过' });
         expect(JSON.parse((await cache.historyJson(PID)).json).events[0].data.name).toBe('改过');
-        expect((await cache.stateAfter(PID, events.length)).name).toBe('改过');
-        expect((await cache.stateAfter(PID, 1)).name).toBe('改过');
+        expect(registrationOf(await cache.stateAfter(PID, events.length))?.name).toBe('改过');
+        expect(registrationOf(await cache.stateAfter(PID, 1))?.name).toBe('改过');
       }
     } finally {
       await store.close();

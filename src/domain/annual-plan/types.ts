@@ -1,7 +1,7 @@
-import { IsoDate } from './calendar';
-import { Command } from './project-commands';
-import { Event } from './project-events';
-import { RecordedBy } from './project-values';
+import { IsoDate } from '../calendar';
+import { Command } from '../project-commands';
+import { Event } from '../project-events';
+import { RecordedBy } from '../project-values';
 
 /** 第五条 年度建设计划: one stream per plan year. */
 type A<Type extends string, Data> = Command<Type, Data & { year: number }>;
@@ -19,8 +19,14 @@ export type IncludeProjectInPlan = A<
     project?: { registered: boolean; planYear: number | null };
   }
 >;
-export type AdoptAnnualPlan = A<'AdoptAnnualPlan', { meetingRef: string; /** required to re-adopt */ specialCircumstance?: string | null }>;
-export type RecordBudgetFeedback = A<'RecordBudgetFeedback', { projectId: string; inBudget: boolean; controlAmountFen: number }>;
+export type AdoptAnnualPlan = A<
+  'AdoptAnnualPlan',
+  { meetingRef: string; /** required to re-adopt */ specialCircumstance?: string | null }
+>;
+export type RecordBudgetFeedback = A<
+  'RecordBudgetFeedback',
+  { projectId: string; inBudget: boolean; controlAmountFen: number }
+>;
 
 export type AnnualPlanCommand = IncludeProjectInPlan | AdoptAnnualPlan | RecordBudgetFeedback;
 export type AnnualPlanCommandType = AnnualPlanCommand['type'];
@@ -35,15 +41,33 @@ type AE<Type extends string, Data> = Event<Type, Data & { year: number }>;
 
 export type ProjectIncludedInPlan = AE<
   'ProjectIncludedInPlan',
-  { projectId: string; reviewOpinion: string; includedOn: IsoDate; afterAdoption: boolean; specialCircumstance: SpecialCircumstance | null }
+  {
+    projectId: string;
+    reviewOpinion: string;
+    includedOn: IsoDate;
+    afterAdoption: boolean;
+    specialCircumstance: SpecialCircumstance | null;
+  }
 >;
 export type AnnualPlanAdopted = AE<
   'AnnualPlanAdopted',
-  { meetingRef: string; projectIds: string[]; adoptedOn: IsoDate; readoption: boolean; specialCircumstance: SpecialCircumstance | null }
+  {
+    meetingRef: string;
+    projectIds: string[];
+    adoptedOn: IsoDate;
+    readoption: boolean;
+    specialCircumstance: SpecialCircumstance | null;
+  }
 >;
 export type BudgetFeedbackRecorded = AE<
   'BudgetFeedbackRecorded',
-  { projectId: string; inBudget: boolean; controlAmountFen: number; recordedOn: IsoDate; /** total of control amounts after this */ controlTotalFen: number }
+  {
+    projectId: string;
+    inBudget: boolean;
+    controlAmountFen: number;
+    recordedOn: IsoDate;
+    /** total of control amounts after this */ controlTotalFen: number;
+  }
 >;
 
 export type AnnualPlanEvent = ProjectIncludedInPlan | AnnualPlanAdopted | BudgetFeedbackRecorded;
@@ -62,3 +86,5 @@ export interface AnnualPlanState {
   adoptedOn: IsoDate | null;
   entries: Record<string, PlanEntry>;
 }
+export type AnnualPlanCommandOf<T extends AnnualPlanCommandType> = Extract<AnnualPlanCommand, { type: T }>;
+export type AnnualPlanEventOf<T extends AnnualPlanEventType> = Extract<AnnualPlanEvent, { type: T }>;

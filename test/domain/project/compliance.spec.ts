@@ -1,6 +1,6 @@
-import { ComplianceFacts, omEligibility, projectDecider } from '../../src/domain';
-import { DeciderSpecification, stateOf } from './decider-specification';
-import { H, PID, actingAs, actors, command, play } from './fixtures';
+import { ComplianceFacts, omEligibility, projectDecider } from '../../../src/domain';
+import { DeciderSpecification, stateOf } from '../decider-specification';
+import { H, PID, actingAs, actors, command, play } from '../fixtures';
 
 const spec = DeciderSpecification(projectDecider);
 const GOOD: ComplianceFacts = {
@@ -13,19 +13,33 @@ const GOOD: ComplianceFacts = {
 };
 const record = (facts: Partial<ComplianceFacts> = {}) => command('RecordCompliance', { ...GOOD, ...facts });
 const exempt = () => command('GrantSharingExemption', { reason: '涉密，不能共享' });
-const codes = (events: ReturnType<typeof play>) => omEligibility(stateOf(projectDecider, events)).reasons.map((r) => r.code);
+const codes = (events: ReturnType<typeof play>) =>
+  omEligibility(stateOf(projectDecider, events)).reasons.map((r) => r.code);
 
 describe('第二十四条 compliance facts and O&M funding eligibility', () => {
   it('records the facts with the derived eligibility', () => {
-    spec.given(H.accepted()).when(actingAs(actors.supervisor, record())).then([
-      {
-        type: 'ComplianceRecorded',
-        data: { projectId: PID, ...GOOD, recordedOn: '2026-11-26', recordedBy: { sub: 'u-sup', name: '网信办', role: 'SUPERVISOR' }, omEligible: true, omReasonCodes: [] },
-      },
-    ]);
+    spec
+      .given(H.accepted())
+      .when(actingAs(actors.supervisor, record()))
+      .then([
+        {
+          type: 'ComplianceRecorded',
+          data: {
+            projectId: PID,
+            ...GOOD,
+            recordedOn: '2026-11-26',
+            recordedBy: { sub: 'u-sup', name: '网信办', role: 'SUPERVISOR' },
+            omEligible: true,
+            omReasonCodes: [],
+          },
+        },
+      ]);
   });
   it('is not eligible before any facts are recorded', () => {
-    expect(omEligibility(stateOf(projectDecider, H.accepted()))).toMatchObject({ eligible: false, reasons: [{ code: 'COMPLIANCE_NOT_RECORDED', article: '第二十四条' }] });
+    expect(omEligibility(stateOf(projectDecider, H.accepted()))).toMatchObject({
+      eligible: false,
+      reasons: [{ code: 'COMPLIANCE_NOT_RECORDED', article: '第二十四条' }],
+    });
   });
   it.each([
     [{ sharesData: false }, 'NOT_SHARING'],
@@ -48,10 +62,24 @@ describe('第二十四条 compliance facts and O&M funding eligibility', () => {
     expect(omEligibility(stateOf(projectDecider, onlySharing)).eligible).toBe(true);
   });
   it('grants the exemption once, by the government only', () => {
-    spec.given(H.registered()).when(exempt()).then([
-      { type: 'SharingExemptionGranted', data: { projectId: PID, reason: '涉密，不能共享', grantedOn: '2026-11-26', grantedBy: { sub: 'u-gov', name: '市人民政府', role: 'GOVERNMENT' } } },
-    ]);
-    spec.given(play([exempt()], H.registered())).when(exempt()).thenThrows('EXEMPTION_ALREADY_GRANTED', 'CONFLICT');
+    spec
+      .given(H.registered())
+      .when(exempt())
+      .then([
+        {
+          type: 'SharingExemptionGranted',
+          data: {
+            projectId: PID,
+            reason: '涉密，不能共享',
+            grantedOn: '2026-11-26',
+            grantedBy: { sub: 'u-gov', name: '市人民政府', role: 'GOVERNMENT' },
+          },
+        },
+      ]);
+    spec
+      .given(play([exempt()], H.registered()))
+      .when(exempt())
+      .thenThrows('EXEMPTION_ALREADY_GRANTED', 'CONFLICT');
     spec.given(H.registered()).when(actingAs(actors.office, exempt())).thenThrows('ROLE_NOT_ALLOWED');
   });
   it('construction units cannot record their own compliance', () => {
