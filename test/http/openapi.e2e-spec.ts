@@ -7,7 +7,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { COMMAND_CATALOGUE, RULES, type CommandType, type Role } from '../../src/domain';
+import { COMMAND_CATALOGUE, RULES, type CommandType, type Role, type RuleCode } from '../../src/domain';
 import { DOMAIN_STATUS, HTTP_CODES } from '../../src/http/problem';
 import { commandOf, commonRefusalsOf, PROBLEM_MEDIA_TYPE, refusalsOf } from '../../src/http/openapi';
 import { EXAMPLE_DEPARTMENT, EXAMPLE_PROJECT_ID } from '../../src/http/openapi-examples';
@@ -95,7 +95,13 @@ const NEST_EXCEPTION_STATUS: Record<string, number> = {
  */
 function answerableCodes(): Map<string, string> {
   const codes = new Map<string, string>();
-  for (const code of Object.keys(RULES)) codes.set(code, 'RULES');
+  // A refusal only commands without a route raise (the deadline watcher's Mark…Overdue, issued by
+  // SYSTEM) never reaches an HTTP client; every other refusal does.
+  const routed = (Object.keys(COMMAND_CATALOGUE) as CommandType[]).filter(
+    (t) => !COMMAND_CATALOGUE[t].route.startsWith('('),
+  );
+  const answeredOverHttp = new Set(routed.flatMap((t) => COMMAND_CATALOGUE[t].refusals));
+  for (const code of Object.keys(RULES)) if (answeredOverHttp.has(code as RuleCode)) codes.set(code, 'RULES');
   codes.set('INVALID_STATE', 'invalidState');
   const raised = new Set<number>([400, 413, 414, 415, 429]);
   for (const file of sourceFiles(SRC)) {
