@@ -1,8 +1,8 @@
-import { initialProjectState, projectDecider, projectStreamId, type ProjectEvent, type ProjectState } from '../domain';
+import { fold, projectDecider, projectStreamId, type ProjectState } from '../domain';
 import type { EventMetadata } from '../event-store/envelope';
 import type { EventStore, StoredEvent, StoredEventRaw } from '../event-store/event-store.port';
 import { upcast } from '../event-store/upcasters';
-import { toHistoryEntry } from './project-history';
+import { asProjectEvents, toHistoryEntry } from './project-history';
 
 const SNAPSHOT_EVERY = 100;
 
@@ -156,20 +156,16 @@ function parseStored(raw: StoredEventRaw): StoredEvent {
 function stateAfter(entry: CachedStream, count: number): ProjectState {
   count = Math.min(count, entry.events.length);
   const k = Math.min(Math.floor(count / SNAPSHOT_EVERY), entry.snapshots.length);
-  let state = k === 0 ? initialProjectState() : entry.snapshots[k - 1];
-  for (let i = k * SNAPSHOT_EVERY; i < count; i++) {
-    state = projectDecider.evolve(state, { type: entry.events[i].type, data: entry.events[i].data } as ProjectEvent);
-  }
-  return state;
+  const from = k === 0 ? undefined : entry.snapshots[k - 1];
+  return fold(projectDecider, asProjectEvents(entry.events, k * SNAPSHOT_EVERY, count), from);
 }
 
 function extendSnapshots(entry: CachedStream): void {
   let k = entry.snapshots.length;
-  let state = k === 0 ? initialProjectState() : entry.snapshots[k - 1];
+  let state = k === 0 ? undefined : entry.snapshots[k - 1];
   while ((k + 1) * SNAPSHOT_EVERY <= entry.events.length) {
-    for (let i = k * SNAPSHOT_EVERY; i < (k + 1) * SNAPSHOT_EVERY; i++) {
-      state = projectDecider.evolve(state, { type: entry.events[i].type, data: entry.events[i].data } as ProjectEvent);
-    }
+    // Each snapshot folds on from the one before: a long stream is replayed once, not per snapshot.
+    state = fold(projectDecider, asProjectEvents(entry.events, k * SNAPSHOT_EVERY, (k + 1) * SNAPSHOT_EVERY), state);
     entry.snapshots.push(state);
     k++;
   }
