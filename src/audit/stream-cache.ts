@@ -1,3 +1,4 @@
+import LRUCache from 'lru-cache';
 import { fold, projectDecider, projectStreamId, type ProjectState } from '../domain';
 import type { EventMetadata } from '../event-store/envelope';
 import type { EventStore, StoredEvent, StoredEventRaw } from '../event-store/event-store.port';
@@ -37,12 +38,18 @@ export interface StreamView {
  * as it does in verify; an auditor is never shown an event that is no longer what is stored.
  */
 export class ProjectStreamCache {
-  private readonly streams = new Map<string, CachedStream>();
+  /**
+   * Bounded by the events held, not the streams: least recently used streams go first once the
+   * cached events exceed the budget, and a stream longer than the whole budget is not kept.
+   */
+  private readonly streams: LRUCache<string, CachedStream>;
 
   constructor(
     private readonly eventStore: EventStore,
-    private readonly maxEvents = 200_000,
-  ) {}
+    maxEvents = 200_000,
+  ) {
+    this.streams = new LRUCache({ max: maxEvents, length: (entry) => entry.events.length });
+  }
 
   /** The stream as stored now, with the cached work that still holds for it. */
   async view(projectId: string): Promise<StreamView> {
@@ -101,9 +108,8 @@ export class ProjectStreamCache {
       };
       extendSnapshots(entry);
     }
-    this.streams.delete(streamId);
     if (entry.events.length > 0) this.streams.set(streamId, entry);
-    this.evict();
+    else this.streams.del(streamId);
     return entry;
   }
 
@@ -118,17 +124,6 @@ export class ProjectStreamCache {
       dataJson: JSON.stringify(event.data),
       metadataJson: JSON.stringify(event.metadata),
     }));
-  }
-
-  /** Least recently used streams go first once the cached events exceed the budget. */
-  private evict(): void {
-    let total = 0;
-    for (const entry of this.streams.values()) total += entry.events.length;
-    for (const [streamId, entry] of this.streams) {
-      if (total <= this.maxEvents) break;
-      total -= entry.events.length;
-      this.streams.delete(streamId);
-    }
   }
 }
 
