@@ -8,7 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { AuditController } from '../../src/audit/audit.controller';
+import { ProjectStreamCache } from '../../src/audit/stream-cache';
 import { EVENT_STORE, type EventStore } from '../../src/event-store/event-store.port';
 import { registration, startHarness, type Harness } from '../support/harness';
 import { command, driveTo, orderRectification, type Project } from '../support/fixtures';
@@ -180,9 +180,7 @@ describe('visibility: another department’s project is an unknown id (API.md, i
   });
 
   it('history: 404 and 403 are decided before the history is built', async () => {
-    const streams = (
-      h.app.get(AuditController) as unknown as { streams: { historyJson: (id: string) => Promise<unknown> } }
-    ).streams;
+    const streams = h.app.get(ProjectStreamCache);
     const built = jest.spyOn(streams, 'historyJson');
     try {
       const hidden = await h.request('GET', `/projects/${project.id}/history`, { token: stranger() });
