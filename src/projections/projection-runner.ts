@@ -327,7 +327,8 @@ export class ProjectionRunner {
     // projection. The old pseudo-checkpoint stays: a rollback to the old release still finds it.
     const generation = projection.collection;
     await this.readModels.commit(generation, [], checkpoint);
-    await this.readModels.putProjectionRegistry(projection.name, 0, { active: { [String(version)]: generation }, retired: [] });
+    const adopted = { active: { [String(version)]: generation }, retired: [] };
+    await this.readModels.putProjectionRegistry(projection.name, 0, adopted);
     return this.readModels.getProjectionRegistry(projection.name);
   }
 

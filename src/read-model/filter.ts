@@ -1,4 +1,12 @@
-import type { Doc, DocChange, FieldCondition, Filter, FindOptions, ProjectionRegistry, Scalar } from './read-model.port';
+import type {
+  Doc,
+  DocChange,
+  FieldCondition,
+  Filter,
+  FindOptions,
+  ProjectionRegistry,
+  Scalar,
+} from './read-model.port';
 
 /**
  * Helpers shared by the read-model adapters: validation of caller-supplied names and the
@@ -184,14 +192,17 @@ export function assertDocument(collection: string, doc: Doc): void {
 
 export function assertDocumentId(collection: string, id: string): void {
   assertCollection(collection);
-  if (typeof id !== 'string' || id.length === 0) throw new InvalidReadModelQuery(`${collection}: _id must be a non-empty string`);
+  if (typeof id !== 'string' || id.length === 0) {
+    throw new InvalidReadModelQuery(`${collection}: _id must be a non-empty string`);
+  }
 }
 
 /** The registry's keys are projection versions in decimal, its values generation (collection) names. */
 export function assertRegistry(projection: string, registry: ProjectionRegistry): void {
   for (const [version, generation] of Object.entries(registry.active ?? {})) {
     if (!/^(0|[1-9]\d{0,15})$/.test(version)) {
-      throw new InvalidReadModelQuery(`${projection} registry: version ${JSON.stringify(version)} is not a decimal integer`);
+      const shown = JSON.stringify(version);
+      throw new InvalidReadModelQuery(`${projection} registry: version ${shown} is not a decimal integer`);
     }
     assertCollection(generation);
   }

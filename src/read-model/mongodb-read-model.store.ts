@@ -366,7 +366,9 @@ export class MongoReadModelStore implements ReadModelStore {
 
   async deleteDocument(collection: string, id: string): Promise<void> {
     assertDocumentId(collection, id);
-    await this.run('deleteDocument', () => this.collection(collection).deleteOne({ _id: id }, { maxTimeMS: this.maxTimeMS }));
+    await this.run('deleteDocument', () =>
+      this.collection(collection).deleteOne({ _id: id }, { maxTimeMS: this.maxTimeMS }),
+    );
   }
 
   async deleteCheckpoint(projection: string): Promise<void> {

@@ -534,7 +534,8 @@ export class WebhooksService implements OnApplicationBootstrap, BeforeApplicatio
     const fromPosition = doc.redelivery?.fromPosition;
     if (fromPosition !== undefined) {
       // Backwards on purpose (commit never moves a checkpoint back).
-      await this.readModels.resetCheckpoint(checkpointName(id), { position: fromPosition, updatedAt: new Date().toISOString() });
+      const checkpoint = { position: fromPosition, updatedAt: new Date().toISOString() };
+      await this.readModels.resetCheckpoint(checkpointName(id), checkpoint);
     }
     this.startWorker(doc, fromPosition === undefined);
   }

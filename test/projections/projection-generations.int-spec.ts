@@ -209,7 +209,8 @@ describe('projection generations shared by several instances', () => {
     await a.runner.start();
     expect(a.runner.collectionOf('counter')).toBe('counters');
     // The version is now the registry's: version 1 → the old collection, its checkpoint copied.
-    expect(await a.readModels.getProjectionRegistry('counter')).toEqual({ rev: 1, active: { '1': 'counters' }, retired: [] });
+    const registry = await a.readModels.getProjectionRegistry('counter');
+    expect(registry).toEqual({ rev: 1, active: { '1': 'counters' }, retired: [] });
     expect((await a.readModels.getCheckpoint('counters'))?.position).toBe(head);
     expect((await a.readModels.get('counters', 'legacy'))?.count).toBe(42);
     expect(await a.runner.waitForPosition(head, 1000)).toBe(true);

@@ -185,7 +185,8 @@ describe('MongoDB adapter: a read whose collection vanished under it (issue 11 Â
 
 describe('MongoDB adapter: plain documents, checkpoint reset, pre-generation version (driver calls)', () => {
   afterEach(() => jest.restoreAllMocks());
-  const open = () => new MongoReadModelStore('mongodb://127.0.0.1:1/?directConnection=true', 'ordos_test', { maxTimeMS: 1234 });
+  const open = () =>
+    new MongoReadModelStore('mongodb://127.0.0.1:1/?directConnection=true', 'ordos_test', { maxTimeMS: 1234 });
   const acknowledged = { acknowledged: true, matchedCount: 0, modifiedCount: 0, upsertedCount: 1, upsertedId: null };
 
   it('putDocument replaces by _id with upsert, unguarded by _v', async () => {
@@ -200,7 +201,9 @@ describe('MongoDB adapter: plain documents, checkpoint reset, pre-generation ver
 
   it('deleteDocument deletes by _id alone', async () => {
     const store = open();
-    const remove = jest.spyOn(Collection.prototype, 'deleteOne').mockResolvedValue({ acknowledged: true, deletedCount: 1 });
+    const remove = jest
+      .spyOn(Collection.prototype, 'deleteOne')
+      .mockResolvedValue({ acknowledged: true, deletedCount: 1 });
     await store.deleteDocument('webhook_dead_letters', 's1:42');
     expect(remove).toHaveBeenCalledWith({ _id: 's1:42' }, { maxTimeMS: 1234 });
     await store.close();
@@ -220,7 +223,9 @@ describe('MongoDB adapter: plain documents, checkpoint reset, pre-generation ver
 
   it('legacyProjectionVersion reads <projection>@version from _checkpoints', async () => {
     const store = open();
-    const find = jest.spyOn(Collection.prototype, 'findOne').mockResolvedValueOnce({ _id: 'projects@version', position: '3' } as never);
+    const find = jest
+      .spyOn(Collection.prototype, 'findOne')
+      .mockResolvedValueOnce({ _id: 'projects@version', position: '3' } as never);
     await expect(store.legacyProjectionVersion('projects')).resolves.toBe(3);
     expect(find).toHaveBeenCalledWith({ _id: 'projects@version' }, { maxTimeMS: 1234 });
     find.mockResolvedValueOnce(null as never);

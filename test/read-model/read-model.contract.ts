@@ -567,10 +567,11 @@ export function readModelContract(
         await store.deleteDocument(fresh().coll, 'never');
       });
 
-      test('documents committed by older releases (under a pseudo-checkpoint) are read, replaced and deleted', async () => {
+      test('documents committed by older releases (pseudo-checkpoint) are read, replaced, deleted', async () => {
         const { coll, proj } = fresh();
         // How subscriptions used to be written: commit under a fixed name at position 0.
-        await store.commit(proj, [{ op: 'upsert', collection: coll, doc: { _id: 'old', _v: 3, url: 'https://old.example' } }], at('0'));
+        const doc = { _id: 'old', _v: 3, url: 'https://old.example' };
+        await store.commit(proj, [{ op: 'upsert', collection: coll, doc }], at('0'));
         expect(await store.get(coll, 'old')).toEqual({ _id: 'old', _v: 3, url: 'https://old.example' });
         await store.putDocument(coll, { _id: 'old', _v: 1, url: 'https://new.example' });
         expect((await store.get(coll, 'old'))?.url).toBe('https://new.example');
@@ -603,7 +604,7 @@ export function readModelContract(
         expect((await store.getCheckpoint(proj))?.position).toBe('8');
       });
 
-      test('legacyProjectionVersion reads the <projection>@version pseudo-checkpoint older releases wrote', async () => {
+      test('legacyProjectionVersion reads the <projection>@version pseudo-checkpoint of old releases', async () => {
         const { proj } = fresh();
         const { proj: odd } = fresh();
         usedProjections.add(`${proj}@version`).add(`${odd}@version`);
@@ -620,7 +621,8 @@ export function readModelContract(
       test('versions are decimal integers; anything else is refused', async () => {
         const { proj } = fresh();
         for (const version of ['v1', '1.5', '', '01', '-1']) {
-          await expect(store.putProjectionRegistry(proj, 0, { active: { [version]: 'gen_a' }, retired: [] })).rejects.toThrow();
+          const registry = { active: { [version]: 'gen_a' }, retired: [] };
+          await expect(store.putProjectionRegistry(proj, 0, registry)).rejects.toThrow();
         }
         expect(await store.getProjectionRegistry(proj)).toBeNull();
       });

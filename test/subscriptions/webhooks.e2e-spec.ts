@@ -225,16 +225,25 @@ describe('webhooks: a store written by releases before putDocument', () => {
       const list = await h.request('GET', '/subscriptions', { token: office });
       expect(list.body.items).toEqual([{ id, url: receiver.url, types: [], families: ['批复'], createdAt: now }]);
       const status = await h.request('GET', `/subscriptions/${id}`, { token: office });
-      expect(status.body).toMatchObject({ id, checkpoint: '1', deadLetterCount: 1, deadLetters: [expect.objectContaining({ eventId: 'e-old-1' })] });
+      expect(status.body).toMatchObject({
+        id,
+        checkpoint: '1',
+        deadLetterCount: 1,
+        deadLetters: [expect.objectContaining({ eventId: 'e-old-1' })],
+      });
 
       // The old dead letter is redelivered (signed with the old secret) and deleted.
       const redeliver = await h.request('POST', `/subscriptions/${id}/redeliver`, { token: office, body: {} });
       expect(redeliver.body).toEqual({ id, requeued: 1 });
-      await waitFor(() => receiver.accepted().some((d) => d.headers['x-event-id'] === 'e-old-1'), 5000, 'old dead letter');
-      const delivered = receiver.accepted().find((d) => d.headers['x-event-id'] === 'e-old-1')!;
-      const [timestamp, signature] = [String(delivered.headers['x-timestamp']), String(delivered.headers['x-signature'])];
+      const oldLetter = () => receiver.accepted().find((d) => d.headers['x-event-id'] === 'e-old-1');
+      const delivered = (await waitFor(oldLetter, 5000, 'old dead letter'))!;
+      const timestamp = String(delivered.headers['x-timestamp']);
+      const signature = String(delivered.headers['x-signature']);
       expect(verifySignature('old-release-secret-1', signature, timestamp, delivered.body)).toBe(true);
-      await waitFor(async () => (await h!.request('GET', `/subscriptions/${id}`, { token: office })).body.deadLetterCount === 0, 5000, 'letter gone');
+      const harness = h;
+      const lettersLeft = async () =>
+        (await harness.request('GET', `/subscriptions/${id}`, { token: office })).body.deadLetterCount;
+      await waitFor(async () => (await lettersLeft()) === 0, 5000, 'letter gone');
 
       expect((await h.request('DELETE', `/subscriptions/${id}`, { token: office })).status).toBe(204);
       expect((await h.request('GET', `/subscriptions/${id}`, { token: office })).status).toBe(404);
