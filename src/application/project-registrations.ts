@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import LRUCache from 'lru-cache';
+import { LRUCache } from 'lru-cache';
 import { canReadProject, projectStreamId, type Actor } from '../domain';
 import { EVENT_STORE, type EventStore } from '../event-store/event-store.port';
 import { upcast } from '../event-store/upcasters';

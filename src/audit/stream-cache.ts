@@ -1,4 +1,4 @@
-import LRUCache from 'lru-cache';
+import { LRUCache } from 'lru-cache';
 import { fold, projectDecider, projectStreamId, type ProjectState } from '../domain';
 import type { EventMetadata } from '../event-store/envelope';
 import type { EventStore, StoredEvent, StoredEventRaw } from '../event-store/event-store.port';
@@ -48,7 +48,7 @@ export class ProjectStreamCache {
     private readonly eventStore: EventStore,
     maxEvents = 200_000,
   ) {
-    this.streams = new LRUCache({ max: maxEvents, length: (entry) => entry.events.length });
+    this.streams = new LRUCache<string, CachedStream>({ maxSize: maxEvents, sizeCalculation: (entry) => entry.events.length });
   }
 
   /** The stream as stored now, with the cached work that still holds for it. */
@@ -109,7 +109,7 @@ export class ProjectStreamCache {
       extendSnapshots(entry);
     }
     if (entry.events.length > 0) this.streams.set(streamId, entry);
-    else this.streams.del(streamId);
+    else this.streams.delete(streamId);
     return entry;
   }
 
