@@ -29,10 +29,23 @@ export function nestedDeeperThan(value: unknown, max: number): boolean {
   return false;
 }
 
+/**
+ * Fastify's error handler is set once, by the service, before any route exists. Nest sets one too,
+ * at the end of app.init() (RoutesResolver.registerExceptionHandler), but Fastify binds each route
+ * to the handler in force when the route is built, and a plugin awaited in an onModuleInit hook
+ * (@fastify/static for the dashboard) builds them before that: which handler ran depended on
+ * module order, and the second call made Fastify warn (FSTWRN004). This adapter ignores Nest's call.
+ */
+class ProblemFastifyAdapter extends FastifyAdapter {
+  override setErrorHandler(): ReturnType<FastifyAdapter['setErrorHandler']> {
+    return this.getInstance();
+  }
+}
+
 /** Builds the service (used by main and by the e2e tests), not yet listening. */
 export async function createApp(options: AppModuleOptions): Promise<NestFastifyApplication> {
   const { config } = options;
-  const adapter = new FastifyAdapter({
+  const adapter = new ProblemFastifyAdapter({
     bodyLimit: config.bodyLimitBytes,
     // Deeply nested or huge JSON is refused before it reaches validation.
     onProtoPoisoning: 'remove',
@@ -86,6 +99,10 @@ export async function createApp(options: AppModuleOptions): Promise<NestFastifyA
       );
     },
   });
+  // Fastify's own refusals (malformed JSON, too large, wrong media type) as problem+json.
+  adapter
+    .getInstance()
+    .setErrorHandler((error, request, reply) => sendProblem(reply, toProblem(error, request.url.split('?')[0])));
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(options), adapter, {
     bufferLogs: true,
     abortOnError: false,
@@ -95,11 +112,6 @@ export async function createApp(options: AppModuleOptions): Promise<NestFastifyA
   app.enableShutdownHooks();
 
   const fastify = app.getHttpAdapter().getInstance();
-  // Fastify's own refusals (malformed JSON, too large, wrong media type) become problem+json
-  // through Nest, not through a handler of ours: app.init() sets Fastify's error handler
-  // (RoutesResolver.registerExceptionHandler), which wraps a FastifyError in an HttpException
-  // with its statusCode and hands it to the global ProblemFilter. A fastify.setErrorHandler
-  // here was replaced by Nest's at init (Fastify warned FSTWRN004) and never ran.
   // JSON nested deeper than any DTO is refused before validation: class-transformer recurses
   // once per level and a 2 000-deep array (8 KB of brackets) overflowed the stack (a 500).
   fastify.addHook('preValidation', async (request) => {

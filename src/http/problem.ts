@@ -101,8 +101,8 @@ export function toProblem(error: unknown, instance?: string): Problem {
   const fastifyStatus = (error as { statusCode?: unknown })?.statusCode;
   if (typeof fastifyStatus === 'number' && fastifyStatus >= 400 && fastifyStatus < 500) {
     // A Fastify error handed over as it is: the router's (frameworkErrors in app.ts: a malformed
-    // URL, a path parameter over maxParamLength). Body refusals (malformed JSON, too large, wrong
-    // media type) come through Nest's error handler, already wrapped in an HttpException (above).
+    // URL, a path parameter over maxParamLength) and the body's (malformed JSON, too large, wrong
+    // media type: the error handler app.ts sets).
     const [code, title] = HTTP_CODES[fastifyStatus] ?? ['BAD_REQUEST', 'Bad request'];
     const fastifyCode = (error as { code?: unknown }).code;
     const detail =
