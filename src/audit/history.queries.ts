@@ -1,6 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { type IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
-import type { Actor } from '../domain';
+import { stateView, type Actor } from '../domain';
 import { ProblemError } from '../application/errors';
 import { EVENT_STORE, type EventStore } from '../event-store/event-store.port';
 import { countUntil, type PointInTimeState } from './project-history';
@@ -67,7 +67,7 @@ export class GetProjectStateAsOfHandler implements IQueryHandler<GetProjectState
       revision: last.revision,
       asOf: asOf ?? null,
       lastEventAt: last.metadata.occurredAt,
-      state: view.stateAfter(count),
+      state: stateView(view.stateAfter(count)),
     };
   }
 }

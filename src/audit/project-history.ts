@@ -4,8 +4,8 @@ import {
   fold,
   projectDecider,
   projectStreamId,
+  stateView,
   type ProjectEvent,
-  type ProjectState,
 } from '../domain';
 import type { EventStore, StoredEvent } from '../event-store/event-store.port';
 import { upcast } from '../event-store/upcasters';
@@ -59,7 +59,8 @@ export interface PointInTimeState {
   revision: number;
   asOf: string | null;
   lastEventAt: string | null;
-  state: ProjectState;
+  /** The contract's flat view of the folded state (stateView). */
+  state: Record<string, unknown>;
 }
 
 /**
@@ -94,6 +95,6 @@ export function foldUntil(
     revision: last?.revision ?? -1,
     asOf: limit.asOf ?? null,
     lastEventAt: last?.metadata.occurredAt ?? null,
-    state,
+    state: stateView(state),
   };
 }

@@ -23,6 +23,7 @@ export * from './project-status';
 export * from './project-commands';
 export * from './project-events';
 export * from './project/state';
+export { stateView } from './project/state-view';
 export * from './annual-plan/types';
 export * from './catalogue';
 export type { ProjectCommandDefinition, ProjectDecisionContext } from './project/guards';
