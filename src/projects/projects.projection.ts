@@ -1,8 +1,8 @@
 import {
   deadlinesOf,
   eventFamily,
+  fold,
   nextDueDates,
-  initialProjectState,
   omEligibility,
   projectDecider,
   type Family,
@@ -66,8 +66,9 @@ export const projectsProjection: Projection = {
     return id ? [id] : [];
   },
   evolve(doc, event) {
-    const previous = (doc?.state as ProjectState | undefined) ?? initialProjectState();
-    const state = projectDecider.evolve(previous, { type: event.type, data: event.data } as ProjectEvent);
+    // The stored event is what decide produced for this stream (the runner upcasts it first).
+    const projectEvent = { type: event.type, data: event.data } as ProjectEvent;
+    const state = fold(projectDecider, [projectEvent], doc?.state as ProjectState | undefined);
     const families = { ...((doc?.eventsByFamily as Record<string, number> | undefined) ?? {}) };
     const family = eventFamily(event.type);
     if (family) families[FAMILY_KEYS[family]] = (families[FAMILY_KEYS[family]] ?? 0) + 1;
