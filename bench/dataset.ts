@@ -11,9 +11,25 @@ import { SCHEMA_VERSION } from '../src/commands/stream-command-handler';
  */
 export const DEPARTMENTS = Array.from({ length: 24 }, (_, i) => `D${String(i + 1).padStart(2, '0')}`);
 const CATEGORIES = ['INFRASTRUCTURE', 'SOFTWARE', 'OPERATIONS', 'THIRD_PARTY'] as const;
-const NAMES = ['政务服务一网通办平台', '城市运行监测中心', '数据共享交换平台', '电子政务外网升级', '政务云扩容', '视频会议系统', '公共信用信息平台', '智慧医保监管系统', '不动产登记信息系统', '应急指挥调度平台'];
+const NAMES = [
+  '政务服务一网通办平台',
+  '城市运行监测中心',
+  '数据共享交换平台',
+  '电子政务外网升级',
+  '政务云扩容',
+  '视频会议系统',
+  '公共信用信息平台',
+  '智慧医保监管系统',
+  '不动产登记信息系统',
+  '应急指挥调度平台',
+];
 
-const unit = (department: string): Actor => ({ sub: `unit-${department}`, name: `${department} 建设单位`, role: 'CONSTRUCTION_UNIT', department });
+const unit = (department: string): Actor => ({
+  sub: `unit-${department}`,
+  name: `${department} 建设单位`,
+  role: 'CONSTRUCTION_UNIT',
+  department,
+});
 const office: Actor = { sub: 'office-1', name: '领导小组办公室', role: 'OFFICE' };
 
 export function registration(i: number, projectId: string) {
@@ -38,7 +54,11 @@ export function registration(i: number, projectId: string) {
 }
 
 /** The commands of one project's life, up to `steps` of them (10 reach construction). */
-export function lifecycle(i: number, projectId: string, steps: number): Array<{ type: string; data: Record<string, unknown>; actor: Actor }> {
+export function lifecycle(
+  i: number,
+  projectId: string,
+  steps: number,
+): Array<{ type: string; data: Record<string, unknown>; actor: Actor }> {
   const reg = registration(i, projectId);
   const u = unit(reg.departmentCode);
   const all = [
@@ -47,9 +67,21 @@ export function lifecycle(i: number, projectId: string, steps: number): Array<{ 
     { type: 'ApproveProposal', data: { opinion: '同意' }, actor: office },
     { type: 'SubmitFeasibilityStudy', data: { documentRef: `KY-${i}` }, actor: u },
     { type: 'ApproveFeasibility', data: { opinion: '同意' }, actor: office },
-    { type: 'SubmitPreliminaryDesign', data: { documentRef: `SJ-${i}`, estimateFen: reg.estimateFen, productSecurityStatement: '国产化产品' }, actor: u },
-    { type: 'ReviewPreliminaryDesign', data: { passed: true, verifiedEstimateFen: reg.estimateFen, opinion: '通过' }, actor: office },
-    { type: 'ApprovePreliminaryDesign', data: { opinion: '批复', approvedEstimateFen: reg.estimateFen }, actor: office },
+    {
+      type: 'SubmitPreliminaryDesign',
+      data: { documentRef: `SJ-${i}`, estimateFen: reg.estimateFen, productSecurityStatement: '国产化产品' },
+      actor: u,
+    },
+    {
+      type: 'ReviewPreliminaryDesign',
+      data: { passed: true, verifiedEstimateFen: reg.estimateFen, opinion: '通过' },
+      actor: office,
+    },
+    {
+      type: 'ApprovePreliminaryDesign',
+      data: { opinion: '批复', approvedEstimateFen: reg.estimateFen },
+      actor: office,
+    },
     { type: 'AssignResponsibility', data: { implementingBody: '信息中心', responsiblePerson: '张三' }, actor: u },
     { type: 'StartConstruction', data: { startedOn: '2026-03-01' }, actor: u },
   ];
@@ -69,7 +101,10 @@ export interface GenerateOptions {
 }
 
 /** Folds, decides and appends; concurrent appends are group-committed by the SQLite store. */
-export async function generate(store: EventStore, options: GenerateOptions): Promise<{ events: number; projectIds: string[]; longProjectId: string }> {
+export async function generate(
+  store: EventStore,
+  options: GenerateOptions,
+): Promise<{ events: number; projectIds: string[]; longProjectId: string }> {
   const projectIds: string[] = [];
   let events = 0;
   const started = Date.parse('2026-01-05T01:00:00Z');
@@ -93,7 +128,15 @@ export async function generate(store: EventStore, options: GenerateOptions): Pro
   for (let k = long.length; k < options.longProjectEvents; k++) {
     long.push({
       type: 'RecordCompliance',
-      data: { projectId: longProjectId, sharesData: k % 7 !== 0, duplicateCollection: false, inCatalogue: true, cryptoAssessmentPassed: true, securityAssessmentPassed: k % 11 !== 0, majorSecurityHazard: false },
+      data: {
+        projectId: longProjectId,
+        sharesData: k % 7 !== 0,
+        duplicateCollection: false,
+        inCatalogue: true,
+        cryptoAssessmentPassed: true,
+        securityAssessmentPassed: k % 11 !== 0,
+        majorSecurityHazard: false,
+      },
       actor: office,
     });
   }
@@ -109,7 +152,10 @@ function decideAll(projectId: string, commands: ReturnType<typeof lifecycle>, st
   const out: PendingEvent[] = [];
   commands.forEach((command, k) => {
     const now = new Date(startMs + k * 3_600_000).toISOString();
-    const decided = projectDecider.decide({ type: command.type, data: command.data, metadata: { now, actor: command.actor } } as ProjectCommand, state);
+    const decided = projectDecider.decide(
+      { type: command.type, data: command.data, metadata: { now, actor: command.actor } } as ProjectCommand,
+      state,
+    );
     for (const d of decided) {
       state = projectDecider.evolve(state, { type: d.type, data: d.data } as never);
       out.push({

@@ -25,19 +25,83 @@ export async function httpWorkload(service: RunningService, projects: number, co
   };
   const steps: Array<(i: number, id: string) => { path: string; body: object; token: string }> = [
     (i, id) => ({ path: '/projects', body: registration(i, id), token: unit(registration(i, id).departmentCode) }),
-    (i, id) => ({ path: `/projects/${id}/submit-proposal`, body: { documentRef: `JY-${i}` }, token: unit(registration(i, id).departmentCode) }),
+    (i, id) => ({
+      path: `/projects/${id}/submit-proposal`,
+      body: { documentRef: `JY-${i}` },
+      token: unit(registration(i, id).departmentCode),
+    }),
     (_i, id) => ({ path: `/projects/${id}/approve-proposal`, body: { opinion: '同意' }, token: office }),
-    (i, id) => ({ path: `/projects/${id}/submit-feasibility`, body: { documentRef: `KY-${i}` }, token: unit(registration(i, id).departmentCode) }),
+    (i, id) => ({
+      path: `/projects/${id}/submit-feasibility`,
+      body: { documentRef: `KY-${i}` },
+      token: unit(registration(i, id).departmentCode),
+    }),
     (_i, id) => ({ path: `/projects/${id}/approve-feasibility`, body: { opinion: '同意' }, token: office }),
-    (i, id) => ({ path: `/projects/${id}/submit-preliminary-design`, body: { documentRef: `SJ-${i}`, estimateFen: registration(i, id).estimateFen, productSecurityStatement: '国产化' }, token: unit(registration(i, id).departmentCode) }),
-    (i, id) => ({ path: `/projects/${id}/review-preliminary-design`, body: { passed: true, verifiedEstimateFen: registration(i, id).estimateFen, opinion: '通过' }, token: office }),
-    (i, id) => ({ path: `/projects/${id}/approve-preliminary-design`, body: { opinion: '批复', approvedEstimateFen: registration(i, id).estimateFen }, token: office }),
-    (i, id) => ({ path: `/projects/${id}/assign-responsibility`, body: { implementingBody: '信息中心', responsiblePerson: '李四' }, token: unit(registration(i, id).departmentCode) }),
-    (i, id) => ({ path: `/projects/${id}/start-construction`, body: { startedOn: today }, token: unit(registration(i, id).departmentCode) }),
-    (i, id) => ({ path: `/projects/${id}/submit-performance-report`, body: { year: Number(today.slice(0, 4)), progressPercent: 40, investmentExecutedFen: 10_000_000, userOpinions: '满意' }, token: unit(registration(i, id).departmentCode) }),
-    (i, id) => ({ path: `/projects/${id}/file-adjustment`, body: { reason: 'TECHNICAL_OPTIMIZATION', amountFen: 1_000_000, newTotalFen: registration(i, id).estimateFen, objectivesUnchanged: true, description: '优化技术方案' }, token: unit(registration(i, id).departmentCode) }),
-    (i, id) => ({ path: `/projects/${id}/order-rectification`, body: { rectificationId: rectificationIds[i], findings: ['等保测评未完成'], deadline: `${Number(today.slice(0, 4)) + 1}-06-30`, article: '第二十七条' }, token: office }),
-    (i, id) => ({ path: `/projects/${id}/submit-rectification`, body: { rectificationId: rectificationIds[i], report: '已完成等保测评' }, token: unit(registration(i, id).departmentCode) }),
+    (i, id) => ({
+      path: `/projects/${id}/submit-preliminary-design`,
+      body: {
+        documentRef: `SJ-${i}`,
+        estimateFen: registration(i, id).estimateFen,
+        productSecurityStatement: '国产化',
+      },
+      token: unit(registration(i, id).departmentCode),
+    }),
+    (i, id) => ({
+      path: `/projects/${id}/review-preliminary-design`,
+      body: { passed: true, verifiedEstimateFen: registration(i, id).estimateFen, opinion: '通过' },
+      token: office,
+    }),
+    (i, id) => ({
+      path: `/projects/${id}/approve-preliminary-design`,
+      body: { opinion: '批复', approvedEstimateFen: registration(i, id).estimateFen },
+      token: office,
+    }),
+    (i, id) => ({
+      path: `/projects/${id}/assign-responsibility`,
+      body: { implementingBody: '信息中心', responsiblePerson: '李四' },
+      token: unit(registration(i, id).departmentCode),
+    }),
+    (i, id) => ({
+      path: `/projects/${id}/start-construction`,
+      body: { startedOn: today },
+      token: unit(registration(i, id).departmentCode),
+    }),
+    (i, id) => ({
+      path: `/projects/${id}/submit-performance-report`,
+      body: {
+        year: Number(today.slice(0, 4)),
+        progressPercent: 40,
+        investmentExecutedFen: 10_000_000,
+        userOpinions: '满意',
+      },
+      token: unit(registration(i, id).departmentCode),
+    }),
+    (i, id) => ({
+      path: `/projects/${id}/file-adjustment`,
+      body: {
+        reason: 'TECHNICAL_OPTIMIZATION',
+        amountFen: 1_000_000,
+        newTotalFen: registration(i, id).estimateFen,
+        objectivesUnchanged: true,
+        description: '优化技术方案',
+      },
+      token: unit(registration(i, id).departmentCode),
+    }),
+    (i, id) => ({
+      path: `/projects/${id}/order-rectification`,
+      body: {
+        rectificationId: rectificationIds[i],
+        findings: ['等保测评未完成'],
+        deadline: `${Number(today.slice(0, 4)) + 1}-06-30`,
+        article: '第二十七条',
+      },
+      token: office,
+    }),
+    (i, id) => ({
+      path: `/projects/${id}/submit-rectification`,
+      body: { rectificationId: rectificationIds[i], report: '已完成等保测评' },
+      token: unit(registration(i, id).departmentCode),
+    }),
   ];
   const amount = projects * steps.length;
   let k = 0;
@@ -55,12 +119,19 @@ export async function httpWorkload(service: RunningService, projects: number, co
           const project = n % projects;
           const step = steps[Math.floor(n / projects)] ?? steps[steps.length - 1];
           const { path, body, token } = step(project, ids[project]);
-          return { ...request, method: 'POST', path, body: JSON.stringify(body), headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` } };
+          return {
+            ...request,
+            method: 'POST',
+            path,
+            body: JSON.stringify(body),
+            headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+          };
         },
       },
     ],
   });
-  for (const [code, count] of Object.entries(result.statusCodeStats ?? {})) statusCounts[code] = (count as { count: number }).count;
+  for (const [code, count] of Object.entries(result.statusCodeStats ?? {}))
+    statusCounts[code] = (count as { count: number }).count;
   // Wait for the projections to finish what is in flight, then read their lag figures.
   await new Promise((r) => setTimeout(r, 1000));
   const lagP99 = await histogramPercentile(service.url, 'ordos_projection_lag_seconds', 'projection="projects"', 99);

@@ -21,7 +21,12 @@ export async function peerComparison(dir: string, streams: number, appends: numb
   };
 }
 
-async function drive(streams: string[], appends: number, concurrency: number, appendOne: (stream: string, revision: number) => Promise<unknown>) {
+async function drive(
+  streams: string[],
+  appends: number,
+  concurrency: number,
+  appendOne: (stream: string, revision: number) => Promise<unknown>,
+) {
   let next = 0;
   const worker = async () => {
     for (;;) {
@@ -38,7 +43,11 @@ async function runOurs(file: string, count: number, appends: number, concurrency
   const streams = Array.from({ length: count }, () => `peer-${randomUUID()}`);
   let t = process.hrtime.bigint();
   await drive(streams, appends, concurrency, (stream, a) =>
-    store.append(stream, [pendingEvent('ItemAdded', { a, n: 0 }), pendingEvent('ItemAdded', { a, n: 1 })], a === 0 ? 'no_stream' : a * 2 - 1),
+    store.append(
+      stream,
+      [pendingEvent('ItemAdded', { a, n: 0 }), pendingEvent('ItemAdded', { a, n: 1 })],
+      a === 0 ? 'no_stream' : a * 2 - 1,
+    ),
   );
   const appendSeconds = Number(process.hrtime.bigint() - t) / 1e9;
   t = process.hrtime.bigint();
@@ -47,7 +56,12 @@ async function runOurs(file: string, count: number, appends: number, concurrency
   const readSeconds = Number(process.hrtime.bigint() - t) / 1e9;
   await store.close();
   const events = count * appends * 2;
-  return { appendEventsPerSecond: Math.round(events / appendSeconds), readEventsPerSecond: Math.round(read / readSeconds), events, read };
+  return {
+    appendEventsPerSecond: Math.round(events / appendSeconds),
+    readEventsPerSecond: Math.round(read / readSeconds),
+    events,
+    read,
+  };
 }
 
 async function runEmmett(file: string, count: number, appends: number, concurrency: number) {
@@ -55,7 +69,11 @@ async function runEmmett(file: string, count: number, appends: number, concurren
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { getSQLiteEventStore } = require('@event-driven-io/emmett-sqlite') as {
     getSQLiteEventStore(options: { fileName: string }): {
-      appendToStream(stream: string, events: Array<{ type: string; data: unknown }>, options?: { expectedStreamVersion?: bigint }): Promise<unknown>;
+      appendToStream(
+        stream: string,
+        events: Array<{ type: string; data: unknown }>,
+        options?: { expectedStreamVersion?: bigint },
+      ): Promise<unknown>;
       readStream(stream: string): Promise<{ events: unknown[] }>;
     };
   };
@@ -77,14 +95,16 @@ async function runEmmett(file: string, count: number, appends: number, concurren
   };
   let t = process.hrtime.bigint();
   await drive(streams, appends, concurrency, (stream, a) =>
-    retryBusy(() => store.appendToStream(
-      stream,
-      [
-        { type: 'ItemAdded', data: { a, n: 0 } },
-        { type: 'ItemAdded', data: { a, n: 1 } },
-      ],
-      { expectedStreamVersion: BigInt(a * 2) },
-    )),
+    retryBusy(() =>
+      store.appendToStream(
+        stream,
+        [
+          { type: 'ItemAdded', data: { a, n: 0 } },
+          { type: 'ItemAdded', data: { a, n: 1 } },
+        ],
+        { expectedStreamVersion: BigInt(a * 2) },
+      ),
+    ),
   );
   const appendSeconds = Number(process.hrtime.bigint() - t) / 1e9;
   t = process.hrtime.bigint();
@@ -92,5 +112,11 @@ async function runEmmett(file: string, count: number, appends: number, concurren
   for (const stream of streams) read += (await retryBusy(() => store.readStream(stream))).events.length;
   const readSeconds = Number(process.hrtime.bigint() - t) / 1e9;
   const events = count * appends * 2;
-  return { appendEventsPerSecond: Math.round(events / appendSeconds), readEventsPerSecond: Math.round(read / readSeconds), events, read, busyRetries };
+  return {
+    appendEventsPerSecond: Math.round(events / appendSeconds),
+    readEventsPerSecond: Math.round(read / readSeconds),
+    events,
+    read,
+    busyRetries,
+  };
 }

@@ -12,14 +12,19 @@ async function main(): Promise<void> {
   const started = process.hrtime.bigint();
   const runner = new ProjectionRunner(events, readModels, ALL_PROJECTIONS);
   await runner.start();
-  if (head) while (!(await runner.waitForPosition(head, 1000))) { /* keep waiting */ }
+  if (head)
+    while (!(await runner.waitForPosition(head, 1000))) {
+      /* keep waiting */
+    }
   // Included in the figure: the indexes, built in one pass after the catch-up.
   await runner.indexed();
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   await runner.stop();
   await readModels.close();
   await events.close();
-  process.stdout.write(`${JSON.stringify({ seconds, head, peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024) })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ seconds, head, peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024) })}\n`,
+  );
 }
 
 main().catch((error: unknown) => {

@@ -16,8 +16,26 @@ import { pendingEvent } from './util';
  */
 const quick = process.argv.includes('--quick');
 const scale = quick
-  ? { httpProjects: 1_000, projects: 10_000, events: 100_000, appendCallers: 64, appendsPerCaller: 150, bulkStreams: 200, peerStreams: 500, samples: 200 }
-  : { httpProjects: 10_000, projects: 100_000, events: 1_000_000, appendCallers: 64, appendsPerCaller: 800, bulkStreams: 1_000, peerStreams: 2_000, samples: 500 };
+  ? {
+      httpProjects: 1_000,
+      projects: 10_000,
+      events: 100_000,
+      appendCallers: 64,
+      appendsPerCaller: 150,
+      bulkStreams: 200,
+      peerStreams: 500,
+      samples: 200,
+    }
+  : {
+      httpProjects: 10_000,
+      projects: 100_000,
+      events: 1_000_000,
+      appendCallers: 64,
+      appendsPerCaller: 800,
+      bulkStreams: 1_000,
+      peerStreams: 2_000,
+      samples: 500,
+    };
 
 type Row = { figure: string; value: string; target: string; met: boolean | null };
 const rows: Row[] = [];
@@ -42,8 +60,18 @@ async function main(): Promise<void> {
     // SQLITE_BUSY, so the fair comparison is sequential for both.
     const peer = await peerComparison(root, scale.peerStreams, 5, 1);
     results.peer = peer;
-    row('append vs Emmett SQLite (events/s ratio)', `${peer.appendRatio}× (${peer.ours.appendEventsPerSecond} vs ${peer.emmett.appendEventsPerSecond})`, '≥ 2×', peer.appendRatio >= 2);
-    row('read-back vs Emmett SQLite (events/s ratio)', `${peer.readRatio}× (${peer.ours.readEventsPerSecond} vs ${peer.emmett.readEventsPerSecond})`, '', null);
+    row(
+      'append vs Emmett SQLite (events/s ratio)',
+      `${peer.appendRatio}× (${peer.ours.appendEventsPerSecond} vs ${peer.emmett.appendEventsPerSecond})`,
+      '≥ 2×',
+      peer.appendRatio >= 2,
+    );
+    row(
+      'read-back vs Emmett SQLite (events/s ratio)',
+      `${peer.readRatio}× (${peer.ours.readEventsPerSecond} vs ${peer.emmett.readEventsPerSecond})`,
+      '',
+      null,
+    );
 
     log(`commands over HTTP: ${scale.httpProjects} projects, 64 connections`);
     const http = await startService(join(root, 'http'), port++);
@@ -51,8 +79,18 @@ async function main(): Promise<void> {
       const load = await httpWorkload(http, scale.httpProjects, 64);
       results.http = load;
       row('commands/s over HTTP', String(load.commandsPerSecond), '≥ 5,000', load.commandsPerSecond >= 5000);
-      row('command latency p50 / p99 (ms)', `${load.latencyP50Ms} / ${load.latencyP99Ms}`, 'p99 ≤ 25', load.latencyP99Ms <= 25);
-      row('projection lag p99 / max (ms)', `≤ ${load.projectionLagP99Ms} / ${load.projectionLagMaxMs}`, 'p99 ≤ 250', load.projectionLagP99Ms !== null && load.projectionLagP99Ms <= 250);
+      row(
+        'command latency p50 / p99 (ms)',
+        `${load.latencyP50Ms} / ${load.latencyP99Ms}`,
+        'p99 ≤ 25',
+        load.latencyP99Ms <= 25,
+      );
+      row(
+        'projection lag p99 / max (ms)',
+        `≤ ${load.projectionLagP99Ms} / ${load.projectionLagMaxMs}`,
+        'p99 ≤ 250',
+        load.projectionLagP99Ms !== null && load.projectionLagP99Ms <= 250,
+      );
       row('non-2xx answers', `${load.errors} ${JSON.stringify(load.statusCounts)}`, '0', load.errors === 0);
     } finally {
       await http.stop();
@@ -62,16 +100,30 @@ async function main(): Promise<void> {
     const dataDir = join(root, 'data');
     const store = SqliteEventStore.open(join(dataDir, 'events.db'));
     let t = process.hrtime.bigint();
-    const dataset = await generate(store, { projects: scale.projects, minEvents: scale.events, eventsPerProject: 10, longProjectEvents: 1000 });
+    const dataset = await generate(store, {
+      projects: scale.projects,
+      minEvents: scale.events,
+      eventsPerProject: 10,
+      longProjectEvents: 1000,
+    });
     const genSeconds = Number(process.hrtime.bigint() - t) / 1e9;
     await store.close();
     const projectCount = dataset.projectIds.length + 1;
     results.dataset = { projects: projectCount, events: dataset.events, seconds: round(genSeconds) };
-    row('dataset generated (decide + bulk append, events/s)', `${Math.round(dataset.events / genSeconds)} (${dataset.events} events)`, '', null);
+    row(
+      'dataset generated (decide + bulk append, events/s)',
+      `${Math.round(dataset.events / genSeconds)} (${dataset.events} events)`,
+      '',
+      null,
+    );
 
     log('projection rebuild of every read model');
     const rebuild = JSON.parse(
-      execFileSync(process.execPath, [join(__dirname, 'rebuild-child.js'), join(dataDir, 'events.db'), join(dataDir, 'read-models.db')], { encoding: 'utf8', maxBuffer: 1 << 20 }),
+      execFileSync(
+        process.execPath,
+        [join(__dirname, 'rebuild-child.js'), join(dataDir, 'events.db'), join(dataDir, 'read-models.db')],
+        { encoding: 'utf8', maxBuffer: 1 << 20 },
+      ),
     ) as { seconds: number; peakRssMb: number };
     const rebuildRate = Math.round(dataset.events / rebuild.seconds);
     results.rebuild = { ...rebuild, eventsPerSecond: rebuildRate, events: dataset.events };
@@ -82,9 +134,17 @@ async function main(): Promise<void> {
     const service = await startService(dataDir, port++);
     try {
       const replayed = await (await fetch(`${service.url}/metrics`)).text();
-      const applied = replayed.split('\n').filter((l) => l.startsWith('ordos_projection_events_total{')).reduce((s, l) => s + Number(l.split(' ').pop()), 0);
+      const applied = replayed
+        .split('\n')
+        .filter((l) => l.startsWith('ordos_projection_events_total{'))
+        .reduce((s, l) => s + Number(l.split(' ').pop()), 0);
       results.startup = { ms: round(service.startupMs), eventsReplayed: applied };
-      row(`start-up with ${dataset.events} events (ms)`, `${round(service.startupMs, 0)} (events re-applied: ${applied})`, '≤ 2,000', service.startupMs <= 2000 && applied === 0);
+      row(
+        `start-up with ${dataset.events} events (ms)`,
+        `${round(service.startupMs, 0)} (events re-applied: ${applied})`,
+        '≤ 2,000',
+        service.startupMs <= 2000 && applied === 0,
+      );
 
       log('queries');
       const office = service.token('OFFICE');
@@ -94,12 +154,23 @@ async function main(): Promise<void> {
           return r.arrayBuffer();
         });
       const statuses = ['UNDER_CONSTRUCTION', 'PROPOSAL', 'APPROVED', 'FEASIBILITY'];
-      const list = await timeEach(scale.samples, (i) => get(`/projects?status=${statuses[i % 4]}&category=SOFTWARE&page=${1 + (i % 50)}&pageSize=20&sort=-updatedAt`));
-      const search = await timeEach(scale.samples, (i) => get(`/projects?q=${encodeURIComponent(['政务云', '信用', '医保'][i % 3])}&page=1&pageSize=20`));
+      const list = await timeEach(scale.samples, (i) =>
+        get(`/projects?status=${statuses[i % 4]}&category=SOFTWARE&page=${1 + (i % 50)}&pageSize=20&sort=-updatedAt`),
+      );
+      const search = await timeEach(scale.samples, (i) =>
+        get(`/projects?q=${encodeURIComponent(['政务云', '信用', '医保'][i % 3])}&page=1&pageSize=20`),
+      );
       const dashboard = await timeEach(scale.samples, () => get('/dashboard/summary'));
-      const detail = await timeEach(scale.samples, (i) => get(`/projects/${dataset.projectIds[(i * 7919) % dataset.projectIds.length]}`));
+      const detail = await timeEach(scale.samples, (i) =>
+        get(`/projects/${dataset.projectIds[(i * 7919) % dataset.projectIds.length]}`),
+      );
       results.queries = { list, search, dashboard, detail, projects: projectCount };
-      row(`list with filters + paging p50 / p99 (ms, ${projectCount} projects)`, `${list.p50} / ${list.p99}`, 'p99 ≤ 10', list.p99 <= 10);
+      row(
+        `list with filters + paging p50 / p99 (ms, ${projectCount} projects)`,
+        `${list.p50} / ${list.p99}`,
+        'p99 ≤ 10',
+        list.p99 <= 10,
+      );
       row('list with name search p50 / p99 (ms)', `${search.p50} / ${search.p99}`, '', null);
       row('dashboard summary p50 / p99 (ms)', `${dashboard.p50} / ${dashboard.p99}`, 'p99 ≤ 10', dashboard.p99 <= 10);
       row('project detail p50 / p99 (ms)', `${detail.p50} / ${detail.p99}`, 'p99 ≤ 10', detail.p99 <= 10);
@@ -107,14 +178,26 @@ async function main(): Promise<void> {
       log('audit');
       const audit = service.token('AUDIT');
       const history = await timeEach(scale.samples, () => get(`/projects/${dataset.longProjectId}/history`, audit));
-      const asOf = await timeEach(scale.samples, (i) => get(`/projects/${dataset.longProjectId}/state?asOf=${encodeURIComponent(new Date(Date.parse('2026-01-05T01:00:00Z') + (i % 1000) * 3_600_000).toISOString())}`, audit));
+      const asOf = await timeEach(scale.samples, (i) =>
+        get(
+          `/projects/${dataset.longProjectId}/state?asOf=${encodeURIComponent(new Date(Date.parse('2026-01-05T01:00:00Z') + (i % 1000) * 3_600_000).toISOString())}`,
+          audit,
+        ),
+      );
       results.audit = { history, stateAsOf: asOf, events: 1000 };
-      row('history of a 1,000-event project p50 / p99 (ms)', `${history.p50} / ${history.p99}`, '≤ 5', history.p99 <= 5);
+      row(
+        'history of a 1,000-event project p50 / p99 (ms)',
+        `${history.p50} / ${history.p99}`,
+        '≤ 5',
+        history.p99 <= 5,
+      );
       row('state?asOf of a 1,000-event project p50 / p99 (ms)', `${asOf.p50} / ${asOf.p99}`, '≤ 5', asOf.p99 <= 5);
 
       const rss = rssSampler(service.child.pid);
       t = process.hrtime.bigint();
-      const response = await fetch(`${service.url}/audit/export?format=jsonl`, { headers: { authorization: `Bearer ${audit}` } });
+      const response = await fetch(`${service.url}/audit/export?format=jsonl`, {
+        headers: { authorization: `Bearer ${audit}` },
+      });
       let lines = 0;
       const reader = response.body!.getReader();
       for (;;) {
@@ -125,9 +208,19 @@ async function main(): Promise<void> {
       const exportSeconds = Number(process.hrtime.bigint() - t) / 1e9;
       const memory = rss.stop();
       const exportRate = Math.round(lines / exportSeconds);
-      results.export = { events: lines, seconds: round(exportSeconds), eventsPerSecond: exportRate, serviceRssMb: memory };
+      results.export = {
+        events: lines,
+        seconds: round(exportSeconds),
+        eventsPerSecond: exportRate,
+        serviceRssMb: memory,
+      };
       row(`export of ${lines} events (events/s)`, String(exportRate), '≥ 100,000', exportRate >= 100_000);
-      row('service RSS during export, start → peak (MB)', `${memory.startMb} → ${memory.peakMb}`, '< 300', memory.peakMb < 300);
+      row(
+        'service RSS during export, start → peak (MB)',
+        `${memory.startMb} → ${memory.peakMb}`,
+        '< 300',
+        memory.peakMb < 300,
+      );
     } finally {
       await service.stop();
     }
@@ -142,7 +235,8 @@ async function appendBench(file: string) {
   let t = process.hrtime.bigint();
   await Promise.all(
     Array.from({ length: scale.appendCallers }, async (_, c) => {
-      for (let i = 0; i < scale.appendsPerCaller; i++) await store.append(`c${c}-${i}`, [pendingEvent('ProposalSubmitted', { documentRef: `D-${i}` })], 'no_stream');
+      for (let i = 0; i < scale.appendsPerCaller; i++)
+        await store.append(`c${c}-${i}`, [pendingEvent('ProposalSubmitted', { documentRef: `D-${i}` })], 'no_stream');
     }),
   );
   const single = (scale.appendCallers * scale.appendsPerCaller) / (Number(process.hrtime.bigint() - t) / 1e9);
@@ -151,22 +245,45 @@ async function appendBench(file: string) {
   await Promise.all(Array.from({ length: scale.bulkStreams }, (_, s) => store.append(`bulk-${s}`, batch, 'no_stream')));
   const bulk = (scale.bulkStreams * 100) / (Number(process.hrtime.bigint() - t) / 1e9);
   await store.close();
-  row(`append, ${scale.appendCallers} concurrent single-event commands (events/s)`, String(Math.round(single)), '', null);
+  row(
+    `append, ${scale.appendCallers} concurrent single-event commands (events/s)`,
+    String(Math.round(single)),
+    '',
+    null,
+  );
   row('append, bulk import of 100-event streams (events/s)', String(Math.round(bulk)), '', null);
-  return { singleEventsPerSecond: Math.round(single), bulkEventsPerSecond: Math.round(bulk), callers: scale.appendCallers };
+  return {
+    singleEventsPerSecond: Math.round(single),
+    bulkEventsPerSecond: Math.round(bulk),
+    callers: scale.appendCallers,
+  };
 }
 
 function report(): void {
   const cpu = cpus();
-  const machine = { cpu: cpu[0]?.model ?? 'unknown', cores: cpu.length, node: process.version, platform: `${process.platform} ${process.arch}` };
+  const machine = {
+    cpu: cpu[0]?.model ?? 'unknown',
+    cores: cpu.length,
+    node: process.version,
+    platform: `${process.platform} ${process.arch}`,
+  };
   const sqlite = new (require('better-sqlite3'))(':memory:').prepare('select sqlite_version() v').get().v as string;
-  const output = { date: new Date().toISOString(), mode: quick ? 'quick' : 'full', machine, versions: { node: process.version, sqlite }, figures: rows, ...results };
+  const output = {
+    date: new Date().toISOString(),
+    mode: quick ? 'quick' : 'full',
+    machine,
+    versions: { node: process.version, sqlite },
+    figures: rows,
+    ...results,
+  };
   writeFileSync(join(__dirname, '..', '..', 'bench', 'results.json'), `${JSON.stringify(output, null, 2)}\n`);
   const width = Math.max(...rows.map((r) => r.figure.length));
   process.stdout.write(`\nMachine: ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}, SQLite ${sqlite}\n\n`);
   for (const r of rows) {
     const mark = r.met === null ? '  ' : r.met ? 'ok' : 'MISSED';
-    process.stdout.write(`${r.figure.padEnd(width)}  ${r.value.padEnd(28)}  ${r.target ? `target ${r.target}` : ''}  ${r.target ? mark : ''}\n`);
+    process.stdout.write(
+      `${r.figure.padEnd(width)}  ${r.value.padEnd(28)}  ${r.target ? `target ${r.target}` : ''}  ${r.target ? mark : ''}\n`,
+    );
   }
   process.stdout.write('\nWritten to bench/results.json\n');
 }

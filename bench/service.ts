@@ -13,7 +13,11 @@ export interface RunningService {
 }
 
 /** Starts the built service as its own process, as `npm start` would, and waits for /health. */
-export async function startService(dataDir: string, port: number, extraEnv: Record<string, string> = {}): Promise<RunningService> {
+export async function startService(
+  dataDir: string,
+  port: number,
+  extraEnv: Record<string, string> = {},
+): Promise<RunningService> {
   const started = process.hrtime.bigint();
   const child = spawn(process.execPath, [join(__dirname, '..', 'src', 'main.js')], {
     env: {
@@ -48,7 +52,11 @@ export async function startService(dataDir: string, port: number, extraEnv: Reco
     child,
     url,
     startupMs,
-    token: (role, department) => jwt.sign({ sub: `${role}-${department ?? 'x'}`, name: role, role, ...(department ? { department } : {}) }, { expiresIn: '6h' }),
+    token: (role, department) =>
+      jwt.sign(
+        { sub: `${role}-${department ?? 'x'}`, name: role, role, ...(department ? { department } : {}) },
+        { expiresIn: '6h' },
+      ),
     stop: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve();
@@ -61,12 +69,23 @@ export async function startService(dataDir: string, port: number, extraEnv: Reco
 /** Prometheus text → value of one sample line. */
 export async function metric(url: string, name: string, labels = ''): Promise<number | undefined> {
   const text = await (await fetch(`${url}/metrics`)).text();
-  const line = text.split('\n').find((l) => l.startsWith(`${name}${labels ? `{${labels}}` : ''} `) || (labels && l.startsWith(`${name}{`) && l.includes(labels)));
+  const line = text
+    .split('\n')
+    .find(
+      (l) =>
+        l.startsWith(`${name}${labels ? `{${labels}}` : ''} `) ||
+        (labels && l.startsWith(`${name}{`) && l.includes(labels)),
+    );
   return line ? Number(line.split(' ').pop()) : undefined;
 }
 
 /** Upper bound of the bucket holding the p-th percentile of a Prometheus histogram. */
-export async function histogramPercentile(url: string, name: string, label: string, p: number): Promise<number | undefined> {
+export async function histogramPercentile(
+  url: string,
+  name: string,
+  label: string,
+  p: number,
+): Promise<number | undefined> {
   const text = await (await fetch(`${url}/metrics`)).text();
   const buckets = text
     .split('\n')

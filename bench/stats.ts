@@ -7,7 +7,12 @@ export function percentile(sorted: readonly number[], p: number): number {
 
 export function summarize(samples: number[]): { p50: number; p99: number; max: number; n: number } {
   const sorted = [...samples].sort((a, b) => a - b);
-  return { p50: percentile(sorted, 50), p99: percentile(sorted, 99), max: sorted[sorted.length - 1] ?? NaN, n: sorted.length };
+  return {
+    p50: percentile(sorted, 50),
+    p99: percentile(sorted, 99),
+    max: sorted[sorted.length - 1] ?? NaN,
+    n: sorted.length,
+  };
 }
 
 export const round = (value: number, digits = 2) => Math.round(value * 10 ** digits) / 10 ** digits;
@@ -39,7 +44,10 @@ export function rssSampler(pid?: number, everyMs = 50): { stop(): { peakMb: numb
 }
 
 /** Runs `fn` `count` times sequentially and returns latency percentiles in ms. */
-export async function timeEach(count: number, fn: (i: number) => Promise<unknown>): Promise<{ p50: number; p99: number; max: number; n: number }> {
+export async function timeEach(
+  count: number,
+  fn: (i: number) => Promise<unknown>,
+): Promise<{ p50: number; p99: number; max: number; n: number }> {
   const samples: number[] = [];
   for (let i = 0; i < count; i++) {
     const t = process.hrtime.bigint();

@@ -9,6 +9,7 @@ import { createSecretKey } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import { authenticateBearer, tokenPolicyOf, type AuthenticatedRequest } from './http/auth';
 import { sendProblem, toProblem } from './http/problem';
+import { completeContract } from './http/openapi';
 import { InvalidInput } from './application/errors';
 import { REQUEST_ID, requestIdOf } from './http/request-context';
 import { strictValidationPipe } from './http/validation';
@@ -94,8 +95,11 @@ export async function createApp(options: AppModuleOptions): Promise<NestFastifyA
   app.enableShutdownHooks();
 
   const fastify = app.getHttpAdapter().getInstance();
-  // Fastify's own refusals (malformed JSON, too large, wrong media type) as problem+json too.
-  fastify.setErrorHandler((error, request, reply) => sendProblem(reply, toProblem(error, request.url.split('?')[0])));
+  // Fastify's own refusals (malformed JSON, too large, wrong media type) become problem+json
+  // through Nest, not through a handler of ours: app.init() sets Fastify's error handler
+  // (RoutesResolver.registerExceptionHandler), which wraps a FastifyError in an HttpException
+  // with its statusCode and hands it to the global ProblemFilter. A fastify.setErrorHandler
+  // here was replaced by Nest's at init (Fastify warned FSTWRN004) and never ran.
   // JSON nested deeper than any DTO is refused before validation: class-transformer recurses
   // once per level and a 2 000-deep array (8 KB of brackets) overflowed the stack (a 500).
   fastify.addHook('preValidation', async (request) => {
@@ -149,7 +153,7 @@ export async function createApp(options: AppModuleOptions): Promise<NestFastifyA
     }
   });
 
-  const document = SwaggerModule.createDocument(
+  const built = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()
       .setTitle('Digital Ordos project supervision')
@@ -158,6 +162,8 @@ export async function createApp(options: AppModuleOptions): Promise<NestFastifyA
       .addBearerAuth()
       .build(),
   );
+  // SwaggerModule documents the successes; completeContract adds every error answer and the examples.
+  const document = completeContract(app, built);
   SwaggerModule.setup('docs', app, document);
   return app;
 }

@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Commands } from '../commands/commands';
-import { AdoptPlanDto, BudgetFeedbackDto, IncludeInPlanDto } from '../projects/project-commands.dto';
+import { AdoptPlanDto, BudgetFeedbackDto, IncludeInPlanDto } from './annual-plans.dto';
 import { checkYear, PlanYear } from '../http/pipes';
 import { CurrentActor } from '../http/auth';
 import { Ctx } from '../http/request-context';

@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { LRUCache } from 'lru-cache';
 import { canReadProject, projectStreamId, type Actor } from '../domain';
 import { EVENT_STORE, type EventStore } from '../event-store/event-store.port';
 import { upcast } from '../event-store/upcasters';
@@ -27,13 +28,13 @@ export function mayRead(actor: Actor, departments: ProjectDepartments | undefine
 
 /**
  * The departments of a project, from its ProjectRegistered event (the first of `project-<id>`).
- * A registration never changes, so a known project is cached for good; an unknown id is not
- * cached (it may be registered a moment later).
+ * A registration never changes, so a known project stays cached until it is among the least
+ * recently used beyond LIMIT; an unknown id is not cached (it may be registered a moment later).
  */
 @Injectable()
 export class ProjectRegistrations {
   private static readonly LIMIT = 50_000;
-  private readonly known = new Map<string, ProjectDepartments>();
+  private readonly known = new LRUCache<string, ProjectDepartments>({ max: ProjectRegistrations.LIMIT });
 
   constructor(@Inject(EVENT_STORE) private readonly eventStore: EventStore) {}
 
@@ -43,10 +44,7 @@ export class ProjectRegistrations {
     const [stored] = await this.eventStore.readStream(projectStreamId(projectId), { fromRevision: 0, toRevision: 0 });
     const first = stored && upcast(stored);
     const departments = first?.type === 'ProjectRegistered' ? departmentsFromRegistration(first.data) : undefined;
-    if (departments) {
-      if (this.known.size >= ProjectRegistrations.LIMIT) this.known.delete(this.known.keys().next().value as string);
-      this.known.set(projectId, departments);
-    }
+    if (departments) this.known.set(projectId, departments);
     return departments;
   }
 }

@@ -1,7 +1,7 @@
 import {
   eventFamily,
   eventLabel,
-  initialProjectState,
+  fold,
   projectDecider,
   projectStreamId,
   type ProjectEvent,
@@ -32,6 +32,20 @@ export function toHistoryEntry(event: StoredEvent): HistoryEntry {
     data: event.data,
     metadata: event.metadata,
   };
+}
+
+/** A stored event as the project decider folds it (stored data is upcast, not type-checked). */
+export function toProjectEvent(event: StoredEvent): ProjectEvent {
+  return { type: event.type, data: event.data } as ProjectEvent;
+}
+
+/** events[start..end) as the decider folds them, without copying the array (streams run long). */
+export function* asProjectEvents(
+  events: readonly StoredEvent[],
+  start = 0,
+  end = events.length,
+): Generator<ProjectEvent> {
+  for (let i = start; i < end; i++) yield toProjectEvent(events[i]);
 }
 
 /** Every event of one project, upcast to the current schema, in stream order. */
@@ -72,9 +86,9 @@ export function foldUntil(
   events: readonly StoredEvent[],
   limit: { asOf?: string; revision?: number },
 ): PointInTimeState {
-  const folded = events.slice(0, countUntil(events, limit));
-  const state = folded.reduce((s, event) => projectDecider.evolve(s, { type: event.type, data: event.data } as ProjectEvent), initialProjectState());
-  const last = folded[folded.length - 1];
+  const count = countUntil(events, limit);
+  const state = fold(projectDecider, asProjectEvents(events, 0, count));
+  const last = count > 0 ? events[count - 1] : undefined;
   return {
     projectId,
     revision: last?.revision ?? -1,

@@ -16,6 +16,15 @@ const LEASE = 'seal-scheduler';
  * interval: an instance seals only while it holds the lease `seal-scheduler` (so two never seal
  * at once) and only when the newest seal in `system-seals` is at least one interval old (so the
  * next holder does not seal again right after the previous one).
+ *
+ * Why a plain setInterval and not @nestjs/schedule (12.0.2 would fit @nestjs/common 11): it is
+ * not installed here, and it would buy nothing. Its @Interval/@Cron take the period when the
+ * class is decorated, while ours come from configuration (SEAL_INTERVAL_MINUTES may be 0.5,
+ * which no cron expression says; DEADLINE_WATCHER_INTERVAL_SECONDS; webhook back-off is
+ * per-event setTimeout); its dynamic form (SchedulerRegistry.addInterval) only stores a timer
+ * we create ourselves; and what makes a tick correct across instances is the lease plus the age
+ * check, which no scheduler provides. The deadline watcher and the webhook lease pass follow
+ * the same reasoning.
  */
 @Injectable()
 export class SealScheduler implements OnApplicationBootstrap, OnApplicationShutdown {

@@ -1,8 +1,9 @@
-import { initialProjectState, projectDecider, projectStreamId, type ProjectEvent, type ProjectState } from '../domain';
+import { LRUCache } from 'lru-cache';
+import { fold, projectDecider, projectStreamId, type ProjectState } from '../domain';
 import type { EventMetadata } from '../event-store/envelope';
 import type { EventStore, StoredEvent, StoredEventRaw } from '../event-store/event-store.port';
 import { upcast } from '../event-store/upcasters';
-import { toHistoryEntry } from './project-history';
+import { asProjectEvents, toHistoryEntry } from './project-history';
 
 const SNAPSHOT_EVERY = 100;
 
@@ -37,12 +38,18 @@ export interface StreamView {
  * as it does in verify; an auditor is never shown an event that is no longer what is stored.
  */
 export class ProjectStreamCache {
-  private readonly streams = new Map<string, CachedStream>();
+  /**
+   * Bounded by the events held, not the streams: least recently used streams go first once the
+   * cached events exceed the budget, and a stream longer than the whole budget is not kept.
+   */
+  private readonly streams: LRUCache<string, CachedStream>;
 
   constructor(
     private readonly eventStore: EventStore,
-    private readonly maxEvents = 200_000,
-  ) {}
+    maxEvents = 200_000,
+  ) {
+    this.streams = new LRUCache<string, CachedStream>({ maxSize: maxEvents, sizeCalculation: (entry) => entry.events.length });
+  }
 
   /** The stream as stored now, with the cached work that still holds for it. */
   async view(projectId: string): Promise<StreamView> {
@@ -101,9 +108,8 @@ export class ProjectStreamCache {
       };
       extendSnapshots(entry);
     }
-    this.streams.delete(streamId);
     if (entry.events.length > 0) this.streams.set(streamId, entry);
-    this.evict();
+    else this.streams.delete(streamId);
     return entry;
   }
 
@@ -118,17 +124,6 @@ export class ProjectStreamCache {
       dataJson: JSON.stringify(event.data),
       metadataJson: JSON.stringify(event.metadata),
     }));
-  }
-
-  /** Least recently used streams go first once the cached events exceed the budget. */
-  private evict(): void {
-    let total = 0;
-    for (const entry of this.streams.values()) total += entry.events.length;
-    for (const [streamId, entry] of this.streams) {
-      if (total <= this.maxEvents) break;
-      total -= entry.events.length;
-      this.streams.delete(streamId);
-    }
   }
 }
 
@@ -156,20 +151,16 @@ function parseStored(raw: StoredEventRaw): StoredEvent {
 function stateAfter(entry: CachedStream, count: number): ProjectState {
   count = Math.min(count, entry.events.length);
   const k = Math.min(Math.floor(count / SNAPSHOT_EVERY), entry.snapshots.length);
-  let state = k === 0 ? initialProjectState() : entry.snapshots[k - 1];
-  for (let i = k * SNAPSHOT_EVERY; i < count; i++) {
-    state = projectDecider.evolve(state, { type: entry.events[i].type, data: entry.events[i].data } as ProjectEvent);
-  }
-  return state;
+  const from = k === 0 ? undefined : entry.snapshots[k - 1];
+  return fold(projectDecider, asProjectEvents(entry.events, k * SNAPSHOT_EVERY, count), from);
 }
 
 function extendSnapshots(entry: CachedStream): void {
   let k = entry.snapshots.length;
-  let state = k === 0 ? initialProjectState() : entry.snapshots[k - 1];
+  let state = k === 0 ? undefined : entry.snapshots[k - 1];
   while ((k + 1) * SNAPSHOT_EVERY <= entry.events.length) {
-    for (let i = k * SNAPSHOT_EVERY; i < (k + 1) * SNAPSHOT_EVERY; i++) {
-      state = projectDecider.evolve(state, { type: entry.events[i].type, data: entry.events[i].data } as ProjectEvent);
-    }
+    // Each snapshot folds on from the one before: a long stream is replayed once, not per snapshot.
+    state = fold(projectDecider, asProjectEvents(entry.events, k * SNAPSHOT_EVERY, (k + 1) * SNAPSHOT_EVERY), state);
     entry.snapshots.push(state);
     k++;
   }

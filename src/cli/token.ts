@@ -33,7 +33,9 @@ function main(): void {
   );
   const { iat, exp } = jwt.decode<{ iat: number; exp: number }>(token);
   if (exp - iat > config.tokenMaxLifetimeSeconds) {
-    fail(`--expires must not exceed TOKEN_MAX_LIFETIME_SECONDS (${config.tokenMaxLifetimeSeconds} s): the service would refuse the token`);
+    fail(
+      `--expires must not exceed TOKEN_MAX_LIFETIME_SECONDS (${config.tokenMaxLifetimeSeconds} s): the service would refuse the token`,
+    );
   }
   process.stdout.write(`${token}\n`);
 }

@@ -4,11 +4,13 @@ import {
   annualPlanStreamId,
   canActOnProject,
   COMMAND_CATALOGUE,
+  departmentOf,
   DomainError,
   fold,
   projectDecider,
   projectStreamId,
   refuse,
+  registrationOf,
   type Actor,
   type AnnualPlanCommand,
   type AnnualPlanCommandType,
@@ -174,10 +176,8 @@ export class Commands {
     if (command.type !== 'IncludeProjectInPlan') return command;
     const events = await this.eventStore.readStream(projectStreamId(command.data.projectId));
     const state = fold(projectDecider, events.map(domainEvent<ProjectEvent>));
-    return {
-      ...command,
-      data: { ...command.data, project: { registered: state.status !== null, planYear: state.planYear } },
-    };
+    const project = { registered: state.status !== null, planYear: registrationOf(state)?.planYear ?? null };
+    return { ...command, data: { ...command.data, project } };
   }
 
   private async exists(streamId: string): Promise<boolean> {
@@ -202,7 +202,7 @@ export class Commands {
       // Registration checks the department it files for (第三条), every later command the project's.
       throw type === 'RegisterProject'
         ? refuse('DEPARTMENT_MISMATCH', {
-            departmentCode: state.departmentCode,
+            departmentCode: departmentOf(state),
             callerDepartment: actor.department ?? null,
           })
         : refuse('OTHER_DEPARTMENT', { department: actor.department ?? null });

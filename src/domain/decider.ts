@@ -1,4 +1,19 @@
-/** Folds a stream's events into its state: the one place a stream is replayed. */
+import { Decided } from './project-events';
+
+/**
+ * A stream's behaviour as three pure functions (Emmett's decider): the state before any event,
+ * what a command decides on a state, and how an event changes the state.
+ */
+export interface Decider<Command, Event, State> {
+  initialState: () => State;
+  decide(command: Command, state: State): Decided<Event>[];
+  evolve(state: State, event: Event): State;
+}
+
+/**
+ * The stream fold, written once: every event applied in order to `from` (or the initial
+ * state). Command handlers, read models, audit replays and tests all rebuild state with it.
+ */
 export function fold<State, Event>(
   decider: { initialState(): State; evolve(state: State, event: Event): State },
   events: Iterable<Event>,

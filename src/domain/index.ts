@@ -1,6 +1,10 @@
 /**
  * The pure domain of the Digital Ordos measures (《数字鄂尔多斯建设项目管理办法》, 2020).
  * Imports nothing outside this folder and the standard library.
+ *
+ * One module per capability owns its commands, events and refusals (src/domain/project/*.ts,
+ * src/domain/annual-plan/plan.ts); catalogue.ts derives RULES, EVENT_CATALOGUE and
+ * COMMAND_CATALOGUE from them.
  */
 export * from './calendar';
 export * from './money';
@@ -9,21 +13,27 @@ export * from './policy';
 export * from './errors';
 export { RULES, refuse, invalidState } from './rules';
 export type { RuleCode } from './rules';
+export { citing, defineRules, refusal } from './rule';
+export type { RuleDefinition, RuleText } from './rule';
+export { fold } from './decider';
+export type { Decider } from './decider';
+export type { CommandDefinition, DecisionContext, EventDefinition } from './definitions';
 export * from './project-values';
 export * from './project-status';
 export * from './project-commands';
 export * from './project-events';
-export * from './project-state';
-export * from './annual-plan-types';
+export * from './project/state';
+export * from './annual-plan/types';
 export * from './catalogue';
-export { ACCEPTED_STATUSES } from './project-guards';
-export type { DecisionContext } from './project-guards';
-export { missingMaterials } from './decide-acceptance';
-export { constructionYears } from './decide-construction';
-export { evolveProject } from './project-evolve';
-export { decideProject } from './project-decide';
-export { createProjectDecider, projectDecider, projectStreamId } from './project-decider';
-export type { Decider } from './project-decider';
+export type { ProjectCommandDefinition, ProjectDecisionContext } from './project/guards';
+export { missingMaterials } from './project/acceptance';
+export { constructionYears } from './project/construction';
+export { omEligibility } from './project/compliance';
+export type { OmEligibility, OmReason } from './project/compliance';
+export { deadlinesOf, nextDueDates } from './project/deadlines';
+export type { Deadline, DeadlineKind } from './project/deadlines';
+export { evolveProject } from './project/evolve';
+export { createProjectDecider, decideProject, projectDecider, projectStreamId } from './project/decider';
 export {
   annualPlanDecider,
   annualPlanStreamId,
@@ -31,7 +41,4 @@ export {
   decideAnnualPlan,
   evolveAnnualPlan,
   initialAnnualPlanState,
-} from './annual-plan-decider';
-export * from './om-eligibility';
-export * from './deadlines';
-export { fold } from './decider';
+} from './annual-plan/decider';

@@ -1,3 +1,5 @@
+import { ProjectState, departmentOf } from './project/state';
+
 /**
  * Who acts (第三条, 第二十七条, 第二十八条). `SYSTEM` is not a person: it is the clock-driven
  * deadline watcher that appends AcceptanceOverdue, PerformanceReportOverdue and
@@ -47,12 +49,13 @@ export interface CrossDepartment {
  * reads the participants' parts but does not file for them. The audit bureau never writes
  * domain facts (第二十八条: it audits).
  */
-export function canActOnProject(actor: Actor, state: { departmentCode: string | null }): boolean {
+export function canActOnProject(actor: Actor, project: ProjectState | { departmentCode: string | null }): boolean {
+  const departmentCode = 'status' in project ? departmentOf(project) : project.departmentCode;
   switch (actor.role) {
     case 'AUDIT':
       return false;
     case 'CONSTRUCTION_UNIT':
-      return actor.department !== undefined && actor.department === state.departmentCode;
+      return actor.department !== undefined && actor.department === departmentCode;
     case 'OFFICE':
     case 'LEADING_GROUP':
     case 'FINANCE':

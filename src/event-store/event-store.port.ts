@@ -197,7 +197,9 @@ export class RevisionConflict extends Error {
     /** The stream's actual last revision, -1 when it does not exist, undefined if unknown. */
     readonly actual: number | undefined,
   ) {
-    super(`stream ${streamId}: expected revision ${String(expected)}, actual ${actual === undefined ? 'unknown' : actual}`);
+    super(
+      `stream ${streamId}: expected revision ${String(expected)}, actual ${actual === undefined ? 'unknown' : actual}`,
+    );
     this.name = 'RevisionConflict';
   }
 }
@@ -222,7 +224,10 @@ export class InvalidPosition extends Error {
 /** The store cannot be reached or refuses to write (maps to 503). */
 export class StoreUnavailable extends Error {
   readonly code = 'STORE_UNAVAILABLE';
-  constructor(message: string, override readonly cause?: unknown) {
+  constructor(
+    message: string,
+    override readonly cause?: unknown,
+  ) {
     super(message);
     this.name = 'StoreUnavailable';
   }
@@ -234,7 +239,10 @@ export class StoreUnavailable extends Error {
  */
 export class StoreCorrupt extends Error {
   readonly code = 'STORE_CORRUPT';
-  constructor(message: string, override readonly cause?: unknown) {
+  constructor(
+    message: string,
+    override readonly cause?: unknown,
+  ) {
     super(message);
     this.name = 'StoreCorrupt';
   }

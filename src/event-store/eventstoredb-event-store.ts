@@ -175,7 +175,8 @@ const UNAVAILABLE_CODES: readonly number[] = [1, 4, 10, 14];
  * errors pass through, anything else (access denied, bad argument…) is rethrown as it is.
  */
 export function toPortError(error: unknown, what: string, position?: Position): unknown {
-  if (error instanceof RevisionConflict || error instanceof StoreUnavailable || error instanceof InvalidPosition) return error;
+  if (error instanceof RevisionConflict || error instanceof StoreUnavailable || error instanceof InvalidPosition)
+    return error;
   if (isInvalidPositionError(error)) {
     return new InvalidPosition(position, `EventStoreDB ${what}: ${(error as Error).message}`, error);
   }
@@ -184,8 +185,10 @@ export function toPortError(error: unknown, what: string, position?: Position): 
   if (
     (typeof type === 'string' && UNAVAILABLE_TYPES.includes(type as ErrorType)) ||
     (typeof code === 'number' && UNAVAILABLE_CODES.includes(code)) ||
-    (typeof code === 'string' && ['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'ETIMEDOUT', 'EAI_AGAIN'].includes(code)) ||
-    (error instanceof Error && /failed to discover|connect(ion)? (refused|failed)|no connection established/i.test(error.message))
+    (typeof code === 'string' &&
+      ['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'ETIMEDOUT', 'EAI_AGAIN'].includes(code)) ||
+    (error instanceof Error &&
+      /failed to discover|connect(ion)? (refused|failed)|no connection established/i.test(error.message))
   ) {
     const message = error instanceof Error && error.message ? error.message : String(error);
     return new StoreUnavailable(`EventStoreDB ${what}: ${message}`, error);
@@ -258,7 +261,11 @@ export class EventStoreDbEventStore implements EventStore {
     for (let attempt = 0; attempt < attempts; attempt++) {
       const progress = { sent: false };
       try {
-        return await this.withTimeout(this.appendOnce(streamId, events, expected, progress), this.options.writeTimeoutMs, `append to ${streamId}`);
+        return await this.withTimeout(
+          this.appendOnce(streamId, events, expected, progress),
+          this.options.writeTimeoutMs,
+          `append to ${streamId}`,
+        );
       } catch (error) {
         if (!isClientError(error, ErrorType.WRONG_EXPECTED_VERSION)) {
           const mapped = toPortError(error, `append to ${streamId}`);
@@ -296,7 +303,12 @@ export class EventStoreDbEventStore implements EventStore {
     const result = await this.client.appendToStream(
       streamId,
       chained.map((event) =>
-        jsonEvent({ id: toEventStoreDbId(event.metadata.eventId), type: event.type, data: event.data, metadata: event.metadata }),
+        jsonEvent({
+          id: toEventStoreDbId(event.metadata.eventId),
+          type: event.type,
+          data: event.data,
+          metadata: event.metadata,
+        }),
       ),
       { expectedRevision, deadline: this.options.writeTimeoutMs },
     );
@@ -320,7 +332,9 @@ export class EventStoreDbEventStore implements EventStore {
     // read-your-writes waits correct (they wait for a position at least this far).
     const logHead = await this.headPosition().catch(() => undefined);
     if (logHead) return { nextRevision, position: logHead };
-    throw new AppendOutcomeUnknown(`EventStoreDB append to ${streamId}: committed, but the server reported no position and none could be read`);
+    throw new AppendOutcomeUnknown(
+      `EventStoreDB append to ${streamId}: committed, but the server reported no position and none could be read`,
+    );
   }
 
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<StoredEvent[]> {
@@ -330,7 +344,11 @@ export class EventStoreDbEventStore implements EventStore {
     const maxCount = options.toRevision === undefined ? undefined : options.toRevision - from + 1;
     const resolved = await this.readStreamRaw(
       streamId,
-      { fromRevision: from === 0 ? START : BigInt(from), direction: FORWARDS, ...(maxCount === undefined ? {} : { maxCount }) },
+      {
+        fromRevision: from === 0 ? START : BigInt(from),
+        direction: FORWARDS,
+        ...(maxCount === undefined ? {} : { maxCount }),
+      },
       this.options.readTimeoutMs,
     );
     return resolved.flatMap((r) => (r.event ? [toStoredEvent(r.event)] : []));
@@ -363,7 +381,10 @@ export class EventStoreDbEventStore implements EventStore {
     for (;;) {
       // fromPosition is inclusive: one more than needed, the first is usually `after` itself.
       const want = Number.isFinite(maxScan) ? Math.min(pageSize, maxScan - scanned + 1) : pageSize;
-      const page = await this.readAllPage({ fromPosition: cursor ?? START, direction: FORWARDS, maxCount: Math.max(want, 2) }, after);
+      const page = await this.readAllPage(
+        { fromPosition: cursor ?? START, direction: FORWARDS, maxCount: Math.max(want, 2) },
+        after,
+      );
       let advanced = false;
       for (const resolved of page) {
         const event = resolved.event;
@@ -393,7 +414,13 @@ export class EventStoreDbEventStore implements EventStore {
     const wanted = decodePosition(position);
     try {
       const [first] = await this.collect(
-        () => this.client.readAll({ fromPosition: wanted, direction: FORWARDS, maxCount: 1, deadline: this.options.readTimeoutMs }),
+        () =>
+          this.client.readAll({
+            fromPosition: wanted,
+            direction: FORWARDS,
+            maxCount: 1,
+            deadline: this.options.readTimeoutMs,
+          }),
         this.options.readTimeoutMs,
         'check of a position',
       );
@@ -424,7 +451,10 @@ export class EventStoreDbEventStore implements EventStore {
           (subscription as unknown as { push(chunk: unknown): boolean }).push(marker);
         }
       : undefined;
-    const filterOptions = { checkpointInterval: this.options.checkpointInterval, ...(checkpointReached ? { checkpointReached } : {}) };
+    const filterOptions = {
+      checkpointInterval: this.options.checkpointInterval,
+      ...(checkpointReached ? { checkpointReached } : {}),
+    };
     const filter: Filter =
       options.types && options.types.length > 0
         ? eventTypeFilter({ regex: eventTypesRegex(options.types), ...filterOptions })
@@ -514,7 +544,13 @@ export class EventStoreDbEventStore implements EventStore {
     this.assertOpen();
     try {
       await this.collect(
-        () => this.client.readAll({ fromPosition: END, direction: BACKWARDS, maxCount: 1, deadline: this.options.pingTimeoutMs }),
+        () =>
+          this.client.readAll({
+            fromPosition: END,
+            direction: BACKWARDS,
+            maxCount: 1,
+            deadline: this.options.pingTimeoutMs,
+          }),
         this.options.pingTimeoutMs,
         'ping',
       );
@@ -541,17 +577,30 @@ export class EventStoreDbEventStore implements EventStore {
   /** The stream's last event, or undefined when the stream does not exist. */
   async readLastEvent(streamId: string): Promise<StoredEvent | undefined> {
     this.assertOpen();
-    const [resolved] = await this.readStreamRaw(streamId, { fromRevision: END, direction: BACKWARDS, maxCount: 1 }, this.options.readTimeoutMs);
+    const [resolved] = await this.readStreamRaw(
+      streamId,
+      { fromRevision: END, direction: BACKWARDS, maxCount: 1 },
+      this.options.readTimeoutMs,
+    );
     return resolved?.event ? toStoredEvent(resolved.event) : undefined;
   }
 
-  private async readHead(streamId: string): Promise<{ revision: number; metadata: Partial<EventMetadata> | undefined } | undefined> {
-    const [resolved] = await this.readStreamRaw(streamId, { fromRevision: END, direction: BACKWARDS, maxCount: 1 }, this.options.writeTimeoutMs);
+  private async readHead(
+    streamId: string,
+  ): Promise<{ revision: number; metadata: Partial<EventMetadata> | undefined } | undefined> {
+    const [resolved] = await this.readStreamRaw(
+      streamId,
+      { fromRevision: END, direction: BACKWARDS, maxCount: 1 },
+      this.options.writeTimeoutMs,
+    );
     if (!resolved?.event) return undefined;
     const metadata = resolved.event.metadata;
     return {
       revision: revisionToNumber(resolved.event.revision),
-      metadata: metadata && typeof metadata === 'object' && !(metadata instanceof Uint8Array) ? (metadata as Partial<EventMetadata>) : undefined,
+      metadata:
+        metadata && typeof metadata === 'object' && !(metadata instanceof Uint8Array)
+          ? (metadata as Partial<EventMetadata>)
+          : undefined,
     };
   }
 
@@ -577,7 +626,10 @@ export class EventStoreDbEventStore implements EventStore {
     }
   }
 
-  private async readAllPage(options: Parameters<EventStoreDBClient['readAll']>[0], from?: Position): Promise<AllStreamResolvedEvent[]> {
+  private async readAllPage(
+    options: Parameters<EventStoreDBClient['readAll']>[0],
+    from?: Position,
+  ): Promise<AllStreamResolvedEvent[]> {
     try {
       return await this.collect(() => this.client.readAll(options), this.options.readTimeoutMs, 'read of $all');
     } catch (error) {
@@ -597,7 +649,10 @@ export class EventStoreDbEventStore implements EventStore {
     })();
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new StoreUnavailable(`EventStoreDB ${what}: no answer within ${timeoutMs} ms`)), timeoutMs);
+      timer = setTimeout(
+        () => reject(new StoreUnavailable(`EventStoreDB ${what}: no answer within ${timeoutMs} ms`)),
+        timeoutMs,
+      );
     });
     try {
       await Promise.race([drain, timeout]);
@@ -617,7 +672,10 @@ export class EventStoreDbEventStore implements EventStore {
     const timeout = new Promise<never>((_, reject) => {
       // The outcome of a timed-out append is unknown: it may still commit. A retry carries the
       // same event ids, and the head check turns it into a RevisionConflict rather than a fork.
-      timer = setTimeout(() => reject(new StoreUnavailable(`EventStoreDB ${what}: no answer within ${timeoutMs} ms`)), timeoutMs);
+      timer = setTimeout(
+        () => reject(new StoreUnavailable(`EventStoreDB ${what}: no answer within ${timeoutMs} ms`)),
+        timeoutMs,
+      );
     });
     promise.catch(() => undefined);
     try {
@@ -631,10 +689,16 @@ export class EventStoreDbEventStore implements EventStore {
 function toStoredEvent(event: RecordedEvent, allPosition?: EsdbPosition): StoredEvent {
   const position = normalizePosition(allPosition ?? event.position);
   if (!position) {
-    throw new StoreUnavailable(`EventStoreDB returned ${event.streamId}@${event.revision} without a position (server older than 22.6?)`);
+    throw new StoreUnavailable(
+      `EventStoreDB returned ${event.streamId}@${event.revision} without a position (server older than 22.6?)`,
+    );
   }
-  const data = event.isJson && event.data && typeof event.data === 'object' && !Array.isArray(event.data) ? event.data : {};
-  const metadata = event.metadata && typeof event.metadata === 'object' && !(event.metadata instanceof Uint8Array) ? event.metadata : {};
+  const data =
+    event.isJson && event.data && typeof event.data === 'object' && !Array.isArray(event.data) ? event.data : {};
+  const metadata =
+    event.metadata && typeof event.metadata === 'object' && !(event.metadata instanceof Uint8Array)
+      ? event.metadata
+      : {};
   return {
     streamId: event.streamId,
     revision: revisionToNumber(event.revision),

@@ -133,7 +133,8 @@ export class SqliteEventStore implements EventStore {
     } catch (error) {
       db?.close();
       if (isCorruption(error)) throw new StoreCorrupt('event store file is damaged', error);
-      if (options.fileMustExist && (error as { code?: unknown })?.code === 'SQLITE_CANTOPEN') throw new EventStoreFileMissing(file);
+      if (options.fileMustExist && (error as { code?: unknown })?.code === 'SQLITE_CANTOPEN')
+        throw new EventStoreFileMissing(file);
       throw error;
     }
   }
@@ -165,7 +166,9 @@ export class SqliteEventStore implements EventStore {
     `);
     this.statements = {
       head: db.prepare('SELECT revision, metadata FROM events WHERE stream = ? ORDER BY revision DESC LIMIT 1'),
-      last: db.prepare('SELECT position, stream, revision, type, data, metadata FROM events WHERE stream = ? ORDER BY revision DESC LIMIT 1'),
+      last: db.prepare(
+        'SELECT position, stream, revision, type, data, metadata FROM events WHERE stream = ? ORDER BY revision DESC LIMIT 1',
+      ),
       insert: db.prepare('INSERT INTO events (stream, revision, type, data, metadata) VALUES (?, ?, ?, ?, ?)'),
       readStream: db.prepare(
         'SELECT position, stream, revision, type, data, metadata FROM events WHERE stream = ? AND revision BETWEEN ? AND ? ORDER BY revision',
@@ -214,24 +217,26 @@ export class SqliteEventStore implements EventStore {
       // a snapshot and then tries to write after another process committed fails at once with
       // SQLITE_BUSY_SNAPSHOT (the busy timeout does not apply), i.e. a 503 for every command of a
       // second instance sharing the file.
-      this.db.transaction(() => {
-        for (const item of group) {
-          this.savepoint.begin.run();
-          const mark = this.staged.length;
-          try {
-            outcomes.push({ ok: true, result: this.appendOne(item) });
-            this.savepoint.release.run();
-          } catch (error) {
-            // The file cannot be written (read-only, disk full, I/O error): fail the whole group
-            // as StoreUnavailable (a 503) instead of handing each caller a raw driver error (a 500).
-            if (cannotWrite(error)) throw error;
-            this.savepoint.rollback.run();
-            this.savepoint.release.run();
-            this.staged.length = mark;
-            outcomes.push({ ok: false, error });
+      this.db
+        .transaction(() => {
+          for (const item of group) {
+            this.savepoint.begin.run();
+            const mark = this.staged.length;
+            try {
+              outcomes.push({ ok: true, result: this.appendOne(item) });
+              this.savepoint.release.run();
+            } catch (error) {
+              // The file cannot be written (read-only, disk full, I/O error): fail the whole group
+              // as StoreUnavailable (a 503) instead of handing each caller a raw driver error (a 500).
+              if (cannotWrite(error)) throw error;
+              this.savepoint.rollback.run();
+              this.savepoint.release.run();
+              this.staged.length = mark;
+              outcomes.push({ ok: false, error });
+            }
           }
-        }
-      }).immediate();
+        })
+        .immediate();
       for (const event of this.staged) this.remember(event);
       this.staged = [];
     } catch (error) {
@@ -254,8 +259,7 @@ export class SqliteEventStore implements EventStore {
   private appendOne({ streamId, events, expected }: PendingAppend): AppendResult {
     const head = this.statements.head.get(streamId);
     const actual = head ? head.revision : -1;
-    const holds =
-      expected === 'any' || (expected === 'no_stream' ? actual === -1 : expected === actual);
+    const holds = expected === 'any' || (expected === 'no_stream' ? actual === -1 : expected === actual);
     if (!holds) throw new RevisionConflict(streamId, expected, actual);
     const prevHash = head ? (JSON.parse(head.metadata) as EventMetadata).hash : GENESIS_HASH;
     let revision = actual;
@@ -270,7 +274,14 @@ export class SqliteEventStore implements EventStore {
         JSON.stringify(event.metadata),
       );
       position = Number(info.lastInsertRowid);
-      this.staged.push({ streamId, revision, position: String(position), type: event.type, data: event.data, metadata: event.metadata });
+      this.staged.push({
+        streamId,
+        revision,
+        position: String(position),
+        type: event.type,
+        data: event.data,
+        metadata: event.metadata,
+      });
     }
     return { nextRevision: revision, position: String(position) };
   }
@@ -317,7 +328,11 @@ export class SqliteEventStore implements EventStore {
     return this.guard(() => {
       const types = options.types?.filter((t) => !isSystemType(t));
       if (options.types && options.types.length > 0 && (!types || types.length === 0)) return [];
-      const rows = (types && types.length > 0 ? this.typedRead(types.length).all(after, ...types, options.limit) : this.statements.readAll.all(after, options.limit)) as EventRow[];
+      const rows = (
+        types && types.length > 0
+          ? this.typedRead(types.length).all(after, ...types, options.limit)
+          : this.statements.readAll.all(after, options.limit)
+      ) as EventRow[];
       return rows.map(toRaw);
     });
   }
@@ -337,7 +352,9 @@ export class SqliteEventStore implements EventStore {
       const rows = this.db.pragma('quick_check') as Array<{ quick_check: string }>;
       const problems = rows.map((r) => r.quick_check).filter((r) => r !== 'ok');
       if (problems.length > 0) {
-        this.corrupt = new StoreCorrupt(`event store file is damaged (quick_check: ${problems.slice(0, 3).join('; ')})`);
+        this.corrupt = new StoreCorrupt(
+          `event store file is damaged (quick_check: ${problems.slice(0, 3).join('; ')})`,
+        );
         throw this.corrupt;
       }
     });
@@ -400,7 +417,8 @@ export class SqliteEventStore implements EventStore {
           const behindHead = head !== undefined && (after === undefined || comparePositions(head, after) > 0);
           // The in-memory tail may not hold another process's newest commits yet: only a read
           // from the file proves that nothing of ours lies up to the head.
-          if (batch.length === 0 && behindHead) batch = await this.readAll({ after, limit: 2000, types: options.types, fromStorage: true });
+          if (batch.length === 0 && behindHead)
+            batch = await this.readAll({ after, limit: 2000, types: options.types, fromStorage: true });
           if (batch.length === 0) {
             if (behindHead) {
               await options.onCheckpoint?.(head!);
@@ -560,7 +578,10 @@ export class SqliteEventStore implements EventStore {
 /** SQLite errors that mean the store cannot write now, as opposed to a refusal of one append. */
 function cannotWrite(error: unknown): boolean {
   const code = (error as { code?: unknown })?.code;
-  return typeof code === 'string' && /^SQLITE_(FULL|READONLY|IOERR|CANTOPEN|BUSY|LOCKED|CORRUPT|NOTADB|NOMEM|PROTOCOL)/.test(code);
+  return (
+    typeof code === 'string' &&
+    /^SQLITE_(FULL|READONLY|IOERR|CANTOPEN|BUSY|LOCKED|CORRUPT|NOTADB|NOMEM|PROTOCOL)/.test(code)
+  );
 }
 
 /** The file is damaged or is not a database at all: retrying does not help, a backup does. */
@@ -570,7 +591,14 @@ function isCorruption(error: unknown): boolean {
 }
 
 function toRaw(row: EventRow): StoredEventRaw {
-  return { streamId: row.stream, revision: row.revision, position: String(row.position), type: row.type, dataJson: row.data, metadataJson: row.metadata };
+  return {
+    streamId: row.stream,
+    revision: row.revision,
+    position: String(row.position),
+    type: row.type,
+    dataJson: row.data,
+    metadataJson: row.metadata,
+  };
 }
 
 function toStoredEvent(row: EventRow): StoredEvent {

@@ -17,7 +17,8 @@ const registry = new Map<string, Upcaster>();
 const key = (type: string, version: number) => `${type}@${version}`;
 
 export function registerUpcaster(upcaster: Upcaster): void {
-  if (upcaster.toVersion <= upcaster.fromVersion) throw new Error(`upcaster for ${upcaster.type} must raise the version`);
+  if (upcaster.toVersion <= upcaster.fromVersion)
+    throw new Error(`upcaster for ${upcaster.type} must raise the version`);
   registry.set(key(upcaster.type, upcaster.fromVersion), upcaster);
 }
 

@@ -26,6 +26,14 @@ export const Public = () => SetMetadata(PUBLIC, true);
 /** Only these roles may call the route (403 otherwise). Without it, any signed-in role may. */
 export const Roles = (...roles: Role[]) => SetMetadata(ROLES, roles);
 
+/** What the AuthGuard reads on a route (the handler's metadata over its class's), for the OpenAPI document. */
+export function routeAccess(handler: object, controller: object): { public: boolean; roles?: readonly Role[] } {
+  const read = <T>(key: string): T | undefined =>
+    (Reflect.getMetadata(key, handler) as T | undefined) ?? (Reflect.getMetadata(key, controller) as T | undefined);
+  const roles = read<Role[]>(ROLES);
+  return { public: read<boolean>(PUBLIC) === true, ...(roles ? { roles } : {}) };
+}
+
 export interface AuthenticatedRequest extends FastifyRequest {
   actor?: Actor;
 }

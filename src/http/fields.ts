@@ -67,7 +67,9 @@ export const Day = (o: FieldOptions = {}) =>
       name: 'isDay',
       validator: { validate: (value) => isIsoDate(value), defaultMessage: (a) => `${a?.property} must be a date YYYY-MM-DD` },
     }),
-    doc(o, { type: String, format: 'date', example: o.example ?? '2026-03-01' }),
+    // No default example: a date is valid only where it falls in the project's story (a start not
+    // before the approval, a deadline after today); the document's request examples tell one story.
+    doc(o, { type: String, format: 'date' }),
   );
 
 export const Uuid = (o: FieldOptions = {}) =>

@@ -17,7 +17,8 @@ export interface Problem {
   [extension: string]: unknown;
 }
 
-const DOMAIN_STATUS: Record<DomainError['kind'], number> = {
+/** The status of each kind of domain refusal. */
+export const DOMAIN_STATUS: Record<DomainError['kind'], number> = {
   INVALID_STATE: 409,
   RULE_VIOLATION: 422,
   FORBIDDEN: 403,
@@ -25,7 +26,8 @@ const DOMAIN_STATUS: Record<DomainError['kind'], number> = {
   CONFLICT: 409,
 };
 
-const HTTP_CODES: Record<number, [code: string, title: string]> = {
+/** The code and title of an HTTP refusal by its status (Nest's HttpExceptions, Fastify's own errors). */
+export const HTTP_CODES: Record<number, [code: string, title: string]> = {
   400: ['BAD_REQUEST', 'Bad request'],
   401: ['UNAUTHENTICATED', 'Authentication required'],
   403: ['FORBIDDEN', 'Forbidden'],
@@ -98,7 +100,9 @@ export function toProblem(error: unknown, instance?: string): Problem {
   }
   const fastifyStatus = (error as { statusCode?: unknown })?.statusCode;
   if (typeof fastifyStatus === 'number' && fastifyStatus >= 400 && fastifyStatus < 500) {
-    // Fastify's own refusals (malformed JSON, body too large, wrong content type).
+    // A Fastify error handed over as it is: the router's (frameworkErrors in app.ts: a malformed
+    // URL, a path parameter over maxParamLength). Body refusals (malformed JSON, too large, wrong
+    // media type) come through Nest's error handler, already wrapped in an HttpException (above).
     const [code, title] = HTTP_CODES[fastifyStatus] ?? ['BAD_REQUEST', 'Bad request'];
     const fastifyCode = (error as { code?: unknown }).code;
     const detail =

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { loadSubscriptionSettings, type SubscriptionSettings } from './subscription-settings';
+import type { SubscriptionSettings } from './subscription-settings';
 
 export interface AppConfig {
   port: number;
@@ -34,120 +34,298 @@ export interface AppConfig {
   tokenClockSkewSeconds: number;
   /** A request (headers and body) must arrive within this many ms (a trickled body is cut off). */
   requestTimeoutMs: number;
+  /** PROJECTION_VERSION_OVERRIDES (NODE_ENV=test only): projection name → version to run instead. */
+  projectionVersionOverrides: Readonly<Record<string, number>>;
 }
 
-/** Refused configuration: start-up stops with this one message. */
+/** One refused variable: its name, what was given (hidden for secrets) and what is expected. */
+export interface ConfigProblem {
+  variable: string;
+  /** `"value"`, `unset`, or for a secret only its length. */
+  given: string;
+  /** What would be accepted, e.g. "an integer 0–65535". */
+  expected: string;
+  /** Why the value is refused when that is not obvious from `expected` (e.g. "too short"). */
+  problem?: string;
+}
+
+/** Refused configuration: start-up stops with this one message, listing every bad variable. */
 export class ConfigError extends Error {
-  constructor(problems: string[]) {
-    super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+  constructor(readonly problems: readonly ConfigProblem[]) {
+    const lines = problems.map(
+      (p) => `${p.variable} ${p.problem ? `${p.problem}: ` : ''}must be ${p.expected}, got ${p.given}`,
+    );
+    super(
+      `Invalid configuration (${problems.length} ${problems.length === 1 ? 'variable' : 'variables'}; ` +
+        `see docs/configuration.md):\n  - ${lines.join('\n  - ')}`,
+    );
     this.name = 'ConfigError';
   }
 }
 
 const DEVELOPMENT_SECRET = 'development-only-secret-change-me-0123456789';
 
-/**
- * Reads the environment once. Outside development and test a JWT_SECRET of at least 32
- * characters is required, so a production deployment cannot run on the well-known default.
- */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
-  const problems: string[] = [];
-  const nodeEnv = env.NODE_ENV ?? 'development';
-  const lenient = nodeEnv === 'development' || nodeEnv === 'test';
+// --- the schema --------------------------------------------------------------------------
 
-  const port = env.PORT === undefined || env.PORT === '' ? 3000 : Number(env.PORT);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) problems.push(`PORT must be an integer 0–65535, got "${env.PORT}"`);
+/** What a variable's reader may depend on: only NODE_ENV, which is read first. */
+interface Context {
+  nodeEnv: string;
+  /** NODE_ENV is development or test: development conveniences are allowed. */
+  lenient: boolean;
+}
 
-  const dataDir = resolve(env.DATA_DIR || './data');
+/** Thrown by a reader for a value it refuses. */
+class Refused {
+  constructor(
+    readonly expected: string,
+    readonly problem?: string,
+  ) {}
+}
 
-  let jwtSecret = env.JWT_SECRET ?? '';
-  if (jwtSecret === '') {
-    if (lenient) jwtSecret = DEVELOPMENT_SECRET;
-    else problems.push('JWT_SECRET is required when NODE_ENV is not development or test');
-  } else if (jwtSecret.trim().length < 32) {
-    problems.push('JWT_SECRET must be at least 32 characters (not counting surrounding whitespace)');
-  } else if (!lenient && jwtSecret === DEVELOPMENT_SECRET) {
-    // The development default is published in the source: anyone could sign tokens with it.
-    problems.push('JWT_SECRET must not be the built-in development secret when NODE_ENV is not development or test');
-  }
+interface Variable<T> {
+  /** Secrets are never echoed in error messages. */
+  secret?: boolean;
+  /** `raw` is exactly what the environment holds (undefined when unset). */
+  read(raw: string | undefined, context: Context): T;
+}
 
-  const esdb = env.EVENTSTORE_CONNECTION_STRING?.trim();
-  if (esdb && !/^esdb(\+discover)?:\/\//.test(esdb)) {
-    problems.push('EVENTSTORE_CONNECTION_STRING must start with esdb:// (e.g. esdb://localhost:2113?tls=false)');
-  }
-  const mongoUri = env.MONGODB_URI?.trim();
-  if (mongoUri && !/^mongodb(\+srv)?:\/\//.test(mongoUri)) {
-    problems.push('MONGODB_URI must start with mongodb:// or mongodb+srv://');
-  }
-  const mongoDb = env.MONGODB_DB?.trim() || 'ordos';
-  if (!/^[A-Za-z0-9_-]{1,63}$/.test(mongoDb)) problems.push('MONGODB_DB must be 1–63 letters, digits, _ or -');
+const blank = (raw: string | undefined): raw is undefined => raw === undefined || raw.trim() === '';
 
-  const bodyLimitBytes = numberOr(env.BODY_LIMIT_BYTES, 256 * 1024, 'BODY_LIMIT_BYTES', problems);
-  const rateLimitPerMinute = numberOr(env.RATE_LIMIT_PER_MINUTE, 6000, 'RATE_LIMIT_PER_MINUTE', problems);
-  const tokenMaxLifetimeSeconds = numberOr(env.TOKEN_MAX_LIFETIME_SECONDS, 12 * 3600, 'TOKEN_MAX_LIFETIME_SECONDS', problems);
-  const requestTimeoutMs = numberOr(env.REQUEST_TIMEOUT_MS, 30_000, 'REQUEST_TIMEOUT_MS', problems);
-  const idempotencyRetentionHours = numberOr(env.IDEMPOTENCY_RETENTION_HOURS, 24, 'IDEMPOTENCY_RETENTION_HOURS', problems);
-  const dashboardRefreshMs =
-    env.DASHBOARD_REFRESH_MS === undefined || env.DASHBOARD_REFRESH_MS === ''
-      ? nodeEnv === 'test'
-        ? 0
-        : 1000
-      : Number(env.DASHBOARD_REFRESH_MS);
-  if (!Number.isInteger(dashboardRefreshMs) || dashboardRefreshMs < 0) problems.push('DASHBOARD_REFRESH_MS must be an integer ≥ 0');
-  const sealRaw = env.SEAL_INTERVAL_MINUTES?.trim();
-  const sealMinutes = sealRaw === undefined || sealRaw === '' ? (nodeEnv === 'test' ? 0 : 60) : Number(sealRaw);
-  // A non-number used to disable sealing silently.
-  if (!Number.isFinite(sealMinutes) || sealMinutes < 0) problems.push(`SEAL_INTERVAL_MINUTES must be a number ≥ 0 (0 disables), got "${sealRaw}"`);
-  const leaseTtlMs = numberOr(env.LEASE_TTL_MS, 15_000, 'LEASE_TTL_MS', problems);
-  const maxWaitingReads = numberOr(env.READ_MAX_WAITING, 100, 'READ_MAX_WAITING', problems);
-  const testClock = env.TEST_CLOCK === '1';
-  if (testClock && !lenient) problems.push('TEST_CLOCK=1 is only allowed with NODE_ENV development or test');
+interface IntegerRule {
+  min: number;
+  max?: number;
+  fallback: number | ((context: Context) => number);
+}
 
-  let subscriptions: SubscriptionSettings | undefined;
-  try {
-    subscriptions = loadSubscriptionSettings({ ...env, NODE_ENV: nodeEnv });
-  } catch (error) {
-    problems.push(error instanceof Error ? error.message : String(error));
-  }
-
-  if (problems.length > 0 || !subscriptions) throw new ConfigError(problems);
-  const usingDevelopmentSecret = jwtSecret === DEVELOPMENT_SECRET;
+function integer(options: IntegerRule): Variable<number> {
+  const { min, max } = options;
+  const expected =
+    max !== undefined ? `an integer ${min}–${max}` : min === 1 ? 'a positive integer' : `an integer ≥ ${min}`;
   return {
-    port,
-    // The published development secret lets anyone sign tokens, so a service running on it binds
-    // to loopback unless HOST says otherwise (issue 11): a plain `npm start` is not on the network.
-    host: env.HOST || (usingDevelopmentSecret ? '127.0.0.1' : '0.0.0.0'),
-    nodeEnv,
-    dataDir,
-    jwtSecret,
-    eventStore: esdb ? { kind: 'eventstoredb', connectionString: esdb } : { kind: 'sqlite', file: resolve(dataDir, 'events.db') },
-    readModels: mongoUri
-      ? { kind: 'mongodb', uri: mongoUri, dbName: mongoDb }
-      : { kind: 'sqlite', file: resolve(dataDir, 'read-models.db') },
-    testClock,
-    logLevel: env.LOG_LEVEL || (nodeEnv === 'test' ? 'silent' : 'info'),
-    bodyLimitBytes,
-    rateLimitPerMinute,
-    subscriptions,
-    dashboardRefreshMs,
-    idempotencyRetentionHours,
-    sealIntervalMs: Math.round(sealMinutes * 60_000),
-    leaseTtlMs,
-    maxWaitingReads,
-    usingDevelopmentSecret,
-    devIdentitiesRemote: env.DEV_IDENTITIES_REMOTE === '1',
-    tokenMaxLifetimeSeconds,
-    tokenClockSkewSeconds: 60,
-    requestTimeoutMs,
+    read(raw, context) {
+      if (blank(raw)) return typeof options.fallback === 'function' ? options.fallback(context) : options.fallback;
+      const value = Number(raw);
+      if (!Number.isInteger(value) || value < min || (max !== undefined && value > max)) throw new Refused(expected);
+      return value;
+    },
   };
 }
 
-function numberOr(raw: string | undefined, fallback: number, name: string, problems: string[]): number {
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value <= 0) {
-    problems.push(`${name} must be a positive integer, got "${raw}"`);
-    return fallback;
+const positive = (fallback: number): Variable<number> => integer({ min: 1, fallback });
+
+/** A switch: 1/true on, 0/false off; anything else is refused rather than read as "off". */
+function flag(fallback: (context: Context) => boolean): Variable<boolean> {
+  return {
+    read(raw, context) {
+      if (blank(raw)) return fallback(context);
+      const value = raw.trim().toLowerCase();
+      if (value === '1' || value === 'true') return true;
+      if (value === '0' || value === 'false') return false;
+      throw new Refused('1, 0, true or false');
+    },
+  };
+}
+
+/** A trimmed string matching `pattern`; undefined when unset. */
+function text(pattern: RegExp, expected: string): Variable<string | undefined> {
+  return {
+    read(raw) {
+      if (blank(raw)) return undefined;
+      const value = raw.trim();
+      if (!pattern.test(value)) throw new Refused(expected);
+      return value;
+    },
+  };
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+const PROJECTION_NAME = /^[a-z][a-z0-9-]{0,63}$/;
+
+/**
+ * Every environment variable the service reads, each with its rule. docs/configuration.md
+ * documents exactly these (test/infrastructure/config.spec.ts checks both ways).
+ */
+const SCHEMA = {
+  NODE_ENV: { read: (raw) => raw ?? 'development' } satisfies Variable<string>,
+  PORT: integer({ min: 0, max: 65535, fallback: 3000 }),
+  HOST: text(/^\S+$/, 'a host name or address without spaces'),
+  DATA_DIR: { read: (raw) => resolve(raw || './data') } satisfies Variable<string>,
+  JWT_SECRET: {
+    secret: true,
+    read(raw, { lenient }) {
+      const expected = 'at least 32 characters (not counting surrounding whitespace)';
+      if (raw === undefined || raw === '') {
+        if (lenient) return DEVELOPMENT_SECRET;
+        throw new Refused(expected, 'is required when NODE_ENV is not development or test');
+      }
+      if (raw.trim().length < 32) throw new Refused(expected);
+      if (!lenient && raw === DEVELOPMENT_SECRET) {
+        // The development default is published in the source: anyone could sign tokens with it.
+        throw new Refused(`${expected}, not the built-in development secret`, 'is the published development secret');
+      }
+      return raw;
+    },
+  } satisfies Variable<string>,
+  EVENTSTORE_CONNECTION_STRING: text(
+    /^esdb(\+discover)?:\/\//,
+    'an esdb:// URL (e.g. esdb://localhost:2113?tls=false)',
+  ),
+  MONGODB_URI: text(/^mongodb(\+srv)?:\/\//, 'a mongodb:// or mongodb+srv:// URL'),
+  MONGODB_DB: text(/^[A-Za-z0-9_-]{1,63}$/, '1–63 letters, digits, _ or -'),
+  TEST_CLOCK: {
+    read(raw, context) {
+      const on = flag(() => false).read(raw, context);
+      if (on && !context.lenient) throw new Refused('unset or 0', 'is only allowed with NODE_ENV development or test');
+      return on;
+    },
+  } satisfies Variable<boolean>,
+  LOG_LEVEL: {
+    read(raw, { nodeEnv }) {
+      if (blank(raw)) return nodeEnv === 'test' ? 'silent' : 'info';
+      if (!LOG_LEVELS.includes(raw.trim())) throw new Refused(`one of ${LOG_LEVELS.join(', ')}`);
+      return raw.trim();
+    },
+  } satisfies Variable<string>,
+  BODY_LIMIT_BYTES: positive(256 * 1024),
+  RATE_LIMIT_PER_MINUTE: positive(6000),
+  TOKEN_MAX_LIFETIME_SECONDS: positive(12 * 3600),
+  REQUEST_TIMEOUT_MS: positive(30_000),
+  IDEMPOTENCY_RETENTION_HOURS: positive(24),
+  DASHBOARD_REFRESH_MS: integer({ min: 0, fallback: ({ nodeEnv }) => (nodeEnv === 'test' ? 0 : 1000) }),
+  SEAL_INTERVAL_MINUTES: {
+    read(raw, { nodeEnv }) {
+      if (blank(raw)) return nodeEnv === 'test' ? 0 : 60;
+      // A non-number used to disable sealing silently.
+      const minutes = Number(raw.trim());
+      if (!Number.isFinite(minutes) || minutes < 0) {
+        throw new Refused('a number of minutes ≥ 0 (fractions allowed; 0 disables)');
+      }
+      return minutes;
+    },
+  } satisfies Variable<number>,
+  LEASE_TTL_MS: positive(15_000),
+  READ_MAX_WAITING: positive(100),
+  DEV_IDENTITIES_REMOTE: flag(() => false),
+  WEBHOOK_ALLOWED_HOSTS: {
+    read: (raw) =>
+      (raw ?? '')
+        .split(',')
+        .map((h) => h.trim().toLowerCase().replace(/^\[|\]$/g, ''))
+        .filter((h) => h !== ''),
+  } satisfies Variable<string[]>,
+  WEBHOOK_SECRET_KEY: { secret: true, read: (raw) => raw?.trim() || undefined } satisfies Variable<string | undefined>,
+  WEBHOOK_MAX_ATTEMPTS: positive(8),
+  WEBHOOK_BACKOFF_BASE_MS: positive(200),
+  WEBHOOK_BACKOFF_CAP_MS: positive(30_000),
+  WEBHOOK_TIMEOUT_MS: positive(5000),
+  SSE_HEARTBEAT_MS: positive(15_000),
+  SSE_MAX_STREAMS: positive(200),
+  SSE_MAX_STREAMS_PER_USER: positive(5),
+  SSE_YIELD_EVERY: positive(50),
+  SSE_MAX_EVENTS_PER_SECOND: positive(2000),
+  DEADLINE_WATCHER_INTERVAL_SECONDS: positive(60),
+  DEADLINE_WATCHER_ENABLED: flag(({ nodeEnv }) => nodeEnv !== 'test'),
+  PROJECTION_VERSION_OVERRIDES: {
+    read(raw, { nodeEnv }) {
+      if (blank(raw)) return {};
+      const expected = 'name:version pairs separated by commas (e.g. projects:99), and only under NODE_ENV=test';
+      if (nodeEnv !== 'test') throw new Refused(expected, 'is only honoured under NODE_ENV=test');
+      const overrides: Record<string, number> = {};
+      for (const pair of raw.split(',')) {
+        const [name, version, ...rest] = pair.split(':').map((part) => part.trim());
+        if (rest.length > 0 || !PROJECTION_NAME.test(name ?? '') || !/^\d{1,9}$/.test(version ?? '')) {
+          throw new Refused(expected);
+        }
+        overrides[name] = Number(version);
+      }
+      return overrides;
+    },
+  } satisfies Variable<Record<string, number>>,
+} satisfies Record<string, Variable<unknown>>;
+
+type Schema = typeof SCHEMA;
+type Values = { [K in keyof Schema]: ReturnType<Schema[K]['read']> };
+
+/** The names of every variable the schema reads, in schema order. */
+export const CONFIG_VARIABLES: readonly string[] = Object.keys(SCHEMA);
+
+/** Reads every variable; refusals are collected, never thrown one at a time. */
+function readAll(env: NodeJS.ProcessEnv): { values: Values; problems: ConfigProblem[] } {
+  const nodeEnv = SCHEMA.NODE_ENV.read(env.NODE_ENV);
+  const context: Context = { nodeEnv, lenient: nodeEnv === 'development' || nodeEnv === 'test' };
+  const problems: ConfigProblem[] = [];
+  const values: Record<string, unknown> = {};
+  for (const [name, variable] of Object.entries(SCHEMA) as Array<[string, Variable<unknown>]>) {
+    const raw = env[name];
+    try {
+      values[name] = variable.read(raw, context);
+    } catch (error) {
+      if (!(error instanceof Refused)) throw error;
+      const given = shown(raw, variable.secret === true);
+      problems.push({ variable: name, given, expected: error.expected, problem: error.problem });
+    }
   }
-  return value;
+  return { values: values as Values, problems };
+}
+
+function shown(raw: string | undefined, secret: boolean): string {
+  if (raw === undefined || raw === '') return 'unset';
+  return secret ? `a value of ${raw.length} characters (not shown)` : JSON.stringify(raw);
+}
+
+/**
+ * Reads the environment once, against the one schema above. Outside development and test a
+ * JWT_SECRET of at least 32 characters is required, so a production deployment cannot run on
+ * the well-known default.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const { values: v, problems } = readAll(env);
+  if (problems.length > 0) throw new ConfigError(problems);
+  const usingDevelopmentSecret = v.JWT_SECRET === DEVELOPMENT_SECRET;
+  const esdb = v.EVENTSTORE_CONNECTION_STRING;
+  return {
+    port: v.PORT,
+    // The published development secret lets anyone sign tokens, so a service running on it binds
+    // to loopback unless HOST says otherwise (issue 11): a plain `npm start` is not on the network.
+    host: v.HOST ?? (usingDevelopmentSecret ? '127.0.0.1' : '0.0.0.0'),
+    nodeEnv: v.NODE_ENV,
+    dataDir: v.DATA_DIR,
+    jwtSecret: v.JWT_SECRET,
+    eventStore: esdb
+      ? { kind: 'eventstoredb', connectionString: esdb }
+      : { kind: 'sqlite', file: resolve(v.DATA_DIR, 'events.db') },
+    readModels: v.MONGODB_URI
+      ? { kind: 'mongodb', uri: v.MONGODB_URI, dbName: v.MONGODB_DB ?? 'ordos' }
+      : { kind: 'sqlite', file: resolve(v.DATA_DIR, 'read-models.db') },
+    testClock: v.TEST_CLOCK,
+    logLevel: v.LOG_LEVEL,
+    bodyLimitBytes: v.BODY_LIMIT_BYTES,
+    rateLimitPerMinute: v.RATE_LIMIT_PER_MINUTE,
+    subscriptions: {
+      webhookAllowedHosts: v.WEBHOOK_ALLOWED_HOSTS,
+      webhookSecretKey: v.WEBHOOK_SECRET_KEY,
+      webhookMaxAttempts: v.WEBHOOK_MAX_ATTEMPTS,
+      webhookBackoffBaseMs: v.WEBHOOK_BACKOFF_BASE_MS,
+      webhookBackoffCapMs: v.WEBHOOK_BACKOFF_CAP_MS,
+      webhookTimeoutMs: v.WEBHOOK_TIMEOUT_MS,
+      sseHeartbeatMs: v.SSE_HEARTBEAT_MS,
+      sseMaxStreams: v.SSE_MAX_STREAMS,
+      sseMaxStreamsPerUser: v.SSE_MAX_STREAMS_PER_USER,
+      sseYieldEvery: v.SSE_YIELD_EVERY,
+      sseMaxEventsPerSecond: v.SSE_MAX_EVENTS_PER_SECOND,
+      deadlineWatcherIntervalMs: v.DEADLINE_WATCHER_INTERVAL_SECONDS * 1000,
+      deadlineWatcherEnabled: v.DEADLINE_WATCHER_ENABLED,
+    },
+    dashboardRefreshMs: v.DASHBOARD_REFRESH_MS,
+    idempotencyRetentionHours: v.IDEMPOTENCY_RETENTION_HOURS,
+    sealIntervalMs: Math.round(v.SEAL_INTERVAL_MINUTES * 60_000),
+    leaseTtlMs: v.LEASE_TTL_MS,
+    maxWaitingReads: v.READ_MAX_WAITING,
+    usingDevelopmentSecret,
+    devIdentitiesRemote: v.DEV_IDENTITIES_REMOTE,
+    tokenMaxLifetimeSeconds: v.TOKEN_MAX_LIFETIME_SECONDS,
+    tokenClockSkewSeconds: 60,
+    requestTimeoutMs: v.REQUEST_TIMEOUT_MS,
+    projectionVersionOverrides: v.PROJECTION_VERSION_OVERRIDES,
+  };
 }

@@ -11,7 +11,11 @@ export class OperationsModule {
     return {
       module: OperationsModule,
       imports: [TerminusModule],
-      controllers: [PlatformController, ProjectionsAdminController, ...(options.testClock ? [TestClockController] : [])],
+      controllers: [
+        PlatformController,
+        ProjectionsAdminController,
+        ...(options.testClock ? [TestClockController] : []),
+      ],
     };
   }
 }

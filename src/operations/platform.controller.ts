@@ -57,7 +57,9 @@ export class PlatformController {
         503,
         'UNHEALTHY',
         'Service unavailable',
-        corrupt ? 'The event store file is damaged: restore it from a backup.' : 'A data store or a projection is not healthy.',
+        corrupt
+          ? 'The event store file is damaged: restore it from a backup.'
+          : 'A data store or a projection is not healthy.',
         { info: result.info, error: result.error, details: result.details },
       );
     }

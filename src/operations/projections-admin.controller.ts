@@ -22,7 +22,8 @@ export class ProjectionsAdminController {
   @Roles('OFFICE')
   @ApiOperation({ summary: 'Rebuild one read model from the events alone' })
   rebuild(@Param('name') name: string) {
-    if (!this.projections.runner.has(name)) throw new ProblemError(404, 'PROJECTION_NOT_FOUND', 'Not found', `No projection ${name}.`);
+    if (!this.projections.runner.has(name))
+      throw new ProblemError(404, 'PROJECTION_NOT_FOUND', 'Not found', `No projection ${name}.`);
     // Runs in the background; GET /admin/projections shows progress. The old collection keeps
     // serving until the new one has caught up and takes its place.
     this.projections.rebuildInBackground(name);

@@ -5,7 +5,7 @@ import { Roles } from '../http/auth';
 import { Instant } from '../http/fields';
 
 export class SetClockDto {
-  @Instant({ description: 'the test clock\'s new now', example: '2027-03-01T00:00:00+08:00' })
+  @Instant({ description: "the test clock's new now", example: '2027-03-01T00:00:00+08:00' })
   now: string;
 }
 

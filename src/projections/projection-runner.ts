@@ -48,8 +48,6 @@ const BATCH = 2000;
 const LIVE_BATCH_DELAY_MS = 5;
 /** A batch that changed no document writes its checkpoint at most this often. */
 const IDLE_CHECKPOINT_MS = 250;
-/** Before generations, the version was a pseudo-checkpoint; read once to adopt old stores. */
-const LEGACY_VERSION_KEY = (name: string) => `${name}@version`;
 /** How often an instance looks for a generation activated elsewhere. */
 const REGISTRY_POLL_MS = 1000;
 /** A superseded generation is dropped this long after it was superseded (readers in flight). */
@@ -322,12 +320,15 @@ export class ProjectionRunner {
   private async registry(projection: Projection): Promise<StoredProjectionRegistry | null> {
     const registry = await this.readModels.getProjectionRegistry(projection.name);
     if (registry) return registry;
-    const version = await this.readModels.getCheckpoint(LEGACY_VERSION_KEY(projection.name));
+    const version = await this.readModels.legacyProjectionVersion(projection.name);
     const checkpoint = await this.readModels.getCheckpoint(projection.name);
-    if (!version || !checkpoint) return null;
+    if (version === null || !checkpoint) return null;
+    // Generations name their checkpoint after their collection; the old one was named after the
+    // projection. The old pseudo-checkpoint stays: a rollback to the old release still finds it.
     const generation = projection.collection;
     await this.readModels.commit(generation, [], checkpoint);
-    await this.readModels.putProjectionRegistry(projection.name, 0, { active: { [version.position]: generation }, retired: [] });
+    const adopted = { active: { [String(version)]: generation }, retired: [] };
+    await this.readModels.putProjectionRegistry(projection.name, 0, adopted);
     return this.readModels.getProjectionRegistry(projection.name);
   }
 

@@ -1,6 +1,8 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { EVENT_STORE, type EventStore } from '../event-store/event-store.port';
+import type { AppConfig } from '../infrastructure/config';
 import { ProjectionMetrics } from '../infrastructure/metrics';
+import { APP_CONFIG } from '../infrastructure/tokens';
 import { READ_MODEL_STORE, type ReadModelStore } from '../read-model/read-model.port';
 import type { Projection } from './projection';
 import { ProjectionRunner } from './projection-runner';
@@ -19,8 +21,10 @@ export class ProjectionService implements OnApplicationBootstrap, BeforeApplicat
     @Inject(READ_MODEL_STORE) readModels: ReadModelStore,
     private readonly metrics: ProjectionMetrics,
     @Inject(PROJECTIONS) projections: readonly Projection[],
+    @Inject(APP_CONFIG) config: AppConfig,
   ) {
-    this.runner = new ProjectionRunner(eventStore, readModels, withVersionOverrides(projections), {
+    const versioned = withVersionOverrides(projections, config.projectionVersionOverrides);
+    this.runner = new ProjectionRunner(eventStore, readModels, versioned, {
       onApplied: (name, batch, committedAt) => {
         metrics.applied.inc({ projection: name }, batch.length);
         // Lag of every event: from the command's clock stamp to its read-model commit.
@@ -59,20 +63,13 @@ export class ProjectionService implements OnApplicationBootstrap, BeforeApplicat
 }
 
 /**
- * Tests only (NODE_ENV=test): `PROJECTION_VERSION_OVERRIDES=projects:99,annual-plans:3` runs
- * "new code" beside "old code" on one store, as a rolling deploy of a version bump does.
+ * Tests only: `PROJECTION_VERSION_OVERRIDES=projects:99,annual-plans:3` (refused by the
+ * configuration outside NODE_ENV=test) runs "new code" beside "old code" on one store, as a
+ * rolling deploy of a version bump does.
  */
-function withVersionOverrides(projections: readonly Projection[]): Projection[] {
-  const raw = process.env.NODE_ENV === 'test' ? process.env.PROJECTION_VERSION_OVERRIDES : undefined;
-  if (!raw) return [...projections];
-  const versions = new Map(
-    raw.split(',').map((pair) => {
-      const [name, version] = pair.split(':');
-      return [name.trim(), Number(version)] as const;
-    }),
-  );
-  return projections.map((p) => {
-    const version = versions.get(p.name);
-    return version !== undefined && Number.isInteger(version) ? { ...p, version } : p;
-  });
+function withVersionOverrides(
+  projections: readonly Projection[],
+  overrides: Readonly<Record<string, number>>,
+): Projection[] {
+  return projections.map((p) => (overrides[p.name] !== undefined ? { ...p, version: overrides[p.name] } : p));
 }

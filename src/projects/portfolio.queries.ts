@@ -35,6 +35,7 @@ interface CachedSummary {
  */
 @QueryHandler(GetDashboardSummary)
 export class GetDashboardSummaryHandler implements IQueryHandler<GetDashboardSummary> {
+  /** One entry per scope ('all' and one per department), so bounded without eviction: not an LRU. */
   private readonly cache = new Map<string, CachedSummary>();
 
   constructor(

@@ -11,7 +11,7 @@ import {
   type IncidentKind,
   type Nature,
 } from '../domain';
-import type { AnnualPlanCommandInputs, ProjectCommandInputs } from '../commands/commands';
+import type { ProjectCommandInputs } from '../commands/commands';
 import { Bool, CommandBody, Day, Fen, Int, Nested, OneOf, Text, TextList, Uuid } from '../http/fields';
 
 /**
@@ -22,7 +22,6 @@ import { Bool, CommandBody, Day, Fen, Int, Nested, OneOf, Text, TextList, Uuid }
  * union ProjectCommand checks again that type and data agree.
  */
 type In<T extends keyof ProjectCommandInputs> = ProjectCommandInputs[T];
-type PlanIn<T extends keyof AnnualPlanCommandInputs> = AnnualPlanCommandInputs[T];
 
 export const CATEGORIES = ['INFRASTRUCTURE', 'SOFTWARE', 'OPERATIONS', 'THIRD_PARTY'] as const;
 export const NATURES = ['NEW', 'UPGRADE', 'CONTINUATION'] as const;
@@ -198,25 +197,6 @@ export class VerifyRectificationDto extends CommandBody implements In<'VerifyRec
   @Text() opinion: string;
 }
 
-/** 第五条 annual plan: the office includes a project with its review opinion. */
-export class IncludeInPlanDto extends CommandBody implements PlanIn<'IncludeProjectInPlan'> {
-  @Uuid() projectId: string;
-  @Text() reviewOpinion: string;
-  @Text(2000, { optional: true, description: 'required once the plan is adopted (第五条 special circumstances)' })
-  specialCircumstance?: string;
-}
-
-export class AdoptPlanDto extends CommandBody implements PlanIn<'AdoptAnnualPlan'> {
-  @Text(500, { description: '联席会议 meeting reference' }) meetingRef: string;
-  @Text(2000, { optional: true }) specialCircumstance?: string;
-}
-
-export class BudgetFeedbackDto extends CommandBody implements PlanIn<'RecordBudgetFeedback'> {
-  @Uuid() projectId: string;
-  @Bool({ description: 'in next year\'s budget (预算"一下")' }) inBudget: boolean;
-  @Fen({ description: '专项支出控制数 control amount' }) controlAmountFen: number;
-}
-
 /**
  * Which DTO carries which command's data. RegisterProject's body may name the project (the route's
  * id); RecordAcceptance's materials and OrderRectification's id are filled in by the controller
@@ -260,18 +240,16 @@ interface ProjectCommandDtos {
   TerminateProject: ReasonDto;
 }
 
-interface AnnualPlanCommandDtos {
-  IncludeProjectInPlan: IncludeInPlanDto;
-  AdoptAnnualPlan: AdoptPlanDto;
-  RecordBudgetFeedback: BudgetFeedbackDto;
-}
-
 /** A's and B's keys, optional or not, are the same. */
 type SameKeys<A, B> = [Exclude<keyof A, keyof B>, Exclude<keyof B, keyof A>] extends [never, never] ? true : false;
 
 /** The command types (or nested DTOs) whose fields differ from the domain's: must be none. */
 type Disagreeing<Dtos, Data> = {
-  [T in keyof Dtos]: T extends keyof Data ? (SameKeys<Omit<Dtos[T], keyof CommandBody>, Data[T]> extends true ? never : T) : T;
+  [T in keyof Dtos]: T extends keyof Data
+    ? SameKeys<Omit<Dtos[T], keyof CommandBody>, Data[T]> extends true
+      ? never
+      : T
+    : T;
 }[keyof Dtos];
 
 /** A compile error names the disagreeing command: "Type '"FileAdjustment"' does not satisfy … never". */
@@ -279,7 +257,6 @@ type NoneDisagree<T extends never> = T;
 
 export type DtosAgreeWithCommands = [
   NoneDisagree<Disagreeing<ProjectCommandDtos, ProjectCommandInputs>>,
-  NoneDisagree<Disagreeing<AnnualPlanCommandDtos, AnnualPlanCommandInputs>>,
   NoneDisagree<Disagreeing<NestedDtos, NestedValues>>,
 ];
 

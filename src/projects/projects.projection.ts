@@ -35,7 +35,8 @@ function projectIdOf(event: StoredEvent): string | undefined {
  */
 export const projectsProjection: Projection = {
   name: 'projects',
-  version: 3,
+  // 4: the folded `state` kept beside the document is grouped (registration, approved, …)
+  version: 4,
   collection: 'projects',
   indexes: [
     { fields: { status: 1, updatedAt: -1 } },
@@ -91,41 +92,46 @@ function toProjectDoc(state: ProjectState, folded: DocBody): DocBody {
   const dueDates = Object.values(due).sort();
   const open = deadlines.filter((d) => d.open);
   const overdueKinds = [...new Set(deadlines.filter((d) => d.overdue).map((d) => d.kind))];
-  const approved = state.approvedEstimateFen;
+  const project = state.status === null ? null : state;
+  const registration = project?.registration ?? null;
+  const approved = project?.approved ?? null;
+  const acceptance = project?.acceptance ?? null;
+  const approvedEstimateFen = approved?.approvedEstimateFen ?? null;
+  const adjustedFundsTotalFen = approved?.adjustedFundsTotalFen ?? 0;
   const departments = [
-    state.departmentCode,
-    state.crossDepartment?.leadDepartment,
-    ...(state.crossDepartment?.participants ?? []),
+    registration?.departmentCode,
+    registration?.crossDepartment?.leadDepartment,
+    ...(registration?.crossDepartment?.participants ?? []),
   ].filter((d): d is string => typeof d === 'string');
-  const rectifications = Object.values(state.rectifications);
+  const rectifications = Object.values(project?.rectifications ?? {});
   return {
-    projectId: state.projectId,
-    name: state.name,
-    category: state.category,
-    departmentCode: state.departmentCode,
+    projectId: project?.projectId ?? null,
+    name: registration?.name ?? null,
+    category: registration?.category ?? null,
+    departmentCode: registration?.departmentCode ?? null,
     departments: [...new Set(departments)],
-    crossDepartment: state.crossDepartment,
-    planYear: state.planYear,
+    crossDepartment: registration?.crossDepartment ?? null,
+    planYear: registration?.planYear ?? null,
     status: state.status,
-    estimateFen: state.estimateFen,
-    approvedEstimateFen: approved,
-    currentTotalFen: state.currentTotalFen,
-    adjustedFundsTotalFen: state.adjustedFundsTotalFen,
+    estimateFen: registration?.estimateFen ?? null,
+    approvedEstimateFen,
+    currentTotalFen: approved?.currentTotalFen ?? null,
+    adjustedFundsTotalFen,
     /** 第二十条: share of the approved total estimate moved by filed adjustments. */
-    adjustedRatio: approved ? state.adjustedFundsTotalFen / approved : 0,
-    implementingBody: state.implementingBody,
-    responsiblePerson: state.responsiblePerson,
-    supervisionUnit: state.supervisionUnit,
-    supervisionRequired: state.supervisionRequired,
-    fastTrack: state.fastTrack !== null,
+    adjustedRatio: approvedEstimateFen ? adjustedFundsTotalFen / approvedEstimateFen : 0,
+    implementingBody: project?.responsibility.implementingBody ?? null,
+    responsiblePerson: project?.responsibility.responsiblePerson ?? null,
+    supervisionUnit: project?.responsibility.supervisionUnit ?? null,
+    supervisionRequired: approved?.supervisionRequired ?? false,
+    fastTrack: (registration?.fastTrack ?? null) !== null,
     dates: {
-      approvedOn: state.approvedOn,
-      startedOn: state.startedOn,
-      completedOn: state.completedOn,
-      acceptanceDueOn: state.acceptanceDueOn,
-      acceptedOn: state.acceptedOn,
+      approvedOn: approved?.approvedOn ?? null,
+      startedOn: project?.construction?.startedOn ?? null,
+      completedOn: acceptance?.completedOn ?? null,
+      acceptanceDueOn: acceptance?.dueOn ?? null,
+      acceptedOn: acceptance?.acceptedOn ?? null,
     },
-    surplus: { surplusFen: state.surplusFen, returnedFen: state.surplusReturnedFen },
+    surplus: { surplusFen: acceptance?.surplusFen ?? 0, returnedFen: acceptance?.surplusReturnedFen ?? 0 },
     openObligations: open,
     overdueKinds,
     overdue: overdueKinds.length > 0,
@@ -141,11 +147,14 @@ function toProjectDoc(state: ProjectState, folded: DocBody): DocBody {
     rectifications,
     openRectifications: rectifications.filter((r) => r.status !== 'VERIFIED').length,
     rectificationCount: rectifications.length,
-    compliance: state.compliance,
-    sharingExemption: state.sharingExemption,
+    compliance: project?.compliance.facts ?? null,
+    sharingExemption: project?.compliance.sharingExemption ?? null,
     omEligibility: omEligibility(state),
-    asset: state.asset,
-    sanctions: { criticisms: state.criticisms, investmentDeferred: state.investmentDeferred },
+    asset: project?.asset ?? null,
+    sanctions: {
+      criticisms: project?.oversight.criticisms ?? 0,
+      investmentDeferred: project?.oversight.investmentDeferred ?? false,
+    },
     eventsByFamily: folded.eventsByFamily,
     eventCount: folded.eventCount,
     registeredAt: folded.registeredAt,

@@ -1,4 +1,12 @@
-import type { DocChange, FieldCondition, Filter, FindOptions, Scalar } from './read-model.port';
+import type {
+  Doc,
+  DocChange,
+  FieldCondition,
+  Filter,
+  FindOptions,
+  ProjectionRegistry,
+  Scalar,
+} from './read-model.port';
 
 /**
  * Helpers shared by the read-model adapters: validation of caller-supplied names and the
@@ -175,4 +183,40 @@ export function collapseChanges(changes: readonly DocChange[]): DocChange[] {
 /** Escapes a literal for use inside a regular expression (MongoDB `$regex`, PCRE syntax). */
 export function escapeRegex(literal: string): string {
   return literal.replace(/[\\^$.*+?()[\]{}|-]/g, '\\$&');
+}
+
+/** A document given to putDocument: the same rules as an upserted one. */
+export function assertDocument(collection: string, doc: Doc): void {
+  assertChange({ op: 'upsert', collection, doc });
+}
+
+export function assertDocumentId(collection: string, id: string): void {
+  assertCollection(collection);
+  if (typeof id !== 'string' || id.length === 0) {
+    throw new InvalidReadModelQuery(`${collection}: _id must be a non-empty string`);
+  }
+}
+
+/** The registry's keys are projection versions in decimal, its values generation (collection) names. */
+export function assertRegistry(projection: string, registry: ProjectionRegistry): void {
+  for (const [version, generation] of Object.entries(registry.active ?? {})) {
+    if (!/^(0|[1-9]\d{0,15})$/.test(version)) {
+      const shown = JSON.stringify(version);
+      throw new InvalidReadModelQuery(`${projection} registry: version ${shown} is not a decimal integer`);
+    }
+    assertCollection(generation);
+  }
+  for (const retired of registry.retired ?? []) assertCollection(retired.generation);
+}
+
+/** Name of the pseudo-checkpoint in which releases before generations kept a projection's version. */
+export function legacyVersionKey(projection: string): string {
+  return `${projection}@version`;
+}
+
+/** That pseudo-checkpoint's position read as the version it held; null if it is not one. */
+export function parseLegacyVersion(position: string | undefined): number | null {
+  if (position === undefined || !/^(0|[1-9]\d{0,15})$/.test(position)) return null;
+  const version = Number(position);
+  return Number.isSafeInteger(version) ? version : null;
 }

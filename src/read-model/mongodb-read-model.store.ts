@@ -45,12 +45,17 @@ import { positionSortKey } from '../event-store/position';
 import {
   assertChange,
   assertCollection,
+  assertDocument,
+  assertDocumentId,
+  assertRegistry,
   collapseChanges,
   escapeRegex,
   fieldPath,
   filterTerms,
   InvalidReadModelQuery,
+  legacyVersionKey,
   normaliseFindOptions,
+  parseLegacyVersion,
   type Term,
 } from './filter';
 import type {
@@ -334,6 +339,38 @@ export class MongoReadModelStore implements ReadModelStore {
     });
   }
 
+  async resetCheckpoint(name: string, checkpoint: Checkpoint): Promise<void> {
+    assertProjection(name);
+    const sortKey = positionSortKey(checkpoint.position);
+    // The replacement has no _id: an upsert takes it from the filter's equality on _id.
+    await this.run('resetCheckpoint', () =>
+      this.checkpoints().replaceOne(
+        { _id: name },
+        { position: checkpoint.position, sortKey, updatedAt: checkpoint.updatedAt },
+        { upsert: true, maxTimeMS: this.maxTimeMS },
+      ),
+    );
+  }
+
+  /**
+   * Last writer wins. Two racing upserts of one new _id cannot both insert: the filter is an
+   * equality on _id, so the server (4.2+, SERVER-14322) retries the loser's duplicate-key
+   * insert as an update.
+   */
+  async putDocument(collection: string, doc: Doc): Promise<void> {
+    assertDocument(collection, doc);
+    await this.run('putDocument', () =>
+      this.collection(collection).replaceOne({ _id: doc._id }, doc, { upsert: true, maxTimeMS: this.maxTimeMS }),
+    );
+  }
+
+  async deleteDocument(collection: string, id: string): Promise<void> {
+    assertDocumentId(collection, id);
+    await this.run('deleteDocument', () =>
+      this.collection(collection).deleteOne({ _id: id }, { maxTimeMS: this.maxTimeMS }),
+    );
+  }
+
   async deleteCheckpoint(projection: string): Promise<void> {
     assertProjection(projection);
     await this.run('deleteCheckpoint', () =>
@@ -351,6 +388,7 @@ export class MongoReadModelStore implements ReadModelStore {
 
   async putProjectionRegistry(projection: string, expectedRev: number, next: ProjectionRegistry): Promise<boolean> {
     assertProjection(projection);
+    assertRegistry(projection, next);
     const body = { active: next.active, retired: next.retired };
     return this.run('putProjectionRegistry', async () => {
       if (expectedRev === 0) {
@@ -365,6 +403,14 @@ export class MongoReadModelStore implements ReadModelStore {
       const result = await this.registries().updateOne({ _id: projection, rev: expectedRev }, { $set: { ...body, rev: expectedRev + 1 } });
       return result.matchedCount === 1;
     });
+  }
+
+  async legacyProjectionVersion(projection: string): Promise<number | null> {
+    assertProjection(projection);
+    const doc = await this.run('legacyProjectionVersion', () =>
+      this.checkpoints().findOne({ _id: legacyVersionKey(projection) }, { maxTimeMS: this.maxTimeMS }),
+    );
+    return parseLegacyVersion(doc?.position);
   }
 
   async ping(): Promise<void> {

@@ -76,7 +76,11 @@ export interface Checkpoint {
  * projection. Several instances share it: every change is a compare-and-set on `rev`.
  */
 export interface ProjectionRegistry {
-  /** Projection version (as a string) → the active generation of that version. */
+  /**
+   * Projection version → the active generation of that version. Keys are the version written
+   * in decimal (`String(projection.version)`): JSON and BSON object keys are strings, and the
+   * adapters refuse any other key.
+   */
   active: Record<string, string>;
   /** Superseded generations, dropped once `retiredAt` is older than the grace period. */
   retired: Array<{ generation: string; retiredAt: string }>;
@@ -88,10 +92,13 @@ export interface StoredProjectionRegistry extends ProjectionRegistry {
 }
 
 /**
- * Named collections of JSON documents plus one checkpoint per projection.
+ * Named collections of JSON documents plus one checkpoint per consumer of the event log (a
+ * projection generation, a webhook subscription).
  * `commit` writes a batch of changes and the projection's checkpoint together: in SQLite one
  * transaction; in MongoDB revision-guarded writes followed by a checkpoint that never moves
  * backwards, so a crash between them only causes an idempotent replay.
+ * Data that no event feeds (webhook subscriptions and their dead letters) goes through
+ * `putDocument`/`deleteDocument` instead: no guard, no checkpoint.
  */
 export interface ReadModelStore {
   /** Creates missing indexes (no-op for existing ones). Never bounded by a command timeout. */
@@ -108,6 +115,19 @@ export interface ReadModelStore {
    */
   commit(projection: string, changes: readonly DocChange[], checkpoint: Checkpoint): Promise<void>;
   getCheckpoint(projection: string): Promise<Checkpoint | null>;
+  /**
+   * Sets a checkpoint to exactly `checkpoint`, also backwards (which `commit` never does): an
+   * operator's replay from an older position.
+   */
+  resetCheckpoint(name: string, checkpoint: Checkpoint): Promise<void>;
+  /**
+   * Stores a document that is not a projection's (service configuration such as a webhook
+   * subscription): it replaces whatever is stored under its `_id`, whatever the `_v`, and no
+   * checkpoint moves. Read back with get/find like any document.
+   */
+  putDocument(collection: string, doc: Doc): Promise<void>;
+  /** Deletes the document `id` whatever its `_v`; absent is not an error. */
+  deleteDocument(collection: string, id: string): Promise<void>;
   /** Drops a collection's documents (used by rebuilds into a fresh collection). */
   dropCollection(collection: string): Promise<void>;
   /**
@@ -126,6 +146,13 @@ export interface ReadModelStore {
    * written (the stored rev is then expectedRev + 1), false when another writer came first.
    */
   putProjectionRegistry(projection: string, expectedRev: number, next: ProjectionRegistry): Promise<boolean>;
+  /**
+   * Upgrade path only: the version a projection was built with by releases before generations,
+   * which kept it in a pseudo-checkpoint named `<projection>@version` (its position was the
+   * version). Null when there is none or it is not a version. Read once, by a runner that finds
+   * no registry, to adopt such a store without rebuilding it.
+   */
+  legacyProjectionVersion(projection: string): Promise<number | null>;
   ping(): Promise<void>;
   close(): Promise<void>;
 }

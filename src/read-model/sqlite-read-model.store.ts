@@ -30,10 +30,15 @@ import { parsePosition, positionSortKey } from '../event-store/position';
 import {
   assertChange,
   assertCollection,
+  assertDocument,
+  assertDocumentId,
+  assertRegistry,
   fieldPath,
   filterTerms,
   InvalidReadModelQuery,
+  legacyVersionKey,
   normaliseFindOptions,
+  parseLegacyVersion,
   type Term,
 } from './filter';
 import type {
@@ -316,6 +321,43 @@ export class SqliteReadModelStore implements ReadModelStore {
     });
   }
 
+  async resetCheckpoint(name: string, checkpoint: Checkpoint): Promise<void> {
+    assertProjection(name);
+    const sortKey = positionSortKey(checkpoint.position);
+    this.guard(() => {
+      this.stmt(
+        `INSERT INTO ${CHECKPOINTS} (projection, position, sort_key, updated_at) VALUES (?, ?, ?, ?) ` +
+          `ON CONFLICT (projection) DO UPDATE SET position = excluded.position, sort_key = excluded.sort_key, ` +
+          `updated_at = excluded.updated_at`,
+      ).run(name, checkpoint.position, sortKey, checkpoint.updatedAt);
+    });
+  }
+
+  async putDocument(collection: string, doc: Doc): Promise<void> {
+    assertDocument(collection, doc);
+    // Throws for documents JSON cannot represent, before anything is written.
+    const body = JSON.stringify(doc);
+    this.guard(() => {
+      this.db.transaction(() => {
+        this.db.exec(createTableSql(collection));
+        this.stmt(
+          `INSERT INTO ${table(collection)} (id, v, body) VALUES (?, ?, jsonb(?)) ` +
+            `ON CONFLICT (id) DO UPDATE SET v = excluded.v, body = excluded.body`,
+        ).run(doc._id, doc._v, body);
+      }).immediate();
+      this.tables.add(collection);
+      this.localWrites++;
+    });
+  }
+
+  async deleteDocument(collection: string, id: string): Promise<void> {
+    assertDocumentId(collection, id);
+    this.read(collection, undefined, () => {
+      this.stmt(`DELETE FROM ${table(collection)} WHERE id = ?`).run(id);
+      this.localWrites++;
+    });
+  }
+
   async deleteCheckpoint(projection: string): Promise<void> {
     assertProjection(projection);
     this.guard(() => {
@@ -335,6 +377,7 @@ export class SqliteReadModelStore implements ReadModelStore {
 
   async putProjectionRegistry(projection: string, expectedRev: number, next: ProjectionRegistry): Promise<boolean> {
     assertProjection(projection);
+    assertRegistry(projection, next);
     const body = JSON.stringify({ active: next.active, retired: next.retired });
     return this.guard(() => {
       const result =
@@ -342,6 +385,16 @@ export class SqliteReadModelStore implements ReadModelStore {
           ? this.stmt(`INSERT OR IGNORE INTO ${REGISTRIES} (projection, rev, body) VALUES (?, 1, ?)`).run(projection, body)
           : this.stmt(`UPDATE ${REGISTRIES} SET rev = rev + 1, body = ? WHERE projection = ? AND rev = ?`).run(body, projection, expectedRev);
       return result.changes === 1;
+    });
+  }
+
+  async legacyProjectionVersion(projection: string): Promise<number | null> {
+    assertProjection(projection);
+    return this.guard(() => {
+      const position = this.stmt(`SELECT position FROM ${CHECKPOINTS} WHERE projection = ?`)
+        .pluck()
+        .get(legacyVersionKey(projection)) as string | undefined;
+      return parseLegacyVersion(position);
     });
   }
 

@@ -85,6 +85,7 @@ export class DeadlineWatcher implements OnApplicationBootstrap, BeforeApplicatio
 
   onApplicationBootstrap(): void {
     if (!this.settings.deadlineWatcherEnabled) return;
+    // A plain timer, not @nestjs/schedule: see SealScheduler for why.
     this.timer = setInterval(() => void this.tick(), this.settings.deadlineWatcherIntervalMs);
     this.timer.unref();
   }

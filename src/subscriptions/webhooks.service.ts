@@ -15,13 +15,15 @@ import { checkWebhookUrl, systemLookup, type Lookup } from './ssrf';
 
 export const SUBSCRIPTIONS_COLLECTION = 'webhook_subscriptions';
 export const DEAD_LETTERS_COLLECTION = 'webhook_dead_letters';
-/** Checkpoint name under which subscription documents themselves are committed. */
-const REGISTRY = 'webhook_subscriptions';
+/**
+ * Releases before putDocument wrote subscriptions through `commit` under this pseudo-checkpoint
+ * (always at position 0). The documents themselves load as they are; the checkpoint is removed
+ * at start-up.
+ */
+export const LEGACY_SUBSCRIPTIONS_CHECKPOINT = 'webhook_subscriptions';
 const checkpointName = (id: string) => `webhook:${id}`;
 /** The lease an instance holds while it delivers for subscription `id` (same name, other store). */
 const leaseName = (id: string) => `webhook:${id}`;
-/** `_v` for deletes: above any version a document of ours can have. */
-const DELETE_V = Number.MAX_SAFE_INTEGER;
 
 export interface WebhookSubscription {
   id: string;
@@ -202,16 +204,18 @@ class WebhookWorker {
       if (this.stopped) return;
       const { outcome, attempts } = await this.deliverWithRetries(letter.event);
       if (outcome === 'stopped') return;
-      const change: DocChange =
-        outcome === 'delivered'
-          ? { op: 'delete', collection: DEAD_LETTERS_COLLECTION, id: letter._id, _v: DELETE_V }
-          : {
-              op: 'upsert',
-              collection: DEAD_LETTERS_COLLECTION,
-              doc: { ...letter, _v: letter._v + 1, attempts: letter.attempts + attempts, lastError: this.lastError ?? 'unknown', failedAt: new Date().toISOString() },
-            };
-      // Committed under the registry's name: the subscription's own checkpoint stays where it is.
-      await this.readModels.commit(REGISTRY, [change], { position: '0', updatedAt: new Date().toISOString() });
+      // Not a commit: the subscription's own checkpoint stays where it is.
+      if (outcome === 'delivered') {
+        await this.readModels.deleteDocument(DEAD_LETTERS_COLLECTION, letter._id);
+      } else {
+        await this.readModels.putDocument(DEAD_LETTERS_COLLECTION, {
+          ...letter,
+          _v: letter._v + 1,
+          attempts: letter.attempts + attempts,
+          lastError: this.lastError ?? 'unknown',
+          failedAt: new Date().toISOString(),
+        });
+      }
       this.failures = 0;
     }
   }
@@ -316,7 +320,7 @@ class WebhookWorker {
 
 /**
  * Webhook subscriptions (issue 5). Subscriptions are documents of the read-model collection
- * `webhook_subscriptions` (written with the port's commit, so SQLite and MongoDB both work);
+ * `webhook_subscriptions` (written with the port's putDocument, so SQLite and MongoDB both work);
  * they are configuration of this service, not facts of the domain, hence not events. Each runs
  * a worker on the event store's catch-up subscription (`subscribeAll`: SQLite polling or
  * EventStoreDB's subscribeToAll).
@@ -357,6 +361,8 @@ export class WebhooksService implements OnApplicationBootstrap, BeforeApplicatio
   async onApplicationBootstrap(): Promise<void> {
     await this.readModels.ensureIndexes(SUBSCRIPTIONS_COLLECTION, [{ fields: { createdAt: 1 } }]);
     await this.readModels.ensureIndexes(DEAD_LETTERS_COLLECTION, [{ fields: { subscriptionId: 1, sortKey: 1 } }]);
+    // Upgrade: the pseudo-checkpoint the old releases committed subscriptions under means nothing now.
+    await this.readModels.deleteCheckpoint(LEGACY_SUBSCRIPTIONS_CHECKPOINT);
     await this.poll();
     this.pollTimer = setInterval(() => void this.poll(), Math.max(20, Math.floor(this.leaseTtlMs / 3)));
     this.pollTimer.unref();
@@ -462,7 +468,7 @@ export class WebhooksService implements OnApplicationBootstrap, BeforeApplicatio
     // (POST /:id/redeliver {fromPosition} replays older events).
     const head = await this.eventStore.headPosition();
     if (head !== undefined) await this.readModels.commit(checkpointName(id), [], { position: head, updatedAt: now });
-    await this.readModels.commit(REGISTRY, [{ op: 'upsert', collection: SUBSCRIPTIONS_COLLECTION, doc }], { position: '0', updatedAt: now });
+    await this.readModels.putDocument(SUBSCRIPTIONS_COLLECTION, doc);
     // Usually free: this instance delivers at once. Otherwise the holder's next poll starts it.
     if (await this.takeLease(id)) this.startWorker(doc, false);
     return view(doc);
@@ -497,16 +503,11 @@ export class WebhooksService implements OnApplicationBootstrap, BeforeApplicatio
     await this.workers.get(id)?.stop();
     this.workers.delete(id);
     await this.giveUpLease(id);
-    const letters = await this.readModels.find(DEAD_LETTERS_COLLECTION, { subscriptionId: id });
-    const now = new Date().toISOString();
-    await this.readModels.commit(
-      REGISTRY,
-      [
-        { op: 'delete', collection: SUBSCRIPTIONS_COLLECTION, id, _v: DELETE_V },
-        ...letters.map((l): DocChange => ({ op: 'delete', collection: DEAD_LETTERS_COLLECTION, id: l._id, _v: DELETE_V })),
-      ],
-      { position: '0', updatedAt: now },
-    );
+    // Dead letters first, the subscription last: a DELETE that fails half-way can be repeated.
+    for (const letter of await this.readModels.find(DEAD_LETTERS_COLLECTION, { subscriptionId: id })) {
+      await this.readModels.deleteDocument(DEAD_LETTERS_COLLECTION, letter._id);
+    }
+    await this.readModels.deleteDocument(SUBSCRIPTIONS_COLLECTION, id);
     await this.readModels.deleteCheckpoint(checkpointName(id));
   }
 
@@ -520,7 +521,7 @@ export class WebhooksService implements OnApplicationBootstrap, BeforeApplicatio
     // running elsewhere would carry it forward again), so the holder applies the request.
     const doc: SubscriptionDoc = { ...current, _v: current._v + 1, redelivery: { id: randomUUID(), ...(fromPosition !== undefined ? { fromPosition } : {}) } };
     const requeued = fromPosition === undefined ? await this.readModels.count(DEAD_LETTERS_COLLECTION, { subscriptionId: id }) : undefined;
-    await this.readModels.commit(REGISTRY, [{ op: 'upsert', collection: SUBSCRIPTIONS_COLLECTION, doc }], { position: '0', updatedAt: new Date().toISOString() });
+    await this.readModels.putDocument(SUBSCRIPTIONS_COLLECTION, doc);
     if (await this.takeLease(id)) await this.applyRedelivery(doc);
     return fromPosition !== undefined ? { id, replayAfter: fromPosition } : { id, requeued };
   }
@@ -532,9 +533,9 @@ export class WebhooksService implements OnApplicationBootstrap, BeforeApplicatio
     this.workers.delete(id);
     const fromPosition = doc.redelivery?.fromPosition;
     if (fromPosition !== undefined) {
-      // Checkpoints never move backwards through commit: remove it, then set the older one.
-      await this.readModels.deleteCheckpoint(checkpointName(id));
-      await this.readModels.commit(checkpointName(id), [], { position: fromPosition, updatedAt: new Date().toISOString() });
+      // Backwards on purpose (commit never moves a checkpoint back).
+      const checkpoint = { position: fromPosition, updatedAt: new Date().toISOString() };
+      await this.readModels.resetCheckpoint(checkpointName(id), checkpoint);
     }
     this.startWorker(doc, fromPosition === undefined);
   }

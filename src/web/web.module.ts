@@ -1,5 +1,15 @@
 import fastifyStatic from '@fastify/static';
-import { Controller, Get, Inject, Injectable, Module, NotFoundException, Req, Res, type OnModuleInit } from '@nestjs/common';
+import {
+  Controller,
+  Get,
+  Inject,
+  Injectable,
+  Module,
+  NotFoundException,
+  Req,
+  Res,
+  type OnModuleInit,
+} from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { JwtModule, JwtService } from '@nestjs/jwt';
 import { ApiExcludeController, ApiOperation, ApiTags } from '@nestjs/swagger';
@@ -19,7 +29,10 @@ import { indexHtml, NOT_BUILT_HTML, WEB_ROOT } from './web-assets';
  * out tokens), or in tests that ask for them explicitly (NODE_ENV=test and DEV_IDENTITIES=1).
  */
 export function devIdentitiesEnabled(config: AppConfig, env: NodeJS.ProcessEnv = process.env): boolean {
-  return (config.nodeEnv === 'development' && config.usingDevelopmentSecret) || (config.nodeEnv === 'test' && env.DEV_IDENTITIES === '1');
+  return (
+    (config.nodeEnv === 'development' && config.usingDevelopmentSecret) ||
+    (config.nodeEnv === 'test' && env.DEV_IDENTITIES === '1')
+  );
 }
 
 /** 127.0.0.0/8 and ::1, also written as IPv4-mapped IPv6. */
@@ -35,8 +48,15 @@ export function isLoopbackAddress(address: string | undefined): boolean {
  * DEV_IDENTITIES_REMOTE=1 asks for exactly that (issue 11). No proxy is trusted: this is the
  * socket's peer.
  */
-export function devIdentitiesOffered(config: AppConfig, request: FastifyRequest, env: NodeJS.ProcessEnv = process.env): boolean {
-  return devIdentitiesEnabled(config, env) && (config.devIdentitiesRemote || isLoopbackAddress(request.socket?.remoteAddress ?? request.ip));
+export function devIdentitiesOffered(
+  config: AppConfig,
+  request: FastifyRequest,
+  env: NodeJS.ProcessEnv = process.env,
+): boolean {
+  return (
+    devIdentitiesEnabled(config, env) &&
+    (config.devIdentitiesRemote || isLoopbackAddress(request.socket?.remoteAddress ?? request.ip))
+  );
 }
 
 /** Client routes of the SPA; each answers index.html. API routes are never shadowed. */
@@ -86,7 +106,9 @@ export class WebMetaController {
 
   @Public()
   @Get('meta/info')
-  @ApiOperation({ summary: 'Dashboard bootstrap: whether development identities exist, the test clock, department names' })
+  @ApiOperation({
+    summary: 'Dashboard bootstrap: whether development identities exist, the test clock, department names',
+  })
   info(@Req() request: FastifyRequest) {
     return {
       devIdentities: devIdentitiesOffered(this.config, request),
@@ -109,13 +131,17 @@ export class WebMetaController {
 
   @Public()
   @Get('dev/identities')
-  @ApiOperation({ summary: 'Development only (NODE_ENV=development, loopback clients unless DEV_IDENTITIES_REMOTE=1): ready-signed tokens for each role' })
+  @ApiOperation({
+    summary:
+      'Development only (NODE_ENV=development, loopback clients unless DEV_IDENTITIES_REMOTE=1): ready-signed tokens for each role',
+  })
   identities(@Req() request: FastifyRequest): { identities: DevIdentity[] } {
     if (!devIdentitiesOffered(this.config, request)) {
       throw new NotFoundException('Development identities exist only when NODE_ENV=development, for loopback clients');
     }
     // As long as the service accepts (TOKEN_MAX_LIFETIME_SECONDS), never without exp.
-    const sign = (claims: Record<string, unknown>) => this.jwt.sign(claims, { expiresIn: this.config.tokenMaxLifetimeSeconds });
+    const sign = (claims: Record<string, unknown>) =>
+      this.jwt.sign(claims, { expiresIn: this.config.tokenMaxLifetimeSeconds });
     const identities: DevIdentity[] = PEOPLE.map(({ role, name }) => ({
       key: role,
       role,
@@ -157,7 +183,10 @@ export class WebAssets implements OnModuleInit {
       decorateReply: false,
       globIgnore: ['index.html'],
       setHeaders: (reply, path) => {
-        reply.header('cache-control', /[\\/]assets[\\/]/.test(path) ? 'public, max-age=31536000, immutable' : 'no-cache');
+        reply.header(
+          'cache-control',
+          /[\\/]assets[\\/]/.test(path) ? 'public, max-age=31536000, immutable' : 'no-cache',
+        );
       },
     });
   }

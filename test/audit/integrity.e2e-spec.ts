@@ -134,7 +134,7 @@ describe('integrity as auditors rely on it (issue 11 §2)', () => {
       const before = await h.request('GET', `/projects/${a.id}/history`, { token: audit });
       expect(before.body.events[0].data.name).toBe(a.body.name);
       const asOf = `/projects/${a.id}/state?asOf=2030-01-01T00:00:00Z`;
-      expect((await h.request('GET', asOf, { token: audit })).body.state.name).toBe(a.body.name);
+      expect((await h.request('GET', asOf, { token: audit })).body.state.registration.name).toBe(a.body.name);
 
       // The oldest event (revision 0) is edited behind the service's back.
       editStored(h.dataDir, (raw) => setData(raw, `project-${a.id}`, 0, (d) => (d.name = '改过的名称')));
@@ -144,9 +144,9 @@ describe('integrity as auditors rely on it (issue 11 §2)', () => {
       expect(after.body.events[0].data.name).toBe('改过的名称');
       expect(after.body.events[1].data.documentRef).toBe('JY-3');
       const state = await h.request('GET', asOf, { token: audit });
-      expect(state.body).toMatchObject({ revision: 1, state: { name: '改过的名称', status: 'PROPOSAL' } });
+      expect(state.body).toMatchObject({ revision: 1, state: { registration: { name: '改过的名称' }, status: 'PROPOSAL' } });
       const byRevision = await h.request('GET', `/projects/${a.id}/state?revision=0`, { token: audit });
-      expect(byRevision.body.state.name).toBe('改过的名称');
+      expect(byRevision.body.state.registration.name).toBe('改过的名称');
     } finally {
       await h.close();
     }

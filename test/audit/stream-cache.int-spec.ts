@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { projectDecider, projectStreamId, type ProjectEvent } from '../../src/domain';
+import { projectDecider, projectStreamId, registrationOf, type ProjectEvent } from '../../src/domain';
 import type { EventStore } from '../../src/event-store/event-store.port';
 import { ProjectStreamCache } from '../../src/audit/stream-cache';
 import { SqliteEventStore } from '../../src/event-store/sqlite-event-store';
@@ -47,6 +47,34 @@ describe('project stream cache (history and point-in-time state)', () => {
     await store.close();
   });
 
+  it('holds at most maxEvents events, dropping the least recently used stream first', async () => {
+    const store = SqliteEventStore.open(':memory:');
+    try {
+      const events = play([], H.underConstruction());
+      const n = events.length;
+      for (const id of ['a', 'b', 'c', 'huge']) {
+        const copies = id === 'huge' ? [...events, ...events, ...events] : events;
+        await store.append(projectStreamId(id), copies.map((e) => pending(e.type, e.data as Record<string, unknown>)), 'no_stream');
+      }
+      const cache = new ProjectStreamCache(store, 2 * n);
+      const reads = jest.spyOn(store, 'readStreamText');
+      const readFrom = async (id: string) => {
+        reads.mockClear();
+        await cache.events(id);
+        return (reads.mock.calls[0][1] as { fromRevision?: number }).fromRevision;
+      };
+      // A stream read from 0 was not cached; one read from n had only its new events read.
+      expect([await readFrom('a'), await readFrom('b'), await readFrom('a')]).toEqual([0, 0, n]);
+      expect(await readFrom('c')).toBe(0); // 3n events > 2n: b, the least recently used, goes
+      expect([await readFrom('a'), await readFrom('c'), await readFrom('b')]).toEqual([n, n, 0]);
+      // A stream longer than the whole budget is answered but not kept (and evicts nothing).
+      expect([await readFrom('huge'), await readFrom('huge'), await readFrom('b')]).toEqual([0, 0, n]);
+      reads.mockRestore();
+    } finally {
+      await store.close();
+    }
+  });
+
   it('never answers from a cached event that is no longer what is stored, with or without a storage version', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'ordos-cache-'));
     const store = SqliteEventStore.open(join(dir, 'events.db'));
@@ -71,8 +99,8 @@ describe('project stream cache (history and point-in-time state)', () => {
       for (const cache of caches) {
         expect((await cache.events(PID))[0].data).toMatchObject({ name: '改过' });
         expect(JSON.parse((await cache.historyJson(PID)).json).events[0].data.name).toBe('改过');
-        expect((await cache.stateAfter(PID, events.length)).name).toBe('改过');
-        expect((await cache.stateAfter(PID, 1)).name).toBe('改过');
+        expect(registrationOf(await cache.stateAfter(PID, events.length))?.name).toBe('改过');
+        expect(registrationOf(await cache.stateAfter(PID, 1))?.name).toBe('改过');
       }
     } finally {
       await store.close();

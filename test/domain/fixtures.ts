@@ -1,10 +1,13 @@
 import {
   AcceptanceMaterials,
   Actor,
+  COMMAND_CATALOGUE,
   ProjectCommand,
   ProjectCommandOf,
   ProjectCommandType,
   ProjectEvent,
+  Role,
+  fold,
   projectDecider,
 } from '../../src/domain';
 
@@ -40,13 +43,19 @@ export function command<T extends ProjectCommandType>(
   return { type, data: { projectId: PID, ...data }, metadata: { now, actor } } as unknown as ProjectCommandOf<T>;
 }
 
-const OFFICE_COMMANDS = /^(Approve|Reject|Review|Agree|RecordArchive|Grant(Acceptance)|RecordAcceptance|RecordCompliance|OrderRect|VerifyRect|Criticize|Defer|Suspend|Resume|Terminate)/;
+const BY_ROLE: Partial<Record<Role, Actor>> = {
+  CONSTRUCTION_UNIT: actors.cu,
+  OFFICE: actors.office,
+  LEADING_GROUP: actors.leading,
+  FINANCE: actors.finance,
+  SUPERVISOR: actors.supervisor,
+  GOVERNMENT: actors.government,
+  SYSTEM: actors.system,
+};
 
+/** The first role COMMAND_CATALOGUE lists for the command. */
 export function defaultActor(type: ProjectCommandType): Actor {
-  if (type.startsWith('Mark')) return actors.system;
-  if (type === 'ReturnSurplusFunds') return actors.finance;
-  if (type === 'GrantSharingExemption') return actors.government;
-  return OFFICE_COMMANDS.test(type) ? actors.office : actors.cu;
+  return BY_ROLE[COMMAND_CATALOGUE[type].roles[0]] ?? actors.cu;
 }
 
 export function at<C extends ProjectCommand>(now: string, cmd: C): C {
@@ -94,11 +103,13 @@ export const c = {
     command('SubmitPreliminaryDesign', { documentRef: 'doc:pd', estimateFen, productSecurityStatement: '国产化' }),
   reviewDesign: (verifiedEstimateFen = 300_000_000, passed = true) =>
     command('ReviewPreliminaryDesign', { passed, verifiedEstimateFen, opinion: '核价' }),
-  approveDesign: (approvedEstimateFen = 300_000_000) => command('ApprovePreliminaryDesign', { opinion: '批复', approvedEstimateFen }),
+  approveDesign: (approvedEstimateFen = 300_000_000) =>
+    command('ApprovePreliminaryDesign', { opinion: '批复', approvedEstimateFen }),
   assign: () => command('AssignResponsibility', { implementingBody: '信息中心', responsiblePerson: '赵六' }),
   engage: () => command('EngageSupervisionUnit', { supervisionUnit: '某监理公司', contractRef: 'ct-1' }),
   start: (startedOn = '2026-01-10') => command('StartConstruction', { startedOn }),
-  complete: (completedOn = '2026-08-31', surplusFen = 0) => command('CompleteConstruction', { completedOn, surplusFen }),
+  complete: (completedOn = '2026-08-31', surplusFen = 0) =>
+    command('CompleteConstruction', { completedOn, surplusFen }),
   agreePlan: () => command('AgreeAcceptancePlan', { method: '会议验收', experts: ['专家甲'], materials: ['全部'] }),
   archive: (passed = true) => command('RecordArchiveAcceptance', { passed, opinion: '档案' }),
   accept: (materials: Partial<AcceptanceMaterials> = MATERIALS, passed = true) =>
@@ -115,14 +126,21 @@ export const c = {
       ...over,
     }),
   adjust: (amountFen: number, newTotalFen = 300_000_000, over: Partial<DataOf<'FileAdjustment'>> = {}) =>
-    command('FileAdjustment', { reason: 'TECHNICAL_OPTIMIZATION', amountFen, newTotalFen, objectivesUnchanged: true, description: '优化', ...over }),
+    command('FileAdjustment', {
+      reason: 'TECHNICAL_OPTIMIZATION',
+      amountFen,
+      newTotalFen,
+      objectivesUnchanged: true,
+      description: '优化',
+      ...over,
+    }),
 };
 
 /** Runs commands through the real decider and returns the events: histories stay valid by construction. */
 export function play(commands: ProjectCommand[], events: ProjectEvent[] = []): ProjectEvent[] {
   const all = [...events];
   for (const cmd of commands) {
-    const state = all.reduce(projectDecider.evolve, projectDecider.initialState());
+    const state = fold(projectDecider, all);
     for (const { type, data } of projectDecider.decide(cmd, state)) all.push({ type, data } as ProjectEvent);
   }
   return all;
@@ -134,7 +152,15 @@ export const H = {
   registered: (over: Partial<DataOf<'RegisterProject'>> = {}) => play([early(c.register(over))]),
   approved: (estimateFen = 300_000_000, over: Partial<DataOf<'RegisterProject'>> = {}) =>
     play(
-      [c.submitProposal(), c.approveProposal(), c.submitFeasibility(), c.approveFeasibility(), c.submitDesign(estimateFen), c.reviewDesign(estimateFen), c.approveDesign(estimateFen)].map(early),
+      [
+        c.submitProposal(),
+        c.approveProposal(),
+        c.submitFeasibility(),
+        c.approveFeasibility(),
+        c.submitDesign(estimateFen),
+        c.reviewDesign(estimateFen),
+        c.approveDesign(estimateFen),
+      ].map(early),
       H.registered(over),
     ),
   ready: (estimateFen = 300_000_000) => play([c.assign(), c.engage()].map(early), H.approved(estimateFen)),
@@ -142,5 +168,9 @@ export const H = {
     play([at('2026-01-10T10:00:00+08:00', c.start(startedOn))], H.ready(estimateFen)),
   completed: (completedOn = '2026-08-31', surplusFen = 0) =>
     play([at('2026-09-01T10:00:00+08:00', c.complete(completedOn, surplusFen))], H.underConstruction()),
-  accepted: () => play([c.agreePlan(), c.archive(), c.accept()].map((x) => at('2026-10-01T10:00:00+08:00', x)), H.completed()),
+  accepted: () =>
+    play(
+      [c.agreePlan(), c.archive(), c.accept()].map((x) => at('2026-10-01T10:00:00+08:00', x)),
+      H.completed(),
+    ),
 };

@@ -1,8 +1,14 @@
-import { ORDOS_2020, Policy, createProjectDecider, policyAt, projectDecider } from '../../src/domain';
+import { ORDOS_2020, Policy, createProjectDecider, fold, policyAt, projectDecider } from '../../src/domain';
 import { DeciderSpecification } from './decider-specification';
 import { EARLY, H, at, c, play } from './fixtures';
 
-const SUCCESSOR: Policy = { ...ORDOS_2020, id: 'ordos-2025-test', effectiveFrom: '2025-06-22', effectiveUntil: '2030-06-21', fastTrackCeilingFen: 800_000_000 };
+const SUCCESSOR: Policy = {
+  ...ORDOS_2020,
+  id: 'ordos-2025-test',
+  effectiveFrom: '2025-06-22',
+  effectiveUntil: '2030-06-21',
+  fastTrackCeilingFen: 800_000_000,
+};
 const FAST = { reason: 'SECURITY', urgent: true, depthMet: true } as const;
 
 describe('第三十三条 policy versioning (有效期5年)', () => {
@@ -14,7 +20,10 @@ describe('第三十三条 policy versioning (有效期5年)', () => {
   });
 
   it('refuses commands dated before the measures existed', () => {
-    DeciderSpecification(projectDecider).given([]).when(at('2020-06-21T12:00:00+08:00', c.register())).thenThrows('NO_POLICY_IN_FORCE');
+    DeciderSpecification(projectDecider)
+      .given([])
+      .when(at('2020-06-21T12:00:00+08:00', c.register()))
+      .thenThrows('NO_POLICY_IN_FORCE');
   });
 
   it('decides within force without the lapse flag', () => {
@@ -31,13 +40,19 @@ describe('第三十三条 policy versioning (有效期5年)', () => {
   it('a configured successor takes over without touching history', () => {
     const withSuccessor = createProjectDecider([ORDOS_2020, SUCCESSOR]);
     const spec = DeciderSpecification(withSuccessor);
-    spec.given([]).when(c.register({ estimateFen: 700_000_000, fastTrack: FAST })).thenMatches([{ type: 'ProjectRegistered', policy: 'ordos-2025-test' }]);
+    spec
+      .given([])
+      .when(c.register({ estimateFen: 700_000_000, fastTrack: FAST }))
+      .thenMatches([{ type: 'ProjectRegistered', policy: 'ordos-2025-test' }]);
     const [event] = withSuccessor.decide(c.register(), withSuccessor.initialState());
     expect(event).not.toHaveProperty('policyLapsed');
     // the same command in 2024 is still decided under ordos-2020
-    spec.given([]).when(at('2024-03-01T10:00:00+08:00', c.register({ estimateFen: 700_000_000, fastTrack: FAST }))).thenThrows('FAST_TRACK_OVER_LIMIT');
+    spec
+      .given([])
+      .when(at('2024-03-01T10:00:00+08:00', c.register({ estimateFen: 700_000_000, fastTrack: FAST })))
+      .thenThrows('FAST_TRACK_OVER_LIMIT');
     // deadlines already decided stay on the events: history replays to the same state
     const history = play([at(EARLY, c.submitProposal())], H.registered());
-    expect(history.reduce(withSuccessor.evolve, withSuccessor.initialState())).toEqual(history.reduce(projectDecider.evolve, projectDecider.initialState()));
+    expect(fold(withSuccessor, history)).toEqual(fold(projectDecider, history));
   });
 });

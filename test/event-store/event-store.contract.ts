@@ -60,12 +60,18 @@ export function eventStoreContract(name: string, make: () => Promise<EventStore>
       expect(comparePositions(events[0].position, events[1].position)).toBe(-1);
     });
 
-    it('reads a stream\'s newest event alone, and nothing for an unknown stream', async () => {
+    it("reads a stream's newest event alone, and nothing for an unknown stream", async () => {
       const id = stream('last');
       await store.append(id, [pending('Created', { n: 1 }), pending('Renamed', { n: 2 })], 'no_stream');
       const result = await store.append(id, [pending('Closed', { n: 3 })], 1);
       const last = await store.readLastEvent?.(id);
-      expect(last).toMatchObject({ streamId: id, revision: 2, type: 'Closed', data: { n: 3 }, position: result.position });
+      expect(last).toMatchObject({
+        streamId: id,
+        revision: 2,
+        type: 'Closed',
+        data: { n: 3 },
+        position: result.position,
+      });
       expect(await store.readLastEvent?.(stream('never'))).toBeUndefined();
     });
 
@@ -112,7 +118,11 @@ export function eventStoreContract(name: string, make: () => Promise<EventStore>
 
     it('reads a revision range and an unknown stream as empty', async () => {
       const id = stream('range');
-      await store.append(id, ['A', 'B', 'C', 'D'].map((t) => pending(t)), 'no_stream');
+      await store.append(
+        id,
+        ['A', 'B', 'C', 'D'].map((t) => pending(t)),
+        'no_stream',
+      );
       const middle = await store.readStream(id, { fromRevision: 1, toRevision: 2 });
       expect(middle.map((e) => e.type)).toEqual(['B', 'C']);
       expect(await store.readStream(stream('nothing'))).toEqual([]);
@@ -196,7 +206,11 @@ export function eventStoreContract(name: string, make: () => Promise<EventStore>
     it('scanAll pages a type filter to the end and says where it stopped', async () => {
       const id = stream('scan');
       const rare = type('Rare');
-      const start = await store.append(id, [pending('Common'), pending(rare, { i: 1 }), pending('Common')], 'no_stream');
+      const start = await store.append(
+        id,
+        [pending('Common'), pending(rare, { i: 1 }), pending('Common')],
+        'no_stream',
+      );
       await store.append(id, [pending('Common'), pending(rare, { i: 2 })], 2);
       const before = (await store.readStream(id))[0].position;
       const found: number[] = [];
@@ -215,7 +229,11 @@ export function eventStoreContract(name: string, make: () => Promise<EventStore>
 
     it('keeps stored data exactly, including Chinese text and large integers', async () => {
       const id = stream('data');
-      const data = { name: '数字鄂尔多斯 政务云', amountFen: Number.MAX_SAFE_INTEGER, nested: { list: [1, 'a', null] } };
+      const data = {
+        name: '数字鄂尔多斯 政务云',
+        amountFen: Number.MAX_SAFE_INTEGER,
+        nested: { list: [1, 'a', null] },
+      };
       await store.append(id, [pending('Stored', data)], 'no_stream');
       const [event] = await store.readStream(id);
       expect(event.data).toEqual(data);

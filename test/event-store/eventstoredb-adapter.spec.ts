@@ -30,7 +30,12 @@ import {
   isInvalidPositionError,
   toPortError,
 } from '../../src/event-store/eventstoredb-event-store';
-import { AppendOutcomeUnknown, InvalidPosition, StoreUnavailable, type StoredEvent } from '../../src/event-store/event-store.port';
+import {
+  AppendOutcomeUnknown,
+  InvalidPosition,
+  StoreUnavailable,
+  type StoredEvent,
+} from '../../src/event-store/event-store.port';
 import { pending } from './event-store.contract';
 
 interface LogEvent {
@@ -69,7 +74,8 @@ function resolved(e: LogEvent): AllStreamResolvedEvent {
 }
 
 const pos = (n: number): EsdbPosition => ({ commit: BigInt(n), prepare: BigInt(n) });
-const cmp = (a: EsdbPosition, b: EsdbPosition) => (a.commit === b.commit ? (a.prepare < b.prepare ? -1 : a.prepare > b.prepare ? 1 : 0) : a.commit < b.commit ? -1 : 1);
+const cmp = (a: EsdbPosition, b: EsdbPosition) =>
+  a.commit === b.commit ? (a.prepare < b.prepare ? -1 : a.prepare > b.prepare ? 1 : 0) : a.commit < b.commit ? -1 : 1;
 
 /** A fake client over an in-memory $all; counts what each call read. */
 function fakeClient(log: LogEvent[]) {
@@ -79,14 +85,18 @@ function fakeClient(log: LogEvent[]) {
     appendResult: undefined as unknown,
     readAllError: undefined as unknown,
     readStreamError: undefined as unknown,
-    readAll(options: { fromPosition?: EsdbPosition | typeof START | typeof END; direction?: string; maxCount?: number } = {}) {
+    readAll(
+      options: { fromPosition?: EsdbPosition | typeof START | typeof END; direction?: string; maxCount?: number } = {},
+    ) {
       calls.readAll += 1;
       if (client.readAllError) return streamingRead([], client.readAllError);
       const max = options.maxCount ?? Number.MAX_SAFE_INTEGER;
       const from = options.fromPosition ?? START;
       let events: LogEvent[];
       if (options.direction === BACKWARDS) {
-        events = [...log].reverse().filter((e) => from === END || from === START || cmp(e.position, from as EsdbPosition) <= 0);
+        events = [...log]
+          .reverse()
+          .filter((e) => from === END || from === START || cmp(e.position, from as EsdbPosition) <= 0);
       } else {
         events = log.filter((e) => from === START || (from !== END && cmp(e.position, from as EsdbPosition) >= 0));
       }
@@ -94,12 +104,20 @@ function fakeClient(log: LogEvent[]) {
       calls.readAllEvents += page.length;
       return streamingRead(page.map(resolved));
     },
-    readStream(streamId: string, options: { fromRevision?: bigint | typeof START | typeof END; direction?: string; maxCount?: number } = {}) {
+    readStream(
+      streamId: string,
+      options: { fromRevision?: bigint | typeof START | typeof END; direction?: string; maxCount?: number } = {},
+    ) {
       calls.readStream += 1;
       if (client.readStreamError) return streamingRead([], client.readStreamError);
       let events = log.filter((e) => e.streamId === streamId);
       if (options.direction === BACKWARDS) events = events.reverse();
-      if (typeof options.fromRevision === 'bigint') events = events.filter((e) => e.revision === options.fromRevision || (options.direction !== BACKWARDS && e.revision > (options.fromRevision as bigint)));
+      if (typeof options.fromRevision === 'bigint')
+        events = events.filter(
+          (e) =>
+            e.revision === options.fromRevision ||
+            (options.direction !== BACKWARDS && e.revision > (options.fromRevision as bigint)),
+        );
       return streamingRead(events.slice(0, options.maxCount ?? Number.MAX_SAFE_INTEGER).map(resolved));
     },
     async appendToStream() {
@@ -115,7 +133,11 @@ function fakeClient(log: LogEvent[]) {
 }
 
 const store = (client: ReturnType<typeof fakeClient>, options = {}) =>
-  new EventStoreDbEventStore(client as unknown as EventStoreDBClient, { readTimeoutMs: 2000, writeTimeoutMs: 2000, ...options });
+  new EventStoreDbEventStore(client as unknown as EventStoreDBClient, {
+    readTimeoutMs: 2000,
+    writeTimeoutMs: 2000,
+    ...options,
+  });
 
 describe('EventStoreDB adapter: append positions', () => {
   it('hands out the position the server reported, without reading the event back', async () => {
@@ -150,11 +172,15 @@ describe('EventStoreDB adapter: append positions', () => {
     client.appendToStream = async () => {
       throw new UnavailableError();
     };
-    await expect(store(client).append('project-4', [pending('A')], 'no_stream')).rejects.toBeInstanceOf(AppendOutcomeUnknown);
+    await expect(store(client).append('project-4', [pending('A')], 'no_stream')).rejects.toBeInstanceOf(
+      AppendOutcomeUnknown,
+    );
     // A failure before the append was sent (the head read) is a plain StoreUnavailable: nothing was written.
     const before = fakeClient([]);
     before.readStreamError = new UnavailableError();
-    const error = await store(before).append('project-5', [pending('A')], 'no_stream').catch((e: unknown) => e);
+    const error = await store(before)
+      .append('project-5', [pending('A')], 'no_stream')
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(StoreUnavailable);
     expect(error).not.toBeInstanceOf(AppendOutcomeUnknown);
   });
@@ -162,7 +188,9 @@ describe('EventStoreDB adapter: append positions', () => {
   it('a timed-out append is AppendOutcomeUnknown', async () => {
     const client = fakeClient([]);
     client.appendToStream = () => new Promise(() => undefined);
-    await expect(store(client, { writeTimeoutMs: 50 }).append('project-6', [pending('A')], 'no_stream')).rejects.toBeInstanceOf(AppendOutcomeUnknown);
+    await expect(
+      store(client, { writeTimeoutMs: 50 }).append('project-6', [pending('A')], 'no_stream'),
+    ).rejects.toBeInstanceOf(AppendOutcomeUnknown);
   });
 
   it('committed without any position to be found is AppendOutcomeUnknown', async () => {
@@ -175,7 +203,9 @@ describe('EventStoreDB adapter: append positions', () => {
       return n === 1 ? original(streamId, options) : streamingRead([], new UnavailableError());
     };
     client.readAllError = new UnavailableError();
-    await expect(store(client).append('project-7', [pending('A')], 'no_stream')).rejects.toBeInstanceOf(AppendOutcomeUnknown);
+    await expect(store(client).append('project-7', [pending('A')], 'no_stream')).rejects.toBeInstanceOf(
+      AppendOutcomeUnknown,
+    );
   });
 
   it('uses the read-back when the server reported no position', async () => {
@@ -195,7 +225,13 @@ describe('EventStoreDB adapter: append positions', () => {
 
 describe('EventStoreDB adapter: bounded scans of $all', () => {
   const log: LogEvent[] = [];
-  for (let i = 1; i <= 10_000; i++) log.push({ streamId: `s-${i % 7}`, revision: BigInt(i), type: i % 3 === 0 ? '$metadata' : 'Common', position: pos(i * 10) });
+  for (let i = 1; i <= 10_000; i++)
+    log.push({
+      streamId: `s-${i % 7}`,
+      revision: BigInt(i),
+      type: i % 3 === 0 ? '$metadata' : 'Common',
+      position: pos(i * 10),
+    });
   log.push({ streamId: 'plan', revision: 0n, type: 'Rare', position: pos(100_010) });
 
   it('stops after maxScan examined events and says where to continue', async () => {
@@ -231,7 +267,8 @@ describe('EventStoreDB adapter: bounded scans of $all', () => {
 
   it('without types the default is unbounded (empty means the end), an explicit maxScan bounds it', async () => {
     const systemRun: LogEvent[] = [];
-    for (let i = 1; i <= 6000; i++) systemRun.push({ streamId: '$stats', revision: BigInt(i), type: '$statistics-collected', position: pos(i) });
+    for (let i = 1; i <= 6000; i++)
+      systemRun.push({ streamId: '$stats', revision: BigInt(i), type: '$statistics-collected', position: pos(i) });
     systemRun.push({ streamId: 'a', revision: 0n, type: 'A', position: pos(7000) });
     const es = store(fakeClient(systemRun));
     expect((await es.readAll({ limit: 10 })).map((e) => e.position)).toEqual(['7000/7000']);
@@ -267,7 +304,8 @@ describe('EventStoreDB adapter: checkPosition and invalid positions', () => {
   it('refuses other forms without asking the server, and positions where no event starts', async () => {
     const client = fakeClient(log);
     const es = store(client);
-    for (const bad of ['42', '', 'x/y', '1/2/3', '9223372036854775808/1', '-1/-1']) expect(await es.checkPosition(bad)).toBe(false);
+    for (const bad of ['42', '', 'x/y', '1/2/3', '9223372036854775808/1', '-1/-1'])
+      expect(await es.checkPosition(bad)).toBe(false);
     expect(client.calls.readAll).toBe(0);
     expect(await es.checkPosition('101/101')).toBe(false); // the next event is at 250
     expect(await es.checkPosition('400/400')).toBe(false); // commit matches, prepare does not
@@ -306,7 +344,11 @@ describe('EventStoreDB adapter: checkPosition and invalid positions', () => {
 
 /** What the client hands over for KurrentDB's RpcExceptions.InvalidPositionException. */
 function invalidPositionError(): unknown {
-  return new UnknownError({ code: 3, message: '3 INVALID_ARGUMENT: Trying to read from an invalid position.', details: 'Trying to read from an invalid position.' });
+  return new UnknownError({
+    code: 3,
+    message: '3 INVALID_ARGUMENT: Trying to read from an invalid position.',
+    details: 'Trying to read from an invalid position.',
+  });
 }
 
 // --- subscriptions with the client's own Subscription stream --------------------------------
@@ -375,7 +417,8 @@ describe('EventStoreDB adapter: filtered subscription checkpoints', () => {
         order.push(`event ${event.position}`);
       },
     );
-    for (let i = 1; i <= 5; i++) grpc.write(grpcEvent({ streamId: 'plan', revision: BigInt(i), type: 'Rare', position: pos(i * 100) }));
+    for (let i = 1; i <= 5; i++)
+      grpc.write(grpcEvent({ streamId: 'plan', revision: BigInt(i), type: 'Rare', position: pos(i * 100) }));
     grpc.write(grpcCheckpoint(pos(5000)));
     grpc.write(grpcEvent({ streamId: 'plan', revision: 6n, type: 'Rare', position: pos(6000) }));
     grpc.write(grpcCheckpoint(pos(9000)));
@@ -427,7 +470,13 @@ describe('EventStoreDB adapter: filtered subscription checkpoints', () => {
     const { client, grpc } = subscribingClient();
     const subscription = store(client).subscribeAll({ after: '42/42' }, () => undefined);
     await tick();
-    grpc.emit('error', Object.assign(new Error('3 INVALID_ARGUMENT: Trying to read from an invalid position.'), { code: 3, details: 'Trying to read from an invalid position.' }));
+    grpc.emit(
+      'error',
+      Object.assign(new Error('3 INVALID_ARGUMENT: Trying to read from an invalid position.'), {
+        code: 3,
+        details: 'Trying to read from an invalid position.',
+      }),
+    );
     await expect(subscription.done).rejects.toBeInstanceOf(InvalidPosition);
   });
 });

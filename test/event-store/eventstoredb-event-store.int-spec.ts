@@ -108,7 +108,11 @@ describe('EventStoreDB adapter, pure parts', () => {
     expect(unavailable).toBeInstanceOf(StoreUnavailable);
     const conflict = new WrongExpectedVersionError(undefined, { streamName: 's', expected: 0n, current: 3n });
     expect(actualRevisionOf(conflict)).toBe(3);
-    expect(actualRevisionOf(new WrongExpectedVersionError(undefined, { streamName: 's', expected: 0n, current: 'no_stream' }))).toBe(-1);
+    expect(
+      actualRevisionOf(
+        new WrongExpectedVersionError(undefined, { streamName: 's', expected: 0n, current: 'no_stream' }),
+      ),
+    ).toBe(-1);
     expect(toPortError(conflict, 'append')).toBe(conflict); // append() turns it into RevisionConflict itself
     const ours = new RevisionConflict('s', 0, 1);
     expect(toPortError(ours, 'append')).toBe(ours);

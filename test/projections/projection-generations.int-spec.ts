@@ -208,6 +208,10 @@ describe('projection generations shared by several instances', () => {
     await a.readModels.commit('counter@version', [], { position: '1', updatedAt: new Date().toISOString() });
     await a.runner.start();
     expect(a.runner.collectionOf('counter')).toBe('counters');
+    // The version is now the registry's: version 1 → the old collection, its checkpoint copied.
+    const registry = await a.readModels.getProjectionRegistry('counter');
+    expect(registry).toEqual({ rev: 1, active: { '1': 'counters' }, retired: [] });
+    expect((await a.readModels.getCheckpoint('counters'))?.position).toBe(head);
     expect((await a.readModels.get('counters', 'legacy'))?.count).toBe(42);
     expect(await a.runner.waitForPosition(head, 1000)).toBe(true);
   });

@@ -182,3 +182,54 @@ describe('MongoDB adapter: a read whose collection vanished under it (issue 11 Â
     await store.close();
   });
 });
+
+describe('MongoDB adapter: plain documents, checkpoint reset, pre-generation version (driver calls)', () => {
+  afterEach(() => jest.restoreAllMocks());
+  const open = () =>
+    new MongoReadModelStore('mongodb://127.0.0.1:1/?directConnection=true', 'ordos_test', { maxTimeMS: 1234 });
+  const acknowledged = { acknowledged: true, matchedCount: 0, modifiedCount: 0, upsertedCount: 1, upsertedId: null };
+
+  it('putDocument replaces by _id with upsert, unguarded by _v', async () => {
+    const store = open();
+    const replace = jest.spyOn(Collection.prototype, 'replaceOne').mockResolvedValue(acknowledged as never);
+    const doc = { _id: 's1', _v: 1, url: 'https://a.example' };
+    await store.putDocument('webhook_subscriptions', doc);
+    expect(replace).toHaveBeenCalledWith({ _id: 's1' }, doc, { upsert: true, maxTimeMS: 1234 });
+    expect((replace.mock.contexts[0] as Collection).collectionName).toBe('webhook_subscriptions');
+    await store.close();
+  });
+
+  it('deleteDocument deletes by _id alone', async () => {
+    const store = open();
+    const remove = jest
+      .spyOn(Collection.prototype, 'deleteOne')
+      .mockResolvedValue({ acknowledged: true, deletedCount: 1 });
+    await store.deleteDocument('webhook_dead_letters', 's1:42');
+    expect(remove).toHaveBeenCalledWith({ _id: 's1:42' }, { maxTimeMS: 1234 });
+    await store.close();
+  });
+
+  it('resetCheckpoint replaces the checkpoint without a guard (the upsert takes _id from the filter)', async () => {
+    const store = open();
+    const replace = jest.spyOn(Collection.prototype, 'replaceOne').mockResolvedValue(acknowledged as never);
+    await store.resetCheckpoint('webhook:s1', { position: '7', updatedAt: 't' });
+    const [filter, replacement, options] = replace.mock.calls[0];
+    expect(filter).toEqual({ _id: 'webhook:s1' });
+    expect(replacement).toEqual({ position: '7', sortKey: expect.any(String), updatedAt: 't' });
+    expect(options).toEqual({ upsert: true, maxTimeMS: 1234 });
+    expect((replace.mock.contexts[0] as Collection).collectionName).toBe('_checkpoints');
+    await store.close();
+  });
+
+  it('legacyProjectionVersion reads <projection>@version from _checkpoints', async () => {
+    const store = open();
+    const find = jest
+      .spyOn(Collection.prototype, 'findOne')
+      .mockResolvedValueOnce({ _id: 'projects@version', position: '3' } as never);
+    await expect(store.legacyProjectionVersion('projects')).resolves.toBe(3);
+    expect(find).toHaveBeenCalledWith({ _id: 'projects@version' }, { maxTimeMS: 1234 });
+    find.mockResolvedValueOnce(null as never);
+    await expect(store.legacyProjectionVersion('projects')).resolves.toBeNull();
+    await store.close();
+  });
+});

@@ -534,7 +534,99 @@ export function readModelContract(
       });
     });
 
+    describe('plain documents: putDocument / deleteDocument (no guard, no checkpoint)', () => {
+      test('put stores the document as given and replaces it whatever its _v', async () => {
+        const { coll, proj } = fresh();
+        await store.putDocument(coll, { _id: 's1', _v: 5, url: 'https://a.example', types: ['X'] });
+        expect(await store.get(coll, 's1')).toEqual({ _id: 's1', _v: 5, url: 'https://a.example', types: ['X'] });
+        await store.putDocument(coll, { _id: 's1', _v: 1, url: 'https://b.example', types: [] });
+        expect(await store.get(coll, 's1')).toEqual({ _id: 's1', _v: 1, url: 'https://b.example', types: [] });
+        await store.putDocument(coll, { _id: 's2', _v: 1, url: 'https://c.example', types: ['Y'] });
+        expect(ids(await store.find(coll, { types: 'Y' }))).toEqual(['s2']);
+        expect(await store.count(coll, {})).toBe(2);
+        // Nothing was committed: no checkpoint under any of the names involved.
+        expect(await store.getCheckpoint(coll)).toBeNull();
+        expect(await store.getCheckpoint(proj)).toBeNull();
+      });
+
+      test('concurrent puts of one new id leave exactly one document', async () => {
+        const { coll } = fresh();
+        await Promise.all(Array.from({ length: 8 }, (_, i) => store.putDocument(coll, { _id: 'race', _v: 1, n: i })));
+        const docs = await store.find(coll, {});
+        expect(ids(docs)).toEqual(['race']);
+      });
+
+      test('delete removes the document whatever its _v; absent ids and unknown collections are no-ops', async () => {
+        const { coll } = fresh();
+        await store.putDocument(coll, { _id: 'd1', _v: Number.MAX_SAFE_INTEGER });
+        await store.putDocument(coll, { _id: 'd2', _v: 0 });
+        await store.deleteDocument(coll, 'd1');
+        expect(await store.get(coll, 'd1')).toBeNull();
+        expect(ids(await store.find(coll, {}))).toEqual(['d2']);
+        await store.deleteDocument(coll, 'd1');
+        await store.deleteDocument(fresh().coll, 'never');
+      });
+
+      test('documents committed by older releases (pseudo-checkpoint) are read, replaced, deleted', async () => {
+        const { coll, proj } = fresh();
+        // How subscriptions used to be written: commit under a fixed name at position 0.
+        const doc = { _id: 'old', _v: 3, url: 'https://old.example' };
+        await store.commit(proj, [{ op: 'upsert', collection: coll, doc }], at('0'));
+        expect(await store.get(coll, 'old')).toEqual({ _id: 'old', _v: 3, url: 'https://old.example' });
+        await store.putDocument(coll, { _id: 'old', _v: 1, url: 'https://new.example' });
+        expect((await store.get(coll, 'old'))?.url).toBe('https://new.example');
+        await store.deleteDocument(coll, 'old');
+        expect(await store.get(coll, 'old')).toBeNull();
+      });
+
+      test('invalid ids, collections and unserialisable documents are refused and write nothing', async () => {
+        const { coll } = fresh();
+        await expect(store.putDocument(coll, { _id: '', _v: 1 })).rejects.toThrow();
+        await expect(store.putDocument('bad name"; --', { _id: 'x', _v: 1 })).rejects.toThrow();
+        await expect(store.putDocument(coll, { _id: 'x', _v: 'one' as never })).rejects.toThrow();
+        await expect(store.deleteDocument(coll, '')).rejects.toThrow();
+        expect(await store.count(coll, {})).toBe(0);
+      });
+    });
+
+    describe('checkpoints set on purpose and the pre-generation version', () => {
+      test('resetCheckpoint sets the position exactly, also backwards; commit moves forward from it', async () => {
+        const { proj } = fresh();
+        await store.resetCheckpoint(proj, { position: '40', updatedAt: 't1' });
+        expect(await store.getCheckpoint(proj)).toEqual({ position: '40', updatedAt: 't1' });
+        await store.resetCheckpoint(proj, { position: '7', updatedAt: 't2' });
+        expect(await store.getCheckpoint(proj)).toEqual({ position: '7', updatedAt: 't2' });
+        await store.commit(proj, [], { position: '5', updatedAt: 't3' });
+        expect((await store.getCheckpoint(proj))?.position).toBe('7');
+        await store.commit(proj, [], { position: '8', updatedAt: 't4' });
+        expect(await store.getCheckpoint(proj)).toEqual({ position: '8', updatedAt: 't4' });
+        await expect(store.resetCheckpoint(proj, { position: 'nope', updatedAt: 't5' })).rejects.toThrow();
+        expect((await store.getCheckpoint(proj))?.position).toBe('8');
+      });
+
+      test('legacyProjectionVersion reads the <projection>@version pseudo-checkpoint of old releases', async () => {
+        const { proj } = fresh();
+        const { proj: odd } = fresh();
+        usedProjections.add(`${proj}@version`).add(`${odd}@version`);
+        expect(await store.legacyProjectionVersion(proj)).toBeNull();
+        await store.commit(`${proj}@version`, [], at('3'));
+        expect(await store.legacyProjectionVersion(proj)).toBe(3);
+        // An EventStoreDB-style position was never a version.
+        await store.commit(`${odd}@version`, [], at('12/10'));
+        expect(await store.legacyProjectionVersion(odd)).toBeNull();
+      });
+    });
+
     describe('projection registry (generations, issue 11)', () => {
+      test('versions are decimal integers; anything else is refused', async () => {
+        const { proj } = fresh();
+        for (const version of ['v1', '1.5', '', '01', '-1']) {
+          const registry = { active: { [version]: 'gen_a' }, retired: [] };
+          await expect(store.putProjectionRegistry(proj, 0, registry)).rejects.toThrow();
+        }
+        expect(await store.getProjectionRegistry(proj)).toBeNull();
+      });
+
       test('absent until written; the first put wins with expectedRev 0, a second one loses', async () => {
         const { proj } = fresh();
         expect(await store.getProjectionRegistry(proj)).toBeNull();

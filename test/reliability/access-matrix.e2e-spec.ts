@@ -41,33 +41,67 @@ describe('access-control matrix (guarantee 4)', () => {
   let year = 2040;
 
   const tokenOf = (p: Principal) =>
-    p === 'CU_OWN' ? h.token('CONSTRUCTION_UNIT', DEPT) : p === 'CU_OTHER' ? h.token('CONSTRUCTION_UNIT', OTHER) : h.token(p);
+    p === 'CU_OWN'
+      ? h.token('CONSTRUCTION_UNIT', DEPT)
+      : p === 'CU_OTHER'
+        ? h.token('CONSTRUCTION_UNIT', OTHER)
+        : h.token(p);
 
   function badAuth(kind: BadToken): Record<string, string> {
     const office = { ...actorClaims('OFFICE'), exp: Math.floor(Date.now() / 1000) + 600 };
     switch (kind) {
-      case 'none': return {};
-      case 'garbage': return { authorization: 'Bearer ☃.💥.not-a-token' };
-      case 'expired': return { authorization: `Bearer ${signHs256({ ...office, iat: 1_600_000_000, exp: Math.floor(Date.now() / 1000) - 60 }, SECRET)}` };
-      case 'wrong-secret': return { authorization: `Bearer ${signHs256(office, 'an-attacker-secret-0123456789-0123456789')}` };
-      case 'alg-none': return { authorization: `Bearer ${unsignedToken(office)}` };
-      case 'tampered-role': return { authorization: `Bearer ${tamperedToken(h.token('CONSTRUCTION_UNIT', DEPT), office)}` };
-      case 'no-role': return { authorization: `Bearer ${signHs256({ sub: 'nobody', exp: office.exp }, SECRET)}` };
-      case 'cu-without-department': return { authorization: `Bearer ${signHs256({ sub: 'cu', role: 'CONSTRUCTION_UNIT', exp: office.exp }, SECRET)}` };
+      case 'none':
+        return {};
+      case 'garbage':
+        return { authorization: 'Bearer ☃.💥.not-a-token' };
+      case 'expired':
+        return {
+          authorization: `Bearer ${signHs256({ ...office, iat: 1_600_000_000, exp: Math.floor(Date.now() / 1000) - 60 }, SECRET)}`,
+        };
+      case 'wrong-secret':
+        return { authorization: `Bearer ${signHs256(office, 'an-attacker-secret-0123456789-0123456789')}` };
+      case 'alg-none':
+        return { authorization: `Bearer ${unsignedToken(office)}` };
+      case 'tampered-role':
+        return { authorization: `Bearer ${tamperedToken(h.token('CONSTRUCTION_UNIT', DEPT), office)}` };
+      case 'no-role':
+        return { authorization: `Bearer ${signHs256({ sub: 'nobody', exp: office.exp }, SECRET)}` };
+      case 'cu-without-department':
+        return {
+          authorization: `Bearer ${signHs256({ sub: 'cu', role: 'CONSTRUCTION_UNIT', exp: office.exp }, SECRET)}`,
+        };
       // Issue 11: a token must expire, within TOKEN_MAX_LIFETIME_SECONDS (12 h) of its issue, and
       // must not be issued in the future (60 s of clock skew are forgiven).
-      case 'no-exp': return { authorization: `Bearer ${signHs256(actorClaims('OFFICE'), SECRET)}` };
-      case 'future-iat': return { authorization: `Bearer ${signHs256({ ...office, iat: Math.floor(Date.now() / 1000) + 300, exp: Math.floor(Date.now() / 1000) + 900 }, SECRET)}` };
-      case 'lifetime-too-long': return { authorization: `Bearer ${signHs256({ ...office, exp: Math.floor(Date.now() / 1000) + 13 * 3600 }, SECRET)}` };
+      case 'no-exp':
+        return { authorization: `Bearer ${signHs256(actorClaims('OFFICE'), SECRET)}` };
+      case 'future-iat':
+        return {
+          authorization: `Bearer ${signHs256({ ...office, iat: Math.floor(Date.now() / 1000) + 300, exp: Math.floor(Date.now() / 1000) + 900 }, SECRET)}`,
+        };
+      case 'lifetime-too-long':
+        return {
+          authorization: `Bearer ${signHs256({ ...office, exp: Math.floor(Date.now() / 1000) + 13 * 3600 }, SECRET)}`,
+        };
     }
   }
 
   async function newPlanWithProject(adopt: boolean): Promise<{ year: number; projectId: string }> {
     const y = ++year;
     const p = await driveTo(h, 'DRAFT_PLAN', { dept: DEPT, overrides: { planYear: y } });
-    const included = await h.request('POST', `/annual-plans/${y}/include`, { token: h.token('OFFICE'), body: { projectId: p.id, reviewOpinion: '同意' } });
+    const included = await h.request('POST', `/annual-plans/${y}/include`, {
+      token: h.token('OFFICE'),
+      body: { projectId: p.id, reviewOpinion: '同意' },
+    });
     expect(included.status).toBe(200);
-    if (adopt) expect((await h.request('POST', `/annual-plans/${y}/adopt`, { token: h.token('LEADING_GROUP'), body: { meetingRef: 'LX' } })).status).toBe(200);
+    if (adopt)
+      expect(
+        (
+          await h.request('POST', `/annual-plans/${y}/adopt`, {
+            token: h.token('LEADING_GROUP'),
+            body: { meetingRef: 'LX' },
+          })
+        ).status,
+      ).toBe(200);
     return { year: y, projectId: p.id };
   }
 
@@ -90,66 +124,198 @@ describe('access-control matrix (guarantee 4)', () => {
     };
   };
   for (const spec of PROJECT_COMMANDS) probes.set(`POST /projects/:id/${spec.path}`, commandProbe(spec));
-  const fixed = (method: string, url: () => string, body?: () => unknown) => async () => ({ method, url: url(), body: body?.() });
-  probes.set('GET /health', fixed('GET', () => '/health'));
-  probes.set('GET /metrics', fixed('GET', () => '/metrics'));
-  probes.set('GET /docs', fixed('GET', () => '/docs'));
-  probes.set('GET /docs-json', fixed('GET', () => '/docs-json'));
-  probes.set('GET /meta/info', fixed('GET', () => '/meta/info'));
-  probes.set('GET /meta/commands', fixed('GET', () => '/meta/commands'));
-  probes.set('GET /dev/identities', fixed('GET', () => '/dev/identities'));
-  probes.set('POST /projects', fixed('POST', () => '/projects', () => registration(DEPT)));
+  const fixed = (method: string, url: () => string, body?: () => unknown) => async () => ({
+    method,
+    url: url(),
+    body: body?.(),
+  });
+  probes.set(
+    'GET /health',
+    fixed('GET', () => '/health'),
+  );
+  probes.set(
+    'GET /metrics',
+    fixed('GET', () => '/metrics'),
+  );
+  probes.set(
+    'GET /docs',
+    fixed('GET', () => '/docs'),
+  );
+  probes.set(
+    'GET /docs-json',
+    fixed('GET', () => '/docs-json'),
+  );
+  probes.set(
+    'GET /meta/info',
+    fixed('GET', () => '/meta/info'),
+  );
+  probes.set(
+    'GET /meta/commands',
+    fixed('GET', () => '/meta/commands'),
+  );
+  probes.set(
+    'GET /dev/identities',
+    fixed('GET', () => '/dev/identities'),
+  );
+  probes.set(
+    'POST /projects',
+    fixed(
+      'POST',
+      () => '/projects',
+      () => registration(DEPT),
+    ),
+  );
   /** Denied and unauthenticated calls share one target; each call that may succeed gets its own. */
   const cached = (make: () => Promise<Req>) => {
     let shared: Promise<Req> | undefined;
     return (fresh: boolean) => (fresh ? make() : (shared ??= make()));
   };
-  probes.set('POST /annual-plans/:year/include', cached(async () => {
-    const y = ++year;
-    const p = await driveTo(h, 'DRAFT_PLAN', { dept: DEPT, overrides: { planYear: y } });
-    return { method: 'POST', url: `/annual-plans/${y}/include`, body: { projectId: p.id, reviewOpinion: '同意' } };
-  }));
-  probes.set('POST /annual-plans/:year/adopt', cached(async () => {
-    const plan = await newPlanWithProject(false);
-    return { method: 'POST', url: `/annual-plans/${plan.year}/adopt`, body: { meetingRef: 'LX-1' } };
-  }));
-  probes.set('POST /annual-plans/:year/budget-feedback', cached(async () => {
-    const plan = await newPlanWithProject(true);
-    return { method: 'POST', url: `/annual-plans/${plan.year}/budget-feedback`, body: { projectId: plan.projectId, inBudget: true, controlAmountFen: 1000 } };
-  }));
-  probes.set('GET /projects', fixed('GET', () => '/projects?pageSize=200'));
-  probes.set('GET /projects?department=:dept', fixed('GET', () => `/projects?department=${DEPT}&pageSize=200`));
-  probes.set('GET /projects/:id', fixed('GET', () => `/projects/${fixture.id}`));
-  probes.set('GET /projects/:id/history', fixed('GET', () => `/projects/${fixture.id}/history`));
-  probes.set('GET /projects/:id/state', fixed('GET', () => `/projects/${fixture.id}/state?revision=0`));
-  probes.set('GET /dashboard/summary', fixed('GET', () => '/dashboard/summary'));
-  probes.set('GET /rectifications', fixed('GET', () => '/rectifications'));
-  probes.set('GET /rectifications?department=:dept', fixed('GET', () => `/rectifications?department=${DEPT}`));
-  probes.set('GET /deadlines', fixed('GET', () => '/deadlines'));
-  probes.set('GET /deadlines?department=:dept', fixed('GET', () => `/deadlines?department=${DEPT}`));
-  probes.set('GET /om-eligibility', fixed('GET', () => '/om-eligibility'));
-  probes.set('GET /om-eligibility?department=:dept', fixed('GET', () => `/om-eligibility?department=${DEPT}`));
-  probes.set('GET /annual-plans/:year', fixed('GET', () => '/annual-plans/2059'));
-  probes.set('GET /audit/events', fixed('GET', () => '/audit/events?limit=5'));
-  probes.set('GET /audit/export', fixed('GET', () => '/audit/export?format=jsonl'));
-  probes.set('GET /audit/verify', fixed('GET', () => `/audit/verify?projectId=${fixture.id}`));
-  probes.set('POST /audit/seal', fixed('POST', () => '/audit/seal'));
+  probes.set(
+    'POST /annual-plans/:year/include',
+    cached(async () => {
+      const y = ++year;
+      const p = await driveTo(h, 'DRAFT_PLAN', { dept: DEPT, overrides: { planYear: y } });
+      return { method: 'POST', url: `/annual-plans/${y}/include`, body: { projectId: p.id, reviewOpinion: '同意' } };
+    }),
+  );
+  probes.set(
+    'POST /annual-plans/:year/adopt',
+    cached(async () => {
+      const plan = await newPlanWithProject(false);
+      return { method: 'POST', url: `/annual-plans/${plan.year}/adopt`, body: { meetingRef: 'LX-1' } };
+    }),
+  );
+  probes.set(
+    'POST /annual-plans/:year/budget-feedback',
+    cached(async () => {
+      const plan = await newPlanWithProject(true);
+      return {
+        method: 'POST',
+        url: `/annual-plans/${plan.year}/budget-feedback`,
+        body: { projectId: plan.projectId, inBudget: true, controlAmountFen: 1000 },
+      };
+    }),
+  );
+  probes.set(
+    'GET /projects',
+    fixed('GET', () => '/projects?pageSize=200'),
+  );
+  probes.set(
+    'GET /projects?department=:dept',
+    fixed('GET', () => `/projects?department=${DEPT}&pageSize=200`),
+  );
+  probes.set(
+    'GET /projects/:id',
+    fixed('GET', () => `/projects/${fixture.id}`),
+  );
+  probes.set(
+    'GET /projects/:id/history',
+    fixed('GET', () => `/projects/${fixture.id}/history`),
+  );
+  probes.set(
+    'GET /projects/:id/state',
+    fixed('GET', () => `/projects/${fixture.id}/state?revision=0`),
+  );
+  probes.set(
+    'GET /dashboard/summary',
+    fixed('GET', () => '/dashboard/summary'),
+  );
+  probes.set(
+    'GET /rectifications',
+    fixed('GET', () => '/rectifications'),
+  );
+  probes.set(
+    'GET /rectifications?department=:dept',
+    fixed('GET', () => `/rectifications?department=${DEPT}`),
+  );
+  probes.set(
+    'GET /deadlines',
+    fixed('GET', () => '/deadlines'),
+  );
+  probes.set(
+    'GET /deadlines?department=:dept',
+    fixed('GET', () => `/deadlines?department=${DEPT}`),
+  );
+  probes.set(
+    'GET /om-eligibility',
+    fixed('GET', () => '/om-eligibility'),
+  );
+  probes.set(
+    'GET /om-eligibility?department=:dept',
+    fixed('GET', () => `/om-eligibility?department=${DEPT}`),
+  );
+  probes.set(
+    'GET /annual-plans/:year',
+    fixed('GET', () => '/annual-plans/2059'),
+  );
+  probes.set(
+    'GET /audit/events',
+    fixed('GET', () => '/audit/events?limit=5'),
+  );
+  probes.set(
+    'GET /audit/export',
+    fixed('GET', () => '/audit/export?format=jsonl'),
+  );
+  probes.set(
+    'GET /audit/verify',
+    fixed('GET', () => `/audit/verify?projectId=${fixture.id}`),
+  );
+  probes.set(
+    'POST /audit/seal',
+    fixed('POST', () => '/audit/seal'),
+  );
   // A live stream never ends; an unknown type is refused with 400 after authentication, which is
   // what this row is about (the stream itself: test/subscriptions/event-stream.e2e-spec.ts).
-  probes.set('GET /events/stream', fixed('GET', () => '/events/stream?types=NoSuchEventType'));
-  const hook = () => ({ url: 'http://127.0.0.1:9/hook', types: ['AcceptanceOverdue'], secret: 'matrix-webhook-secret-0123456789' });
-  probes.set('POST /subscriptions', fixed('POST', () => '/subscriptions', hook));
-  probes.set('GET /subscriptions', fixed('GET', () => '/subscriptions'));
-  probes.set('GET /subscriptions/:id', fixed('GET', () => `/subscriptions/${subscriptionId}`));
+  probes.set(
+    'GET /events/stream',
+    fixed('GET', () => '/events/stream?types=NoSuchEventType'),
+  );
+  const hook = () => ({
+    url: 'http://127.0.0.1:9/hook',
+    types: ['AcceptanceOverdue'],
+    secret: 'matrix-webhook-secret-0123456789',
+  });
+  probes.set(
+    'POST /subscriptions',
+    fixed('POST', () => '/subscriptions', hook),
+  );
+  probes.set(
+    'GET /subscriptions',
+    fixed('GET', () => '/subscriptions'),
+  );
+  probes.set(
+    'GET /subscriptions/:id',
+    fixed('GET', () => `/subscriptions/${subscriptionId}`),
+  );
   probes.set('DELETE /subscriptions/:id', async (fresh) => {
     if (!fresh) return { method: 'DELETE', url: `/subscriptions/${subscriptionId}` };
     const created = await h.request('POST', '/subscriptions', { token: h.token('OFFICE'), body: hook() });
     return { method: 'DELETE', url: `/subscriptions/${created.body.id}` };
   });
-  probes.set('POST /subscriptions/:id/redeliver', fixed('POST', () => `/subscriptions/${subscriptionId}/redeliver`, () => ({})));
-  probes.set('GET /admin/projections', fixed('GET', () => '/admin/projections'));
-  probes.set('POST /admin/projections/:name/rebuild', fixed('POST', () => '/admin/projections/annual-plans/rebuild'));
-  probes.set('PUT /admin/test-clock', fixed('PUT', () => '/admin/test-clock', () => ({ now: h.clock.now().toISOString() })));
+  probes.set(
+    'POST /subscriptions/:id/redeliver',
+    fixed(
+      'POST',
+      () => `/subscriptions/${subscriptionId}/redeliver`,
+      () => ({}),
+    ),
+  );
+  probes.set(
+    'GET /admin/projections',
+    fixed('GET', () => '/admin/projections'),
+  );
+  probes.set(
+    'POST /admin/projections/:name/rebuild',
+    fixed('POST', () => '/admin/projections/annual-plans/rebuild'),
+  );
+  probes.set(
+    'PUT /admin/test-clock',
+    fixed(
+      'PUT',
+      () => '/admin/test-clock',
+      () => ({ now: h.clock.now().toISOString() }),
+    ),
+  );
 
   beforeAll(async () => {
     h = await startHarness({ env: { WEBHOOK_ALLOWED_HOSTS: '127.0.0.1', WEBHOOK_MAX_ATTEMPTS: '1' } });
@@ -157,14 +323,19 @@ describe('access-control matrix (guarantee 4)', () => {
     fixture = await driveTo(h, 'UNDER_CONSTRUCTION', { dept: DEPT });
     await orderRectification(h, fixture);
     planProjectId = (await driveTo(h, 'DRAFT_PLAN', { dept: DEPT, overrides: { planYear: 2059 } })).id;
-    const plan = await h.request('POST', '/annual-plans/2059/include', { token: h.token('OFFICE'), body: { projectId: planProjectId, reviewOpinion: '同意' } });
+    const plan = await h.request('POST', '/annual-plans/2059/include', {
+      token: h.token('OFFICE'),
+      body: { projectId: planProjectId, reviewOpinion: '同意' },
+    });
     expect(plan.status).toBe(200);
     const created = await h.request('POST', '/subscriptions', { token: h.token('OFFICE'), body: hook() });
     expect(created.status).toBe(201);
     subscriptionId = created.body.id;
     // Read models have caught up with the fixture before the scoped reads look for it.
     for (let i = 0; i < 100; i++) {
-      const seen = await h.request('GET', `/projects/${fixture.id}?minRevision=${fixture.revision}`, { token: h.token('OFFICE') });
+      const seen = await h.request('GET', `/projects/${fixture.id}?minRevision=${fixture.revision}`, {
+        token: h.token('OFFICE'),
+      });
       if (seen.status === 200) break;
     }
     for (let i = 0; i < 100; i++) {
@@ -178,8 +349,13 @@ describe('access-control matrix (guarantee 4)', () => {
     await h.close();
   });
 
-  const send = (req: Req, headers: Record<string, string>) => h.request(req.method, req.url, { body: req.body, headers: { ...(req.body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers } }) as Promise<Answer>;
-  const leaks = (answer: Answer) => [DEPT, fixture.id, planProjectId].some((s) => JSON.stringify(answer.body ?? '').includes(s));
+  const send = (req: Req, headers: Record<string, string>) =>
+    h.request(req.method, req.url, {
+      body: req.body,
+      headers: { ...(req.body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
+    }) as Promise<Answer>;
+  const leaks = (answer: Answer) =>
+    [DEPT, fixture.id, planProjectId].some((s) => JSON.stringify(answer.body ?? '').includes(s));
   const isProblem = (answer: Answer) => String(answer.headers['content-type']).includes('application/problem+json');
 
   it('docs/access-matrix.md is rendered from this table (UPDATE_ACCESS_MATRIX=1 rewrites it)', () => {
@@ -191,7 +367,9 @@ describe('access-control matrix (guarantee 4)', () => {
   it('every route the service serves has a row, and every row a probe', () => {
     const document = SwaggerModule.createDocument(h.app, new DocumentBuilder().build());
     const served = Object.entries(document.paths).flatMap(([path, item]) =>
-      Object.keys(item).filter((m) => ['get', 'post', 'put', 'delete', 'patch'].includes(m)).map((m) => `${m.toUpperCase()} ${path.replace(/\{(\w+)\}/g, ':$1')}`),
+      Object.keys(item)
+        .filter((m) => ['get', 'post', 'put', 'delete', 'patch'].includes(m))
+        .map((m) => `${m.toUpperCase()} ${path.replace(/\{(\w+)\}/g, ':$1')}`),
     );
     const rows = new Set(ACCESS_MATRIX.map((r) => rowKey({ method: r.method, path: r.path.split('?')[0] })));
     expect(served.filter((route) => !rows.has(route))).toEqual([]);
@@ -209,8 +387,16 @@ describe('access-control matrix (guarantee 4)', () => {
       const answer = await send(req, badAuth(kind));
       expected[`token:${kind}`] = row.public ? 'allow' : '401';
       actual[`token:${kind}`] = row.public
-        ? answer.status === (row.publicStatus ?? answer.status) && (row.publicStatus !== undefined || answer.status < 300) ? 'allow' : String(answer.status)
-        : answer.status === 401 && isProblem(answer) && answer.body.code === 'UNAUTHENTICATED' && (await store.headPosition()) === head ? '401' : `${answer.status} ${answer.body?.code ?? ''}`;
+        ? answer.status === (row.publicStatus ?? answer.status) &&
+          (row.publicStatus !== undefined || answer.status < 300)
+          ? 'allow'
+          : String(answer.status)
+        : answer.status === 401 &&
+            isProblem(answer) &&
+            answer.body.code === 'UNAUTHENTICATED' &&
+            (await store.headPosition()) === head
+          ? '401'
+          : `${answer.status} ${answer.body?.code ?? ''}`;
     }
     const refusal = (c: string) => c === 'deny' || c === 'refused' || c === 'hidden';
     const order = [...PRINCIPALS].sort((a, b) => Number(!refusal(row.cells[a])) - Number(!refusal(row.cells[b])));
@@ -225,7 +411,8 @@ describe('access-control matrix (guarantee 4)', () => {
         (row.publicStatus !== undefined && answer.status === row.publicStatus) ||
         (rowKey(row) === 'GET /events/stream' && answer.status === 400 && answer.body.code === 'VALIDATION_FAILED');
       if (answer.status === 404 && answer.body?.code === 'PROJECT_NOT_FOUND' && cell === 'hidden') {
-        const clean = isProblem(answer) && (await store.headPosition()) === head && !JSON.stringify(answer.body).includes(DEPT);
+        const clean =
+          isProblem(answer) && (await store.headPosition()) === head && !JSON.stringify(answer.body).includes(DEPT);
         actual[principal] = clean ? 'hidden' : '404 but not clean';
       } else if (answer.status === 403 || (answer.status === 422 && cell === 'refused')) {
         const clean = isProblem(answer) && (await store.headPosition()) === head;
@@ -237,7 +424,10 @@ describe('access-control matrix (guarantee 4)', () => {
       }
       // A scoped row must show the other department to the roles that see everything, or the check proves nothing.
       if (principal === 'OFFICE' && Object.values(row.cells).includes('scoped')) {
-        expect({ row: rowKey(row), officeSeesFixture: leaks(answer) }).toEqual({ row: rowKey(row), officeSeesFixture: true });
+        expect({ row: rowKey(row), officeSeesFixture: leaks(answer) }).toEqual({
+          row: rowKey(row),
+          officeSeesFixture: true,
+        });
       }
     }
     expect(actual).toEqual(expected);

@@ -38,7 +38,11 @@ async function filledStore(dataDir: string, streams: number, perStream: number):
   const store = SqliteEventStore.open(join(dataDir, 'events.db'));
   const ids = Array.from({ length: streams }, () => `filler-${randomUUID()}`);
   for (const id of ids) {
-    const events = Array.from({ length: perStream }, (_, i) => ({ type: 'FillerRecorded', data: { i, padding: 'x'.repeat(1000) }, metadata: metadata() }));
+    const events = Array.from({ length: perStream }, (_, i) => ({
+      type: 'FillerRecorded',
+      data: { i, padding: 'x'.repeat(1000) },
+      metadata: metadata(),
+    }));
     await store.append(id, events, 'no_stream');
   }
   await store.close();
@@ -59,7 +63,9 @@ describe('CLI verify on the stores an operator points it at', () => {
     const empty = tmp();
     const result = cli(empty, ['verify']);
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain(`no event store at ${join(empty, 'events.db')}: set DATA_DIR to the service's data directory`);
+    expect(result.stderr).toContain(
+      `no event store at ${join(empty, 'events.db')}: set DATA_DIR to the service's data directory`,
+    );
     expect(result.stdout).not.toMatch(/"ok"/);
     expect(readdirSync(empty)).toEqual([]);
     expect(cli(join(empty, 'missing'), ['history', randomUUID()]).code).toBe(2);
@@ -72,13 +78,24 @@ describe('CLI verify on the stores an operator points it at', () => {
     expect(cli(dir, ['verify'])).toMatchObject({ code: 0 });
     const raw = new Database(join(dir, 'events.db'));
     raw.exec('DROP TRIGGER events_no_update');
-    raw.prepare("UPDATE events SET data = json_set(data, '$.i', 99) WHERE (stream = ? AND revision IN (1, 3)) OR (stream = ? AND revision = 0)").run(a, b);
+    raw
+      .prepare(
+        "UPDATE events SET data = json_set(data, '$.i', 99) WHERE (stream = ? AND revision IN (1, 3)) OR (stream = ? AND revision = 0)",
+      )
+      .run(a, b);
     raw.close();
     const result = cli(dir, ['verify']);
     expect(result.code).toBe(1);
     const report = JSON.parse(result.stdout);
-    expect(report).toMatchObject({ ok: false, checked: 10, brokenCount: 3, brokenAt: { streamId: a, revision: 1, reason: 'HASH_MISMATCH' } });
-    expect(report.broken.map((x: { streamId: string; revision: number }) => `${x.streamId === a ? 'a' : 'b'}${x.revision}`)).toEqual(['a1', 'a3', 'b0']);
+    expect(report).toMatchObject({
+      ok: false,
+      checked: 10,
+      brokenCount: 3,
+      brokenAt: { streamId: a, revision: 1, reason: 'HASH_MISMATCH' },
+    });
+    expect(
+      report.broken.map((x: { streamId: string; revision: number }) => `${x.streamId === a ? 'a' : 'b'}${x.revision}`),
+    ).toEqual(['a1', 'a3', 'b0']);
   });
 
   it('says "corrupt" (exit 1) for a damaged file, not "try again later"', async () => {
@@ -93,7 +110,11 @@ describe('CLI verify on the stores an operator points it at', () => {
     closeSync(fd);
     const result = cli(dir, ['verify']);
     expect(result.code).toBe(1);
-    expect(JSON.parse(result.stdout)).toMatchObject({ ok: false, status: 'corrupt', reason: expect.stringMatching(/backup/) });
+    expect(JSON.parse(result.stdout)).toMatchObject({
+      ok: false,
+      status: 'corrupt',
+      reason: expect.stringMatching(/backup/),
+    });
     expect(result.stdout + result.stderr).not.toMatch(/try again|unavailable/i);
   });
 });

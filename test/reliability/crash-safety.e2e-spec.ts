@@ -31,7 +31,14 @@ const CLIENTS = SOAK ? 12 : 8;
 
 jest.setTimeout(SOAK ? 900_000 : 150_000);
 
-const token = (role: string, dept?: string) => signHs256({ ...actorClaims(role, role === 'CONSTRUCTION_UNIT' ? dept : undefined), exp: Math.floor(Date.now() / 1000) + 3600 }, SERVICE_SECRET);
+const token = (role: string, dept?: string) =>
+  signHs256(
+    {
+      ...actorClaims(role, role === 'CONSTRUCTION_UNIT' ? dept : undefined),
+      exp: Math.floor(Date.now() / 1000) + 3600,
+    },
+    SERVICE_SECRET,
+  );
 
 interface Command {
   key: string;
@@ -64,7 +71,13 @@ class Client {
     const key = `k-${this.projectId}-${this.step + 1}`;
     const stream = `project-${this.projectId}`;
     if (this.step === -1) {
-      this.pending = { key, url: '/projects', role: 'CONSTRUCTION_UNIT', body: registrationBody(this.projectId, this.dept), stream };
+      this.pending = {
+        key,
+        url: '/projects',
+        role: 'CONSTRUCTION_UNIT',
+        body: registrationBody(this.projectId, this.dept),
+        stream,
+      };
     } else {
       const s = LIFECYCLE[this.step];
       this.pending = { key, url: `/projects/${this.projectId}/${s.path}`, role: s.role, body: s.body(), stream };
@@ -86,7 +99,13 @@ class Client {
   }
 }
 
-async function send(service: Service, client: Client, command: Command, round: number, log: Logged[]): Promise<boolean> {
+async function send(
+  service: Service,
+  client: Client,
+  command: Command,
+  round: number,
+  log: Logged[],
+): Promise<boolean> {
   try {
     const response = await service.request('POST', command.url, {
       token: token(command.role, client.dept),
@@ -105,12 +124,18 @@ async function send(service: Service, client: Client, command: Command, round: n
   }
 }
 
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000, describe?: () => Promise<unknown>): Promise<T> {
+async function waitFor<T>(
+  what: string,
+  probe: () => Promise<T | undefined>,
+  timeoutMs = 60_000,
+  describe?: () => Promise<unknown>,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe().catch(() => undefined);
     if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(await describe?.().catch((e) => String(e)))}`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out waiting for ${what}: ${JSON.stringify(await describe?.().catch((e) => String(e)))}`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }
@@ -195,17 +220,35 @@ describe('crash safety: SIGKILL at random moments (guarantee 1)', () => {
     expect(unexpected.map((l) => ({ url: l.url, status: l.status, body: l.answer }))).toEqual([]);
 
     const office = token('OFFICE');
-    const head = await waitFor('projections to reach the head', async () => {
-      // A lane is caught up when nothing it projects lies beyond its checkpoint (lagEvents 0): a
-      // projection that no stored event concerns keeps no checkpoint at all.
-      const lanes = (await service.request('GET', '/admin/projections', { token: office })).body as Array<{ name: string; checkpoint: string; head: string; state: string; lagEvents: number }>;
-      const projects = lanes.find((l) => l.name === 'projects')!;
-      return lanes.every((l) => l.state === 'running' && l.lagEvents === 0) && projects.checkpoint === projects.head ? projects.head : undefined;
-    }, 60_000, async () => (await service.request('GET', '/admin/projections', { token: office })).body);
-    await waitFor('the webhook checkpoint to reach the head', async () => {
-      const status = (await service.request('GET', `/subscriptions/${subscriptionId}`, { token: office })).body;
-      return status.checkpoint === head ? status : undefined;
-    }, 60_000, async () => (await service.request('GET', `/subscriptions/${subscriptionId}`, { token: office })).body);
+    const head = await waitFor(
+      'projections to reach the head',
+      async () => {
+        // A lane is caught up when nothing it projects lies beyond its checkpoint (lagEvents 0): a
+        // projection that no stored event concerns keeps no checkpoint at all.
+        const lanes = (await service.request('GET', '/admin/projections', { token: office })).body as Array<{
+          name: string;
+          checkpoint: string;
+          head: string;
+          state: string;
+          lagEvents: number;
+        }>;
+        const projects = lanes.find((l) => l.name === 'projects')!;
+        return lanes.every((l) => l.state === 'running' && l.lagEvents === 0) && projects.checkpoint === projects.head
+          ? projects.head
+          : undefined;
+      },
+      60_000,
+      async () => (await service.request('GET', '/admin/projections', { token: office })).body,
+    );
+    await waitFor(
+      'the webhook checkpoint to reach the head',
+      async () => {
+        const status = (await service.request('GET', `/subscriptions/${subscriptionId}`, { token: office })).body;
+        return status.checkpoint === head ? status : undefined;
+      },
+      60_000,
+      async () => (await service.request('GET', `/subscriptions/${subscriptionId}`, { token: office })).body,
+    );
     const verify = await service.request('GET', '/audit/verify', { token: token('AUDIT') });
     expect(verify.body).toMatchObject({ ok: true });
     // Graceful stop: Nest closes the app (projections drain, stores close), then re-raises SIGTERM.
@@ -246,8 +289,16 @@ describe('crash safety: SIGKILL at random moments (guarantee 1)', () => {
       const streams = new Set(mine.map((e) => e.streamId));
       const correlations = new Set(mine.map((e) => e.metadata.correlationId));
       const revisions = mine.map((e) => e.revision);
-      expect({ key, streams: streams.size, correlations: correlations.size, contiguous: revisions.every((r, i) => i === 0 || r === revisions[i - 1] + 1) }).toEqual({
-        key, streams: 1, correlations: 1, contiguous: true,
+      expect({
+        key,
+        streams: streams.size,
+        correlations: correlations.size,
+        contiguous: revisions.every((r, i) => i === 0 || r === revisions[i - 1] + 1),
+      }).toEqual({
+        key,
+        streams: 1,
+        correlations: 1,
+        contiguous: true,
       });
       expect(answered.some((l) => l.key === key)).toBe(true);
     }
@@ -265,12 +316,18 @@ describe('crash safety: SIGKILL at random moments (guarantee 1)', () => {
     // Each projection's active generation (its collection, and its checkpoint of the same name).
     const generation = async (store: SqliteReadModelStore, projection: (typeof ALL_PROJECTIONS)[number]) =>
       (await store.getProjectionRegistry(projection.name))!.active[String(projection.version)];
-    const liveProjects = await generation(live, ALL_PROJECTIONS.find((p) => p.name === 'projects')!);
+    const liveProjects = await generation(
+      live,
+      ALL_PROJECTIONS.find((p) => p.name === 'projects')!,
+    );
     expect((await live.getCheckpoint(liveProjects))?.position).toBe(head);
     for (const projection of ALL_PROJECTIONS) {
       const [liveGen, freshGen] = [await generation(live, projection), await generation(fresh, projection)];
       const [a, b] = [await live.find(liveGen, {}), await fresh.find(freshGen, {})];
-      expect({ collection: projection.collection, count: a.length }).toEqual({ collection: projection.collection, count: b.length });
+      expect({ collection: projection.collection, count: a.length }).toEqual({
+        collection: projection.collection,
+        count: b.length,
+      });
       expect(a).toEqual(b);
       expect({ projection: projection.name, checkpoint: (await live.getCheckpoint(liveGen))?.position }).toEqual({
         projection: projection.name,
@@ -280,7 +337,10 @@ describe('crash safety: SIGKILL at random moments (guarantee 1)', () => {
     const projects = await live.find(liveProjects, {});
     for (const doc of projects) {
       const stream = stored.filter((e) => e.streamId === `project-${doc._id}`);
-      expect({ id: doc._id, revision: doc.revision }).toEqual({ id: doc._id, revision: stream[stream.length - 1].revision });
+      expect({ id: doc._id, revision: doc.revision }).toEqual({
+        id: doc._id,
+        revision: stream[stream.length - 1].revision,
+      });
     }
 
     // Webhooks: every event reached the receiver at least once, despite the kills.

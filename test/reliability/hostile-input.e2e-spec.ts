@@ -27,10 +27,45 @@ jest.setTimeout(180_000);
 // --- hostile values -------------------------------------------------------------------------
 
 const NASTY_STRINGS = [
-  '', ' ', 'NaN', 'Infinity', '-Infinity', '1e309', '-1', '0x10', '１２３', '\u0000', '\uD800', '\uDFFF', 'a\uD800b\uDC00\uDC00',
-  '\u202Eevil\u202C', '\u200B', '\u200D\u200D', '\uFEFF', '\u0301\u0301\u0301', '🏗️👨‍👩‍👧‍👦', 'ﷺ', 'مرحبا', '<script>alert(1)</script>',
-  "'; DROP TABLE events; --", '${jndi:ldap://x}', '{{7*7}}', '../../etc/passwd', '%00', '\r\nSet-Cookie: x=1', 'true', 'null', '[]', '{}',
-  '2026-02-30', '2026-13-01', '0000-00-00', '9999-12-31T99:99:99Z', '__proto__', 'constructor', 'hasOwnProperty',
+  '',
+  ' ',
+  'NaN',
+  'Infinity',
+  '-Infinity',
+  '1e309',
+  '-1',
+  '0x10',
+  '１２３',
+  '\u0000',
+  '\uD800',
+  '\uDFFF',
+  'a\uD800b\uDC00\uDC00',
+  '\u202Eevil\u202C',
+  '\u200B',
+  '\u200D\u200D',
+  '\uFEFF',
+  '\u0301\u0301\u0301',
+  '🏗️👨‍👩‍👧‍👦',
+  'ﷺ',
+  'مرحبا',
+  '<script>alert(1)</script>',
+  "'; DROP TABLE events; --",
+  '${jndi:ldap://x}',
+  '{{7*7}}',
+  '../../etc/passwd',
+  '%00',
+  '\r\nSet-Cookie: x=1',
+  'true',
+  'null',
+  '[]',
+  '{}',
+  '2026-02-30',
+  '2026-13-01',
+  '0000-00-00',
+  '9999-12-31T99:99:99Z',
+  '__proto__',
+  'constructor',
+  'hasOwnProperty',
 ];
 const hostileString = fc.oneof(
   fc.constantFrom(...NASTY_STRINGS),
@@ -39,7 +74,19 @@ const hostileString = fc.oneof(
   fc.constantFrom('字'.repeat(2001), 'x'.repeat(10_001), 'y'.repeat(200_000)),
 );
 const hostileNumber = fc.oneof(
-  fc.constantFrom(Number.MAX_SAFE_INTEGER + 2, Number.MAX_VALUE, -Number.MAX_VALUE, 1e21, -1, -0, 0, 0.5, 2 ** 63, -(2 ** 31), 4_294_967_296),
+  fc.constantFrom(
+    Number.MAX_SAFE_INTEGER + 2,
+    Number.MAX_VALUE,
+    -Number.MAX_VALUE,
+    1e21,
+    -1,
+    -0,
+    0,
+    0.5,
+    2 ** 63,
+    -(2 ** 31),
+    4_294_967_296,
+  ),
   fc.double({ noNaN: false }),
   fc.integer(),
 );
@@ -97,22 +144,57 @@ describe('hostile input (guarantee 3)', () => {
     await orderRectification(h, p);
     const tok = (role: Role) => tokenFor(h, role, p.dept);
     for (const spec of PROJECT_COMMANDS) {
-      targets.push({ name: spec.path, url: `/projects/${p.id}/${spec.path}`, token: tok(spec.roles[0]), valid: spec.body(h, p) });
+      targets.push({
+        name: spec.path,
+        url: `/projects/${p.id}/${spec.path}`,
+        token: tok(spec.roles[0]),
+        valid: spec.body(h, p),
+      });
     }
     targets.push({ name: 'register', url: '/projects', token: tok('CONSTRUCTION_UNIT'), valid: registration('DFUZ') });
-    targets.push({ name: 'plan include', url: '/annual-plans/2070/include', token: tok('OFFICE'), valid: { projectId: p.id, reviewOpinion: '同意' } });
-    targets.push({ name: 'plan adopt', url: '/annual-plans/2070/adopt', token: tok('LEADING_GROUP'), valid: { meetingRef: 'LX' } });
-    targets.push({ name: 'plan budget', url: '/annual-plans/2070/budget-feedback', token: tok('FINANCE'), valid: { projectId: p.id, inBudget: true, controlAmountFen: 1 } });
-    targets.push({ name: 'subscriptions', url: '/subscriptions', token: tok('OFFICE'), valid: { url: 'http://127.0.0.1:9/x', types: ['AcceptanceOverdue'], secret: 'fuzz-secret-0123456789' } });
+    targets.push({
+      name: 'plan include',
+      url: '/annual-plans/2070/include',
+      token: tok('OFFICE'),
+      valid: { projectId: p.id, reviewOpinion: '同意' },
+    });
+    targets.push({
+      name: 'plan adopt',
+      url: '/annual-plans/2070/adopt',
+      token: tok('LEADING_GROUP'),
+      valid: { meetingRef: 'LX' },
+    });
+    targets.push({
+      name: 'plan budget',
+      url: '/annual-plans/2070/budget-feedback',
+      token: tok('FINANCE'),
+      valid: { projectId: p.id, inBudget: true, controlAmountFen: 1 },
+    });
+    targets.push({
+      name: 'subscriptions',
+      url: '/subscriptions',
+      token: tok('OFFICE'),
+      valid: { url: 'http://127.0.0.1:9/x', types: ['AcceptanceOverdue'], secret: 'fuzz-secret-0123456789' },
+    });
   });
 
   afterAll(async () => {
     await h.close();
-    const statuses = [...seen.byStatus.entries()].sort().map(([s, n]) => `${s}×${n}`).join(' ');
-    process.stdout.write(`hostile-input: ${seen.requests} requests (${seen.accepted} accepted as valid); ${statuses}\n`);
+    const statuses = [...seen.byStatus.entries()]
+      .sort()
+      .map(([s, n]) => `${s}×${n}`)
+      .join(' ');
+    process.stdout.write(
+      `hostile-input: ${seen.requests} requests (${seen.accepted} accepted as valid); ${statuses}\n`,
+    );
   });
 
-  async function fire(method: string, url: string, payload: string | undefined, headers: Record<string, string>): Promise<{ status: number; body: string; type: string }> {
+  async function fire(
+    method: string,
+    url: string,
+    payload: string | undefined,
+    headers: Record<string, string>,
+  ): Promise<{ status: number; body: string; type: string }> {
     const before = await store.headPosition();
     const response = await h.app.inject({ method: method as 'POST', url, headers, payload });
     seen.requests++;
@@ -120,7 +202,11 @@ describe('hostile input (guarantee 3)', () => {
     const after = await store.headPosition();
     const type = String(response.headers['content-type'] ?? '');
     // Never a 5xx; a refusal is problem+json without internals and stores nothing.
-    expect({ url, status: response.statusCode < 500 ? 'ok' : response.statusCode, body: response.statusCode < 500 ? '' : response.body.slice(0, 300) }).toEqual({ url, status: 'ok', body: '' });
+    expect({
+      url,
+      status: response.statusCode < 500 ? 'ok' : response.statusCode,
+      body: response.statusCode < 500 ? '' : response.body.slice(0, 300),
+    }).toEqual({ url, status: 'ok', body: '' });
     if (response.statusCode >= 400) {
       expect({ url, stored: after !== before }).toEqual({ url, stored: false });
       if (response.statusCode !== 404) expect(type).toContain('application/problem+json');
@@ -137,10 +223,14 @@ describe('hostile input (guarantee 3)', () => {
     for (const t of targets) {
       const fields = Object.keys(t.valid);
       await fc.assert(
-        fc.asyncProperty(fc.constantFrom(...fields, 'expectedRevision', 'unknownField'), hostileValue, async (field, value) => {
-          const body = { ...t.valid, [field]: value };
-          await fire('POST', t.url, JSON.stringify(body) ?? 'null', authJson(t));
-        }),
+        fc.asyncProperty(
+          fc.constantFrom(...fields, 'expectedRevision', 'unknownField'),
+          hostileValue,
+          async (field, value) => {
+            const body = { ...t.valid, [field]: value };
+            await fire('POST', t.url, JSON.stringify(body) ?? 'null', authJson(t));
+          },
+        ),
         { numRuns: RUNS },
       );
     }
@@ -161,14 +251,38 @@ describe('hostile input (guarantee 3)', () => {
   });
 
   it('command routes: wrong content types and hostile headers', async () => {
-    const contentTypes = ['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/json; charset=utf-16', 'application/xml', 'application/json, text/plain', '', 'application/problem+json'];
+    const contentTypes = [
+      'text/plain',
+      'application/x-www-form-urlencoded',
+      'multipart/form-data; boundary=x',
+      'application/json; charset=utf-16',
+      'application/xml',
+      'application/json, text/plain',
+      '',
+      'application/problem+json',
+    ];
     for (const t of targets) {
       await fc.assert(
         fc.asyncProperty(
           fc.constantFrom(...contentTypes),
           fc.record({
-            authorization: fc.oneof(fc.constant(`Bearer ${t.token}`), fc.constantFrom('Bearer', 'Bearer ', 'Basic YWRtaW46YWRtaW4=', `Bearer ${t.token}x`, `bearer ${t.token}`, `Bearer ${t.token} ${t.token}`, `Bearer ${'a'.repeat(9000)}.${'b'.repeat(9000)}.c`), fc.string({ maxLength: 60 }).map((s) => `Bearer ${s.replace(/[^\x20-\x7e]/g, '')}`)),
-            'idempotency-key': fc.oneof(fc.constantFrom('ok-key', '', ' ', 'a'.repeat(201), '../../x', 'k\u00e9'), fc.string({ maxLength: 30 }).map((s) => s.replace(/[^\x20-\x7e]/g, ''))),
+            authorization: fc.oneof(
+              fc.constant(`Bearer ${t.token}`),
+              fc.constantFrom(
+                'Bearer',
+                'Bearer ',
+                'Basic YWRtaW46YWRtaW4=',
+                `Bearer ${t.token}x`,
+                `bearer ${t.token}`,
+                `Bearer ${t.token} ${t.token}`,
+                `Bearer ${'a'.repeat(9000)}.${'b'.repeat(9000)}.c`,
+              ),
+              fc.string({ maxLength: 60 }).map((s) => `Bearer ${s.replace(/[^\x20-\x7e]/g, '')}`),
+            ),
+            'idempotency-key': fc.oneof(
+              fc.constantFrom('ok-key', '', ' ', 'a'.repeat(201), '../../x', 'k\u00e9'),
+              fc.string({ maxLength: 30 }).map((s) => s.replace(/[^\x20-\x7e]/g, '')),
+            ),
             'x-correlation-id': fc.oneof(fc.constantFrom('<script>', 'c'.repeat(500), ''), fc.uuid()),
           }),
           async (contentType, headers) => {
@@ -184,13 +298,82 @@ describe('hostile input (guarantee 3)', () => {
   });
 
   it('GET routes: hostile query strings and path parameters', async () => {
-    const gets = ACCESS_MATRIX.filter((r) => r.method === 'GET' && !r.path.includes('?') && r.path !== '/events/stream').map((r) => r.path);
+    const gets = ACCESS_MATRIX.filter(
+      (r) => r.method === 'GET' && !r.path.includes('?') && r.path !== '/events/stream',
+    ).map((r) => r.path);
     const office = `Bearer ${h.token('OFFICE')}`;
     const cu = `Bearer ${h.token('CONSTRUCTION_UNIT', 'DFUZ')}`;
-    const KEYS = ['status', 'category', 'department', 'planYear', 'q', 'overdue', 'page', 'pageSize', 'sort', 'minRevision', 'kind', 'withinDays', 'from', 'to', 'type', 'family', 'actor', 'after', 'limit', 'format', 'projectId', 'asOf', 'revision', '__proto__', '__proto__[isAdmin]', 'constructor[prototype][x]', 'status[$ne]', 'sort[$gt]'];
-    const qsValue = fc.oneof(fc.constantFrom(...NASTY_STRINGS, '-1', '0', '1e309', '99999999999999999999', '1.5', 'APPROVED,,,', ',', '-updatedAt', '__proto__', 'true', '2026-03-01T00:00:00+08:00', '0/0', '18446744073709551616'), fc.string({ unit: 'binary', maxLength: 20 }));
-    const query = fc.array(fc.tuple(fc.constantFrom(...KEYS), qsValue), { maxLength: 6 }).map((pairs) => pairs.map(([k, v]) => `${encodeURIComponent(k).replace(/%5B/g, '[').replace(/%5D/g, ']')}=${encodeURIComponent(v.replace(/[\uD800-\uDFFF]/g, '\uFFFD'))}`).join('&'));
-    const idSegment = fc.oneof(fc.constant(p.id), fc.constantFrom('not-a-uuid', '..', '%2e%2e%2f', 'FFFFFFFF-FFFF-FFFF-FFFF-FFFFFFFFFFFF', '00000000-0000-0000-0000-000000000000', '%00', 'x'.repeat(3000)));
+    const KEYS = [
+      'status',
+      'category',
+      'department',
+      'planYear',
+      'q',
+      'overdue',
+      'page',
+      'pageSize',
+      'sort',
+      'minRevision',
+      'kind',
+      'withinDays',
+      'from',
+      'to',
+      'type',
+      'family',
+      'actor',
+      'after',
+      'limit',
+      'format',
+      'projectId',
+      'asOf',
+      'revision',
+      '__proto__',
+      '__proto__[isAdmin]',
+      'constructor[prototype][x]',
+      'status[$ne]',
+      'sort[$gt]',
+    ];
+    const qsValue = fc.oneof(
+      fc.constantFrom(
+        ...NASTY_STRINGS,
+        '-1',
+        '0',
+        '1e309',
+        '99999999999999999999',
+        '1.5',
+        'APPROVED,,,',
+        ',',
+        '-updatedAt',
+        '__proto__',
+        'true',
+        '2026-03-01T00:00:00+08:00',
+        '0/0',
+        '18446744073709551616',
+      ),
+      fc.string({ unit: 'binary', maxLength: 20 }),
+    );
+    const query = fc
+      .array(fc.tuple(fc.constantFrom(...KEYS), qsValue), { maxLength: 6 })
+      .map((pairs) =>
+        pairs
+          .map(
+            ([k, v]) =>
+              `${encodeURIComponent(k).replace(/%5B/g, '[').replace(/%5D/g, ']')}=${encodeURIComponent(v.replace(/[\uD800-\uDFFF]/g, '\uFFFD'))}`,
+          )
+          .join('&'),
+      );
+    const idSegment = fc.oneof(
+      fc.constant(p.id),
+      fc.constantFrom(
+        'not-a-uuid',
+        '..',
+        '%2e%2e%2f',
+        'FFFFFFFF-FFFF-FFFF-FFFF-FFFFFFFFFFFF',
+        '00000000-0000-0000-0000-000000000000',
+        '%00',
+        'x'.repeat(3000),
+      ),
+    );
     const yearSegment = fc.constantFrom('2059', '0', '-1', '1e3', '99999999999999999999', 'NaN', '2026.5', '%20');
     for (const path of gets) {
       await fc.assert(
@@ -206,7 +389,12 @@ describe('hostile input (guarantee 3)', () => {
     // The SSE route with hostile filters (an unknown type keeps it from streaming forever).
     await fc.assert(
       fc.asyncProperty(qsValue, qsValue, async (family, after) => {
-        await fire('GET', `/events/stream?types=NoSuchType&family=${encodeURIComponent(family.replace(/[\uD800-\uDFFF]/g, ''))}&after=${encodeURIComponent(after.replace(/[\uD800-\uDFFF]/g, ''))}`, undefined, { authorization: office, 'last-event-id': 'x'.repeat(100) });
+        await fire(
+          'GET',
+          `/events/stream?types=NoSuchType&family=${encodeURIComponent(family.replace(/[\uD800-\uDFFF]/g, ''))}&after=${encodeURIComponent(after.replace(/[\uD800-\uDFFF]/g, ''))}`,
+          undefined,
+          { authorization: office, 'last-event-id': 'x'.repeat(100) },
+        );
       }),
       { numRuns: RUNS },
     );
@@ -214,7 +402,11 @@ describe('hostile input (guarantee 3)', () => {
 
   it('afterwards: no polluted keys stored, every hash chain verifies, memory stayed bounded', async () => {
     const events: StoredEvent[] = await store.readAll({ limit: 1_000_000 });
-    const polluted = events.filter((e) => /"(__proto__|prototype)"\s*:/.test(JSON.stringify(e.data)) || /"constructor"\s*:\s*\{/.test(JSON.stringify(e.data)));
+    const polluted = events.filter(
+      (e) =>
+        /"(__proto__|prototype)"\s*:/.test(JSON.stringify(e.data)) ||
+        /"constructor"\s*:\s*\{/.test(JSON.stringify(e.data)),
+    );
     expect(polluted.map((e) => e.type)).toEqual([]);
     const verify = await h.request('GET', '/audit/verify', { token: h.token('AUDIT') });
     expect(verify.body).toMatchObject({ ok: true });
@@ -226,7 +418,8 @@ describe('hostile input (guarantee 3)', () => {
     const t = targets.find((x) => x.name === 'report-incident')!;
     const big = JSON.stringify({ kind: 'SERIOUS_DELAY', description: '滞'.repeat(60_000) });
     const warm = async (n: number) => {
-      for (let i = 0; i < n; i++) await fire('POST', t.url, i % 2 ? big : `${'['.repeat(40_000)}${']'.repeat(40_000)}`, authJson(t));
+      for (let i = 0; i < n; i++)
+        await fire('POST', t.url, i % 2 ? big : `${'['.repeat(40_000)}${']'.repeat(40_000)}`, authJson(t));
     };
     // A real collection before each reading: without it heapUsed measures when V8 last happened
     // to collect (readings from -240 to +220 MiB for the same code), not what is retained.
@@ -242,7 +435,9 @@ describe('hostile input (guarantee 3)', () => {
     await warm(1000);
     settle();
     const growth = process.memoryUsage().heapUsed - before;
-    process.stdout.write(`hostile-input: heap growth over 1 000 hostile requests ${(growth / 1048576).toFixed(1)} MiB\n`);
+    process.stdout.write(
+      `hostile-input: heap growth over 1 000 hostile requests ${(growth / 1048576).toFixed(1)} MiB\n`,
+    );
     expect(growth).toBeLessThan(150 * 1024 * 1024);
   });
 });
@@ -269,16 +464,39 @@ describe('hostile input on the wire (guarantee 3): the built service as a child 
 
   it('huge headers, malformed request lines, a lying content-length and a 2 MB body: 4xx or closed, never 5xx, still serving', async () => {
     const service = await startService({ dataDir });
-    const unit = signHs256({ ...actorClaims('CONSTRUCTION_UNIT', 'D01'), exp: Math.floor(Date.now() / 1000) + 600 }, SERVICE_SECRET);
+    const unit = signHs256(
+      { ...actorClaims('CONSTRUCTION_UNIT', 'D01'), exp: Math.floor(Date.now() / 1000) + 600 },
+      SERVICE_SECRET,
+    );
     try {
       const answers = [
-        await raw(service.port, `GET /projects HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${'a'.repeat(100_000)}\r\n\r\n`),
-        await raw(service.port, `GET /projects HTTP/1.1\r\nHost: x\r\n${Array.from({ length: 3000 }, (_, i) => `X-H${i}: v`).join('\r\n')}\r\n\r\n`),
+        await raw(
+          service.port,
+          `GET /projects HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${'a'.repeat(100_000)}\r\n\r\n`,
+        ),
+        await raw(
+          service.port,
+          `GET /projects HTTP/1.1\r\nHost: x\r\n${Array.from({ length: 3000 }, (_, i) => `X-H${i}: v`).join('\r\n')}\r\n\r\n`,
+        ),
         await raw(service.port, 'GARBAGE / HTTP/9.9\r\n\r\n'),
-        await raw(service.port, 'POST /projects HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 99999\r\n\r\n{"a":1}'),
-        await raw(service.port, `POST /projects HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${2 * 1024 * 1024 + 8}\r\n\r\n`, `{"a":"${'x'.repeat(2 * 1024 * 1024)}"}`),
-        await raw(service.port, 'POST /projects HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nContent-Length: 5\r\n\r\n0\r\n\r\n'),
-        await raw(service.port, `POST /projects HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${unit}\r\nContent-Type: application/json\r\nContent-Length: ${2 * 1024 * 1024 + 8}\r\n\r\n`, `{"a":"${'x'.repeat(2 * 1024 * 1024)}"}`),
+        await raw(
+          service.port,
+          'POST /projects HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 99999\r\n\r\n{"a":1}',
+        ),
+        await raw(
+          service.port,
+          `POST /projects HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${2 * 1024 * 1024 + 8}\r\n\r\n`,
+          `{"a":"${'x'.repeat(2 * 1024 * 1024)}"}`,
+        ),
+        await raw(
+          service.port,
+          'POST /projects HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nContent-Length: 5\r\n\r\n0\r\n\r\n',
+        ),
+        await raw(
+          service.port,
+          `POST /projects HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${unit}\r\nContent-Type: application/json\r\nContent-Length: ${2 * 1024 * 1024 + 8}\r\n\r\n`,
+          `{"a":"${'x'.repeat(2 * 1024 * 1024)}"}`,
+        ),
       ];
       for (const answer of answers) expect(answer).not.toMatch(/^HTTP\/1\.1 5\d\d/);
       const health = await service.request('GET', '/health');

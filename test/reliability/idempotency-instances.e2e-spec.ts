@@ -65,17 +65,31 @@ describe('two instances over one DATA_DIR: one key, one decision', () => {
     // answers differ.
     for (let round = 0; round < 3; round++) {
       const ids = await Promise.all(Array.from({ length: 8 }, () => project(...UNDER_CONSTRUCTION)));
-      const adjustment = { reason: 'TECHNICAL_OPTIMIZATION', amountFen: ESTIMATE / 100, newTotalFen: ESTIMATE, objectivesUnchanged: true, description: '优化' };
+      const adjustment = {
+        reason: 'TECHNICAL_OPTIMIZATION',
+        amountFen: ESTIMATE / 100,
+        newTotalFen: ESTIMATE,
+        objectivesUnchanged: true,
+        description: '优化',
+      };
       const results = await Promise.all(
         ids.map(async (id) => {
           const key = `adjust-${id}`;
           const answers = await Promise.all(
             Array.from({ length: 8 }, (_, i) =>
-              (i % 2 === 0 ? a : b).request('POST', `/projects/${id}/file-adjustment`, { token: unit, body: adjustment, headers: { 'idempotency-key': key } }),
+              (i % 2 === 0 ? a : b).request('POST', `/projects/${id}/file-adjustment`, {
+                token: unit,
+                body: adjustment,
+                headers: { 'idempotency-key': key },
+              }),
             ),
           );
           const keyed = (await stored(id)).filter((e) => e.metadata.idempotencyKey === key);
-          return { answers: answers.map((r) => `${r.status} ${r.text}`), distinct: new Set(answers.map((r) => r.text)).size, events: keyed.map((e) => e.type) };
+          return {
+            answers: answers.map((r) => `${r.status} ${r.text}`),
+            distinct: new Set(answers.map((r) => r.text)).size,
+            events: keyed.map((e) => e.type),
+          };
         }),
       );
       for (const result of results) {
@@ -89,7 +103,13 @@ describe('two instances over one DATA_DIR: one key, one decision', () => {
   it('the same with a registration without projectId: one project, one answer', async () => {
     const { projectId: _omitted, ...body } = registrationBody(randomUUID(), 'D01');
     const answers = await Promise.all(
-      Array.from({ length: 8 }, (_, i) => (i % 2 === 0 ? a : b).request('POST', '/projects', { token: unit, body, headers: { 'idempotency-key': 'register-both' } })),
+      Array.from({ length: 8 }, (_, i) =>
+        (i % 2 === 0 ? a : b).request('POST', '/projects', {
+          token: unit,
+          body,
+          headers: { 'idempotency-key': 'register-both' },
+        }),
+      ),
     );
     expect(answers.map((r) => r.status)).toEqual(Array(8).fill(201));
     expect(new Set(answers.map((r) => r.text)).size).toBe(1);
@@ -104,10 +124,15 @@ describe('two instances over one DATA_DIR: one key, one decision', () => {
     const before = (await stored(id)).length;
     const answers = await Promise.all(
       Array.from({ length: 16 }, (_, i) =>
-        (i % 2 === 0 ? a : b).request('POST', `/projects/${id}/criticize`, { token: office, body: { reason: `第${i}次 ${ordosToday()}` } }),
+        (i % 2 === 0 ? a : b).request('POST', `/projects/${id}/criticize`, {
+          token: office,
+          body: { reason: `第${i}次 ${ordosToday()}` },
+        }),
       ),
     );
     expect(answers.map((r) => `${r.status} ${r.body?.code ?? ''}`.trim())).toEqual(Array(16).fill('200'));
-    expect(answers.map((r) => r.body.revision).sort((x, y) => x - y)).toEqual(Array.from({ length: 16 }, (_, i) => before + i));
+    expect(answers.map((r) => r.body.revision).sort((x, y) => x - y)).toEqual(
+      Array.from({ length: 16 }, (_, i) => before + i),
+    );
   });
 });

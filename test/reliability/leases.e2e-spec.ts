@@ -48,7 +48,9 @@ describe('two instances over one DATA_DIR: leases', () => {
     const db = new Database(join(dataDir, 'events.db'), { readonly: true, fileMustExist: true });
     try {
       const rows = db
-        .prepare(`SELECT json_extract(metadata, '$.eventId') AS id FROM events WHERE type IN (${TYPES.map(() => '?').join(',')}) ORDER BY position`)
+        .prepare(
+          `SELECT json_extract(metadata, '$.eventId') AS id FROM events WHERE type IN (${TYPES.map(() => '?').join(',')}) ORDER BY position`,
+        )
         .all(...TYPES) as Array<{ id: string }>;
       return rows.map((r) => r.id);
     } finally {
@@ -57,7 +59,8 @@ describe('two instances over one DATA_DIR: leases', () => {
   };
   const deliveriesById = () => {
     const counts = new Map<string, number>();
-    for (const d of receiver.accepted()) counts.set(String(d.headers['x-event-id']), (counts.get(String(d.headers['x-event-id'])) ?? 0) + 1);
+    for (const d of receiver.accepted())
+      counts.set(String(d.headers['x-event-id']), (counts.get(String(d.headers['x-event-id'])) ?? 0) + 1);
     return counts;
   };
   /** Registers and submits `n` projects, alternating between the given instances. */
@@ -65,9 +68,18 @@ describe('two instances over one DATA_DIR: leases', () => {
     for (let i = 0; i < n; i++) {
       const id = randomUUID();
       const via = services[i % services.length];
-      expect((await via.request('POST', '/projects', { token: unit, body: registrationBody(id, 'D01') })).status).toBe(201);
+      expect((await via.request('POST', '/projects', { token: unit, body: registrationBody(id, 'D01') })).status).toBe(
+        201,
+      );
       const other = services[(i + 1) % services.length];
-      expect((await other.request('POST', `/projects/${id}/submit-proposal`, { token: unit, body: { documentRef: `JY-${i}` } })).status).toBe(200);
+      expect(
+        (
+          await other.request('POST', `/projects/${id}/submit-proposal`, {
+            token: unit,
+            body: { documentRef: `JY-${i}` },
+          })
+        ).status,
+      ).toBe(200);
     }
   };
 
@@ -84,7 +96,10 @@ describe('two instances over one DATA_DIR: leases', () => {
   });
 
   it('delivers each event of a webhook subscription exactly once although both instances run webhooks', async () => {
-    const created = await a.request('POST', '/subscriptions', { token: office, body: { url: receiver.url, types: TYPES, secret: 'lease-test-webhook-secret-1' } });
+    const created = await a.request('POST', '/subscriptions', {
+      token: office,
+      body: { url: receiver.url, types: TYPES, secret: 'lease-test-webhook-secret-1' },
+    });
     expect(created.status).toBe(201);
     subscriptionId = created.body.id;
     // b has polled the subscription list at least once and tried the lease.
@@ -99,7 +114,11 @@ describe('two instances over one DATA_DIR: leases', () => {
     expect([...counts.keys()].sort()).toEqual([...expected].sort());
     expect([...counts.values()].every((c) => c === 1)).toBe(true);
     // Exactly one instance reports a running worker.
-    const states = await Promise.all([a, b].map(async (s) => (await s.request('GET', `/subscriptions/${subscriptionId}`, { token: office })).body.state));
+    const states = await Promise.all(
+      [a, b].map(
+        async (s) => (await s.request('GET', `/subscriptions/${subscriptionId}`, { token: office })).body.state,
+      ),
+    );
     expect(states.filter((s) => s !== 'stopped')).toHaveLength(1);
   });
 
@@ -110,22 +129,37 @@ describe('two instances over one DATA_DIR: leases', () => {
   });
 
   it('applies a redelivery asked of the instance that does not hold the lease (the holder replays)', async () => {
-    const states = await Promise.all([a, b].map(async (s) => (await s.request('GET', `/subscriptions/${subscriptionId}`, { token: office })).body.state));
+    const states = await Promise.all(
+      [a, b].map(
+        async (s) => (await s.request('GET', `/subscriptions/${subscriptionId}`, { token: office })).body.state,
+      ),
+    );
     const other = states[0] === 'stopped' ? a : b;
     const before = storedEventIds();
-    const asked = await other.request('POST', `/subscriptions/${subscriptionId}/redeliver`, { token: office, body: { fromPosition: '0' } });
+    const asked = await other.request('POST', `/subscriptions/${subscriptionId}/redeliver`, {
+      token: office,
+      body: { fromPosition: '0' },
+    });
     expect(asked.status).toBeLessThan(300);
     expect(asked.body).toMatchObject({ id: subscriptionId, replayAfter: '0' });
-    await waitFor(() => before.every((id) => (deliveriesById().get(id) ?? 0) >= 2), 60_000, 'every event delivered again');
+    await waitFor(
+      () => before.every((id) => (deliveriesById().get(id) ?? 0) >= 2),
+      60_000,
+      'every event delivered again',
+    );
     // Applied once: no third round on the following passes.
     await sleep((2 * LEASE_TTL_MS) / 3 + 500);
     expect([...deliveriesById().values()].every((c) => c === 2)).toBe(true);
   });
 
   it('after SIGKILL of the lease holder the other instance takes the subscription over and delivers every event at least once', async () => {
-    const holderIndex = (await Promise.all([a, b].map(async (s) => (await s.request('GET', `/subscriptions/${subscriptionId}`, { token: office })).body.state))).findIndex(
-      (s) => s !== 'stopped',
-    );
+    const holderIndex = (
+      await Promise.all(
+        [a, b].map(
+          async (s) => (await s.request('GET', `/subscriptions/${subscriptionId}`, { token: office })).body.state,
+        ),
+      )
+    ).findIndex((s) => s !== 'stopped');
     expect(holderIndex).toBeGreaterThanOrEqual(0);
     const [holder, survivor] = holderIndex === 0 ? [a, b] : [b, a];
     await holder.kill('SIGKILL');
@@ -133,7 +167,11 @@ describe('two instances over one DATA_DIR: leases', () => {
     await drive(4, [survivor]);
     const expected = storedEventIds();
     expect(expected).toHaveLength(24);
-    await waitFor(() => expected.every((id) => deliveriesById().has(id)), 60_000, 'every event delivered after the failover');
+    await waitFor(
+      () => expected.every((id) => deliveriesById().has(id)),
+      60_000,
+      'every event delivered after the failover',
+    );
     // Taken over within about one ttl (plus a renewal period and slack for a loaded machine).
     expect(Date.now() - killedAt).toBeLessThan(LEASE_TTL_MS * 4 + 10_000);
     const status = await survivor.request('GET', `/subscriptions/${subscriptionId}`, { token: office });
@@ -144,7 +182,11 @@ describe('two instances over one DATA_DIR: leases', () => {
 function sealTimes(dataDir: string): number[] {
   const db = new Database(join(dataDir, 'events.db'), { readonly: true, fileMustExist: true });
   try {
-    const rows = db.prepare("SELECT json_extract(data, '$.sealedAt') AS at FROM events WHERE stream = 'system-seals' ORDER BY position").all() as Array<{ at: string }>;
+    const rows = db
+      .prepare(
+        "SELECT json_extract(data, '$.sealedAt') AS at FROM events WHERE stream = 'system-seals' ORDER BY position",
+      )
+      .all() as Array<{ at: string }>;
     return rows.map((r) => Date.parse(r.at));
   } finally {
     db.close();

@@ -38,12 +38,17 @@ describe('three instances over one DATA_DIR: concurrent writes', () => {
     const unit = token('CONSTRUCTION_UNIT', 'D01');
     const ids = Array.from({ length: 24 }, () => randomUUID());
     const registered = await Promise.all(
-      ids.map((id, i) => [a, b, c][i % 3].request('POST', '/projects', { token: unit, body: registrationBody(id, 'D01') })),
+      ids.map((id, i) =>
+        [a, b, c][i % 3].request('POST', '/projects', { token: unit, body: registrationBody(id, 'D01') }),
+      ),
     );
     expect(registered.map((r) => r.status)).toEqual(ids.map(() => 201));
     const submitted = await Promise.all(
       ids.map((id, i) =>
-        [b, c, a][i % 3].request('POST', `/projects/${id}/submit-proposal`, { token: unit, body: { documentRef: `JY-${i}` } }),
+        [b, c, a][i % 3].request('POST', `/projects/${id}/submit-proposal`, {
+          token: unit,
+          body: { documentRef: `JY-${i}` },
+        }),
       ),
     );
     expect(submitted.map((r) => `${r.status} ${r.body?.code ?? ''}`.trim())).toEqual(ids.map(() => '200'));

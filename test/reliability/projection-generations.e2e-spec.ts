@@ -46,7 +46,10 @@ describe('projection generations across real instances over one DATA_DIR', () =>
 
   async function register(service: Service): Promise<string> {
     const id = randomUUID();
-    const answer = await service.request('POST', '/projects', { token: TOKENS.CONSTRUCTION_UNIT, body: registrationBody(id, 'D01') });
+    const answer = await service.request('POST', '/projects', {
+      token: TOKENS.CONSTRUCTION_UNIT,
+      body: registrationBody(id, 'D01'),
+    });
     expect(answer.status).toBe(201);
     revisions.set(id, answer.body.revision);
     steps.set(id, 0);
@@ -58,7 +61,10 @@ describe('projection generations across real instances over one DATA_DIR', () =>
     const index = steps.get(id)!;
     if (index >= LIFECYCLE.length) return;
     const step = LIFECYCLE[index];
-    const answer = await service.request('POST', `/projects/${id}/${step.path}`, { token: TOKENS[step.role], body: step.body() });
+    const answer = await service.request('POST', `/projects/${id}/${step.path}`, {
+      token: TOKENS[step.role],
+      body: step.body(),
+    });
     expect(`${step.path} ${answer.status}`).toBe(`${step.path} 200`);
     revisions.set(id, answer.body.revision);
     steps.set(id, index + 1);
@@ -84,7 +90,8 @@ describe('projection generations across real instances over one DATA_DIR', () =>
         for (const reader of readers) {
           const id = known[n++ % known.length];
           const answer = await reader.request('GET', `/projects/${id}`, { token: TOKENS.OFFICE });
-          if (answer.status >= 500 || answer.status === 404) bad.push(`${reader.port} ${id} ${answer.status} ${answer.text.slice(0, 200)}`);
+          if (answer.status >= 500 || answer.status === 404)
+            bad.push(`${reader.port} ${id} ${answer.status} ${answer.text.slice(0, 200)}`);
         }
       }
     })();
@@ -104,7 +111,9 @@ describe('projection generations across real instances over one DATA_DIR', () =>
   async function projectsStatus(service: Service) {
     const answer = await service.request('GET', '/admin/projections', { token: TOKENS.OFFICE });
     expect(answer.status).toBe(200);
-    return (answer.body as Array<{ name: string; version: number; collection: string; state: string }>).find((p) => p.name === 'projects')!;
+    return (answer.body as Array<{ name: string; version: number; collection: string; state: string }>).find(
+      (p) => p.name === 'projects',
+    )!;
   }
 
   /** Resolves once `service` reads projects from another collection than `before`, running. */
@@ -126,8 +135,16 @@ describe('projection generations across real instances over one DATA_DIR', () =>
       const events = history.body.events as unknown[];
       expect(events.length).toBe(revision + 1);
       for (const service of services) {
-        const read = await service.request('GET', `/projects/${id}?minRevision=${revision}&wait=10000`, { token: TOKENS.OFFICE });
-        expect({ id, port: service.port, status: read.status, revision: read.body.revision, eventCount: read.body.eventCount }).toEqual({
+        const read = await service.request('GET', `/projects/${id}?minRevision=${revision}&wait=10000`, {
+          token: TOKENS.OFFICE,
+        });
+        expect({
+          id,
+          port: service.port,
+          status: read.status,
+          revision: read.body.revision,
+          eventCount: read.body.eventCount,
+        }).toEqual({
           id,
           port: service.port,
           status: 200,

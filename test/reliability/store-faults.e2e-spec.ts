@@ -97,7 +97,9 @@ describe('SQLite faults mid-write (guarantee 5)', () => {
     }
     expectProblem(answer, 503, 'STORE_UNAVAILABLE');
     expect(await events.readStream(`project-${body.projectId}`)).toEqual([]);
-    expect((await h.request('POST', '/projects', { token: h.token('CONSTRUCTION_UNIT', 'DFULL'), body })).status).toBe(201);
+    expect((await h.request('POST', '/projects', { token: h.token('CONSTRUCTION_UNIT', 'DFULL'), body })).status).toBe(
+      201,
+    );
   });
 
   it('read-model store read-only: events are still stored, reads wait with 503 READ_MODEL_BEHIND, then catch up', async () => {
@@ -108,14 +110,18 @@ describe('SQLite faults mid-write (guarantee 5)', () => {
     try {
       written = await incident(p, 99, 10);
       expect(written.status).toBe(200);
-      const behind = await h.request('GET', `/projects/${p.id}?minRevision=${written.body.revision}&wait=300`, { token: h.token('OFFICE') });
+      const behind = await h.request('GET', `/projects/${p.id}?minRevision=${written.body.revision}&wait=300`, {
+        token: h.token('OFFICE'),
+      });
       expect(behind.status).toBe(503);
       expect(String(behind.headers['content-type'])).toContain('application/problem+json');
     } finally {
       rm.pragma('query_only = OFF');
     }
     // The failed lane restarts from its checkpoint with back-off (≤ a few seconds here).
-    const caught = await h.request('GET', `/projects/${p.id}?minRevision=${written.body.revision}&wait=10000`, { token: h.token('OFFICE') });
+    const caught = await h.request('GET', `/projects/${p.id}?minRevision=${written.body.revision}&wait=10000`, {
+      token: h.token('OFFICE'),
+    });
     expect(caught.status).toBe(200);
     expect(caught.body.revision).toBe(written.body.revision);
   });
@@ -131,7 +137,8 @@ describe('EventStoreDB or MongoDB unreachable (guarantee 5): the built service a
   });
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
-  const office = () => signHs256({ ...actorClaims('OFFICE'), exp: Math.floor(Date.now() / 1000) + 600 }, SERVICE_SECRET);
+  const office = () =>
+    signHs256({ ...actorClaims('OFFICE'), exp: Math.floor(Date.now() / 1000) + 600 }, SERVICE_SECRET);
 
   /** Either start-up fails clearly in time, or the service is up, unhealthy, and refuses commands with 503 in time. */
   async function expectBoundedFailure(env: Record<string, string>, leaked: string[]) {
@@ -157,23 +164,35 @@ describe('EventStoreDB or MongoDB unreachable (guarantee 5): the built service a
       ]);
       settled = true;
       clearTimeout(hangTimer);
-      if (outcome.kind === 'hung') throw new Error(`neither start-up failure nor an answer within 30 s: ${service.stderr()}`);
-      process.stdout.write(`store-faults ${Object.keys(env)[0]}: ${outcome.kind === 'exited' ? `start-up failed after ${Date.now() - started} ms: ${service.stderr().trim().split('\n')[0]}` : `listening, /health ${outcome.health.status}`}\n`);
+      if (outcome.kind === 'hung')
+        throw new Error(`neither start-up failure nor an answer within 30 s: ${service.stderr()}`);
+      process.stdout.write(
+        `store-faults ${Object.keys(env)[0]}: ${outcome.kind === 'exited' ? `start-up failed after ${Date.now() - started} ms: ${service.stderr().trim().split('\n')[0]}` : `listening, /health ${outcome.health.status}`}\n`,
+      );
       if (outcome.kind === 'exited') {
         expect(outcome.exit.code).not.toBe(0);
-        expect(service.stderr()).toMatch(/Start-up failed|Invalid configuration|unavailable|connect|ECONNREFUSED|Server selection/i);
+        expect(service.stderr()).toMatch(
+          /Start-up failed|Invalid configuration|unavailable|connect|ECONNREFUSED|Server selection/i,
+        );
         expect(Date.now() - started).toBeLessThan(30_000);
       } else {
         expect(outcome.health.status).toBe(503);
         const t0 = Date.now();
         const answer = await service.request('POST', '/projects', {
-          token: signHs256({ ...actorClaims('CONSTRUCTION_UNIT', 'D1'), exp: Math.floor(Date.now() / 1000) + 600 }, SERVICE_SECRET),
+          token: signHs256(
+            { ...actorClaims('CONSTRUCTION_UNIT', 'D1'), exp: Math.floor(Date.now() / 1000) + 600 },
+            SERVICE_SECRET,
+          ),
           body: { name: 'x' },
           timeoutMs: 30_000,
         });
         // Validation fails first for this body; a valid one must reach the store and fail with 503.
         expect(answer.status).toBe(400);
-        const valid = await service.request('POST', '/projects/00000000-0000-4000-8000-000000000000/criticize', { token: office(), body: { reason: '测试' }, timeoutMs: 30_000 });
+        const valid = await service.request('POST', '/projects/00000000-0000-4000-8000-000000000000/criticize', {
+          token: office(),
+          body: { reason: '测试' },
+          timeoutMs: 30_000,
+        });
         expect({ status: valid.status, code: valid.body?.code }).toEqual({ status: 503, code: 'STORE_UNAVAILABLE' });
         expect(Date.now() - t0).toBeLessThan(25_000);
       }
@@ -193,7 +212,13 @@ describe('EventStoreDB or MongoDB unreachable (guarantee 5): the built service a
   });
 
   it('MONGODB_URI at a closed port (with credentials that must not be printed)', async () => {
-    await expectBoundedFailure({ MONGODB_URI: `mongodb://ordos:s3cr3t-Passw0rd@127.0.0.1:${closedPort}/?serverSelectionTimeoutMS=2000`, LOG_LEVEL: 'info' }, ['s3cr3t-Passw0rd']);
+    await expectBoundedFailure(
+      {
+        MONGODB_URI: `mongodb://ordos:s3cr3t-Passw0rd@127.0.0.1:${closedPort}/?serverSelectionTimeoutMS=2000`,
+        LOG_LEVEL: 'info',
+      },
+      ['s3cr3t-Passw0rd'],
+    );
   });
 
   it('a port that accepts connections but never answers (black hole) does not hang start-up or requests either', async () => {
@@ -202,7 +227,10 @@ describe('EventStoreDB or MongoDB unreachable (guarantee 5): the built service a
     await new Promise<void>((r) => hole.listen(0, '127.0.0.1', () => r()));
     const port = (hole.address() as { port: number }).port;
     try {
-      await expectBoundedFailure({ MONGODB_URI: `mongodb://127.0.0.1:${port}/?serverSelectionTimeoutMS=2000&connectTimeoutMS=2000` }, []);
+      await expectBoundedFailure(
+        { MONGODB_URI: `mongodb://127.0.0.1:${port}/?serverSelectionTimeoutMS=2000&connectTimeoutMS=2000` },
+        [],
+      );
     } finally {
       sockets.forEach((s) => s.destroy());
       hole.close();

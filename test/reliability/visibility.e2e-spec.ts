@@ -8,7 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { AuditController } from '../../src/audit/audit.controller';
+import { ProjectStreamCache } from '../../src/audit/stream-cache';
 import { EVENT_STORE, type EventStore } from '../../src/event-store/event-store.port';
 import { registration, startHarness, type Harness } from '../support/harness';
 import { command, driveTo, orderRectification, type Project } from '../support/fixtures';
@@ -22,7 +22,8 @@ const STRANGER = 'D02';
 
 /** What a caller can tell apart: status, content type and the whole body but its instance, the id written as <id>. */
 function seen(answer: Answer, id: string) {
-  const { instance: _instance, ...body } = typeof answer.body === 'object' && answer.body !== null ? answer.body : { raw: answer.body };
+  const { instance: _instance, ...body } =
+    typeof answer.body === 'object' && answer.body !== null ? answer.body : { raw: answer.body };
   return {
     status: answer.status,
     type: String(answer.headers['content-type'] ?? ''),
@@ -63,11 +64,25 @@ describe('visibility: another department’s project is an unknown id (API.md, i
         { method: 'POST', path, body, headers: { 'idempotency-key': `vis-${spec.path}` } },
       );
     }
-    for (const query of ['', '?minRevision=0', `?minRevision=${project.revision}`, `?minRevision=${project.revision + 5}&wait=200`, '?minRevision=abc', '?bogus=1']) {
+    for (const query of [
+      '',
+      '?minRevision=0',
+      `?minRevision=${project.revision}`,
+      `?minRevision=${project.revision + 5}&wait=200`,
+      '?minRevision=abc',
+      '?bogus=1',
+    ]) {
       list.push({ method: 'GET', path: (id) => `/projects/${id}${query}` });
     }
     list.push({ method: 'GET', path: (id) => `/projects/${id}/history` });
-    for (const query of ['?revision=0', `?revision=${project.revision + 10}`, '?asOf=2000-01-01T00:00:00Z', '?revision=-5', '?asOf=nope', '']) {
+    for (const query of [
+      '?revision=0',
+      `?revision=${project.revision + 10}`,
+      '?asOf=2000-01-01T00:00:00Z',
+      '?revision=-5',
+      '?asOf=nope',
+      '',
+    ]) {
       list.push({ method: 'GET', path: (id) => `/projects/${id}/state${query}` });
     }
     return list;
@@ -80,11 +95,20 @@ describe('visibility: another department’s project is an unknown id (API.md, i
     for (const probe of probes()) {
       const unknown = randomUUID();
       const send = (id: string) =>
-        h.request(probe.method, probe.path(id), { token: stranger(), body: probe.body, headers: probe.headers }) as Promise<Answer>;
+        h.request(probe.method, probe.path(id), {
+          token: stranger(),
+          body: probe.body,
+          headers: probe.headers,
+        }) as Promise<Answer>;
       const onTheirs = seen(await send(project.id), project.id);
       const onNothing = seen(await send(unknown), unknown);
       statuses.add(`${onTheirs.status} ${onTheirs.body.code}`);
-      if (JSON.stringify(onTheirs) !== JSON.stringify(onNothing)) differences.push({ request: `${probe.method} ${probe.path(':id')} ${JSON.stringify(probe.body ?? '')}`, onTheirs, onNothing });
+      if (JSON.stringify(onTheirs) !== JSON.stringify(onNothing))
+        differences.push({
+          request: `${probe.method} ${probe.path(':id')} ${JSON.stringify(probe.body ?? '')}`,
+          onTheirs,
+          onNothing,
+        });
       expect(JSON.stringify(onTheirs.body)).not.toContain(OWNER);
     }
     expect(differences).toEqual([]);
@@ -93,13 +117,28 @@ describe('visibility: another department’s project is an unknown id (API.md, i
   });
 
   it('the project’s own department and the other roles still get the route’s own answers', async () => {
-    const own = await h.request('GET', `/projects/${project.id}?minRevision=${project.revision}`, { token: h.token('CONSTRUCTION_UNIT', OWNER) });
+    const own = await h.request('GET', `/projects/${project.id}?minRevision=${project.revision}`, {
+      token: h.token('CONSTRUCTION_UNIT', OWNER),
+    });
     expect(own.status).toBe(200);
-    const office = await h.request('POST', `/projects/${project.id}/submit-proposal`, { token: h.token('OFFICE'), body: { documentRef: 'X' } });
+    const office = await h.request('POST', `/projects/${project.id}/submit-proposal`, {
+      token: h.token('OFFICE'),
+      body: { documentRef: 'X' },
+    });
     expect({ status: office.status, code: office.body.code }).toEqual({ status: 403, code: 'ROLE_NOT_ALLOWED' });
-    const stale = await h.request('POST', `/projects/${project.id}/criticize`, { token: h.token('OFFICE'), body: { reason: '滞后', expectedRevision: 0 } });
-    expect({ status: stale.status, code: stale.body.code, actual: stale.body.actualRevision }).toEqual({ status: 409, code: 'REVISION_CONFLICT', actual: project.revision });
-    const invalid = await h.request('POST', `/projects/${project.id}/criticize`, { token: h.token('OFFICE'), body: {} });
+    const stale = await h.request('POST', `/projects/${project.id}/criticize`, {
+      token: h.token('OFFICE'),
+      body: { reason: '滞后', expectedRevision: 0 },
+    });
+    expect({ status: stale.status, code: stale.body.code, actual: stale.body.actualRevision }).toEqual({
+      status: 409,
+      code: 'REVISION_CONFLICT',
+      actual: project.revision,
+    });
+    const invalid = await h.request('POST', `/projects/${project.id}/criticize`, {
+      token: h.token('OFFICE'),
+      body: {},
+    });
     expect(invalid.status).toBe(400);
   });
 
@@ -121,9 +160,19 @@ describe('visibility: another department’s project is an unknown id (API.md, i
 
   it('POST /projects with D01’s id answers D02 exactly as D01 re-registering its own id: 409 PROJECT_EXISTS, no owner, no revision', async () => {
     for (const extra of [{}, { expectedRevision: -1 }, { expectedRevision: 0 }, { expectedRevision: 7 }]) {
-      const theirs = await h.request('POST', '/projects', { token: stranger(), body: { ...registration(STRANGER, { projectId: project.id }), ...extra } });
-      const mine = await h.request('POST', '/projects', { token: h.token('CONSTRUCTION_UNIT', OWNER), body: { ...registration(OWNER, { projectId: project.id }), ...extra } });
-      expect({ extra, status: theirs.status, code: theirs.body.code }).toEqual({ extra, status: 409, code: 'PROJECT_EXISTS' });
+      const theirs = await h.request('POST', '/projects', {
+        token: stranger(),
+        body: { ...registration(STRANGER, { projectId: project.id }), ...extra },
+      });
+      const mine = await h.request('POST', '/projects', {
+        token: h.token('CONSTRUCTION_UNIT', OWNER),
+        body: { ...registration(OWNER, { projectId: project.id }), ...extra },
+      });
+      expect({ extra, status: theirs.status, code: theirs.body.code }).toEqual({
+        extra,
+        status: 409,
+        code: 'PROJECT_EXISTS',
+      });
       expect(seen(theirs, project.id)).toEqual(seen(mine, project.id));
       expect(theirs.body.actualRevision).toBeUndefined();
       expect(JSON.stringify(theirs.body)).not.toContain(OWNER);
@@ -131,7 +180,7 @@ describe('visibility: another department’s project is an unknown id (API.md, i
   });
 
   it('history: 404 and 403 are decided before the history is built', async () => {
-    const streams = (h.app.get(AuditController) as unknown as { streams: { historyJson: (id: string) => Promise<unknown> } }).streams;
+    const streams = h.app.get(ProjectStreamCache);
     const built = jest.spyOn(streams, 'historyJson');
     try {
       const hidden = await h.request('GET', `/projects/${project.id}/history`, { token: stranger() });
@@ -166,7 +215,9 @@ describe('visibility: another department’s project is an unknown id (API.md, i
       await post('budget-feedback', 'FINANCE', { projectId: theirs.id, inBudget: true, controlAmountFen: 100_000_000 });
       await post('budget-feedback', 'FINANCE', { projectId: mine.id, inBudget: true, controlAmountFen: 20_000_000 });
       for (const p of [theirs, mine]) {
-        expect((await h.request('GET', `/projects/${p.id}?minRevision=0`, { token: h.token('OFFICE') })).status).toBe(200);
+        expect((await h.request('GET', `/projects/${p.id}?minRevision=0`, { token: h.token('OFFICE') })).status).toBe(
+          200,
+        );
       }
       for (let i = 0; i < 200; i++) {
         const plan = await h.request('GET', `/annual-plans/${YEAR}`, { token: h.token('OFFICE') });
@@ -177,10 +228,21 @@ describe('visibility: another department’s project is an unknown id (API.md, i
 
     it('GET /annual-plans/:year: own entries, counts and sums over them; the other roles see all', async () => {
       const office = await h.request('GET', `/annual-plans/${YEAR}`, { token: h.token('OFFICE') });
-      expect(office.body).toMatchObject({ projectCount: 2, controlTotalFen: 120_000_000, inBudgetCount: 2, revision: 4 });
+      expect(office.body).toMatchObject({
+        projectCount: 2,
+        controlTotalFen: 120_000_000,
+        inBudgetCount: 2,
+        revision: 4,
+      });
       const unit = await h.request('GET', `/annual-plans/${YEAR}`, { token: stranger() });
       expect(unit.status).toBe(200);
-      expect(unit.body).toMatchObject({ year: YEAR, adopted: true, projectCount: 1, controlTotalFen: 20_000_000, inBudgetCount: 1 });
+      expect(unit.body).toMatchObject({
+        year: YEAR,
+        adopted: true,
+        projectCount: 1,
+        controlTotalFen: 20_000_000,
+        inBudgetCount: 1,
+      });
       expect(unit.body.entries.map((e: { projectId: string }) => e.projectId)).toEqual([mine.id]);
       expect(JSON.stringify(unit.body)).not.toContain(theirs.id);
       expect(JSON.stringify(unit.body)).not.toContain('100000000');
@@ -196,8 +258,11 @@ describe('visibility: another department’s project is an unknown id (API.md, i
     it('GET /events/stream: AnnualPlanAdopted names own projects only; budget feedback without the plan’s total', async () => {
       await h.app.listen(0, '127.0.0.1');
       const base = `http://127.0.0.1:${(h.app.getHttpServer().address() as AddressInfo).port}`;
-      const frames = await sse(base, '/events/stream?types=ProjectIncludedInPlan,AnnualPlanAdopted,BudgetFeedbackRecorded&after=0', stranger(), (all) =>
-        all.filter((f) => f.data.year === YEAR).length >= 3,
+      const frames = await sse(
+        base,
+        '/events/stream?types=ProjectIncludedInPlan,AnnualPlanAdopted,BudgetFeedbackRecorded&after=0',
+        stranger(),
+        (all) => all.filter((f) => f.data.year === YEAR).length >= 3,
       );
       const plan = frames.filter((f) => f.data.year === YEAR);
       expect(plan.map((f) => f.type)).toEqual(['ProjectIncludedInPlan', 'AnnualPlanAdopted', 'BudgetFeedbackRecorded']);
@@ -214,26 +279,30 @@ function sse(base: string, path: string, token: string, enough: (frames: any[]) 
   return new Promise((resolve, reject) => {
     const frames: any[] = [];
     let finished = false;
-    const req = httpRequest(`${base}${path}`, { headers: { accept: 'text/event-stream', authorization: `Bearer ${token}` } }, (response: IncomingMessage) => {
-      let buffer = '';
-      response.setEncoding('utf8');
-      response.on('data', (chunk: string) => {
-        buffer += chunk;
-        let end: number;
-        while ((end = buffer.indexOf('\n\n')) >= 0) {
-          const block = buffer.slice(0, end);
-          buffer = buffer.slice(end + 2);
-          for (const line of block.split('\n')) if (line.startsWith('data: ')) frames.push(JSON.parse(line.slice(6)));
-        }
-        if (!finished && enough(frames)) {
-          finished = true;
-          setTimeout(() => {
-            req.destroy();
-            resolve(frames);
-          }, 150);
-        }
-      });
-    });
+    const req = httpRequest(
+      `${base}${path}`,
+      { headers: { accept: 'text/event-stream', authorization: `Bearer ${token}` } },
+      (response: IncomingMessage) => {
+        let buffer = '';
+        response.setEncoding('utf8');
+        response.on('data', (chunk: string) => {
+          buffer += chunk;
+          let end: number;
+          while ((end = buffer.indexOf('\n\n')) >= 0) {
+            const block = buffer.slice(0, end);
+            buffer = buffer.slice(end + 2);
+            for (const line of block.split('\n')) if (line.startsWith('data: ')) frames.push(JSON.parse(line.slice(6)));
+          }
+          if (!finished && enough(frames)) {
+            finished = true;
+            setTimeout(() => {
+              req.destroy();
+              resolve(frames);
+            }, 150);
+          }
+        });
+      },
+    );
     req.on('error', (error) => (finished ? undefined : reject(error)));
     setTimeout(() => {
       if (finished) return;

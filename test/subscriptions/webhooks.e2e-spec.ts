@@ -1,8 +1,13 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { EVENT_STORE, type EventStore } from '../../src/event-store/event-store.port';
-import { comparePositions } from '../../src/event-store/position';
+import { comparePositions, positionSortKey } from '../../src/event-store/position';
+import { READ_MODEL_STORE, type ReadModelStore } from '../../src/read-model/read-model.port';
+import { SqliteReadModelStore } from '../../src/read-model/sqlite-read-model.store';
 import { resolveTypes } from '../../src/subscriptions/event-envelope';
-import { verifySignature } from '../../src/subscriptions/signature';
-import { startHarness, type Harness } from '../support/harness';
+import { SecretBox, verifySignature } from '../../src/subscriptions/signature';
+import { startHarness, SECRET, type Harness } from '../support/harness';
 import { approveProject, startReceiver, waitFor } from './helpers';
 
 const ENV = {
@@ -151,6 +156,103 @@ describe('webhooks /subscriptions', () => {
       await h.request('DELETE', `/subscriptions/${id}`, { token: office });
     } finally {
       await receiver.close();
+    }
+  });
+});
+
+describe('webhooks: a store written by releases before putDocument', () => {
+  it('keeps its subscriptions and dead letters (committed under a pseudo-checkpoint at position 0)', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'ordos-webhooks-upgrade-'));
+    const receiver = await startReceiver(() => 204);
+    let h: Harness | undefined;
+    try {
+      // Exactly what the old WebhooksService wrote: documents through commit() under the
+      // pseudo-checkpoint `webhook_subscriptions` at position "0", plus the worker's checkpoint.
+      const id = '6f1c2b8e-0d4a-4e5f-9a7b-3c2d1e0f9a8b';
+      const old = SqliteReadModelStore.open(join(dataDir, 'read-models.db'));
+      const now = '2026-03-01T00:00:00.000Z';
+      const subscription = {
+        _id: id,
+        _v: 1,
+        url: receiver.url,
+        types: [],
+        families: ['批复'],
+        sealedSecret: new SecretBox(SECRET).seal('old-release-secret-1'),
+        createdAt: now,
+        createdBy: 'office-x',
+      };
+      const event = {
+        position: '1',
+        streamId: 'project-x',
+        revision: 0,
+        type: 'ProjectApproved',
+        data: {},
+        metadata: { eventId: 'e-old-1', occurredAt: now },
+        label: null,
+        family: null,
+      };
+      const letter = {
+        _id: `${id}:1`,
+        _v: 1,
+        subscriptionId: id,
+        position: '1',
+        sortKey: positionSortKey('1'),
+        eventId: 'e-old-1',
+        type: 'ProjectApproved',
+        event,
+        attempts: 4,
+        lastError: 'HTTP 503',
+        failedAt: now,
+      };
+      await old.commit(
+        'webhook_subscriptions',
+        [
+          { op: 'upsert', collection: 'webhook_subscriptions', doc: subscription },
+          { op: 'upsert', collection: 'webhook_dead_letters', doc: letter },
+        ],
+        { position: '0', updatedAt: now },
+      );
+      await old.commit(`webhook:${id}`, [], { position: '1', updatedAt: now });
+      await old.close();
+
+      h = await startHarness({ dataDir, env: ENV });
+      const office = h.token('OFFICE');
+      const store = h.app.get<ReadModelStore>(READ_MODEL_STORE);
+      // The pseudo-checkpoint is gone; the real one stays.
+      expect(await store.getCheckpoint('webhook_subscriptions')).toBeNull();
+      expect((await store.getCheckpoint(`webhook:${id}`))?.position).toBe('1');
+
+      const list = await h.request('GET', '/subscriptions', { token: office });
+      expect(list.body.items).toEqual([{ id, url: receiver.url, types: [], families: ['批复'], createdAt: now }]);
+      const status = await h.request('GET', `/subscriptions/${id}`, { token: office });
+      expect(status.body).toMatchObject({
+        id,
+        checkpoint: '1',
+        deadLetterCount: 1,
+        deadLetters: [expect.objectContaining({ eventId: 'e-old-1' })],
+      });
+
+      // The old dead letter is redelivered (signed with the old secret) and deleted.
+      const redeliver = await h.request('POST', `/subscriptions/${id}/redeliver`, { token: office, body: {} });
+      expect(redeliver.body).toEqual({ id, requeued: 1 });
+      const oldLetter = () => receiver.accepted().find((d) => d.headers['x-event-id'] === 'e-old-1');
+      const delivered = (await waitFor(oldLetter, 5000, 'old dead letter'))!;
+      const timestamp = String(delivered.headers['x-timestamp']);
+      const signature = String(delivered.headers['x-signature']);
+      expect(verifySignature('old-release-secret-1', signature, timestamp, delivered.body)).toBe(true);
+      const harness = h;
+      const lettersLeft = async () =>
+        (await harness.request('GET', `/subscriptions/${id}`, { token: office })).body.deadLetterCount;
+      await waitFor(async () => (await lettersLeft()) === 0, 5000, 'letter gone');
+
+      expect((await h.request('DELETE', `/subscriptions/${id}`, { token: office })).status).toBe(204);
+      expect((await h.request('GET', `/subscriptions/${id}`, { token: office })).status).toBe(404);
+      expect(await store.get('webhook_subscriptions', id)).toBeNull();
+      expect(await store.getCheckpoint(`webhook:${id}`)).toBeNull();
+    } finally {
+      await h?.close();
+      await receiver.close();
+      rmSync(dataDir, { recursive: true, force: true });
     }
   });
 });

@@ -27,20 +27,41 @@ describe('dashboard (Chromium)', () => {
 
   beforeAll(async () => {
     if (!existsSync(CHROMIUM)) {
-      throw new Error(`Chromium not found at ${CHROMIUM}: install it (apt-get install -y chromium; .ci/run does) or set CHROMIUM_PATH`);
+      throw new Error(
+        `Chromium not found at ${CHROMIUM}: install it (apt-get install -y chromium; .ci/run does) or set CHROMIUM_PATH`,
+      );
     }
     if (!existsSync(join(ROOT, 'dist-web', 'index.html'))) {
-      execFileSync(process.execPath, [require.resolve('vite/bin/vite.js'), 'build', '--config', 'web/vite.config.mts', '--logLevel', 'warn'], { cwd: ROOT, stdio: 'inherit' });
+      execFileSync(
+        process.execPath,
+        [require.resolve('vite/bin/vite.js'), 'build', '--config', 'web/vite.config.mts', '--logLevel', 'warn'],
+        { cwd: ROOT, stdio: 'inherit' },
+      );
     }
     mkdirSync(SHOTS, { recursive: true });
     process.env.DEV_IDENTITIES = '1';
     h = await startHarness();
     // The test clock of the harness is fixed to 2026-03-02; seed a small portfolio through the API.
-    proposal = await driveTo(h, 'PROPOSAL_SUBMITTED', { dept: 'D01', overrides: { name: '鄂尔多斯市政务数据共享交换平台' } });
-    building = await driveTo(h, 'UNDER_CONSTRUCTION', { dept: 'D03', overrides: { name: '全民健康信息平台升级', category: 'INFRASTRUCTURE' } });
-    await driveTo(h, 'COMPLETED', { dept: 'D02', overrides: { name: '智慧交警视频联网平台', category: 'INFRASTRUCTURE' } });
-    await driveTo(h, 'ASSET_REGISTERED', { dept: 'D10', overrides: { name: '12345政务服务热线系统', category: 'OPERATIONS' } });
-    await driveTo(h, 'DRAFT_PLAN', { dept: 'D04', overrides: { name: '智慧教育云平台', category: 'THIRD_PARTY', estimateFen: 90_000_000 } });
+    proposal = await driveTo(h, 'PROPOSAL_SUBMITTED', {
+      dept: 'D01',
+      overrides: { name: '鄂尔多斯市政务数据共享交换平台' },
+    });
+    building = await driveTo(h, 'UNDER_CONSTRUCTION', {
+      dept: 'D03',
+      overrides: { name: '全民健康信息平台升级', category: 'INFRASTRUCTURE' },
+    });
+    await driveTo(h, 'COMPLETED', {
+      dept: 'D02',
+      overrides: { name: '智慧交警视频联网平台', category: 'INFRASTRUCTURE' },
+    });
+    await driveTo(h, 'ASSET_REGISTERED', {
+      dept: 'D10',
+      overrides: { name: '12345政务服务热线系统', category: 'OPERATIONS' },
+    });
+    await driveTo(h, 'DRAFT_PLAN', {
+      dept: 'D04',
+      overrides: { name: '智慧教育云平台', category: 'THIRD_PARTY', estimateFen: 90_000_000 },
+    });
     await orderRectification(h, building, 10);
     await readProject(h, building);
     // A month later: the rectification is overdue.
@@ -51,9 +72,21 @@ describe('dashboard (Chromium)', () => {
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-dev-shm-usage',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--no-first-run',
+        '--disable-sync',
+      ],
     });
-    page = await browser.newPage({ viewport: { width: 1440, height: 1000 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+    page = await browser.newPage({
+      viewport: { width: 1440, height: 1000 },
+      locale: 'zh-CN',
+      timezoneId: 'Asia/Shanghai',
+    });
   });
 
   afterAll(async () => {
@@ -93,7 +126,10 @@ describe('dashboard (Chromium)', () => {
     // Project view: current state, timeline, integrity.
     await page.getByTestId('project-name').getByText('鄂尔多斯市政务数据共享交换平台').waitFor();
     await page.locator('[data-testid=current-status] [data-status=PROPOSAL]').waitFor();
-    await page.getByTestId('integrity').getByText(/哈希链完整/).waitFor();
+    await page
+      .getByTestId('integrity')
+      .getByText(/哈希链完整/)
+      .waitFor();
     await page.locator('[data-testid=timeline] li').nth(1).waitFor();
 
     // Time travel: slider to the first event → the state then was DRAFT_PLAN.

@@ -31,28 +31,66 @@ export interface ProjectLike {
 
 const today = () => new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
 const inDays = (n: number) => new Date(Date.now() + 8 * 3_600_000 + n * 86_400_000).toISOString().slice(0, 10);
-const is = (...s: string[]) => (p: ProjectLike) => s.includes(p.status);
-const stage = (s: string, approved: boolean) => (p: ProjectLike) => p.status === s && (p.stageApproved === undefined || p.stageApproved === approved);
+const is =
+  (...s: string[]) =>
+  (p: ProjectLike) =>
+    s.includes(p.status);
+const stage = (s: string, approved: boolean) => (p: ProjectLike) =>
+  p.status === s && (p.stageApproved === undefined || p.stageApproved === approved);
 const notFinal = (p: ProjectLike) => !['TERMINATED', 'REJECTED'].includes(p.status);
 const opinion = (v: string): Field => ({ name: 'opinion', kind: 'textarea', label: ['意见', 'Opinion'], value: v });
 const reason = (v: string): Field => ({ name: 'reason', kind: 'textarea', label: ['理由', 'Reason'], value: v });
-const openRect = (p: ProjectLike) => (p.rectifications ?? []).some((r) => r.status === 'OPEN' || r.status === 'REJECTED');
+const openRect = (p: ProjectLike) =>
+  (p.rectifications ?? []).some((r) => r.status === 'OPEN' || r.status === 'REJECTED');
 const submittedRect = (p: ProjectLike) => (p.rectifications ?? []).some((r) => r.status === 'SUBMITTED');
 
 export const ACTIONS: Record<string, Spec> = {
-  'submit-proposal': { label: ['报送项目建议书', 'Submit proposal'], when: is('DRAFT_PLAN'), fields: [{ name: 'documentRef', kind: 'text', label: ['文件编号', 'Document ref'], value: 'JY-' }] },
-  'approve-proposal': { label: ['批复项目建议书', 'Approve proposal'], tone: 'primary', when: stage('PROPOSAL', false), fields: [opinion('同意立项')] },
-  'reject-proposal': { label: ['不予批复建议书', 'Reject proposal'], tone: 'danger', when: stage('PROPOSAL', false), fields: [opinion('建设必要性论证不充分')] },
-  'submit-feasibility': { label: ['报送可行性研究报告', 'Submit feasibility study'], when: (p) => stage('PROPOSAL', true)(p) || p.status === 'DRAFT_PLAN', fields: [{ name: 'documentRef', kind: 'text', label: ['文件编号', 'Document ref'], value: 'KY-' }] },
-  'approve-feasibility': { label: ['批复可行性研究报告', 'Approve feasibility'], tone: 'primary', when: stage('FEASIBILITY', false), fields: [opinion('同意可研')] },
-  'reject-feasibility': { label: ['不予批复可研', 'Reject feasibility'], tone: 'danger', when: stage('FEASIBILITY', false), fields: [opinion('可研深度不足')] },
+  'submit-proposal': {
+    label: ['报送项目建议书', 'Submit proposal'],
+    when: is('DRAFT_PLAN'),
+    fields: [{ name: 'documentRef', kind: 'text', label: ['文件编号', 'Document ref'], value: 'JY-' }],
+  },
+  'approve-proposal': {
+    label: ['批复项目建议书', 'Approve proposal'],
+    tone: 'primary',
+    when: stage('PROPOSAL', false),
+    fields: [opinion('同意立项')],
+  },
+  'reject-proposal': {
+    label: ['不予批复建议书', 'Reject proposal'],
+    tone: 'danger',
+    when: stage('PROPOSAL', false),
+    fields: [opinion('建设必要性论证不充分')],
+  },
+  'submit-feasibility': {
+    label: ['报送可行性研究报告', 'Submit feasibility study'],
+    when: (p) => stage('PROPOSAL', true)(p) || p.status === 'DRAFT_PLAN',
+    fields: [{ name: 'documentRef', kind: 'text', label: ['文件编号', 'Document ref'], value: 'KY-' }],
+  },
+  'approve-feasibility': {
+    label: ['批复可行性研究报告', 'Approve feasibility'],
+    tone: 'primary',
+    when: stage('FEASIBILITY', false),
+    fields: [opinion('同意可研')],
+  },
+  'reject-feasibility': {
+    label: ['不予批复可研', 'Reject feasibility'],
+    tone: 'danger',
+    when: stage('FEASIBILITY', false),
+    fields: [opinion('可研深度不足')],
+  },
   'submit-preliminary-design': {
     label: ['报送初步设计和概算', 'Submit preliminary design'],
     when: stage('FEASIBILITY', true),
     fields: [
       { name: 'documentRef', kind: 'text', label: ['文件编号', 'Document ref'], value: 'CS-' },
       { name: 'estimateFen', kind: 'yuan', label: ['投资概算（元）', 'Estimate (yuan)'] },
-      { name: 'productSecurityStatement', kind: 'textarea', label: ['产品安全可靠性说明', 'Product security statement'], value: '采用安全可靠的软硬件产品' },
+      {
+        name: 'productSecurityStatement',
+        kind: 'textarea',
+        label: ['产品安全可靠性说明', 'Product security statement'],
+        value: '采用安全可靠的软硬件产品',
+      },
     ],
   },
   'review-preliminary-design': {
@@ -68,9 +106,17 @@ export const ACTIONS: Record<string, Spec> = {
     label: ['批复初步设计', 'Approve preliminary design'],
     tone: 'primary',
     when: stage('PRELIMINARY_DESIGN', false),
-    fields: [{ name: 'approvedEstimateFen', kind: 'yuan', label: ['批复概算（元）', 'Approved estimate (yuan)'] }, opinion('同意初步设计')],
+    fields: [
+      { name: 'approvedEstimateFen', kind: 'yuan', label: ['批复概算（元）', 'Approved estimate (yuan)'] },
+      opinion('同意初步设计'),
+    ],
   },
-  'reject-preliminary-design': { label: ['不予批复初步设计', 'Reject preliminary design'], tone: 'danger', when: stage('PRELIMINARY_DESIGN', false), fields: [opinion('概算依据不足')] },
+  'reject-preliminary-design': {
+    label: ['不予批复初步设计', 'Reject preliminary design'],
+    tone: 'danger',
+    when: stage('PRELIMINARY_DESIGN', false),
+    fields: [opinion('概算依据不足')],
+  },
   'assign-responsibility': {
     label: ['确定实施机构和责任人', 'Assign responsibility'],
     when: is('APPROVED', 'PRELIMINARY_DESIGN', 'FEASIBILITY', 'UNDER_CONSTRUCTION'),
@@ -87,14 +133,24 @@ export const ACTIONS: Record<string, Spec> = {
       { name: 'contractRef', kind: 'text', label: ['合同编号', 'Contract ref'], value: 'JL-' },
     ],
   },
-  'start-construction': { label: ['开工', 'Start construction'], tone: 'primary', when: is('APPROVED'), fields: [{ name: 'startedOn', kind: 'date', label: ['开工日期', 'Started on'], value: today() }] },
+  'start-construction': {
+    label: ['开工', 'Start construction'],
+    tone: 'primary',
+    when: is('APPROVED'),
+    fields: [{ name: 'startedOn', kind: 'date', label: ['开工日期', 'Started on'], value: today() }],
+  },
   'submit-performance-report': {
     label: ['提交绩效评价报告', 'Submit performance report'],
     when: is('UNDER_CONSTRUCTION', 'COMPLETED'),
     fields: [
       { name: 'year', kind: 'int', label: ['年度', 'Year'], value: new Date().getFullYear() },
       { name: 'progressPercent', kind: 'int', label: ['进度（%）', 'Progress (%)'], value: 50 },
-      { name: 'investmentExecutedFen', kind: 'yuan', label: ['已执行投资（元）', 'Investment executed (yuan)'], value: 0 },
+      {
+        name: 'investmentExecutedFen',
+        kind: 'yuan',
+        label: ['已执行投资（元）', 'Investment executed (yuan)'],
+        value: 0,
+      },
       { name: 'userOpinions', kind: 'textarea', label: ['使用单位意见', 'User opinions'], value: '运行平稳' },
       { name: 'supervisionOpinion', kind: 'textarea', label: ['监理意见', 'Supervision opinion'], value: '按计划推进' },
     ],
@@ -104,7 +160,16 @@ export const ACTIONS: Record<string, Spec> = {
     tone: 'danger',
     when: is('UNDER_CONSTRUCTION'),
     fields: [
-      { name: 'kind', kind: 'select', label: ['类型', 'Kind'], options: [['SERIOUS_DELAY', '严重滞后', 'Serious delay'], ['MAJOR_LOSS', '重大损失', 'Major loss']], value: 'SERIOUS_DELAY' },
+      {
+        name: 'kind',
+        kind: 'select',
+        label: ['类型', 'Kind'],
+        options: [
+          ['SERIOUS_DELAY', '严重滞后', 'Serious delay'],
+          ['MAJOR_LOSS', '重大损失', 'Major loss'],
+        ],
+        value: 'SERIOUS_DELAY',
+      },
       { name: 'description', kind: 'textarea', label: ['说明', 'Description'], value: '' },
     ],
   },
@@ -112,7 +177,17 @@ export const ACTIONS: Record<string, Spec> = {
     label: ['调整备案', 'File adjustment'],
     when: is('UNDER_CONSTRUCTION', 'APPROVED'),
     fields: [
-      { name: 'reason', kind: 'select', label: ['调整原因', 'Reason'], options: [['TECHNICAL_OPTIMIZATION', '优化技术方案', 'Technical optimisation'], ['BUSINESS_NEEDS', '批复框架内业务需求', 'Business needs'], ['CITY_APPROVED', '市委市政府同意', 'City approved']], value: 'TECHNICAL_OPTIMIZATION' },
+      {
+        name: 'reason',
+        kind: 'select',
+        label: ['调整原因', 'Reason'],
+        options: [
+          ['TECHNICAL_OPTIMIZATION', '优化技术方案', 'Technical optimisation'],
+          ['BUSINESS_NEEDS', '批复框架内业务需求', 'Business needs'],
+          ['CITY_APPROVED', '市委市政府同意', 'City approved'],
+        ],
+        value: 'TECHNICAL_OPTIMIZATION',
+      },
       { name: 'amountFen', kind: 'yuan', label: ['调整资金（元）', 'Funds moved (yuan)'], value: 100000 },
       { name: 'newTotalFen', kind: 'yuan', label: ['调整后总投资（元）', 'New total (yuan)'] },
       { name: 'objectivesUnchanged', kind: 'bool', label: ['建设目标不变', 'Objectives unchanged'], value: true },
@@ -127,27 +202,52 @@ export const ACTIONS: Record<string, Spec> = {
       { name: 'surplusFen', kind: 'yuan', label: ['结余资金（元）', 'Surplus (yuan)'], value: 0 },
     ],
   },
-  'return-surplus': { label: ['退回结余资金', 'Return surplus'], when: is('COMPLETED', 'ACCEPTED', 'ASSET_REGISTERED', 'ACCEPTANCE_FAILED'), fields: [{ name: 'amountFen', kind: 'yuan', label: ['金额（元）', 'Amount (yuan)'], value: 0 }] },
+  'return-surplus': {
+    label: ['退回结余资金', 'Return surplus'],
+    when: is('COMPLETED', 'ACCEPTED', 'ASSET_REGISTERED', 'ACCEPTANCE_FAILED'),
+    fields: [{ name: 'amountFen', kind: 'yuan', label: ['金额（元）', 'Amount (yuan)'], value: 0 }],
+  },
   'agree-acceptance-plan': {
     label: ['确定验收方案', 'Agree acceptance plan'],
     when: is('COMPLETED', 'ACCEPTANCE_FAILED'),
     fields: [
       { name: 'method', kind: 'text', label: ['验收方式', 'Method'], value: '专家评审' },
-      { name: 'experts', kind: 'list', label: ['专家（逗号分隔）', 'Experts (comma-separated)'], value: '李明,王芳,张伟' },
-      { name: 'materials', kind: 'list', label: ['验收材料（逗号分隔）', 'Materials (comma-separated)'], value: '验收报告,建设总结,财务报告' },
+      {
+        name: 'experts',
+        kind: 'list',
+        label: ['专家（逗号分隔）', 'Experts (comma-separated)'],
+        value: '李明,王芳,张伟',
+      },
+      {
+        name: 'materials',
+        kind: 'list',
+        label: ['验收材料（逗号分隔）', 'Materials (comma-separated)'],
+        value: '验收报告,建设总结,财务报告',
+      },
     ],
   },
-  'record-archive-acceptance': { label: ['记录档案验收', 'Record archive acceptance'], when: is('COMPLETED', 'ACCEPTANCE_FAILED'), fields: [{ name: 'passed', kind: 'bool', label: ['通过', 'Passed'], value: true }, opinion('档案齐全')] },
+  'record-archive-acceptance': {
+    label: ['记录档案验收', 'Record archive acceptance'],
+    when: is('COMPLETED', 'ACCEPTANCE_FAILED'),
+    fields: [{ name: 'passed', kind: 'bool', label: ['通过', 'Passed'], value: true }, opinion('档案齐全')],
+  },
   'record-acceptance': {
     label: ['记录项目验收', 'Record acceptance'],
     tone: 'primary',
     when: is('COMPLETED', 'ACCEPTANCE_FAILED'),
-    fields: [{ name: 'passed', kind: 'bool', label: ['通过', 'Passed'], value: true }, opinion('验收通过'), { name: 'materials', kind: 'materials', label: ['验收材料', 'Materials'] }],
+    fields: [
+      { name: 'passed', kind: 'bool', label: ['通过', 'Passed'], value: true },
+      opinion('验收通过'),
+      { name: 'materials', kind: 'materials', label: ['验收材料', 'Materials'] },
+    ],
   },
   'request-acceptance-extension': {
     label: ['申请延期验收', 'Request extension'],
     when: is('COMPLETED', 'ACCEPTANCE_FAILED'),
-    fields: [{ name: 'until', kind: 'date', label: ['延期至', 'Until'], value: inDays(90) }, reason('第三方测评尚未完成')],
+    fields: [
+      { name: 'until', kind: 'date', label: ['延期至', 'Until'], value: inDays(90) },
+      reason('第三方测评尚未完成'),
+    ],
   },
   'grant-acceptance-extension': {
     label: ['同意延期验收', 'Grant extension'],
@@ -158,7 +258,16 @@ export const ACTIONS: Record<string, Spec> = {
     label: ['登记资产', 'Register asset'],
     when: is('ACCEPTED'),
     fields: [
-      { name: 'assetClass', kind: 'select', label: ['资产类别', 'Asset class'], options: [['INTANGIBLE', '无形资产', 'Intangible'], ['FIXED', '固定资产', 'Fixed']], value: 'INTANGIBLE' },
+      {
+        name: 'assetClass',
+        kind: 'select',
+        label: ['资产类别', 'Asset class'],
+        options: [
+          ['INTANGIBLE', '无形资产', 'Intangible'],
+          ['FIXED', '固定资产', 'Fixed'],
+        ],
+        value: 'INTANGIBLE',
+      },
       { name: 'costFen', kind: 'yuan', label: ['成本（元）', 'Cost (yuan)'] },
     ],
   },
@@ -170,32 +279,72 @@ export const ACTIONS: Record<string, Spec> = {
       { name: 'duplicateCollection', kind: 'bool', label: ['重复采集数据', 'Duplicate collection'], value: false },
       { name: 'inCatalogue', kind: 'bool', label: ['已纳入总目录', 'In catalogue'], value: true },
       { name: 'cryptoAssessmentPassed', kind: 'bool', label: ['密评通过', 'Crypto assessment passed'], value: true },
-      { name: 'securityAssessmentPassed', kind: 'bool', label: ['等保测评通过', 'Security assessment passed'], value: true },
+      {
+        name: 'securityAssessmentPassed',
+        kind: 'bool',
+        label: ['等保测评通过', 'Security assessment passed'],
+        value: true,
+      },
       { name: 'majorSecurityHazard', kind: 'bool', label: ['存在重大安全隐患', 'Major security hazard'], value: false },
     ],
   },
-  'grant-sharing-exemption': { label: ['批准保留（不共享）', 'Grant sharing exemption'], when: notFinal, fields: [reason('涉密系统，经市政府批准保留')] },
+  'grant-sharing-exemption': {
+    label: ['批准保留（不共享）', 'Grant sharing exemption'],
+    when: notFinal,
+    fields: [reason('涉密系统，经市政府批准保留')],
+  },
   'order-rectification': {
     label: ['责令限期整改', 'Order rectification'],
     tone: 'danger',
     when: notFinal,
     fields: [
-      { name: 'findings', kind: 'list', label: ['问题（逗号分隔）', 'Findings (comma-separated)'], value: '未同步建设密码保障系统' },
+      {
+        name: 'findings',
+        kind: 'list',
+        label: ['问题（逗号分隔）', 'Findings (comma-separated)'],
+        value: '未同步建设密码保障系统',
+      },
       { name: 'deadline', kind: 'date', label: ['整改期限', 'Deadline'], value: inDays(30) },
       { name: 'article', kind: 'text', label: ['依据条款', 'Article'], value: '第十二条' },
     ],
   },
-  'submit-rectification': { label: ['报送整改报告', 'Submit rectification report'], when: openRect, fields: [{ name: 'rectificationId', kind: 'rect', label: ['整改事项', 'Rectification'] }, { name: 'report', kind: 'textarea', label: ['整改报告', 'Report'], value: '已完成整改' }] },
+  'submit-rectification': {
+    label: ['报送整改报告', 'Submit rectification report'],
+    when: openRect,
+    fields: [
+      { name: 'rectificationId', kind: 'rect', label: ['整改事项', 'Rectification'] },
+      { name: 'report', kind: 'textarea', label: ['整改报告', 'Report'], value: '已完成整改' },
+    ],
+  },
   'verify-rectification': {
     label: ['核验整改', 'Verify rectification'],
     when: submittedRect,
-    fields: [{ name: 'rectificationId', kind: 'rect', label: ['整改事项', 'Rectification'] }, { name: 'passed', kind: 'bool', label: ['核验通过', 'Passed'], value: true }, opinion('整改到位')],
+    fields: [
+      { name: 'rectificationId', kind: 'rect', label: ['整改事项', 'Rectification'] },
+      { name: 'passed', kind: 'bool', label: ['核验通过', 'Passed'], value: true },
+      opinion('整改到位'),
+    ],
   },
   criticize: { label: ['通报批评', 'Criticise'], tone: 'danger', when: notFinal, fields: [reason('逾期未整改')] },
-  'defer-investment': { label: ['暂缓安排投资计划', 'Defer investment'], tone: 'danger', when: notFinal, fields: [reason('整改不到位')] },
-  suspend: { label: ['暂停建设', 'Suspend'], tone: 'danger', when: is('APPROVED', 'UNDER_CONSTRUCTION', 'COMPLETED'), fields: [reason('严重滞后，责令暂停')] },
+  'defer-investment': {
+    label: ['暂缓安排投资计划', 'Defer investment'],
+    tone: 'danger',
+    when: notFinal,
+    fields: [reason('整改不到位')],
+  },
+  suspend: {
+    label: ['暂停建设', 'Suspend'],
+    tone: 'danger',
+    when: is('APPROVED', 'UNDER_CONSTRUCTION', 'COMPLETED'),
+    fields: [reason('严重滞后，责令暂停')],
+  },
   resume: { label: ['恢复建设', 'Resume'], when: is('SUSPENDED'), fields: [reason('整改完成，恢复建设')] },
-  terminate: { label: ['终止项目', 'Terminate'], tone: 'danger', when: (p) => p.status !== 'TERMINATED', fields: [reason('不再具备建设条件')] },
+  terminate: {
+    label: ['终止项目', 'Terminate'],
+    tone: 'danger',
+    when: (p) => p.status !== 'TERMINATED',
+    fields: [reason('不再具备建设条件')],
+  },
 };
 
 const MATERIALS: Array<[string, string, string]> = [
@@ -218,7 +367,8 @@ function defaultValue(f: Field, p: ProjectLike): unknown {
     const r = (p.rectifications ?? []).find((x) => x.status !== 'VERIFIED');
     return r?.rectificationId ?? '';
   }
-  if (f.kind === 'materials') return Object.fromEntries(MATERIALS.map(([k]) => [k, `DOC-${k.slice(0, 2).toUpperCase()}`]));
+  if (f.kind === 'materials')
+    return Object.fromEntries(MATERIALS.map(([k]) => [k, `DOC-${k.slice(0, 2).toUpperCase()}`]));
   return (f as { value?: unknown }).value ?? '';
 }
 
@@ -228,7 +378,11 @@ function toBody(spec: Spec, values: Record<string, unknown>): Record<string, unk
     const v = values[f.name];
     if (f.kind === 'yuan') body[f.name] = Math.round(Number(v) * 100);
     else if (f.kind === 'int') body[f.name] = Number(v);
-    else if (f.kind === 'list') body[f.name] = String(v).split(/[,，\n]/).map((s) => s.trim()).filter(Boolean);
+    else if (f.kind === 'list')
+      body[f.name] = String(v)
+        .split(/[,，\n]/)
+        .map((s) => s.trim())
+        .filter(Boolean);
     else if (f.kind === 'textarea' || f.kind === 'text') {
       if (v === '' && (f.name === 'supervisionOpinion' || f.name === 'trialRunNotes')) continue;
       body[f.name] = v;
@@ -241,7 +395,21 @@ function toBody(spec: Spec, values: Record<string, unknown>): Record<string, unk
 export function ProblemBox({ problem, lang }: { problem: Problem; lang: Lang }) {
   const { t } = useApp();
   const heading =
-    problem.status === 403 ? t('forbidden') : problem.status === 409 ? (problem.code === 'REVISION_CONFLICT' ? t('conflict') : t('invalidState')) : problem.status === 422 ? t('ruleViolation') : problem.status === 400 ? t('invalidInput') : problem.status === 404 ? t('notFound') : problem.status === 401 ? t('signInAgain') : t('unavailable');
+    problem.status === 403
+      ? t('forbidden')
+      : problem.status === 409
+        ? problem.code === 'REVISION_CONFLICT'
+          ? t('conflict')
+          : t('invalidState')
+        : problem.status === 422
+          ? t('ruleViolation')
+          : problem.status === 400
+            ? t('invalidInput')
+            : problem.status === 404
+              ? t('notFound')
+              : problem.status === 401
+                ? t('signInAgain')
+                : t('unavailable');
   const detail = String(problem.detail ?? problem.title ?? '');
   const m = /^(.*) \(([^()]*(?:\([^()]*\)[^()]*)*)\)$/s.exec(detail);
   const words = m ? (lang === 'zh' ? m[1] : m[2]) : detail;
@@ -272,7 +440,15 @@ export function ProblemBox({ problem, lang }: { problem: Problem; lang: Lang }) 
   );
 }
 
-export function Actions({ projectId, project, onDone }: { projectId: string; project: ProjectLike; onDone: (revision: number, events: string[]) => void }) {
+export function Actions({
+  projectId,
+  project,
+  onDone,
+}: {
+  projectId: string;
+  project: ProjectLike;
+  onDone: (revision: number, events: string[]) => void;
+}) {
   const { lang, t, session, commands } = useApp();
   const [showAll, setShowAll] = useState(false);
   const [open, setOpen] = useState<string | null>(null);
@@ -300,7 +476,11 @@ export function Actions({ projectId, project, onDone }: { projectId: string; pro
     setProblem(null);
     try {
       const body = { ...toBody(ACTIONS[open], values), expectedRevision: project.revision };
-      const answer = await api<{ revision: number; events: string[] }>(session.token, `/projects/${projectId}/${open}`, { method: 'POST', body, idempotencyKey: uuid() });
+      const answer = await api<{ revision: number; events: string[] }>(
+        session.token,
+        `/projects/${projectId}/${open}`,
+        { method: 'POST', body, idempotencyKey: uuid() },
+      );
       setDone(answer.events.join(', '));
       setOpen(null);
       onDone(answer.revision, answer.events);
@@ -320,7 +500,13 @@ export function Actions({ projectId, project, onDone }: { projectId: string; pro
       <h2>{t('actions')}</h2>
       <div class="action-buttons">
         {shown.map((c) => (
-          <button key={c.route} class={`action ${ACTIONS[c.route].tone ?? ''} ${open === c.route ? 'on' : ''}`} data-testid={`action-${c.route}`} onClick={() => start(c.route)} title={c.articles}>
+          <button
+            key={c.route}
+            class={`action ${ACTIONS[c.route].tone ?? ''} ${open === c.route ? 'on' : ''}`}
+            data-testid={`action-${c.route}`}
+            onClick={() => start(c.route)}
+            title={c.articles}
+          >
             {L(ACTIONS[c.route].label)}
           </button>
         ))}
@@ -336,10 +522,22 @@ export function Actions({ projectId, project, onDone }: { projectId: string; pro
             {L(spec.label)} <small class="muted">{cmd(open)?.articles}</small>
           </h3>
           {spec.fields.map((f) => (
-            <FieldInput key={f.name} f={f} lang={lang} value={values[f.name]} project={project} onChange={(v) => setValues((vs) => ({ ...vs, [f.name]: v }))} />
+            <FieldInput
+              key={f.name}
+              f={f}
+              lang={lang}
+              value={values[f.name]}
+              project={project}
+              onChange={(v) => setValues((vs) => ({ ...vs, [f.name]: v }))}
+            />
           ))}
           <div class="form-buttons">
-            <button type="submit" class={spec.tone === 'danger' ? 'danger' : 'primary'} disabled={busy} data-testid="action-submit">
+            <button
+              type="submit"
+              class={spec.tone === 'danger' ? 'danger' : 'primary'}
+              disabled={busy}
+              data-testid="action-submit"
+            >
               {t('submit')}
             </button>
             <button type="button" class="ghost" onClick={() => (setOpen(null), setProblem(null))}>
@@ -358,7 +556,19 @@ export function Actions({ projectId, project, onDone }: { projectId: string; pro
   );
 }
 
-function FieldInput({ f, lang, value, onChange, project }: { f: Field; lang: Lang; value: unknown; onChange: (v: unknown) => void; project: ProjectLike }) {
+function FieldInput({
+  f,
+  lang,
+  value,
+  onChange,
+  project,
+}: {
+  f: Field;
+  lang: Lang;
+  value: unknown;
+  onChange: (v: unknown) => void;
+  project: ProjectLike;
+}) {
   const label = lang === 'zh' ? f.label[0] : f.label[1];
   const target = (e: Event) => e.target as HTMLInputElement;
   if (f.kind === 'bool')

@@ -70,7 +70,10 @@ export async function api<T = any>(
   const text = await response.text();
   const body = text ? safeJson(text) : null;
   if (!response.ok) {
-    const problem: Problem = body && typeof body === 'object' ? { ...(body as Problem), status: response.status } : { status: response.status, detail: text };
+    const problem: Problem =
+      body && typeof body === 'object'
+        ? { ...(body as Problem), status: response.status }
+        : { status: response.status, detail: text };
     if (response.status === 401 && token) onUnauthorized();
     throw new ApiError(problem);
   }

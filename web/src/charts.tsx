@@ -18,7 +18,13 @@ export function Bars({ data, format, testId }: { data: Datum[]; format: (v: numb
   const height = Math.max(rowH, data.length * rowH);
   if (data.length === 0) return <div class="empty">—</div>;
   return (
-    <svg class="chart" viewBox={`0 0 ${width} ${height}`} role="img" data-testid={testId} preserveAspectRatio="xMinYMin meet">
+    <svg
+      class="chart"
+      viewBox={`0 0 ${width} ${height}`}
+      role="img"
+      data-testid={testId}
+      preserveAspectRatio="xMinYMin meet"
+    >
       {data.map((d, i) => {
         const y = i * rowH;
         const w = Math.max(2, (d.value / max) * barW);
@@ -40,7 +46,17 @@ export function Bars({ data, format, testId }: { data: Datum[]; format: (v: numb
   );
 }
 
-export function Donut({ data, format, centerLabel, testId }: { data: Datum[]; format: (v: number) => string; centerLabel: string; testId?: string }) {
+export function Donut({
+  data,
+  format,
+  centerLabel,
+  testId,
+}: {
+  data: Datum[];
+  format: (v: number) => string;
+  centerLabel: string;
+  testId?: string;
+}) {
   const total = data.reduce((s, d) => s + d.value, 0);
   const r = 62;
   const c = 2 * Math.PI * r;
@@ -104,7 +120,11 @@ export function Strip({ parts }: { parts: Datum[] }) {
   return (
     <div class="strip">
       {parts.map((p) => (
-        <span key={p.key} style={{ width: `${(p.value / total) * 100}%`, background: p.color }} title={`${p.label}: ${p.value}`} />
+        <span
+          key={p.key}
+          style={{ width: `${(p.value / total) * 100}%`, background: p.color }}
+          title={`${p.label}: ${p.value}`}
+        />
       ))}
     </div>
   );

@@ -12,7 +12,12 @@ interface Identity {
   token: string;
 }
 
-export function Login(props: { lang: Lang; setLang: (l: Lang) => void; devIdentities: boolean; onSignIn: (token: string) => boolean }) {
+export function Login(props: {
+  lang: Lang;
+  setLang: (l: Lang) => void;
+  devIdentities: boolean;
+  onSignIn: (token: string) => boolean;
+}) {
   const { lang } = props;
   const t = makeT(lang);
   const [token, setToken] = useState('');
@@ -21,7 +26,9 @@ export function Login(props: { lang: Lang; setLang: (l: Lang) => void; devIdenti
 
   useEffect(() => {
     if (!props.devIdentities) return;
-    api<{ identities: Identity[] }>(null, '/dev/identities').then((r) => setIdentities(r.identities)).catch(() => setIdentities([]));
+    api<{ identities: Identity[] }>(null, '/dev/identities')
+      .then((r) => setIdentities(r.identities))
+      .catch(() => setIdentities([]));
   }, [props.devIdentities]);
 
   const people = identities.filter((i) => i.role !== 'CONSTRUCTION_UNIT');
@@ -46,7 +53,12 @@ export function Login(props: { lang: Lang; setLang: (l: Lang) => void; devIdenti
             <p class="hint">{t('devHint')}</p>
             <div class="identity-grid">
               {people.map((i) => (
-                <button key={i.key} class="identity" data-testid={`identity-${i.key}`} onClick={() => props.onSignIn(i.token)}>
+                <button
+                  key={i.key}
+                  class="identity"
+                  data-testid={`identity-${i.key}`}
+                  onClick={() => props.onSignIn(i.token)}
+                >
                   <strong>{pick(lang, ROLE[i.role], i.role)}</strong>
                   <small>{i.name}</small>
                 </button>
@@ -55,7 +67,12 @@ export function Login(props: { lang: Lang; setLang: (l: Lang) => void; devIdenti
             <h3>{pick(lang, ROLE.CONSTRUCTION_UNIT)}</h3>
             <div class="identity-grid units">
               {units.map((i) => (
-                <button key={i.key} class="identity unit" data-testid={`identity-${i.key}`} onClick={() => props.onSignIn(i.token)}>
+                <button
+                  key={i.key}
+                  class="identity unit"
+                  data-testid={`identity-${i.key}`}
+                  onClick={() => props.onSignIn(i.token)}
+                >
                   <strong>{i.departmentName}</strong>
                   <small>{i.department}</small>
                 </button>
@@ -71,7 +88,14 @@ export function Login(props: { lang: Lang; setLang: (l: Lang) => void; devIdenti
           }}
         >
           <label for="token">{t('pasteToken')}</label>
-          <textarea id="token" data-testid="token-input" rows={3} value={token} onInput={(e) => setToken((e.target as HTMLTextAreaElement).value)} placeholder="eyJhbGciOiJIUzI1NiIs…" />
+          <textarea
+            id="token"
+            data-testid="token-input"
+            rows={3}
+            value={token}
+            onInput={(e) => setToken((e.target as HTMLTextAreaElement).value)}
+            placeholder="eyJhbGciOiJIUzI1NiIs…"
+          />
           <p class="hint">{t('pasteHint')}</p>
           {error && <p class="error">{error}</p>}
           <button type="submit" class="primary" data-testid="token-submit" disabled={!token.trim()}>

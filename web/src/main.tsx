@@ -59,8 +59,12 @@ function App() {
   }, [lang]);
 
   useEffect(() => {
-    api(null, '/meta/info').then(setMeta).catch(() => setMeta({ devIdentities: false, departments: [] }));
-    api<{ commands: CommandMeta[] }>(null, '/meta/commands').then((m) => setCommands(m.commands)).catch(() => undefined);
+    api(null, '/meta/info')
+      .then(setMeta)
+      .catch(() => setMeta({ devIdentities: false, departments: [] }));
+    api<{ commands: CommandMeta[] }>(null, '/meta/commands')
+      .then((m) => setCommands(m.commands))
+      .catch(() => undefined);
   }, []);
 
   const signOut = useCallback(() => {
@@ -142,13 +146,23 @@ function App() {
           <a href="/" class={view === 'portfolio' ? 'active' : ''} onClick={(e) => (e.preventDefault(), navigate('/'))}>
             {t('portfolio')}
           </a>
-          <a href="/live" class={view === 'live' ? 'active' : ''} data-testid="nav-live" onClick={(e) => (e.preventDefault(), navigate('/live'))}>
+          <a
+            href="/live"
+            class={view === 'live' ? 'active' : ''}
+            data-testid="nav-live"
+            onClick={(e) => (e.preventDefault(), navigate('/live'))}
+          >
             {t('live')}
             {feed.length > 0 && <span class="count-pill">{feed.length}</span>}
           </a>
         </nav>
         <div class="top-right">
-          <span class={`live-dot ${live}`} data-testid="live-state" data-state={live} title={live === 'open' ? t('connected') : t('reconnecting')}>
+          <span
+            class={`live-dot ${live}`}
+            data-testid="live-state"
+            data-state={live}
+            title={live === 'open' ? t('connected') : t('reconnecting')}
+          >
             {live === 'open' ? t('connected') : t('reconnecting')}
           </span>
           <button class="lang" onClick={() => setLang(lang === 'zh' ? 'en' : 'zh')} data-testid="lang-toggle">
@@ -177,7 +191,9 @@ function App() {
             <span class="fam" style={{ background: FAMILY[event.family ?? '']?.[2] ?? '#888' }} />
             <div>
               <strong>{t('newEvent')}</strong> · {event.label ?? event.type}
-              <small>{String((event.data as { name?: string }).name ?? event.streamId.replace(/^project-/, '').slice(0, 8))}</small>
+              <small>
+                {String((event.data as { name?: string }).name ?? event.streamId.replace(/^project-/, '').slice(0, 8))}
+              </small>
             </div>
           </div>
         ))}

@@ -56,14 +56,25 @@ export function Portfolio() {
   const [summary, setSummary] = useState<Summary | null>(null);
   const [deadlines, setDeadlines] = useState<DeadlineItem[] | null>(null);
   const [list, setList] = useState<{ items: ListItem[]; total: number } | null>(null);
-  const [filters, setFilters] = useState({ q: '', status: '', category: '', department: '', overdue: false, sort: '-updatedAt' });
+  const [filters, setFilters] = useState({
+    q: '',
+    status: '',
+    category: '',
+    department: '',
+    overdue: false,
+    sort: '-updatedAt',
+  });
   const [page, setPage] = useState(1);
   const [tick, setTick] = useState(0);
   const debounce = useRef<number>();
 
   useEffect(() => {
-    api<Summary>(session.token, '/dashboard/summary').then(setSummary).catch(() => undefined);
-    api<{ items: DeadlineItem[] }>(session.token, '/deadlines?withinDays=30').then((r) => setDeadlines(r.items)).catch(() => setDeadlines([]));
+    api<Summary>(session.token, '/dashboard/summary')
+      .then(setSummary)
+      .catch(() => undefined);
+    api<{ items: DeadlineItem[] }>(session.token, '/deadlines?withinDays=30')
+      .then((r) => setDeadlines(r.items))
+      .catch(() => setDeadlines([]));
   }, [tick]);
 
   useEffect(() => {
@@ -74,7 +85,9 @@ export function Portfolio() {
     if (filters.department) params.set('department', filters.department);
     if (filters.overdue) params.set('overdue', 'true');
     const controller = new AbortController();
-    api(session.token, `/projects?${params}`, { signal: controller.signal }).then(setList).catch(() => undefined);
+    api(session.token, `/projects?${params}`, { signal: controller.signal })
+      .then(setList)
+      .catch(() => undefined);
     return () => controller.abort();
   }, [filters, page, tick]);
 
@@ -106,16 +119,30 @@ export function Portfolio() {
   const categoryData: Datum[] = summary
     ? Object.keys(CATEGORY)
         .filter((c) => summary.byCategory[c])
-        .map((c) => ({ key: c, label: pick(lang, CATEGORY[c]), value: invest(summary.byCategory[c]), color: CATEGORY[c][2], detail: `${summary.byCategory[c].count} ${lang === 'zh' ? '个项目' : 'projects'}` }))
+        .map((c) => ({
+          key: c,
+          label: pick(lang, CATEGORY[c]),
+          value: invest(summary.byCategory[c]),
+          color: CATEGORY[c][2],
+          detail: `${summary.byCategory[c].count} ${lang === 'zh' ? '个项目' : 'projects'}`,
+        }))
     : [];
   const deptData: Datum[] = summary
     ? Object.entries(summary.byDepartment)
         .sort((a, b) => invest(b[1]) - invest(a[1]))
-        .map(([code, g], i) => ({ key: code, label: deptName(code), value: invest(g), color: i % 2 ? '#6f93c9' : '#3f6cc0', detail: `${g.count}` }))
+        .map(([code, g], i) => ({
+          key: code,
+          label: deptName(code),
+          value: invest(g),
+          color: i % 2 ? '#6f93c9' : '#3f6cc0',
+          detail: `${g.count}`,
+        }))
     : [];
 
   const totalInvest = summary ? Object.values(summary.byStatus).reduce((s, g) => s + invest(g), 0) : 0;
-  const approvedInvest = summary ? Object.values(summary.byStatus).reduce((s, g) => s + (g.approvedEstimateFen ?? 0), 0) : 0;
+  const approvedInvest = summary
+    ? Object.values(summary.byStatus).reduce((s, g) => s + (g.approvedEstimateFen ?? 0), 0)
+    : 0;
   const building = summary?.byStatus.UNDER_CONSTRUCTION?.count ?? 0;
   const overdue = (deadlines ?? []).filter((d) => d.overdue).sort((a, b) => a.daysLeft - b.daysLeft);
   const upcoming = (deadlines ?? []).filter((d) => !d.overdue).slice(0, 6);
@@ -143,7 +170,9 @@ export function Portfolio() {
         </div>
         <div class={`kpi ${summary?.overdue.projects || overdue.length ? 'warn' : ''}`} data-testid="kpi-overdue">
           <span>{t('overdueProjects')}</span>
-          <strong>{summary ? Math.max(summary.overdue.projects, new Set(overdue.map((d) => d.projectId)).size) : '—'}</strong>
+          <strong>
+            {summary ? Math.max(summary.overdue.projects, new Set(overdue.map((d) => d.projectId)).size) : '—'}
+          </strong>
         </div>
       </section>
 
@@ -200,7 +229,8 @@ export function Portfolio() {
                   <div>
                     <strong>{d.projectName}</strong>
                     <small>
-                      {pick(lang, DEADLINE_KIND[d.kind], d.kind)} · {deptName(d.departmentCode)} · {d.dueOn} · {d.article}
+                      {pick(lang, DEADLINE_KIND[d.kind], d.kind)} · {deptName(d.departmentCode)} · {d.dueOn} ·{' '}
+                      {d.article}
                     </small>
                   </div>
                 </li>
@@ -214,8 +244,18 @@ export function Portfolio() {
         <div class="list-head">
           <h2>{t('projects')}</h2>
           <div class="filters">
-            <input type="search" data-testid="search" placeholder={t('search')} value={filters.q} onInput={(e) => set({ q: (e.target as HTMLInputElement).value })} />
-            <select data-testid="filter-status" value={filters.status} onChange={(e) => set({ status: (e.target as HTMLSelectElement).value })}>
+            <input
+              type="search"
+              data-testid="search"
+              placeholder={t('search')}
+              value={filters.q}
+              onInput={(e) => set({ q: (e.target as HTMLInputElement).value })}
+            />
+            <select
+              data-testid="filter-status"
+              value={filters.status}
+              onChange={(e) => set({ status: (e.target as HTMLSelectElement).value })}
+            >
               <option value="">{t('allStatuses')}</option>
               {STATUS_ORDER.map((s) => (
                 <option value={s} key={s}>
@@ -232,7 +272,10 @@ export function Portfolio() {
               ))}
             </select>
             {session.claims.role !== 'CONSTRUCTION_UNIT' && (
-              <select value={filters.department} onChange={(e) => set({ department: (e.target as HTMLSelectElement).value })}>
+              <select
+                value={filters.department}
+                onChange={(e) => set({ department: (e.target as HTMLSelectElement).value })}
+              >
                 <option value="">{t('allDepartments')}</option>
                 {departments.map((d) => (
                   <option value={d.code} key={d.code}>
@@ -242,7 +285,11 @@ export function Portfolio() {
               </select>
             )}
             <label class="check">
-              <input type="checkbox" checked={filters.overdue} onChange={(e) => set({ overdue: (e.target as HTMLInputElement).checked })} />
+              <input
+                type="checkbox"
+                checked={filters.overdue}
+                onChange={(e) => set({ overdue: (e.target as HTMLInputElement).checked })}
+              />
               {t('onlyOverdue')}
             </label>
           </div>
@@ -268,7 +315,11 @@ export function Portfolio() {
                       {p.name}
                     </a>
                     {p.overdue && <span class="badge warn small">{t('overdueTitle')}</span>}
-                    {p.openRectifications > 0 && <span class="badge rect small">{t('rectifications')} {p.openRectifications}</span>}
+                    {p.openRectifications > 0 && (
+                      <span class="badge rect small">
+                        {t('rectifications')} {p.openRectifications}
+                      </span>
+                    )}
                   </td>
                   <td>{deptName(p.departmentCode)}</td>
                   <td>{pick(lang, CATEGORY[p.category], p.category)}</td>
@@ -302,7 +353,10 @@ function Th(props: { label: string; field: string; sort: string; set: (p: { sort
   const active = props.sort.replace(/^-/, '') === props.field;
   const desc = props.sort.startsWith('-');
   return (
-    <th class={`sortable ${props.num ? 'num' : ''} ${active ? 'active' : ''}`} onClick={() => props.set({ sort: active && !desc ? `-${props.field}` : props.field })}>
+    <th
+      class={`sortable ${props.num ? 'num' : ''} ${active ? 'active' : ''}`}
+      onClick={() => props.set({ sort: active && !desc ? `-${props.field}` : props.field })}
+    >
       {props.label}
       {active ? (desc ? ' ↓' : ' ↑') : ''}
     </th>

@@ -47,8 +47,13 @@ export function ProjectView({ id }: { id: string }) {
       .catch((e) => {
         if (e instanceof ApiError && e.problem.status === 403) setHistoryDenied(true);
       });
-    api(session.token, `/projects/${id}/state`).then((s) => setCurrent(s.state)).catch(() => setCurrent(null));
-    if (mayVerify) api(session.token, `/audit/verify?projectId=${id}`).then(setIntegrity).catch(() => setIntegrity(null));
+    api(session.token, `/projects/${id}/state`)
+      .then((s) => setCurrent(s.state))
+      .catch(() => setCurrent(null));
+    if (mayVerify)
+      api(session.token, `/audit/verify?projectId=${id}`)
+        .then(setIntegrity)
+        .catch(() => setIntegrity(null));
   }, [id, tick, minRevision]);
 
   useEffect(
@@ -123,7 +128,8 @@ export function ProjectView({ id }: { id: string }) {
         <div>
           <h1 data-testid="project-name">{project.name}</h1>
           <p class="muted">
-            {deptName(project.departmentCode)} · {pick(lang, CATEGORY[project.category], project.category)} · {t('revision')} {project.revision}
+            {deptName(project.departmentCode)} · {pick(lang, CATEGORY[project.category], project.category)} ·{' '}
+            {t('revision')} {project.revision}
             {project.fastTrack && <span class="badge small">{t('fastTrack')}</span>}
           </p>
         </div>
@@ -133,7 +139,9 @@ export function ProjectView({ id }: { id: string }) {
           </span>
           {integrity && (
             <span class={`integrity ${integrity.ok ? 'ok' : 'bad'}`} data-testid="integrity">
-              {integrity.ok ? `✓ ${t('integrityOk', { n: integrity.checked })}` : `✗ ${t('integrityBroken', { at: JSON.stringify(integrity.brokenAt) })}`}
+              {integrity.ok
+                ? `✓ ${t('integrityOk', { n: integrity.checked })}`
+                : `✗ ${t('integrityBroken', { at: JSON.stringify(integrity.brokenAt) })}`}
             </span>
           )}
         </div>
@@ -155,7 +163,13 @@ export function ProjectView({ id }: { id: string }) {
               <p class={`om ${project.omEligibility.eligible ? 'ok' : 'bad'}`}>
                 {t('om')}：{project.omEligibility.eligible ? t('omEligible') : t('omNotEligible')}
                 {Array.isArray(project.omEligibility.reasons) && project.omEligibility.reasons.length > 0 && (
-                  <small> · {project.omEligibility.reasons.map((r: any) => (typeof r === 'string' ? r : r.messageZh ?? r.code ?? JSON.stringify(r))).join('；')}</small>
+                  <small>
+                    {' '}
+                    ·{' '}
+                    {project.omEligibility.reasons
+                      .map((r: any) => (typeof r === 'string' ? r : (r.messageZh ?? r.code ?? JSON.stringify(r))))
+                      .join('；')}
+                  </small>
                 )}
               </p>
             )}
@@ -169,7 +183,10 @@ export function ProjectView({ id }: { id: string }) {
               <ul class="obligations">
                 {project.openObligations.map((o: any, i: number) => (
                   <li key={i} class={o.overdue ? 'overdue' : ''}>
-                    <strong>{pick(lang, DEADLINE_KIND[o.kind], o.kind)}{o.year ? ` ${o.year}` : ''}</strong>
+                    <strong>
+                      {pick(lang, DEADLINE_KIND[o.kind], o.kind)}
+                      {o.year ? ` ${o.year}` : ''}
+                    </strong>
                     <span>
                       {t('deadline')} {o.dueOn} · {o.article}
                     </span>
@@ -279,16 +296,23 @@ export function ProjectView({ id }: { id: string }) {
                   const fam = FAMILY[e.family ?? ''];
                   const actor = e.metadata.actor;
                   return (
-                    <li key={e.position} class={e.revision > foldedTo ? 'future' : ''} style={{ '--fc': fam?.[2] ?? '#999' }} data-type={e.type}>
+                    <li
+                      key={e.position}
+                      class={e.revision > foldedTo ? 'future' : ''}
+                      style={{ '--fc': fam?.[2] ?? '#999' }}
+                      data-type={e.type}
+                    >
                       <span class="dot" />
                       <div class="tl-body">
                         <div class="tl-top">
-                          <strong>{lang === 'zh' ? e.label ?? e.type : e.type}</strong>
+                          <strong>{lang === 'zh' ? (e.label ?? e.type) : e.type}</strong>
                           <span class="fam-chip">{pick(lang, fam, e.family ?? '')}</span>
                         </div>
                         <div class="tl-meta">
                           <span>
-                            {actor ? `${actor.name ?? ''} · ${pick(lang, ROLE[actor.role], actor.role)}${actor.department ? ` · ${deptName(actor.department)}` : ''}` : t('system')}
+                            {actor
+                              ? `${actor.name ?? ''} · ${pick(lang, ROLE[actor.role], actor.role)}${actor.department ? ` · ${deptName(actor.department)}` : ''}`
+                              : t('system')}
                           </span>
                           {e.article && <span class="art">{e.article}</span>}
                           <time>{dateTime(e.metadata.occurredAt, lang)}</time>

@@ -1,4 +1,9 @@
-import { ACCEPTANCE_ROUTES, APPROVAL_ROUTES, CONSTRUCTION_ROUTES, OVERSIGHT_ROUTES } from '../../support/route-contract';
+import {
+  ACCEPTANCE_ROUTES,
+  APPROVAL_ROUTES,
+  CONSTRUCTION_ROUTES,
+  OVERSIGHT_ROUTES,
+} from '../../support/route-contract';
 
 /**
  * The access-control matrix: THE table both the test (access-matrix.e2e-spec.ts) and the
@@ -8,13 +13,31 @@ import { ACCEPTANCE_ROUTES, APPROVAL_ROUTES, CONSTRUCTION_ROUTES, OVERSIGHT_ROUT
  */
 
 /** Who asks. CU_OWN: a construction unit of the fixture project's department; CU_OTHER: of another one. */
-export const PRINCIPALS = ['CU_OWN', 'CU_OTHER', 'OFFICE', 'LEADING_GROUP', 'FINANCE', 'AUDIT', 'SUPERVISOR', 'GOVERNMENT'] as const;
+export const PRINCIPALS = [
+  'CU_OWN',
+  'CU_OTHER',
+  'OFFICE',
+  'LEADING_GROUP',
+  'FINANCE',
+  'AUDIT',
+  'SUPERVISOR',
+  'GOVERNMENT',
+] as const;
 export type Principal = (typeof PRINCIPALS)[number];
 
 /** Tokens that must never get in: each one answers 401 on every protected route. */
 export const BAD_TOKENS = [
-  'none', 'garbage', 'expired', 'wrong-secret', 'alg-none', 'tampered-role', 'no-role', 'cu-without-department',
-  'no-exp', 'future-iat', 'lifetime-too-long',
+  'none',
+  'garbage',
+  'expired',
+  'wrong-secret',
+  'alg-none',
+  'tampered-role',
+  'no-role',
+  'cu-without-department',
+  'no-exp',
+  'future-iat',
+  'lifetime-too-long',
 ] as const;
 export type BadToken = (typeof BAD_TOKENS)[number];
 
@@ -62,7 +85,16 @@ function onlyRoles(...roles: Role[]): Record<Principal, Cell> {
 
 /** Every signed-in role; a construction unit of another department gets `other`. */
 function everyone(other: Cell): Record<Principal, Cell> {
-  return { CU_OWN: 'allow', CU_OTHER: other, OFFICE: 'allow', LEADING_GROUP: 'allow', FINANCE: 'allow', AUDIT: 'allow', SUPERVISOR: 'allow', GOVERNMENT: 'allow' };
+  return {
+    CU_OWN: 'allow',
+    CU_OTHER: other,
+    OFFICE: 'allow',
+    LEADING_GROUP: 'allow',
+    FINANCE: 'allow',
+    AUDIT: 'allow',
+    SUPERVISOR: 'allow',
+    GOVERNMENT: 'allow',
+  };
 }
 
 const PUBLIC_CELLS = everyone('allow');
@@ -74,12 +106,30 @@ export const ACCESS_MATRIX: AccessRow[] = [
   { method: 'GET', path: '/metrics', what: 'Prometheus metrics', public: true, cells: PUBLIC_CELLS },
   { method: 'GET', path: '/docs', what: 'OpenAPI UI', public: true, cells: PUBLIC_CELLS },
   { method: 'GET', path: '/docs-json', what: 'OpenAPI document', public: true, cells: PUBLIC_CELLS },
-  { method: 'GET', path: '/meta/info', what: 'dashboard bootstrap (department names, clock)', public: true, cells: PUBLIC_CELLS },
+  {
+    method: 'GET',
+    path: '/meta/info',
+    what: 'dashboard bootstrap (department names, clock)',
+    public: true,
+    cells: PUBLIC_CELLS,
+  },
   { method: 'GET', path: '/meta/commands', what: 'command and event catalogue', public: true, cells: PUBLIC_CELLS },
-  { method: 'GET', path: '/dev/identities', what: 'signed development tokens: 404 unless NODE_ENV=development with the development secret', public: true, publicStatus: 404, cells: PUBLIC_CELLS },
+  {
+    method: 'GET',
+    path: '/dev/identities',
+    what: 'signed development tokens: 404 unless NODE_ENV=development with the development secret',
+    public: true,
+    publicStatus: 404,
+    cells: PUBLIC_CELLS,
+  },
 
   // Registering for another department: 403 DEPARTMENT_MISMATCH (第三条: a unit acts for its own).
-  { method: 'POST', path: '/projects', what: '立项 register (departmentCode = own department)', cells: { ...onlyRoles('CONSTRUCTION_UNIT'), CU_OTHER: 'deny' } },
+  {
+    method: 'POST',
+    path: '/projects',
+    what: '立项 register (departmentCode = own department)',
+    cells: { ...onlyRoles('CONSTRUCTION_UNIT'), CU_OTHER: 'deny' },
+  },
   ...PROJECT_COMMANDS.map((spec): AccessRow => ({
     method: 'POST',
     path: `/projects/:id/${spec.path}`,
@@ -88,20 +138,55 @@ export const ACCESS_MATRIX: AccessRow[] = [
   })),
   { method: 'POST', path: '/annual-plans/:year/include', what: 'ProjectIncludedInPlan', cells: onlyRoles('OFFICE') },
   { method: 'POST', path: '/annual-plans/:year/adopt', what: 'AnnualPlanAdopted', cells: onlyRoles('LEADING_GROUP') },
-  { method: 'POST', path: '/annual-plans/:year/budget-feedback', what: 'BudgetFeedbackRecorded', cells: onlyRoles('FINANCE') },
+  {
+    method: 'POST',
+    path: '/annual-plans/:year/budget-feedback',
+    what: 'BudgetFeedbackRecorded',
+    cells: onlyRoles('FINANCE'),
+  },
 
   { method: 'GET', path: '/projects', what: 'project list', cells: everyone('scoped') },
-  { method: 'GET', path: '/projects?department=:dept', what: 'project list of a named department', cells: everyone('deny') },
+  {
+    method: 'GET',
+    path: '/projects?department=:dept',
+    what: 'project list of a named department',
+    cells: everyone('deny'),
+  },
   { method: 'GET', path: '/projects/:id', what: 'project read model', cells: everyone('hidden') },
-  { method: 'GET', path: '/projects/:id/history', what: 'every event of a project (第二十八条)', cells: { ...onlyRoles('CONSTRUCTION_UNIT', 'OFFICE', 'AUDIT'), CU_OTHER: 'hidden' } },
-  { method: 'GET', path: '/projects/:id/state', what: 'state at an instant or revision', cells: { ...onlyRoles('CONSTRUCTION_UNIT', 'OFFICE', 'AUDIT'), CU_OTHER: 'hidden' } },
+  {
+    method: 'GET',
+    path: '/projects/:id/history',
+    what: 'every event of a project (第二十八条)',
+    cells: { ...onlyRoles('CONSTRUCTION_UNIT', 'OFFICE', 'AUDIT'), CU_OTHER: 'hidden' },
+  },
+  {
+    method: 'GET',
+    path: '/projects/:id/state',
+    what: 'state at an instant or revision',
+    cells: { ...onlyRoles('CONSTRUCTION_UNIT', 'OFFICE', 'AUDIT'), CU_OTHER: 'hidden' },
+  },
   { method: 'GET', path: '/dashboard/summary', what: 'counts and sums', cells: everyone('scoped') },
   { method: 'GET', path: '/rectifications', what: '整改 tracker', cells: everyone('scoped') },
-  { method: 'GET', path: '/rectifications?department=:dept', what: '整改 tracker of a named department', cells: everyone('deny') },
+  {
+    method: 'GET',
+    path: '/rectifications?department=:dept',
+    what: '整改 tracker of a named department',
+    cells: everyone('deny'),
+  },
   { method: 'GET', path: '/deadlines', what: 'coming and missed deadlines', cells: everyone('scoped') },
-  { method: 'GET', path: '/deadlines?department=:dept', what: 'deadlines of a named department', cells: everyone('deny') },
+  {
+    method: 'GET',
+    path: '/deadlines?department=:dept',
+    what: 'deadlines of a named department',
+    cells: everyone('deny'),
+  },
   { method: 'GET', path: '/om-eligibility', what: '第二十四条 O&M eligibility', cells: everyone('scoped') },
-  { method: 'GET', path: '/om-eligibility?department=:dept', what: 'O&M eligibility of a named department', cells: everyone('deny') },
+  {
+    method: 'GET',
+    path: '/om-eligibility?department=:dept',
+    what: 'O&M eligibility of a named department',
+    cells: everyone('deny'),
+  },
   { method: 'GET', path: '/annual-plans/:year', what: '第五条 annual plan', cells: everyone('scoped') },
   { method: 'GET', path: '/audit/events', what: 'global event log', cells: onlyRoles('AUDIT', 'OFFICE') },
   { method: 'GET', path: '/audit/export', what: 'streamed export', cells: onlyRoles('AUDIT') },
@@ -114,13 +199,29 @@ export const ACCESS_MATRIX: AccessRow[] = [
   { method: 'DELETE', path: '/subscriptions/:id', what: 'delete a webhook', cells: onlyRoles('OFFICE') },
   { method: 'POST', path: '/subscriptions/:id/redeliver', what: 'redeliver dead letters', cells: onlyRoles('OFFICE') },
   { method: 'GET', path: '/admin/projections', what: 'projection status', cells: onlyRoles('OFFICE') },
-  { method: 'POST', path: '/admin/projections/:name/rebuild', what: 'rebuild a read model', cells: onlyRoles('OFFICE') },
-  { method: 'PUT', path: '/admin/test-clock', what: 'test clock (exists only with TEST_CLOCK=1)', cells: onlyRoles('OFFICE') },
+  {
+    method: 'POST',
+    path: '/admin/projections/:name/rebuild',
+    what: 'rebuild a read model',
+    cells: onlyRoles('OFFICE'),
+  },
+  {
+    method: 'PUT',
+    path: '/admin/test-clock',
+    what: 'test clock (exists only with TEST_CLOCK=1)',
+    cells: onlyRoles('OFFICE'),
+  },
 ];
 
 export const rowKey = (row: Pick<AccessRow, 'method' | 'path'>) => `${row.method} ${row.path}`;
 
-const SYMBOL: Record<Cell, string> = { allow: '✅', scoped: '🏢 own dept', deny: '⛔ 403', refused: '⛔ 422', hidden: '🙈 404' };
+const SYMBOL: Record<Cell, string> = {
+  allow: '✅',
+  scoped: '🏢 own dept',
+  deny: '⛔ 403',
+  refused: '⛔ 422',
+  hidden: '🙈 404',
+};
 const HEADER: Record<Principal, string> = {
   CU_OWN: 'CONSTRUCTION_UNIT (project’s dept)',
   CU_OTHER: 'CONSTRUCTION_UNIT (other dept)',
@@ -158,7 +259,9 @@ export function renderAccessMatrix(): string {
   for (const row of ACCESS_MATRIX) {
     const cells = PRINCIPALS.map((p) => SYMBOL[row.cells[p]]);
     const cells2 = row.public && row.publicStatus ? PRINCIPALS.map(() => String(row.publicStatus)) : cells;
-    lines.push(`| \`${row.method} ${row.path}\` | ${row.what} | ${cells2.join(' | ')} | ${row.public ? (row.publicStatus ? `${row.publicStatus} public` : '✅ public') : '401'} |`);
+    lines.push(
+      `| \`${row.method} ${row.path}\` | ${row.what} | ${cells2.join(' | ')} | ${row.public ? (row.publicStatus ? `${row.publicStatus} public` : '✅ public') : '401'} |`,
+    );
   }
   lines.push(
     '',

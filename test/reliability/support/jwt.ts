@@ -4,7 +4,8 @@ import { createHmac } from 'node:crypto';
  * Hand-rolled JWTs, so the tests can also mint the tokens a library would refuse to make:
  * `alg: none`, wrong keys, expired ones, tampered payloads.
  */
-const b64url = (value: object | string) => Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)).toString('base64url');
+const b64url = (value: object | string) =>
+  Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)).toString('base64url');
 
 export interface Claims {
   sub?: string;
@@ -16,7 +17,11 @@ export interface Claims {
   [claim: string]: unknown;
 }
 
-export function signHs256(claims: Claims, secret: string, header: Record<string, unknown> = { alg: 'HS256', typ: 'JWT' }): string {
+export function signHs256(
+  claims: Claims,
+  secret: string,
+  header: Record<string, unknown> = { alg: 'HS256', typ: 'JWT' },
+): string {
   const body = `${b64url(header)}.${b64url({ iat: Math.floor(Date.now() / 1000), ...claims })}`;
   return `${body}.${createHmac('sha256', secret).update(body).digest('base64url')}`;
 }
@@ -33,5 +38,10 @@ export function tamperedToken(valid: string, claims: Claims): string {
 }
 
 export function actorClaims(role: string, department?: string): Claims {
-  return { sub: `${role.toLowerCase()}-${department ?? 'x'}`, name: `${role} user`, role, ...(department ? { department } : {}) };
+  return {
+    sub: `${role.toLowerCase()}-${department ?? 'x'}`,
+    name: `${role} user`,
+    role,
+    ...(department ? { department } : {}),
+  };
 }

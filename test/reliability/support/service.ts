@@ -27,7 +27,11 @@ function sourceFiles(dir: string): string[] {
  */
 export function builtMain(): string {
   const hash = createHash('sha256');
-  for (const file of [...sourceFiles(join(ROOT, 'src')), join(ROOT, 'tsconfig.json'), join(ROOT, 'tsconfig.build.json')]) {
+  for (const file of [
+    ...sourceFiles(join(ROOT, 'src')),
+    join(ROOT, 'tsconfig.json'),
+    join(ROOT, 'tsconfig.build.json'),
+  ]) {
     hash.update(file).update('\0').update(readFileSync(file)).update('\0');
   }
   const cache = join(ROOT, 'node_modules', '.cache', 'ordos-reliability');
@@ -38,9 +42,19 @@ export function builtMain(): string {
   const scratch = join(cache, `tmp-${process.pid}-${randomUUID()}`);
   try {
     execFileSync(
-    process.execPath,
-    [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(ROOT, 'tsconfig.build.json'), '--outDir', scratch, '--tsBuildInfoFile', join(scratch, '.tsbuildinfo'), '--sourceMap', 'false'],
-    { cwd: ROOT, stdio: 'pipe' },
+      process.execPath,
+      [
+        join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'),
+        '-p',
+        join(ROOT, 'tsconfig.build.json'),
+        '--outDir',
+        scratch,
+        '--tsBuildInfoFile',
+        join(scratch, '.tsbuildinfo'),
+        '--sourceMap',
+        'false',
+      ],
+      { cwd: ROOT, stdio: 'pipe' },
     );
   } catch (error) {
     rmSync(scratch, { recursive: true, force: true });
@@ -57,7 +71,8 @@ export function builtMain(): string {
   // Builds of older sources, not touched for an hour, are removed.
   for (const entry of readdirSync(cache)) {
     const path = join(cache, entry);
-    if (path !== target && Date.now() - statSync(path).mtimeMs > 3_600_000) rmSync(path, { recursive: true, force: true });
+    if (path !== target && Date.now() - statSync(path).mtimeMs > 3_600_000)
+      rmSync(path, { recursive: true, force: true });
   }
   return main;
 }
@@ -91,7 +106,11 @@ export interface Service {
   stderr(): string;
   /** Resolves with the exit code (or signal) once the process has ended. */
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-  request(method: string, path: string, options?: { token?: string; body?: unknown; headers?: Record<string, string>; timeoutMs?: number }): Promise<Answer>;
+  request(
+    method: string,
+    path: string,
+    options?: { token?: string; body?: unknown; headers?: Record<string, string>; timeoutMs?: number },
+  ): Promise<Answer>;
   kill(signal?: NodeJS.Signals): Promise<void>;
 }
 

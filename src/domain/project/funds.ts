@@ -1,0 +1,153 @@
+/**
+ * 调整备案 and 结余资金: the unit's own adjustment filing within the approved estimate
+ * (第二十条) and the surplus returned to finance (第十九条).
+ */
+import { ceilingOf, withinBasisPoints } from '../money';
+import { AWAITING_ACCEPTANCE } from '../project-status';
+import { ADJUSTMENT_REASONS } from '../project-values';
+import { citing, defineRules, refusal } from '../rule';
+import { ON_A_PROJECT, SHARED_RULES, requireFen } from '../shared';
+import { ProjectCommandDefinitions, ProjectEventDefinitions, present, requireStatus } from './guards';
+
+const ADJUSTMENT = '第二十条';
+const SURPLUS = '第十九条';
+
+const RE_APPROVAL_ZH = '不符合调整备案情形，须按新建项目重新履行审批手续';
+const RE_APPROVAL_EN = 'needs re-approval as a new project';
+
+export const fundsRules = defineRules({
+  ADJUSTMENT_REASON_NOT_ALLOWED: {
+    kind: 'RULE_VIOLATION',
+    article: ADJUSTMENT,
+    zh: `调整理由不属于三种情形，${RE_APPROVAL_ZH}`,
+    en: `the reason is not one of the three allowed: ${RE_APPROVAL_EN}`,
+  },
+  ADJUSTMENT_OBJECTIVES_CHANGED: {
+    kind: 'RULE_VIOLATION',
+    article: ADJUSTMENT,
+    zh: `建设目标改变，${RE_APPROVAL_ZH}`,
+    en: `the objectives change: ${RE_APPROVAL_EN}`,
+  },
+  ADJUSTMENT_EXCEEDS_ESTIMATE: {
+    kind: 'RULE_VIOLATION',
+    article: ADJUSTMENT,
+    zh: `投资规模超出概算批复，${RE_APPROVAL_ZH}`,
+    en: `the total exceeds the approved estimate: ${RE_APPROVAL_EN}`,
+  },
+  ADJUSTMENT_EXCEEDS_LIMIT: {
+    kind: 'RULE_VIOLATION',
+    article: ADJUSTMENT,
+    zh: `资金调整累计超过概算总投资10%，${RE_APPROVAL_ZH}`,
+    en: `adjusted funds would exceed 10 % of the approved estimate: ${RE_APPROVAL_EN}`,
+  },
+  SURPLUS_RETURN_EXCEEDS: {
+    kind: 'RULE_VIOLATION',
+    article: SURPLUS,
+    zh: '退回金额超过结余资金',
+    en: 'the amount returned exceeds the surplus',
+  },
+});
+const R = fundsRules;
+const ADJUSTMENT_AMOUNT = citing(SHARED_RULES.INVALID_AMOUNT, ADJUSTMENT);
+const SURPLUS_AMOUNT = citing(SHARED_RULES.INVALID_AMOUNT, SURPLUS);
+
+export const fundsCommands: ProjectCommandDefinitions<'FileAdjustment' | 'ReturnSurplusFunds'> = {
+  /**
+   * 第二十条 调整备案: the unit may adjust by itself only when every condition holds; otherwise
+   * the change goes through approval again as a new project. The 10 % is of the approved total
+   * estimate and counts every earlier filing (running total), compared exactly in fen.
+   * Adjustments are construction-time facts, from the design approval on.
+   */
+  FileAdjustment: {
+    roles: ['CONSTRUCTION_UNIT'],
+    articles: ADJUSTMENT,
+    route: 'file-adjustment',
+    accepts: ['APPROVED', 'UNDER_CONSTRUCTION'],
+    refusals: [
+      ...ON_A_PROJECT,
+      'INVALID_STATE',
+      'ADJUSTMENT_REASON_NOT_ALLOWED',
+      'ADJUSTMENT_OBJECTIVES_CHANGED',
+      'INVALID_AMOUNT',
+      'ADJUSTMENT_EXCEEDS_ESTIMATE',
+      'ADJUSTMENT_EXCEEDS_LIMIT',
+    ],
+    decide(command, state, ctx) {
+      requireStatus(state, ctx);
+      const approved = present(state.approved, state, ctx);
+      const { approvedEstimateFen } = approved;
+      const d = command.data;
+      if (!ADJUSTMENT_REASONS.includes(d.reason)) throw refusal(R.ADJUSTMENT_REASON_NOT_ALLOWED, { reason: d.reason });
+      if (d.objectivesUnchanged !== true) throw refusal(R.ADJUSTMENT_OBJECTIVES_CHANGED);
+      requireFen(d.amountFen, 'amountFen', ADJUSTMENT_AMOUNT, { positive: true });
+      requireFen(d.newTotalFen, 'newTotalFen', ADJUSTMENT_AMOUNT, { positive: true });
+      if (d.newTotalFen > approvedEstimateFen) {
+        throw refusal(R.ADJUSTMENT_EXCEEDS_ESTIMATE, { newTotalFen: d.newTotalFen, approvedEstimateFen });
+      }
+      const adjustedFundsTotalFen = approved.adjustedFundsTotalFen + d.amountFen;
+      const basisPoints = ctx.policy.adjustmentCeilingBasisPoints;
+      const adjustmentCeilingFen = ceilingOf(approvedEstimateFen, basisPoints);
+      if (!withinBasisPoints(adjustedFundsTotalFen, approvedEstimateFen, basisPoints)) {
+        throw refusal(R.ADJUSTMENT_EXCEEDS_LIMIT, {
+          amountFen: d.amountFen,
+          previouslyAdjustedFen: approved.adjustedFundsTotalFen,
+          adjustedFundsTotalFen,
+          adjustmentCeilingFen,
+          approvedEstimateFen,
+        });
+      }
+      return [
+        {
+          type: 'AdjustmentFiled',
+          data: {
+            projectId: d.projectId,
+            reason: d.reason,
+            amountFen: d.amountFen,
+            previousTotalFen: approved.currentTotalFen,
+            newTotalFen: d.newTotalFen,
+            objectivesUnchanged: true,
+            description: d.description,
+            approvedEstimateFen,
+            adjustedFundsTotalFen,
+            adjustmentCeilingFen,
+            filedOn: ctx.today,
+          },
+        },
+      ];
+    },
+  },
+  /** 第十九条 结余资金退回财政: the returns add up to at most the surplus declared at completion. */
+  ReturnSurplusFunds: {
+    roles: ['FINANCE'],
+    articles: SURPLUS,
+    route: 'return-surplus',
+    accepts: [...AWAITING_ACCEPTANCE, 'ACCEPTED', 'ASSET_REGISTERED'],
+    refusals: [...ON_A_PROJECT, 'INVALID_STATE', 'INVALID_AMOUNT', 'SURPLUS_RETURN_EXCEEDS'],
+    decide(command, state, ctx) {
+      requireStatus(state, ctx);
+      const { surplusFen, surplusReturnedFen } = present(state.acceptance, state, ctx);
+      const amountFen = requireFen(command.data.amountFen, 'amountFen', SURPLUS_AMOUNT, { positive: true });
+      const returnedTotalFen = surplusReturnedFen + amountFen;
+      if (returnedTotalFen > surplusFen) {
+        throw refusal(R.SURPLUS_RETURN_EXCEEDS, { amountFen, surplusFen, alreadyReturnedFen: surplusReturnedFen });
+      }
+      return [
+        {
+          type: 'SurplusFundsReturned',
+          data: {
+            projectId: command.data.projectId,
+            amountFen,
+            returnedTotalFen,
+            outstandingSurplusFen: surplusFen - returnedTotalFen,
+            returnedOn: ctx.today,
+          },
+        },
+      ];
+    },
+  },
+};
+
+export const fundsEvents: ProjectEventDefinitions<'AdjustmentFiled' | 'SurplusFundsReturned'> = {
+  AdjustmentFiled: { label: '调整已备案', family: '调整备案', article: ADJUSTMENT },
+  SurplusFundsReturned: { label: '结余资金已退回财政', family: '建设', article: SURPLUS },
+};

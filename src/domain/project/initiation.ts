@@ -1,0 +1,161 @@
+/**
+ * 立项: registering the project plan (第二条, 第五条, 第九条), a cross-department part
+ * (第七条) and the fast track that skips the proposal (第六条).
+ */
+import { EventDefinition } from '../definitions';
+import { RegisterProject } from '../project-commands';
+import { ProjectEventOf } from '../project-events';
+import { FAST_TRACK_REASONS, FastTrack } from '../project-values';
+import { DecisionContext } from '../definitions';
+import { defineRules, refusal } from '../rule';
+import { BEFORE_ANY_DECISION, SHARED_RULES, requireFen } from '../shared';
+import { RegistrationDefinition } from './guards';
+
+const FAST_TRACK = '第六条';
+const CROSS_DEPARTMENT = '第七条';
+
+export const initiationRules = defineRules({
+  PROJECT_EXISTS: { kind: 'CONFLICT', article: '第九条', zh: '项目已登记', en: 'project is already registered' },
+  DEPARTMENT_MISMATCH: {
+    kind: 'FORBIDDEN',
+    article: '第三条、第七条',
+    zh: '项目所属部门须为申报部门（跨部门项目须为牵头或参建部门）',
+    en: 'the project’s department must be the caller’s (lead or participant for cross-department projects)',
+  },
+  CROSS_DEPARTMENT_INVALID: {
+    kind: 'RULE_VIOLATION',
+    article: CROSS_DEPARTMENT,
+    zh: '跨部门项目须有牵头部门、参建部门及统一框架方案',
+    en: 'cross-department projects need a lead, distinct participants and a joint framework plan',
+  },
+  FAST_TRACK_NOT_URGENT: {
+    kind: 'RULE_VIOLATION',
+    article: FAST_TRACK,
+    zh: '直接编报可研须情况紧急',
+    en: 'fast track requires urgency',
+  },
+  FAST_TRACK_OVER_LIMIT: {
+    kind: 'RULE_VIOLATION',
+    article: FAST_TRACK,
+    zh: '直接编报可研须项目总资金小于500万元',
+    en: 'fast track requires total funds below 5,000,000 yuan',
+  },
+  FAST_TRACK_DEPTH_NOT_MET: {
+    kind: 'RULE_VIOLATION',
+    article: FAST_TRACK,
+    zh: '直接编报可研须前期工作深度达到规定要求',
+    en: 'fast track requires the preliminary work depth to be met',
+  },
+  FAST_TRACK_REASON_INVALID: {
+    kind: 'RULE_VIOLATION',
+    article: FAST_TRACK,
+    zh: '直接编报可研须市委市政府明确要求或重大战略、安全等特殊原因',
+    en: 'fast track requires a city requirement, major strategy or security reason',
+  },
+});
+const R = initiationRules;
+
+/** Every way a fast track can fail, in the order checkFastTrack names them. */
+export const FAST_TRACK_REFUSALS = [
+  'FAST_TRACK_REASON_INVALID',
+  'FAST_TRACK_NOT_URGENT',
+  'FAST_TRACK_OVER_LIMIT',
+  'FAST_TRACK_DEPTH_NOT_MET',
+] as const;
+
+/** 第六条 fast track: every condition must hold; the refusal names the first that fails. */
+export function checkFastTrack(fastTrack: FastTrack, totalFen: number, ctx: DecisionContext): void {
+  if (!FAST_TRACK_REASONS.includes(fastTrack.reason))
+    throw refusal(R.FAST_TRACK_REASON_INVALID, { reason: fastTrack.reason });
+  if (fastTrack.urgent !== true) throw refusal(R.FAST_TRACK_NOT_URGENT);
+  checkFastTrackCeiling(totalFen, ctx);
+  if (fastTrack.depthMet !== true) throw refusal(R.FAST_TRACK_DEPTH_NOT_MET);
+}
+
+/** 第六条 项目总资金小于500万: strictly below the ceiling of the policy in force. */
+export function checkFastTrackCeiling(totalFen: number, ctx: DecisionContext): void {
+  if (!(totalFen < ctx.policy.fastTrackCeilingFen)) {
+    throw refusal(R.FAST_TRACK_OVER_LIMIT, { totalFen, ceilingFen: ctx.policy.fastTrackCeilingFen });
+  }
+}
+
+/**
+ * 第五条 project plan; 第七条 cross-department parts; 第九条 the catalogue entry. The estimate's
+ * match with the budget's 一上 cannot be checked here (the budget is not in this system): the
+ * annual plan's budget feedback records finance's side.
+ */
+export const RegisterProjectDefinition: RegistrationDefinition<RegisterProject> = {
+  roles: ['CONSTRUCTION_UNIT'],
+  articles: '第二条、第五条、第七条、第九条',
+  route: '/projects',
+  creates: true,
+  refusals: [
+    ...BEFORE_ANY_DECISION,
+    'PROJECT_EXISTS',
+    'CROSS_DEPARTMENT_INVALID',
+    'DEPARTMENT_MISMATCH',
+    'INVALID_AMOUNT',
+    ...FAST_TRACK_REFUSALS,
+  ],
+  decide(command, state, ctx) {
+    if (state.status !== null) throw refusal(R.PROJECT_EXISTS, { projectId: command.data.projectId });
+    const d = command.data;
+    const cross = d.crossDepartment ?? null;
+    if (cross) {
+      const members = [cross.leadDepartment, ...cross.participants];
+      if (!cross.frameworkPlanRef || cross.participants.length === 0 || new Set(members).size !== members.length) {
+        throw refusal(R.CROSS_DEPARTMENT_INVALID, { crossDepartment: cross });
+      }
+    }
+    const departmentOk =
+      d.departmentCode === ctx.actor.department &&
+      (!cross || cross.leadDepartment === d.departmentCode || cross.participants.includes(d.departmentCode));
+    if (!departmentOk) {
+      throw refusal(R.DEPARTMENT_MISMATCH, {
+        departmentCode: d.departmentCode,
+        callerDepartment: ctx.actor.department ?? null,
+      });
+    }
+    requireFen(d.estimateFen, 'estimateFen', SHARED_RULES.INVALID_AMOUNT, { positive: true });
+    if (d.fastTrack) checkFastTrack(d.fastTrack, d.estimateFen, ctx);
+    return [
+      {
+        type: 'ProjectRegistered',
+        data: {
+          projectId: d.projectId,
+          name: d.name,
+          category: d.category,
+          departmentCode: d.departmentCode,
+          planYear: d.planYear,
+          nature: d.nature,
+          estimateFen: d.estimateFen,
+          basis: d.basis,
+          schedule: d.schedule,
+          cloudResources: d.cloudResources,
+          dataSharing: d.dataSharing,
+          networkNeeds: d.networkNeeds,
+          omGuarantee: d.omGuarantee,
+          followsMasterPlan: d.followsMasterPlan,
+          crossDepartment: cross,
+          fastTrack: d.fastTrack ?? null,
+          registeredOn: ctx.today,
+        },
+      },
+    ];
+  },
+};
+
+export const initiationCommands = { RegisterProject: RegisterProjectDefinition };
+
+export const initiationEvents: { ProjectRegistered: EventDefinition<ProjectEventOf<'ProjectRegistered'>> } = {
+  ProjectRegistered: {
+    label: '项目计划已登记',
+    family: '立项',
+    article: '第二条、第五条、第九条',
+    /** A fast track adds 第六条, a cross-department part 第七条, in article order. */
+    articleOf(event) {
+      const extra = [event.data.fastTrack ? FAST_TRACK : null, event.data.crossDepartment ? CROSS_DEPARTMENT : null];
+      return ['第二条', '第五条', ...extra.filter((a) => a !== null), '第九条'].join('、');
+    },
+  },
+};

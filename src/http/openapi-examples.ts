@@ -1,0 +1,135 @@
+/**
+ * One example request body per operation of the OpenAPI document, all of one project's story so
+ * that each is a valid input at its step (test/http/openapi.e2e-spec.ts walks them over HTTP):
+ *
+ *   2026-03-02  registered (plan year 2026) … preliminary design approved at 400 万元 (approvedOn)
+ *   2026-03-16  construction starts (startedOn: not before the approval, not after today)
+ *   2026-04-01  a rectification is ordered with a deadline of 2026-06-30, reported and verified
+ *   2026-11-30  construction completed (completedOn ≥ startedOn); acceptance due 2027-05-30
+ *   2027-01-15  extension to 2027-08-31 requested and granted, archive acceptance, acceptance, asset
+ *
+ * Dates stated as facts are valid on and after the day of their step. Ids that must name an
+ * existing project (`projectId` of the annual-plan routes) cannot be valid on their own.
+ */
+export const EXAMPLE_DEPARTMENT = 'DSJ';
+export const EXAMPLE_PROJECT_ID = '3f0b6c2e-8d1a-4c57-9e2b-5a7d4e1f9c30';
+export const EXAMPLE_RECTIFICATION_ID = '8a2d5f14-6b3c-4e9a-b7d1-2c4e6f8a0b13';
+
+const MATERIALS = {
+  acceptanceReport: 'YS-2027-01 验收报告',
+  constructionSummary: 'JS-2027-01 建设总结',
+  biddingAndContracts: 'ZB-2026-03 招投标及合同',
+  processDocuments: 'GC-2026 过程文档',
+  financialReport: 'CW-2027-01 财务报告',
+  securityAssessmentReport: 'AQ-2026-11 安全测评报告',
+  cryptoAssessmentReport: 'MM-2026-11 密码应用安全性评估报告',
+};
+
+const projectCommand = (route: string) => `POST /projects/{id}/${route}`;
+
+export const REQUEST_EXAMPLES: Record<string, Record<string, unknown>> = {
+  'POST /projects': {
+    projectId: EXAMPLE_PROJECT_ID,
+    name: '鄂尔多斯市政务服务一网通办平台升级',
+    category: 'SOFTWARE',
+    departmentCode: EXAMPLE_DEPARTMENT,
+    planYear: 2026,
+    nature: 'UPGRADE',
+    estimateFen: 450_000_000,
+    basis: '《数字鄂尔多斯建设规划》',
+    schedule: '2026年3月至2026年11月',
+    cloudResources: '政务云 16核64G ×4',
+    dataSharing: '共享人口、法人库',
+    networkNeeds: '电子政务外网',
+    omGuarantee: '运维团队3人',
+    followsMasterPlan: true,
+  },
+  [projectCommand('submit-proposal')]: { documentRef: 'JY-2026-001 项目建议书' },
+  [projectCommand('approve-proposal')]: { opinion: '同意开展可行性研究' },
+  [projectCommand('reject-proposal')]: { opinion: '与现有系统重复，不予批复' },
+  [projectCommand('submit-feasibility')]: { documentRef: 'KY-2026-001 可行性研究报告' },
+  [projectCommand('approve-feasibility')]: { opinion: '可研批复' },
+  [projectCommand('reject-feasibility')]: { opinion: '研究深度不够' },
+  [projectCommand('submit-preliminary-design')]: {
+    documentRef: 'CS-2026-001 初步设计方案和投资概算',
+    estimateFen: 420_000_000,
+    productSecurityStatement: '采用国产安全可靠软硬件产品',
+  },
+  [projectCommand('review-preliminary-design')]: {
+    passed: true,
+    verifiedEstimateFen: 400_000_000,
+    opinion: '评审核价通过',
+  },
+  [projectCommand('approve-preliminary-design')]: { opinion: '批复初步设计', approvedEstimateFen: 400_000_000 },
+  [projectCommand('reject-preliminary-design')]: { opinion: '概算依据不足' },
+  [projectCommand('assign-responsibility')]: { implementingBody: '市大数据中心', responsiblePerson: '王五' },
+  [projectCommand('engage-supervision')]: { supervisionUnit: '内蒙古某工程监理有限公司', contractRef: 'JL-2026-007' },
+  [projectCommand('start-construction')]: { startedOn: '2026-03-16' },
+  [projectCommand('submit-performance-report')]: {
+    year: 2026,
+    progressPercent: 60,
+    investmentExecutedFen: 200_000_000,
+    userOpinions: '办事群众反映良好',
+    supervisionOpinion: '进度、质量符合合同要求',
+  },
+  [projectCommand('report-incident')]: { kind: 'SERIOUS_DELAY', description: '数据接口联调滞后两个月' },
+  [projectCommand('file-adjustment')]: {
+    reason: 'CITY_APPROVED',
+    amountFen: 40_000_000,
+    newTotalFen: 390_000_000,
+    objectivesUnchanged: true,
+    description: '经市政府同意调减硬件采购',
+  },
+  [projectCommand('complete-construction')]: { completedOn: '2026-11-30', surplusFen: 5_000_000 },
+  [projectCommand('return-surplus')]: { amountFen: 5_000_000 },
+  [projectCommand('agree-acceptance-plan')]: {
+    method: '专家评审验收',
+    experts: ['张三（信息化专家）', '李四（财务专家）', '赵六（安全专家）'],
+    materials: ['验收报告', '建设总结', '财务报告'],
+  },
+  [projectCommand('record-archive-acceptance')]: { passed: true, opinion: '档案齐全，验收合格' },
+  [projectCommand('request-acceptance-extension')]: { until: '2027-08-31', reason: '密码测评排期顺延' },
+  [projectCommand('grant-acceptance-extension')]: { opinion: '同意延期至2027年8月31日' },
+  [projectCommand('record-acceptance')]: { passed: true, opinion: '验收通过', materials: MATERIALS },
+  [projectCommand('register-asset')]: { assetClass: 'INTANGIBLE', costFen: 385_000_000 },
+  [projectCommand('record-compliance')]: {
+    sharesData: true,
+    duplicateCollection: false,
+    inCatalogue: true,
+    cryptoAssessmentPassed: true,
+    securityAssessmentPassed: true,
+    majorSecurityHazard: false,
+  },
+  [projectCommand('grant-sharing-exemption')]: { reason: '涉密数据，经市人民政府批准保留' },
+  [projectCommand('order-rectification')]: {
+    rectificationId: EXAMPLE_RECTIFICATION_ID,
+    findings: ['未按期报送绩效评价报告'],
+    deadline: '2026-06-30',
+    article: '第二十七条',
+  },
+  [projectCommand('submit-rectification')]: { rectificationId: EXAMPLE_RECTIFICATION_ID, report: '已补报并完善制度' },
+  [projectCommand('verify-rectification')]: {
+    rectificationId: EXAMPLE_RECTIFICATION_ID,
+    passed: true,
+    opinion: '整改到位',
+  },
+  [projectCommand('criticize')]: { reason: '未按期整改，予以通报批评' },
+  [projectCommand('defer-investment')]: { reason: '整改期间暂缓安排投资计划' },
+  [projectCommand('suspend')]: { reason: '重大安全隐患，暂停建设' },
+  [projectCommand('resume')]: { reason: '隐患已消除，恢复建设' },
+  [projectCommand('terminate')]: { reason: '需求已由其他项目覆盖，终止建设' },
+  'POST /annual-plans/{year}/include': { projectId: EXAMPLE_PROJECT_ID, reviewOpinion: '符合规划，纳入2026年度计划' },
+  'POST /annual-plans/{year}/adopt': { meetingRef: '领导小组联席会议纪要〔2026〕1号' },
+  'POST /annual-plans/{year}/budget-feedback': {
+    projectId: EXAMPLE_PROJECT_ID,
+    inBudget: true,
+    controlAmountFen: 400_000_000,
+  },
+  'POST /subscriptions': {
+    url: 'https://finance.example/hooks/ordos',
+    families: ['批复'],
+    secret: 'a-long-random-shared-secret-0123456789',
+  },
+  'POST /subscriptions/{id}/redeliver': {},
+  'PUT /admin/test-clock': { now: '2027-03-01T00:00:00+08:00' },
+};

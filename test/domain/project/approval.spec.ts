@@ -1,0 +1,168 @@
+import { projectDecider } from '../../../src/domain';
+import { DeciderSpecification } from '../decider-specification';
+import { EARLY, H, PID, at, c, command, play } from '../fixtures';
+
+const spec = DeciderSpecification(projectDecider);
+const early = play([at(EARLY, c.submitProposal())], H.registered());
+const proposalApproved = play([at(EARLY, c.approveProposal())], early);
+const feasibilitySubmitted = play([at(EARLY, c.submitFeasibility())], proposalApproved);
+const feasibilityApproved = play([at(EARLY, c.approveFeasibility())], feasibilitySubmitted);
+const designSubmitted = play([at(EARLY, c.submitDesign())], feasibilityApproved);
+const designReviewed = play([at(EARLY, c.reviewDesign())], designSubmitted);
+const TODAY = '2026-11-26';
+
+describe('第六条 project proposal (项目建议书)', () => {
+  it('submits from DRAFT_PLAN', () => {
+    spec
+      .given(H.registered())
+      .when(c.submitProposal())
+      .then([{ type: 'ProposalSubmitted', data: { projectId: PID, documentRef: 'doc:proposal', submittedOn: TODAY } }]);
+  });
+  it('approves and rejects a submitted proposal', () => {
+    spec
+      .given(early)
+      .when(c.approveProposal())
+      .then([{ type: 'ProposalApproved', data: { projectId: PID, opinion: '同意', approvedOn: TODAY } }]);
+    spec
+      .given(early)
+      .when(command('RejectProposal', { opinion: '不同意' }))
+      .then([{ type: 'ProposalRejected', data: { projectId: PID, opinion: '不同意', rejectedOn: TODAY } }]);
+  });
+  it('refuses deciding twice (INVALID_STATE with the status)', () => {
+    const error = spec.given(proposalApproved).when(c.approveProposal()).thenThrows('INVALID_STATE', 'INVALID_STATE');
+    expect(error.details).toMatchObject({ status: 'PROPOSAL' });
+  });
+  it('refuses the feasibility study while the proposal awaits approval', () => {
+    spec.given(early).when(c.submitFeasibility()).thenThrows('PROPOSAL_REQUIRED');
+  });
+  it('a rejected proposal may be resubmitted, but not a later stage', () => {
+    const rejected = play([at(EARLY, command('RejectProposal', { opinion: '补充' }))], early);
+    spec
+      .given(rejected)
+      .when(c.submitProposal())
+      .thenMatches([{ type: 'ProposalSubmitted' }]);
+    spec.given(rejected).when(c.submitFeasibility()).thenThrows('INVALID_STATE');
+    spec.given(rejected).when(c.submitDesign()).thenThrows('INVALID_STATE');
+  });
+  it('only the office approves', () => {
+    spec
+      .given(early)
+      .when({
+        ...c.approveProposal(),
+        metadata: { now: EARLY, actor: { sub: 'x', name: 'x', role: 'CONSTRUCTION_UNIT', department: 'D-EDU' } },
+      })
+      .thenThrows('ROLE_NOT_ALLOWED', 'FORBIDDEN');
+  });
+});
+
+describe('第八条 feasibility (可行性批复)', () => {
+  it('submits after the approved proposal', () => {
+    spec
+      .given(proposalApproved)
+      .when(c.submitFeasibility())
+      .then([
+        {
+          type: 'FeasibilityStudySubmitted',
+          data: { projectId: PID, documentRef: 'doc:fs', submittedOn: TODAY, fastTrack: false },
+        },
+      ]);
+  });
+  it('approves or rejects; a rejected study is resubmitted', () => {
+    spec
+      .given(feasibilitySubmitted)
+      .when(c.approveFeasibility())
+      .thenMatches([{ type: 'FeasibilityApproved', article: '第八条' }]);
+    const rejected = play([at(EARLY, command('RejectFeasibility', { opinion: '深度不足' }))], feasibilitySubmitted);
+    spec
+      .given(rejected)
+      .when(c.submitFeasibility())
+      .thenMatches([{ type: 'FeasibilityStudySubmitted', data: { fastTrack: false } }]);
+  });
+  it('refuses the design before the feasibility approval', () => {
+    spec.given(feasibilitySubmitted).when(c.submitDesign()).thenThrows('INVALID_STATE');
+  });
+});
+
+describe('第八条 preliminary design, review and pricing, approval', () => {
+  it('submits with estimate and the 第十三条 product security statement', () => {
+    spec
+      .given(feasibilityApproved)
+      .when(c.submitDesign(123_456_789))
+      .then([
+        {
+          type: 'PreliminaryDesignSubmitted',
+          data: {
+            projectId: PID,
+            documentRef: 'doc:pd',
+            estimateFen: 123_456_789,
+            productSecurityStatement: '国产化',
+            submittedOn: TODAY,
+          },
+        },
+      ]);
+    spec
+      .given(feasibilityApproved)
+      .when(command('SubmitPreliminaryDesign', { documentRef: 'd', estimateFen: 1, productSecurityStatement: ' ' }))
+      .thenThrows('PRODUCT_SECURITY_STATEMENT_REQUIRED');
+  });
+  it('records the review and pricing', () => {
+    spec
+      .given(designSubmitted)
+      .when(c.reviewDesign(290_000_000))
+      .then([
+        {
+          type: 'PreliminaryDesignReviewed',
+          data: { projectId: PID, passed: true, verifiedEstimateFen: 290_000_000, opinion: '核价', reviewedOn: TODAY },
+        },
+      ]);
+  });
+  it('approves the priced estimate, deriving supervision and the adjustment ceiling', () => {
+    spec
+      .given(designReviewed)
+      .when(c.approveDesign())
+      .then([
+        {
+          type: 'PreliminaryDesignApproved',
+          data: {
+            projectId: PID,
+            opinion: '批复',
+            approvedEstimateFen: 300_000_000,
+            approvedOn: TODAY,
+            supervisionRequired: true,
+            adjustmentCeilingFen: 30_000_000,
+          },
+        },
+      ]);
+  });
+  it('refuses approval without a passed review', () => {
+    spec.given(designSubmitted).when(c.approveDesign()).thenThrows('DESIGN_REVIEW_REQUIRED');
+    const failed = play([at(EARLY, c.reviewDesign(300_000_000, false))], designSubmitted);
+    spec.given(failed).when(c.approveDesign()).thenThrows('DESIGN_REVIEW_REQUIRED');
+    spec
+      .given(failed)
+      .when(c.submitDesign(280_000_000))
+      .thenMatches([{ type: 'PreliminaryDesignSubmitted' }]);
+  });
+  it('refuses resubmission while a design awaits review', () => {
+    spec.given(designSubmitted).when(c.submitDesign()).thenThrows('INVALID_STATE');
+  });
+  it('ESTIMATE_MISMATCH: approved must equal verified, one fen either side', () => {
+    spec.given(designReviewed).when(c.approveDesign(300_000_001)).thenThrows('ESTIMATE_MISMATCH');
+    spec.given(designReviewed).when(c.approveDesign(299_999_999)).thenThrows('ESTIMATE_MISMATCH');
+  });
+  it('rejects a design; the design may be resubmitted', () => {
+    const rejected = play([at(EARLY, command('RejectPreliminaryDesign', { opinion: '超概' }))], designReviewed);
+    spec
+      .given(designReviewed)
+      .when(command('RejectPreliminaryDesign', { opinion: '超概' }))
+      .thenMatches([{ type: 'PreliminaryDesignRejected' }]);
+    spec
+      .given(rejected)
+      .when(c.submitDesign())
+      .thenMatches([{ type: 'PreliminaryDesignSubmitted' }]);
+    spec.given(rejected).when(c.submitProposal()).thenThrows('INVALID_STATE');
+  });
+  it('refuses approval decisions after approval', () => {
+    spec.given(H.approved()).when(c.approveDesign()).thenThrows('INVALID_STATE');
+  });
+});

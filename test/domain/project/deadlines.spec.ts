@@ -1,0 +1,150 @@
+import { deadlinesOf, fold, nextDueDates, projectDecider } from '../../../src/domain';
+import { DeciderSpecification, stateOf } from '../decider-specification';
+import { H, PID, at, c, command, play } from '../fixtures';
+
+const spec = DeciderSpecification(projectDecider);
+
+describe('deadline watcher commands (SYSTEM)', () => {
+  const completed = H.completed('2026-08-31');
+  const mark = () => command('MarkAcceptanceOverdue', {});
+
+  it('AcceptanceOverdue from the day after the due date, once', () => {
+    spec.given(completed).when(at('2027-02-28T23:59:00+08:00', mark())).thenThrows('ACCEPTANCE_NOT_OVERDUE');
+    spec
+      .given(completed)
+      .when(at('2027-03-01T00:00:00+08:00', mark()))
+      .then([
+        {
+          type: 'AcceptanceOverdue',
+          data: { projectId: PID, completedOn: '2026-08-31', acceptanceDueOn: '2027-02-28', detectedOn: '2027-03-01' },
+        },
+      ]);
+    const marked = play([at('2027-03-01T00:00:00+08:00', mark())], completed);
+    spec.given(marked).when(at('2027-03-02T00:00:00+08:00', mark())).thenNothing();
+  });
+  it('a granted extension moves the due date', () => {
+    const extended = play(
+      [
+        command('RequestAcceptanceExtension', { until: '2027-04-30', reason: 'r' }),
+        command('GrantAcceptanceExtension', { opinion: 'ok' }),
+      ],
+      completed,
+    );
+    spec.given(extended).when(at('2027-03-01T00:00:00+08:00', mark())).thenThrows('ACCEPTANCE_NOT_OVERDUE');
+    const [d] = deadlinesOf(stateOf(projectDecider, extended), '2027-05-01T00:00:00+08:00');
+    expect(d).toMatchObject({ kind: 'ACCEPTANCE', dueOn: '2027-04-30', extended: true, open: true, overdue: true });
+  });
+  it('only the system marks overdue', () => {
+    spec
+      .given(completed)
+      .when({
+        ...mark(),
+        metadata: { now: '2027-03-01T00:00:00+08:00', actor: { sub: 'o', name: 'o', role: 'OFFICE' } },
+      })
+      .thenThrows('ROLE_NOT_ALLOWED');
+  });
+  it('PerformanceReportOverdue after 12-31 of a construction year without a report', () => {
+    const building = H.underConstruction();
+    const markYear = (year: number, now: string) => at(now, command('MarkPerformanceReportOverdue', { year }));
+    spec.given(building).when(markYear(2026, '2026-12-31T23:00:00+08:00')).thenThrows('REPORT_NOT_OVERDUE');
+    spec
+      .given(building)
+      .when(markYear(2026, '2027-01-01T00:00:00+08:00'))
+      .then([
+        {
+          type: 'PerformanceReportOverdue',
+          data: { projectId: PID, year: 2026, dueOn: '2026-12-31', detectedOn: '2027-01-01' },
+        },
+      ]);
+    spec
+      .given(play([c.report(2026)], building))
+      .when(markYear(2026, '2027-01-01T00:00:00+08:00'))
+      .thenThrows('REPORT_NOT_OVERDUE');
+    spec.given(building).when(markYear(2025, '2027-01-01T00:00:00+08:00')).thenThrows('REPORT_YEAR_OUT_OF_RANGE');
+    const marked = play([markYear(2026, '2027-01-01T00:00:00+08:00')], building);
+    spec.given(marked).when(markYear(2026, '2027-01-02T00:00:00+08:00')).thenNothing();
+  });
+  it('RectificationOverdue after the deadline while unanswered', () => {
+    const ordered = play([c.order('r-1', '2026-12-31')], H.underConstruction());
+    const markR = (now: string) => at(now, command('MarkRectificationOverdue', { rectificationId: 'r-1' }));
+    spec.given(ordered).when(markR('2026-12-31T12:00:00+08:00')).thenThrows('RECTIFICATION_NOT_OVERDUE');
+    spec
+      .given(ordered)
+      .when(markR('2027-01-01T12:00:00+08:00'))
+      .then([
+        {
+          type: 'RectificationOverdue',
+          data: { projectId: PID, rectificationId: 'r-1', deadline: '2026-12-31', detectedOn: '2027-01-01' },
+        },
+      ]);
+    const submitted = play([command('SubmitRectification', { rectificationId: 'r-1', report: 'done' })], ordered);
+    spec.given(submitted).when(markR('2027-01-01T12:00:00+08:00')).thenThrows('RECTIFICATION_NOT_OVERDUE');
+  });
+});
+
+describe('deadlinesOf', () => {
+  it('lists acceptance, yearly reports and rectifications with overdue flags', () => {
+    const history = play([c.order('r-1', '2026-12-31')], H.completed('2026-08-31'));
+    const deadlines = deadlinesOf(stateOf(projectDecider, history), '2027-03-01T10:00:00+08:00');
+    expect(deadlines).toEqual([
+      {
+        kind: 'ACCEPTANCE',
+        dueOn: '2027-02-28',
+        article: '第二十一条',
+        open: true,
+        overdue: true,
+        markedOverdue: false,
+        extended: false,
+      },
+      {
+        kind: 'PERFORMANCE_REPORT',
+        dueOn: '2026-12-31',
+        article: '第十七条',
+        open: true,
+        overdue: true,
+        markedOverdue: false,
+        year: 2026,
+      },
+      {
+        kind: 'RECTIFICATION',
+        dueOn: '2026-12-31',
+        article: '第二十七条',
+        open: true,
+        overdue: true,
+        markedOverdue: false,
+        rectificationId: 'r-1',
+      },
+    ]);
+  });
+  it('closes acceptance once accepted and reports once submitted', () => {
+    const history = play([c.report(2026, { trialRunNotes: 'ok' })], H.accepted());
+    const deadlines = deadlinesOf(stateOf(projectDecider, history), '2027-06-01T10:00:00+08:00');
+    expect(deadlines.every((d) => !d.open && !d.overdue)).toBe(true);
+  });
+  it('without now, overdue follows the watcher’s marks', () => {
+    const state = stateOf(projectDecider, H.completed('2026-08-31'));
+    expect(deadlinesOf(state)[0]).toMatchObject({ kind: 'ACCEPTANCE', overdue: false });
+  });
+});
+
+describe('nextDueDates: the earliest open due date per kind, for indexing', () => {
+  const folded = (events: ReturnType<typeof H.registered>) => fold(projectDecider, events);
+  it('is the current year-end report while under construction, then next year once reported', () => {
+    const building = H.underConstruction();
+    expect(nextDueDates(folded(building))).toEqual({ PERFORMANCE_REPORT: '2026-12-31' });
+    const reported = play([at('2026-11-20T10:00:00+08:00', c.report(2026))], building);
+    expect(nextDueDates(folded(reported))).toEqual({ PERFORMANCE_REPORT: '2027-12-31' });
+  });
+  it('is the acceptance date six calendar months after completion, and none once accepted', () => {
+    expect(nextDueDates(folded(H.completed('2026-08-31')))).toMatchObject({ ACCEPTANCE: '2027-02-28' });
+    // The 2026 report was never filed, so that obligation outlives the acceptance (第十七条).
+    expect(nextDueDates(folded(H.accepted()))).toEqual({ PERFORMANCE_REPORT: '2026-12-31' });
+  });
+  it('includes an open rectification deadline', () => {
+    const ordered = play([at('2026-02-01T10:00:00+08:00', c.order('r-1', '2026-03-31'))], H.underConstruction());
+    expect(nextDueDates(folded(ordered))).toMatchObject({
+      RECTIFICATION: '2026-03-31',
+      PERFORMANCE_REPORT: '2026-12-31',
+    });
+  });
+});

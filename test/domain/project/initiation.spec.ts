@@ -1,0 +1,154 @@
+import { projectDecider } from '../../../src/domain';
+import { DeciderSpecification } from '../decider-specification';
+import { EARLY, H, PID, actingAs, at, c, play, registration } from '../fixtures';
+
+const spec = DeciderSpecification(projectDecider);
+const FAST = { reason: 'CITY_REQUIREMENT', urgent: true, depthMet: true } as const;
+
+describe('第五条 registering a project plan (ProjectRegistered 项目计划已登记)', () => {
+  it('registers with every plan field and the civil date', () => {
+    spec
+      .given([])
+      .when(c.register())
+      .then([
+        {
+          type: 'ProjectRegistered',
+          data: {
+            projectId: PID,
+            ...registration(),
+            crossDepartment: null,
+            fastTrack: null,
+            registeredOn: '2026-11-26',
+          },
+        },
+      ]);
+  });
+
+  it('stamps the article and the policy, flagged as lapsed after 2025-06-21', () => {
+    const [event] = spec
+      .given([])
+      .when(c.register())
+      .thenMatches([{ type: 'ProjectRegistered', article: '第二条、第五条、第九条', policy: 'ordos-2020' }]);
+    expect(event.policyLapsed).toBe(true);
+  });
+
+  it('refuses a second registration of the same project (CONFLICT)', () => {
+    spec.given(H.registered()).when(c.register()).thenThrows('PROJECT_EXISTS', 'CONFLICT');
+  });
+
+  it('refuses a department other than the caller’s', () => {
+    spec
+      .given([])
+      .when(c.register({ departmentCode: 'D-HEALTH' }))
+      .thenThrows('DEPARTMENT_MISMATCH', 'FORBIDDEN');
+  });
+
+  it.each([0, -1, 1.5])('refuses an estimate of %p fen', (estimateFen) => {
+    spec.given([]).when(c.register({ estimateFen })).thenThrows('INVALID_AMOUNT', 'RULE_VIOLATION');
+  });
+
+  it.each(['OFFICE', 'AUDIT', 'FINANCE', 'LEADING_GROUP', 'SUPERVISOR', 'GOVERNMENT', 'SYSTEM'] as const)(
+    'forbids role %s (第三条)',
+    (role) => {
+      const error = spec
+        .given([])
+        .when(actingAs({ sub: 'x', name: 'x', role }, c.register()))
+        .thenThrows('ROLE_NOT_ALLOWED', 'FORBIDDEN');
+      expect(error.article).toBe('第三条');
+    },
+  );
+});
+
+describe('第七条 cross-department projects', () => {
+  const cross = { leadDepartment: 'D-BIG', participants: ['D-EDU', 'D-HEALTH'], frameworkPlanRef: 'fw-1' };
+
+  it('a participant registers its own part, citing 第七条', () => {
+    spec
+      .given([])
+      .when(c.register({ crossDepartment: cross }))
+      .thenMatches([
+        { type: 'ProjectRegistered', data: { crossDepartment: cross }, article: '第二条、第五条、第七条、第九条' },
+      ]);
+  });
+
+  it('refuses a department that is neither lead nor participant', () => {
+    spec
+      .given([])
+      .when(c.register({ crossDepartment: { ...cross, participants: ['D-HEALTH'] } }))
+      .thenThrows('DEPARTMENT_MISMATCH');
+  });
+
+  it('refuses without a framework plan or with overlapping departments', () => {
+    spec
+      .given([])
+      .when(c.register({ crossDepartment: { ...cross, frameworkPlanRef: '' } }))
+      .thenThrows('CROSS_DEPARTMENT_INVALID');
+    spec
+      .given([])
+      .when(c.register({ crossDepartment: { ...cross, participants: ['D-EDU', 'D-BIG'] } }))
+      .thenThrows('CROSS_DEPARTMENT_INVALID');
+  });
+});
+
+describe('第六条 fast track (直接编报可研)', () => {
+  it('accepts 499,999,999 fen (4,999,999.99 yuan)', () => {
+    spec
+      .given([])
+      .when(c.register({ estimateFen: 499_999_999, fastTrack: FAST }))
+      .thenMatches([
+        { type: 'ProjectRegistered', data: { fastTrack: FAST }, article: '第二条、第五条、第六条、第九条' },
+      ]);
+  });
+
+  it('refuses 500,000,000 fen (5,000,000.00 yuan): strictly below', () => {
+    const error = spec
+      .given([])
+      .when(c.register({ estimateFen: 500_000_000, fastTrack: FAST }))
+      .thenThrows('FAST_TRACK_OVER_LIMIT');
+    expect(error.article).toBe('第六条');
+    expect(error.details).toMatchObject({ totalFen: 500_000_000, ceilingFen: 500_000_000 });
+  });
+
+  it('names the failing condition: not urgent, depth not met, no valid reason', () => {
+    spec
+      .given([])
+      .when(c.register({ estimateFen: 1, fastTrack: { ...FAST, urgent: false } }))
+      .thenThrows('FAST_TRACK_NOT_URGENT');
+    spec
+      .given([])
+      .when(c.register({ estimateFen: 1, fastTrack: { ...FAST, depthMet: false } }))
+      .thenThrows('FAST_TRACK_DEPTH_NOT_MET');
+    spec
+      .given([])
+      .when(c.register({ estimateFen: 1, fastTrack: { ...FAST, reason: 'CONVENIENCE' as never } }))
+      .thenThrows('FAST_TRACK_REASON_INVALID');
+  });
+
+  it('lets a fast-tracked project submit its feasibility study from DRAFT_PLAN', () => {
+    spec
+      .given(H.registered({ estimateFen: 499_999_999, fastTrack: FAST }))
+      .when(c.submitFeasibility())
+      .then([
+        {
+          type: 'FeasibilityStudySubmitted',
+          data: { projectId: PID, documentRef: 'doc:fs', submittedOn: '2026-11-26', fastTrack: true },
+        },
+      ]);
+  });
+
+  it('refuses to skip the proposal without a fast track', () => {
+    spec.given(H.registered()).when(c.submitFeasibility()).thenThrows('PROPOSAL_REQUIRED', 'RULE_VIOLATION');
+  });
+
+  it('keeps a fast-tracked design under the ceiling', () => {
+    const base = play(
+      [c.submitFeasibility(), c.approveFeasibility()].map((x) => at(EARLY, x)),
+      H.registered({ estimateFen: 400_000_000, fastTrack: FAST }),
+    );
+    spec.given(base).when(c.submitDesign(500_000_000)).thenThrows('FAST_TRACK_OVER_LIMIT');
+    spec
+      .given(base)
+      .when(c.submitDesign(499_999_999))
+      .thenMatches([{ type: 'PreliminaryDesignSubmitted' }]);
+  });
+});
