@@ -21,7 +21,7 @@ export class AnnualPlansController {
   ) {}
 
   @Get(':year')
-  @ApiOperation({ summary: '第五条 annual construction plan (construction units see their own department\'s entries)' })
+  @ApiOperation({ summary: "第五条 annual construction plan (construction units see their own department's entries)" })
   annualPlan(@Param('year', PlanYear) year: number, @CurrentActor() actor: Actor) {
     return this.queryBus.execute(new GetAnnualPlan(checkYear(year), actor));
   }

@@ -10,9 +10,8 @@ import {
   type ProjectState,
 } from '../domain';
 import type { StoredEvent } from '../event-store/event-store.port';
-import type { Doc } from '../read-model/read-model.port';
 import type { DocBody, Projection } from '../projections/projection';
-import { PROJECT_STREAM_PREFIX, projectIdOfStream } from '../application/streams';
+import { projectIdOfStream } from '../application/streams';
 
 /** Family keys usable as field names (dashboards sum them). */
 export const FAMILY_KEYS: Record<Family, string> = {

@@ -34,6 +34,11 @@ export interface WatcherRun {
   deferred: Array<{ projectId: string; command: string; reason: string }>;
 }
 
+/** A refusal's code (retried next tick); anything else is an error. */
+function refusalCode(error: unknown): string {
+  return error instanceof DomainError ? error.code : 'ERROR';
+}
+
 /** The Mark…Overdue command for a deadline past due (undefined: the deadline lacks its year or id). */
 function overdueCommand(deadline: Deadline, projectId: string, metadata: CommandMetadata): ProjectCommand | undefined {
   switch (deadline.kind) {
@@ -147,8 +152,10 @@ export class DeadlineWatcher implements OnApplicationBootstrap, BeforeApplicatio
           });
           if (outcome.events.length > 0) run.issued.push({ projectId: doc._id, command: type, events: outcome.events });
         } catch (error) {
-          const reason = error instanceof RevisionConflict ? 'REVISION_CONFLICT' : error instanceof DomainError ? error.code : 'ERROR';
-          if (reason === 'ERROR') this.logger.error({ err: error, projectId: doc._id, command: type }, 'overdue command failed');
+          const reason = error instanceof RevisionConflict ? 'REVISION_CONFLICT' : refusalCode(error);
+          if (reason === 'ERROR') {
+            this.logger.error({ err: error, projectId: doc._id, command: type }, 'overdue command failed');
+          }
           run.deferred.push({ projectId: doc._id, command: type, reason });
         }
       }
