@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { projectDecider, projectStreamId, type Actor, type ProjectCommand, type ProjectState } from '../src/domain';
 import type { PendingEvent } from '../src/event-store/envelope';
 import type { EventStore } from '../src/event-store/event-store.port';
-import { SCHEMA_VERSION } from '../src/commands/execute-command';
+import { SCHEMA_VERSION } from '../src/commands/stream-command-handler';
 
 /**
  * Realistic data through the real decision code: every event below was decided by the domain's

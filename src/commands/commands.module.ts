@@ -1,12 +1,11 @@
 import { Global, Module } from '@nestjs/common';
-import { CommandDispatcher } from './command-dispatcher';
-import { ExecuteCommandHandler } from './execute-command';
+import { Commands } from './commands';
 import { IdempotencyService } from './idempotency.service';
 
-/** The command path: one dispatcher, one generic handler, idempotency keys. */
+/** The command path: one straight line per command, idempotency keys as its collaborator. */
 @Global()
 @Module({
-  providers: [IdempotencyService, CommandDispatcher, ExecuteCommandHandler],
-  exports: [CommandDispatcher],
+  providers: [IdempotencyService, Commands],
+  exports: [Commands],
 })
 export class CommandsModule {}

@@ -8,28 +8,57 @@ export interface Actor {
   department?: string;
 }
 
-/** The envelope of API.md, stored as the event's metadata. */
-export interface EventMetadata {
+/** What every stored record's metadata carries, whoever wrote it. */
+export interface RecordMetadata {
   eventId: string;
   occurredAt: string;
   actor: Actor;
   correlationId: string;
   causationId: string;
   idempotencyKey?: string;
+  schemaVersion: number;
+}
+
+/** A decision's own fields: the policy (and article) a domain event was decided under. */
+export interface DecisionMetadata extends RecordMetadata {
   article?: string;
   policy: string;
   /** Set when the decision was taken after the last known policy had lapsed (第三十三条). */
   policyLapsed?: boolean;
-  schemaVersion: number;
+}
+
+/**
+ * Metadata of the store's own records ('$'-prefixed types, e.g. Idempotency-Key claims and answers):
+ * nothing was decided, so there is no policy or article. Readers of $all never see these records;
+ * records written before this type existed carry `policy: 'n/a'`, which still parses and verifies
+ * (the hash covers the metadata as stored).
+ */
+export interface SystemRecordMetadata extends RecordMetadata {
+  policy?: never;
+  article?: never;
+  policyLapsed?: never;
+}
+
+/** The links of the hash chain; the store fills them in (chainEnvelopes). */
+export interface ChainLinks {
   prevHash: string;
   hash: string;
 }
+
+/** The envelope of API.md, stored as a domain event's metadata (what readers of $all see). */
+export interface DomainEventMetadata extends DecisionMetadata, ChainLinks {}
+
+/**
+ * Metadata of any stored record: a domain event's envelope or a system record's. Narrow with
+ * `policy in metadata` (or by the '$' of the record's type) where the difference matters.
+ */
+export type EventMetadata = DomainEventMetadata | (SystemRecordMetadata & ChainLinks);
 
 /** An event ready to append: everything but the hash chain, which the store fills in. */
 export interface PendingEvent {
   type: string;
   data: Record<string, unknown>;
-  metadata: Omit<EventMetadata, 'prevHash' | 'hash'>;
+  metadata: DecisionMetadata | SystemRecordMetadata;
 }
 
 export interface ChainedEvent {

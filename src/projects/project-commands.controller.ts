@@ -1,14 +1,12 @@
 import { applyDecorators, Body, Controller, HttpCode, Param, Post, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { randomUUID } from 'node:crypto';
 import { COMMAND_CATALOGUE } from '../domain';
-import { CommandDispatcher, type CommandAnswer, type Dispatched } from '../commands/command-dispatcher';
-import { idFromKey } from '../commands/idempotency.service';
+import { Commands, type ProjectRequest } from '../commands/commands';
 import * as D from './project-commands.dto';
 import { ProjectId } from '../http/pipes';
 import { Ctx } from '../http/request-context';
-import { type RequestContext } from '../application/context';
+import { newId, type CommandAnswer, type Dispatched, type RequestContext } from '../application/context';
 
 /** POST /projects/:id/<action>, documented with the roles and articles of the domain catalogue. */
 function Action(path: string, command: keyof typeof COMMAND_CATALOGUE, summary: string) {
@@ -21,133 +19,215 @@ function Action(path: string, command: keyof typeof COMMAND_CATALOGUE, summary: 
 }
 
 /**
- * An id the client did not send. With an Idempotency-Key it derives from (user, key), so a retry
- * addresses the same project (or order) as the first attempt instead of creating a second one.
+ * Every command of API.md on a project. Each builds its typed command from its DTO, once, and
+ * hands it to the command path: no rule lives here.
  */
-function newId(ctx: RequestContext, purpose: string): string {
-  return ctx.idempotencyKey ? idFromKey(ctx.actor.sub, ctx.idempotencyKey, purpose) : randomUUID();
-}
-
-/** Every command of API.md on a project. Each is one line into the dispatcher: no rule lives here. */
 @ApiTags('project commands')
 @ApiBearerAuth()
 @Controller('projects')
 export class ProjectCommandsController {
-  constructor(private readonly dispatcher: CommandDispatcher) {}
+  constructor(private readonly commands: Commands) {}
 
   @Post()
   @ApiOperation({ summary: '立项 register a project (第二、五、七、九条)' })
-  async register(@Body() body: D.RegisterProjectDto, @Ctx() ctx: RequestContext, @Res({ passthrough: true }) reply: FastifyReply) {
-    const { projectId = newId(ctx, 'RegisterProject'), ...rest } = body;
-    return this.reply(reply, await this.dispatcher.project('RegisterProject', projectId, { ...rest }, ctx));
+  async register(
+    @Body() body: D.RegisterProjectDto,
+    @Ctx() ctx: RequestContext,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<CommandAnswer> {
+    const { projectId = newId(ctx, 'RegisterProject'), ...data } = body;
+    return this.reply(reply, await this.commands.project(projectId, { type: 'RegisterProject', data }, ctx));
   }
 
   @Action('submit-proposal', 'SubmitProposal', '报送项目建议书')
-  submitProposal(@Param('id', ProjectId) id: string, @Body() b: D.DocumentDto, @Ctx() c: RequestContext) { return this.send('SubmitProposal', id, b, c); }
+  submitProposal(@Param('id', ProjectId) id: string, @Body() b: D.DocumentDto, @Ctx() c: RequestContext) {
+    return this.send(id, { type: 'SubmitProposal', data: b }, c);
+  }
 
   @Action('approve-proposal', 'ApproveProposal', '批复项目建议书')
-  approveProposal(@Param('id', ProjectId) id: string, @Body() b: D.OpinionDto, @Ctx() c: RequestContext) { return this.send('ApproveProposal', id, b, c); }
+  approveProposal(@Param('id', ProjectId) id: string, @Body() b: D.OpinionDto, @Ctx() c: RequestContext) {
+    return this.send(id, { type: 'ApproveProposal', data: b }, c);
+  }
 
   @Action('reject-proposal', 'RejectProposal', '退回项目建议书')
-  rejectProposal(@Param('id', ProjectId) id: string, @Body() b: D.OpinionDto, @Ctx() c: RequestContext) { return this.send('RejectProposal', id, b, c); }
+  rejectProposal(@Param('id', ProjectId) id: string, @Body() b: D.OpinionDto, @Ctx() c: RequestContext) {
+    return this.send(id, { type: 'RejectProposal', data: b }, c);
+  }
 
   @Action('submit-feasibility', 'SubmitFeasibilityStudy', '报送可行性研究报告')
-  submitFeasibility(@Param('id', ProjectId) id: string, @Body() b: D.DocumentDto, @Ctx() c: RequestContext) { return this.send('SubmitFeasibilityStudy', id, b, c); }
+  submitFeasibility(@Param('id', ProjectId) id: string, @Body() b: D.DocumentDto, @Ctx() c: RequestContext) {
+    return this.send(id, { type: 'SubmitFeasibilityStudy', data: b }, c);
+  }
 
   @Action('approve-feasibility', 'ApproveFeasibility', '可行性批复')
-  approveFeasibility(@Param('id', ProjectId) id: string, @Body() b: D.OpinionDto, @Ctx() c: RequestContext) { return this.send('ApproveFeasibility', id, b, c); }
+  approveFeasibility(@Param('id', ProjectId) id: string, @Body() b: D.OpinionDto, @Ctx() c: RequestContext) {
+    return this.send(id, { type: 'ApproveFeasibility', data: b }, c);
+  }
 
   @Action('reject-feasibility', 'RejectFeasibility', '退回可行性研究报告')
-  rejectFeasibility(@Param('id', ProjectId) id: string, @Body() b: D.OpinionDto, @Ctx() c: RequestContext) { return this.send('RejectFeasibility', id, b, c); }
+  rejectFeasibility(@Param('id', ProjectId) id: string, @Body() b: D.OpinionDto, @Ctx() c: RequestContext) {
+    return this.send(id, { type: 'RejectFeasibility', data: b }, c);
+  }
 
   @Action('submit-preliminary-design', 'SubmitPreliminaryDesign', '报送初步设计方案和投资概算')
-  submitDesign(@Param('id', ProjectId) id: string, @Body() b: D.SubmitPreliminaryDesignDto, @Ctx() c: RequestContext) { return this.send('SubmitPreliminaryDesign', id, b, c); }
+  submitDesign(@Param('id', ProjectId) id: string, @Body() b: D.SubmitPreliminaryDesignDto, @Ctx() c: RequestContext) {
+    return this.send(id, { type: 'SubmitPreliminaryDesign', data: b }, c);
+  }
 
   @Action('review-preliminary-design', 'ReviewPreliminaryDesign', '初步设计评审和核价')
-  reviewDesign(@Param('id', ProjectId) id: string, @Body() b: D.ReviewPreliminaryDesignDto, @Ctx() c: RequestContext) { return this.send('ReviewPreliminaryDesign', id, b, c); }
+  reviewDesign(@Param('id', ProjectId) id: string, @Body() b: D.ReviewPreliminaryDesignDto, @Ctx() c: RequestContext) {
+    return this.send(id, { type: 'ReviewPreliminaryDesign', data: b }, c);
+  }
 
   @Action('approve-preliminary-design', 'ApprovePreliminaryDesign', '初步设计审批')
-  approveDesign(@Param('id', ProjectId) id: string, @Body() b: D.ApprovePreliminaryDesignDto, @Ctx() c: RequestContext) { return this.send('ApprovePreliminaryDesign', id, b, c); }
+  approveDesign(
+    @Param('id', ProjectId) id: string,
+    @Body() b: D.ApprovePreliminaryDesignDto,
+    @Ctx() c: RequestContext,
+  ) {
+    return this.send(id, { type: 'ApprovePreliminaryDesign', data: b }, c);
+  }
 
   @Action('reject-preliminary-design', 'RejectPreliminaryDesign', '退回初步设计')
-  rejectDesign(@Param('id', ProjectId) id: string, @Body() b: D.OpinionDto, @Ctx() c: RequestContext) { return this.send('RejectPreliminaryDesign', id, b, c); }
+  rejectDesign(@Param('id', ProjectId) id: string, @Body() b: D.OpinionDto, @Ctx() c: RequestContext) {
+    return this.send(id, { type: 'RejectPreliminaryDesign', data: b }, c);
+  }
 
   @Action('assign-responsibility', 'AssignResponsibility', '明确项目实施机构和项目责任人')
-  assignResponsibility(@Param('id', ProjectId) id: string, @Body() b: D.AssignResponsibilityDto, @Ctx() c: RequestContext) { return this.send('AssignResponsibility', id, b, c); }
+  assignResponsibility(
+    @Param('id', ProjectId) id: string,
+    @Body() b: D.AssignResponsibilityDto,
+    @Ctx() c: RequestContext,
+  ) {
+    return this.send(id, { type: 'AssignResponsibility', data: b }, c);
+  }
 
   @Action('engage-supervision', 'EngageSupervisionUnit', '委托工程监理单位')
-  engageSupervision(@Param('id', ProjectId) id: string, @Body() b: D.EngageSupervisionDto, @Ctx() c: RequestContext) { return this.send('EngageSupervisionUnit', id, b, c); }
+  engageSupervision(@Param('id', ProjectId) id: string, @Body() b: D.EngageSupervisionDto, @Ctx() c: RequestContext) {
+    return this.send(id, { type: 'EngageSupervisionUnit', data: b }, c);
+  }
 
   @Action('start-construction', 'StartConstruction', '开工建设')
-  startConstruction(@Param('id', ProjectId) id: string, @Body() b: D.StartConstructionDto, @Ctx() c: RequestContext) { return this.send('StartConstruction', id, b, c); }
+  startConstruction(@Param('id', ProjectId) id: string, @Body() b: D.StartConstructionDto, @Ctx() c: RequestContext) {
+    return this.send(id, { type: 'StartConstruction', data: b }, c);
+  }
 
   @Action('submit-performance-report', 'SubmitPerformanceReport', '报送年度绩效评价报告')
-  performanceReport(@Param('id', ProjectId) id: string, @Body() b: D.PerformanceReportDto, @Ctx() c: RequestContext) { return this.send('SubmitPerformanceReport', id, b, c); }
+  performanceReport(@Param('id', ProjectId) id: string, @Body() b: D.PerformanceReportDto, @Ctx() c: RequestContext) {
+    return this.send(id, { type: 'SubmitPerformanceReport', data: b }, c);
+  }
 
   @Action('report-incident', 'ReportIncident', '报告严重滞后或重大损失')
-  reportIncident(@Param('id', ProjectId) id: string, @Body() b: D.ReportIncidentDto, @Ctx() c: RequestContext) { return this.send('ReportIncident', id, b, c); }
+  reportIncident(@Param('id', ProjectId) id: string, @Body() b: D.ReportIncidentDto, @Ctx() c: RequestContext) {
+    return this.send(id, { type: 'ReportIncident', data: b }, c);
+  }
 
   @Action('file-adjustment', 'FileAdjustment', '调整备案')
-  fileAdjustment(@Param('id', ProjectId) id: string, @Body() b: D.FileAdjustmentDto, @Ctx() c: RequestContext) { return this.send('FileAdjustment', id, b, c); }
+  fileAdjustment(@Param('id', ProjectId) id: string, @Body() b: D.FileAdjustmentDto, @Ctx() c: RequestContext) {
+    return this.send(id, { type: 'FileAdjustment', data: b }, c);
+  }
 
   @Action('complete-construction', 'CompleteConstruction', '建成（试运行）')
-  complete(@Param('id', ProjectId) id: string, @Body() b: D.CompleteConstructionDto, @Ctx() c: RequestContext) { return this.send('CompleteConstruction', id, b, c); }
+  complete(@Param('id', ProjectId) id: string, @Body() b: D.CompleteConstructionDto, @Ctx() c: RequestContext) {
+    return this.send(id, { type: 'CompleteConstruction', data: b }, c);
+  }
 
   @Action('return-surplus', 'ReturnSurplusFunds', '结余资金收回')
-  returnSurplus(@Param('id', ProjectId) id: string, @Body() b: D.ReturnSurplusDto, @Ctx() c: RequestContext) { return this.send('ReturnSurplusFunds', id, b, c); }
+  returnSurplus(@Param('id', ProjectId) id: string, @Body() b: D.ReturnSurplusDto, @Ctx() c: RequestContext) {
+    return this.send(id, { type: 'ReturnSurplusFunds', data: b }, c);
+  }
 
   @Action('agree-acceptance-plan', 'AgreeAcceptancePlan', '商定验收方案')
-  acceptancePlan(@Param('id', ProjectId) id: string, @Body() b: D.AcceptancePlanDto, @Ctx() c: RequestContext) { return this.send('AgreeAcceptancePlan', id, b, c); }
+  acceptancePlan(@Param('id', ProjectId) id: string, @Body() b: D.AcceptancePlanDto, @Ctx() c: RequestContext) {
+    return this.send(id, { type: 'AgreeAcceptancePlan', data: b }, c);
+  }
 
   @Action('record-archive-acceptance', 'RecordArchiveAcceptance', '档案验收')
-  archiveAcceptance(@Param('id', ProjectId) id: string, @Body() b: D.PassedOpinionDto, @Ctx() c: RequestContext) { return this.send('RecordArchiveAcceptance', id, b, c); }
+  archiveAcceptance(@Param('id', ProjectId) id: string, @Body() b: D.PassedOpinionDto, @Ctx() c: RequestContext) {
+    return this.send(id, { type: 'RecordArchiveAcceptance', data: b }, c);
+  }
 
   @Action('request-acceptance-extension', 'RequestAcceptanceExtension', '延期验收申请')
-  requestExtension(@Param('id', ProjectId) id: string, @Body() b: D.ExtensionRequestDto, @Ctx() c: RequestContext) { return this.send('RequestAcceptanceExtension', id, b, c); }
+  requestExtension(@Param('id', ProjectId) id: string, @Body() b: D.ExtensionRequestDto, @Ctx() c: RequestContext) {
+    return this.send(id, { type: 'RequestAcceptanceExtension', data: b }, c);
+  }
 
   @Action('grant-acceptance-extension', 'GrantAcceptanceExtension', '同意延期验收')
-  grantExtension(@Param('id', ProjectId) id: string, @Body() b: D.OpinionDto, @Ctx() c: RequestContext) { return this.send('GrantAcceptanceExtension', id, b, c); }
+  grantExtension(@Param('id', ProjectId) id: string, @Body() b: D.OpinionDto, @Ctx() c: RequestContext) {
+    return this.send(id, { type: 'GrantAcceptanceExtension', data: b }, c);
+  }
 
   @Action('record-acceptance', 'RecordAcceptance', '验收')
-  recordAcceptance(@Param('id', ProjectId) id: string, @Body() b: D.RecordAcceptanceDto, @Ctx() c: RequestContext) { return this.send('RecordAcceptance', id, { ...b, materials: b.materials ?? {} }, c); }
+  recordAcceptance(@Param('id', ProjectId) id: string, @Body() b: D.RecordAcceptanceDto, @Ctx() c: RequestContext) {
+    return this.send(id, { type: 'RecordAcceptance', data: { ...b, materials: b.materials ?? {} } }, c);
+  }
 
   @Action('register-asset', 'RegisterAsset', '资产登记')
-  registerAsset(@Param('id', ProjectId) id: string, @Body() b: D.RegisterAssetDto, @Ctx() c: RequestContext) { return this.send('RegisterAsset', id, b, c); }
+  registerAsset(@Param('id', ProjectId) id: string, @Body() b: D.RegisterAssetDto, @Ctx() c: RequestContext) {
+    return this.send(id, { type: 'RegisterAsset', data: b }, c);
+  }
 
   @Action('record-compliance', 'RecordCompliance', '共享、目录、密码和安全检查结果')
-  recordCompliance(@Param('id', ProjectId) id: string, @Body() b: D.ComplianceDto, @Ctx() c: RequestContext) { return this.send('RecordCompliance', id, b, c); }
+  recordCompliance(@Param('id', ProjectId) id: string, @Body() b: D.ComplianceDto, @Ctx() c: RequestContext) {
+    return this.send(id, { type: 'RecordCompliance', data: b }, c);
+  }
 
   @Action('grant-sharing-exemption', 'GrantSharingExemption', '市人民政府批准保留（第二十四条）')
-  grantExemption(@Param('id', ProjectId) id: string, @Body() b: D.ReasonDto, @Ctx() c: RequestContext) { return this.send('GrantSharingExemption', id, b, c); }
+  grantExemption(@Param('id', ProjectId) id: string, @Body() b: D.ReasonDto, @Ctx() c: RequestContext) {
+    return this.send(id, { type: 'GrantSharingExemption', data: b }, c);
+  }
 
   @Action('order-rectification', 'OrderRectification', '限期整改')
   orderRectification(@Param('id', ProjectId) id: string, @Body() b: D.OrderRectificationDto, @Ctx() c: RequestContext) {
-    return this.send('OrderRectification', id, { ...b, rectificationId: b.rectificationId ?? newId(c, `OrderRectification ${id}`) }, c);
+    const rectificationId = b.rectificationId ?? newId(c, `OrderRectification ${id}`);
+    return this.send(id, { type: 'OrderRectification', data: { ...b, rectificationId } }, c);
   }
 
   @Action('submit-rectification', 'SubmitRectification', '报送整改报告')
-  submitRectification(@Param('id', ProjectId) id: string, @Body() b: D.SubmitRectificationDto, @Ctx() c: RequestContext) { return this.send('SubmitRectification', id, b, c); }
+  submitRectification(
+    @Param('id', ProjectId) id: string,
+    @Body() b: D.SubmitRectificationDto,
+    @Ctx() c: RequestContext,
+  ) {
+    return this.send(id, { type: 'SubmitRectification', data: b }, c);
+  }
 
   @Action('verify-rectification', 'VerifyRectification', '核验整改')
-  verifyRectification(@Param('id', ProjectId) id: string, @Body() b: D.VerifyRectificationDto, @Ctx() c: RequestContext) { return this.send('VerifyRectification', id, b, c); }
+  verifyRectification(
+    @Param('id', ProjectId) id: string,
+    @Body() b: D.VerifyRectificationDto,
+    @Ctx() c: RequestContext,
+  ) {
+    return this.send(id, { type: 'VerifyRectification', data: b }, c);
+  }
 
   @Action('criticize', 'CriticizeProject', '通报批评')
-  criticize(@Param('id', ProjectId) id: string, @Body() b: D.ReasonDto, @Ctx() c: RequestContext) { return this.send('CriticizeProject', id, b, c); }
+  criticize(@Param('id', ProjectId) id: string, @Body() b: D.ReasonDto, @Ctx() c: RequestContext) {
+    return this.send(id, { type: 'CriticizeProject', data: b }, c);
+  }
 
   @Action('defer-investment', 'DeferInvestment', '暂缓安排投资计划')
-  deferInvestment(@Param('id', ProjectId) id: string, @Body() b: D.ReasonDto, @Ctx() c: RequestContext) { return this.send('DeferInvestment', id, b, c); }
+  deferInvestment(@Param('id', ProjectId) id: string, @Body() b: D.ReasonDto, @Ctx() c: RequestContext) {
+    return this.send(id, { type: 'DeferInvestment', data: b }, c);
+  }
 
   @Action('suspend', 'SuspendProject', '暂停项目建设')
-  suspend(@Param('id', ProjectId) id: string, @Body() b: D.ReasonDto, @Ctx() c: RequestContext) { return this.send('SuspendProject', id, b, c); }
+  suspend(@Param('id', ProjectId) id: string, @Body() b: D.ReasonDto, @Ctx() c: RequestContext) {
+    return this.send(id, { type: 'SuspendProject', data: b }, c);
+  }
 
   @Action('resume', 'ResumeProject', '恢复项目建设')
-  resume(@Param('id', ProjectId) id: string, @Body() b: D.ReasonDto, @Ctx() c: RequestContext) { return this.send('ResumeProject', id, b, c); }
+  resume(@Param('id', ProjectId) id: string, @Body() b: D.ReasonDto, @Ctx() c: RequestContext) {
+    return this.send(id, { type: 'ResumeProject', data: b }, c);
+  }
 
   @Action('terminate', 'TerminateProject', '终止项目')
-  terminate(@Param('id', ProjectId) id: string, @Body() b: D.ReasonDto, @Ctx() c: RequestContext) { return this.send('TerminateProject', id, b, c); }
+  terminate(@Param('id', ProjectId) id: string, @Body() b: D.ReasonDto, @Ctx() c: RequestContext) {
+    return this.send(id, { type: 'TerminateProject', data: b }, c);
+  }
 
-  private async send(type: string, projectId: string, body: object, ctx: RequestContext): Promise<CommandAnswer> {
-    return (await this.dispatcher.project(type, projectId, { ...body }, ctx)).body;
+  private async send(projectId: string, command: ProjectRequest, ctx: RequestContext): Promise<CommandAnswer> {
+    return (await this.commands.project(projectId, command, ctx)).body;
   }
 
   private reply(reply: FastifyReply, dispatched: Dispatched): CommandAnswer {

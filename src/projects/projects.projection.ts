@@ -1,8 +1,8 @@
 import {
   deadlinesOf,
   eventFamily,
+  fold,
   nextDueDates,
-  initialProjectState,
   omEligibility,
   projectDecider,
   type Family,
@@ -10,9 +10,8 @@ import {
   type ProjectState,
 } from '../domain';
 import type { StoredEvent } from '../event-store/event-store.port';
-import type { Doc } from '../read-model/read-model.port';
 import type { DocBody, Projection } from '../projections/projection';
-import { PROJECT_STREAM_PREFIX, projectIdOfStream } from '../application/streams';
+import { projectIdOfStream } from '../application/streams';
 
 /** Family keys usable as field names (dashboards sum them). */
 export const FAMILY_KEYS: Record<Family, string> = {
@@ -67,8 +66,9 @@ export const projectsProjection: Projection = {
     return id ? [id] : [];
   },
   evolve(doc, event) {
-    const previous = (doc?.state as ProjectState | undefined) ?? initialProjectState();
-    const state = projectDecider.evolve(previous, { type: event.type, data: event.data } as ProjectEvent);
+    // The stored event is what decide produced for this stream (the runner upcasts it first).
+    const projectEvent = { type: event.type, data: event.data } as ProjectEvent;
+    const state = fold(projectDecider, [projectEvent], doc?.state as ProjectState | undefined);
     const families = { ...((doc?.eventsByFamily as Record<string, number> | undefined) ?? {}) };
     const family = eventFamily(event.type);
     if (family) families[FAMILY_KEYS[family]] = (families[FAMILY_KEYS[family]] ?? 0) + 1;

@@ -1,9 +1,18 @@
 import { ProjectionService } from '../projections/projection.service';
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
-import { CommandBus } from '@nestjs/cqrs';
 import { randomUUID } from 'node:crypto';
-import { deadlinesOf, DomainError, localDateOf, projectStreamId, type Actor, type Deadline, type ProjectState } from '../domain';
-import { ExecuteCommand } from '../commands/execute-command';
+import {
+  deadlinesOf,
+  DomainError,
+  localDateOf,
+  projectStreamId,
+  type Actor,
+  type CommandMetadata,
+  type Deadline,
+  type ProjectCommand,
+  type ProjectState,
+} from '../domain';
+import { Commands } from '../commands/commands';
 import { RevisionConflict } from '../event-store/event-store.port';
 import { CLOCK, type Clock } from '../infrastructure/clock';
 import type { AppConfig } from '../infrastructure/config';
@@ -25,11 +34,32 @@ export interface WatcherRun {
   deferred: Array<{ projectId: string; command: string; reason: string }>;
 }
 
-const COMMAND_OF: Record<Deadline['kind'], string> = {
-  ACCEPTANCE: 'MarkAcceptanceOverdue',
-  PERFORMANCE_REPORT: 'MarkPerformanceReportOverdue',
-  RECTIFICATION: 'MarkRectificationOverdue',
-};
+/** A refusal's code (retried next tick); anything else is an error. */
+function refusalCode(error: unknown): string {
+  return error instanceof DomainError ? error.code : 'ERROR';
+}
+
+/** The Mark…Overdue command for a deadline past due (undefined: the deadline lacks its year or id). */
+function overdueCommand(deadline: Deadline, projectId: string, metadata: CommandMetadata): ProjectCommand | undefined {
+  switch (deadline.kind) {
+    case 'ACCEPTANCE':
+      return { type: 'MarkAcceptanceOverdue', data: { projectId }, metadata };
+    case 'PERFORMANCE_REPORT': {
+      const { year } = deadline;
+      if (year === undefined) return undefined;
+      return { type: 'MarkPerformanceReportOverdue', data: { projectId, year }, metadata };
+    }
+    case 'RECTIFICATION': {
+      const { rectificationId } = deadline;
+      if (rectificationId === undefined) return undefined;
+      return { type: 'MarkRectificationOverdue', data: { projectId, rectificationId }, metadata };
+    }
+    default: {
+      const unknown: never = deadline.kind;
+      throw new Error(`no overdue command for deadline ${String(unknown)}`);
+    }
+  }
+}
 
 /**
  * Clock-driven process (issue 5 item 6): every interval it reads the projects read model, finds
@@ -51,7 +81,7 @@ export class DeadlineWatcher implements OnApplicationBootstrap, BeforeApplicatio
     @Inject(READ_MODEL_STORE) private readonly readModels: ReadModelStore,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(SUBSCRIPTION_SETTINGS) private readonly settings: SubscriptionSettings,
-    private readonly commandBus: CommandBus,
+    private readonly commands: Commands,
     @Inject(LEASE_STORE) private readonly leases: LeaseStore,
     @Inject(INSTANCE_ID) private readonly instanceId: string,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -112,21 +142,20 @@ export class DeadlineWatcher implements OnApplicationBootstrap, BeforeApplicatio
       if (!state) continue;
       for (const deadline of deadlinesOf(state, now)) {
         if (!deadline.overdue || deadline.markedOverdue) continue;
-        const type = COMMAND_OF[deadline.kind];
-        const data: Record<string, unknown> = { projectId: doc._id };
-        if (deadline.kind === 'PERFORMANCE_REPORT') data.year = deadline.year;
-        if (deadline.kind === 'RECTIFICATION') data.rectificationId = deadline.rectificationId;
+        const command = overdueCommand(deadline, doc._id, { now, actor: DEADLINE_WATCHER_ACTOR });
+        if (!command) continue;
+        const type = command.type;
         try {
-          const outcome = await this.commandBus.execute(
-            new ExecuteCommand('project', projectStreamId(doc._id), { type, data, metadata: { now, actor: DEADLINE_WATCHER_ACTOR } }, {
-              correlationId,
-              causationId: `deadline-watcher:${deadline.kind}:${deadline.dueOn}`,
-            }),
-          );
+          const outcome = await this.commands.projects.handle(projectStreamId(doc._id), command, {
+            correlationId,
+            causationId: `deadline-watcher:${deadline.kind}:${deadline.dueOn}`,
+          });
           if (outcome.events.length > 0) run.issued.push({ projectId: doc._id, command: type, events: outcome.events });
         } catch (error) {
-          const reason = error instanceof RevisionConflict ? 'REVISION_CONFLICT' : error instanceof DomainError ? error.code : 'ERROR';
-          if (reason === 'ERROR') this.logger.error({ err: error, projectId: doc._id, command: type }, 'overdue command failed');
+          const reason = error instanceof RevisionConflict ? 'REVISION_CONFLICT' : refusalCode(error);
+          if (reason === 'ERROR') {
+            this.logger.error({ err: error, projectId: doc._id, command: type }, 'overdue command failed');
+          }
           run.deferred.push({ projectId: doc._id, command: type, reason });
         }
       }

@@ -1,0 +1,277 @@
+import { Inject, Injectable } from '@nestjs/common';
+import {
+  annualPlanDecider,
+  annualPlanStreamId,
+  canActOnProject,
+  COMMAND_CATALOGUE,
+  departmentOf,
+  DomainError,
+  fold,
+  projectDecider,
+  projectStreamId,
+  refuse,
+  registrationOf,
+  type Actor,
+  type AnnualPlanCommand,
+  type AnnualPlanCommandType,
+  type AnnualPlanEvent,
+  type AnnualPlanState,
+  type CommandMetadata,
+  type ProjectCommand,
+  type ProjectCommandOf,
+  type ProjectCommandType,
+  type ProjectEvent,
+  type ProjectState,
+} from '../domain';
+import {
+  AppendOutcomeUnknown,
+  EVENT_STORE,
+  RevisionConflict,
+  StoreUnavailable,
+  type EventStore,
+  type StoredEvent,
+} from '../event-store/event-store.port';
+import { CLOCK, type Clock } from '../infrastructure/clock';
+import { CommandMetrics } from '../infrastructure/metrics';
+import { ProblemError } from '../application/errors';
+import type { Dispatched, RequestContext } from '../application/context';
+import { IdempotencyService } from './idempotency.service';
+import { domainEvent, StreamCommandHandler, type CommandOutcome, type HandleOptions } from './stream-command-handler';
+
+/** Every command body may carry the revision the client last read (optimistic concurrency). */
+export interface Expecting {
+  expectedRevision?: number;
+}
+
+/** A project command's data as its route takes it: all but the project's id, which is the route's. */
+export type ProjectCommandInputs = { [T in ProjectCommandType]: Omit<ProjectCommandOf<T>['data'], 'projectId'> };
+
+/**
+ * A plan command's data as its route takes it: all but the year (the route's) and the facts of the
+ * project's own stream, which the server reads when the command runs.
+ */
+export type AnnualPlanCommandInputs = {
+  [T in AnnualPlanCommandType]: Omit<Extract<AnnualPlanCommand, { type: T }>['data'], 'year' | 'project'>;
+};
+
+/** A project command as a route builds it: the union checks that type and data agree. */
+export type ProjectRequest = {
+  [T in ProjectCommandType]: { type: T; data: ProjectCommandInputs[T] & Expecting };
+}[ProjectCommandType];
+
+export type AnnualPlanRequest = {
+  [T in AnnualPlanCommandType]: { type: T; data: AnnualPlanCommandInputs[T] & Expecting };
+}[AnnualPlanCommandType];
+
+/**
+ * The command path, top to bottom: a route hands over a typed command; with an Idempotency-Key the
+ * key is checked (a recorded answer is replayed to a caller still authorized) or claimed; the
+ * command is decided on its stream's folded state and appended; the answer is recorded under the
+ * key and returned. The deadline watcher sends its system commands straight to `projects`.
+ */
+@Injectable()
+export class Commands {
+  /** The one generic load → decide → append, per aggregate. */
+  readonly projects: StreamCommandHandler<ProjectCommand, ProjectEvent, ProjectState>;
+  readonly annualPlans: StreamCommandHandler<AnnualPlanCommand, AnnualPlanEvent, AnnualPlanState>;
+
+  constructor(
+    private readonly keys: IdempotencyService,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(EVENT_STORE) private readonly eventStore: EventStore,
+    metrics: CommandMetrics,
+  ) {
+    this.projects = new StreamCommandHandler(projectDecider, eventStore, metrics);
+    this.annualPlans = new StreamCommandHandler(annualPlanDecider, eventStore, metrics);
+  }
+
+  project(projectId: string, request: ProjectRequest, ctx: RequestContext): Promise<Dispatched> {
+    return this.run(
+      {
+        aggregate: 'project',
+        draft: onStream(request, { projectId }),
+        streamId: projectStreamId(projectId),
+        identity: { projectId },
+        body: { ...request.data, projectId },
+        creates: COMMAND_CATALOGUE[request.type].creates ?? false,
+      },
+      ctx,
+    );
+  }
+
+  annualPlan(year: number, request: AnnualPlanRequest, ctx: RequestContext): Promise<Dispatched> {
+    return this.run(
+      {
+        aggregate: 'annualPlan',
+        draft: onStream(request, { year }),
+        streamId: annualPlanStreamId(year),
+        identity: { year },
+        body: { ...request.data, year },
+        creates: COMMAND_CATALOGUE[request.type].creates ?? false,
+      },
+      ctx,
+    );
+  }
+
+  private async run(job: Job, ctx: RequestContext): Promise<Dispatched> {
+    const key = ctx.idempotencyKey;
+    if (!key) return this.execute(job, ctx);
+    // 1. The key: a recorded answer is replayed (to a caller still authorized), else this process claims it.
+    const checked = await this.keys.claim({ key, actor: ctx.actor.sub, route: routeOf(job), body: job.body });
+    if ('replay' in checked) {
+      await this.authorizeReplay(job, ctx.actor);
+      return checked.replay;
+    }
+    const { claim } = checked;
+    try {
+      // 2. A claim taken over from an owner that died: the events it appended, if any, are the answer.
+      const recovered = claim.takenOverSince === undefined ? [] : await this.keys.appendedUnder(claim, job.streamId);
+      if (recovered.length > 0) {
+        const answer = answerOf(job, appendedOutcome(recovered));
+        await this.keys.record(claim, answer);
+        await this.authorizeReplay(job, ctx.actor);
+        return answer;
+      }
+      // 3. Load, decide, append.
+      let answer: Dispatched;
+      try {
+        answer = await this.execute(job, ctx);
+      } catch (error) {
+        // Nothing was appended: a retry is decided anew at once. An append whose outcome is unknown
+        // (sent, not confirmed) or an unexpected failure keeps the claim: whoever takes it over
+        // looks in the target stream first.
+        if (appendedNothing(error)) await this.keys.release(claim);
+        throw error;
+      }
+      // 4. Record the answer under the key.
+      await this.keys.record(claim, answer);
+      return answer;
+    } finally {
+      this.keys.settle(claim);
+    }
+  }
+
+  /** Decides and appends; the time is taken here, after the key was claimed. */
+  private async execute(job: Job, ctx: RequestContext): Promise<Dispatched> {
+    const asked = job.body.expectedRevision;
+    // Registering an existing id answers PROJECT_EXISTS, whoever owns it, before any revision
+    // check: a REVISION_CONFLICT would tell another department the project's revision.
+    const expectedRevision =
+      job.creates && asked !== undefined && (await this.exists(job.streamId)) ? undefined : asked;
+    const metadata: CommandMetadata = { now: this.clock.now().toISOString(), actor: ctx.actor };
+    const { correlationId, causationId, idempotencyKey } = ctx;
+    const options: HandleOptions = { correlationId, causationId, idempotencyKey, expectedRevision };
+    const outcome =
+      job.aggregate === 'project'
+        ? await this.projects.handle(job.streamId, { ...job.draft, metadata }, options)
+        : await this.annualPlans.handle(job.streamId, await this.withProjectFacts({ ...job.draft, metadata }), options);
+    return answerOf(job, outcome);
+  }
+
+  /**
+   * The plan decides on facts of another aggregate, the project's own stream. Read when the
+   * command runs (not for a replayed Idempotency-Key), and kept out of the key's request hash.
+   */
+  private async withProjectFacts(command: AnnualPlanCommand): Promise<AnnualPlanCommand> {
+    if (command.type !== 'IncludeProjectInPlan') return command;
+    const events = await this.eventStore.readStream(projectStreamId(command.data.projectId));
+    const state = fold(projectDecider, events.map(domainEvent<ProjectEvent>));
+    const project = { registered: state.status !== null, planYear: registrationOf(state)?.planYear ?? null };
+    return { ...command, data: { ...command.data, project } };
+  }
+
+  private async exists(streamId: string): Promise<boolean> {
+    return (await this.eventStore.readStream(streamId, { fromRevision: 0, toRevision: 0 })).length > 0;
+  }
+
+  /**
+   * Authorize first, then replay: a recorded answer goes only to a caller who may still issue the
+   * command (第三条: the roles of COMMAND_CATALOGUE) on this project (its own department), refused
+   * exactly as a fresh request would be. The department is fixed at registration (revision 0).
+   */
+  private async authorizeReplay(job: Job, actor: Actor): Promise<void> {
+    const type = job.draft.type;
+    const { roles } = COMMAND_CATALOGUE[type];
+    if (!roles.includes(actor.role)) {
+      throw refuse('ROLE_NOT_ALLOWED', { role: actor.role, command: type, allowed: roles });
+    }
+    if (job.aggregate !== 'project') return;
+    const registration = await this.eventStore.readStream(job.streamId, { toRevision: 0 });
+    const state = fold(projectDecider, registration.map(domainEvent<ProjectEvent>));
+    if (state.status !== null && !canActOnProject(actor, state)) {
+      // Registration checks the department it files for (第三条), every later command the project's.
+      throw type === 'RegisterProject'
+        ? refuse('DEPARTMENT_MISMATCH', {
+            departmentCode: departmentOf(state),
+            callerDepartment: actor.department ?? null,
+          })
+        : refuse('OTHER_DEPARTMENT', { department: actor.department ?? null });
+    }
+  }
+}
+
+/** A command of one aggregate on its stream, waiting for its metadata (taken when it runs). */
+type Job = {
+  streamId: string;
+  /** What names the stream in the answer. */
+  identity: { projectId: string } | { year: number };
+  /** The request as the client sent it, with the route's id: hashed for the Idempotency-Key. */
+  body: Expecting & Record<string, unknown>;
+  /** The command opens its stream (COMMAND_CATALOGUE): 201, and PROJECT_EXISTS before any revision. */
+  creates: boolean;
+} & (
+  | { aggregate: 'project'; draft: ProjectRequest & { data: { projectId: string } } }
+  | { aggregate: 'annualPlan'; draft: AnnualPlanRequest & { data: { year: number } } }
+);
+
+/** What an Idempotency-Key's request hash covers besides the body: command type and stream. */
+function routeOf(job: Job): string {
+  return `${job.draft.type} ${job.streamId}`;
+}
+
+/**
+ * The request's data as its event will store it, on its stream: plain JSON (class-transformer
+ * leaves absent optional fields undefined; events store none of them), without the client's
+ * expectedRevision (a condition of the request, not a fact), with the route's id.
+ */
+function onStream<R extends { data: Expecting }, Id extends object>(request: R, id: Id): R & { data: Id } {
+  const data: R['data'] = JSON.parse(
+    JSON.stringify(request.data, function (this: unknown, key: string, value: unknown) {
+      return this === request.data && key === 'expectedRevision' ? undefined : value;
+    }),
+  );
+  return { ...request, data: { ...data, ...id } };
+}
+
+/** The answer a command's outcome gives: 201 when it opened its stream. */
+function answerOf(job: Job, outcome: Omit<CommandOutcome, 'streamId'>): Dispatched {
+  const { revision, position, events } = outcome;
+  return {
+    status: job.creates && outcome.created ? 201 : 200,
+    body: { ...job.identity, revision, position, events },
+  };
+}
+
+/** The outcome the events appended under a key had (crash recovery). */
+function appendedOutcome(events: StoredEvent[]): Omit<CommandOutcome, 'streamId'> {
+  const last = events[events.length - 1];
+  return {
+    revision: last.revision,
+    position: last.position,
+    events: events.map((e) => e.type),
+    created: events[0].revision === 0,
+  };
+}
+
+/**
+ * A refusal, a conflict or a store that said it wrote nothing appended nothing. An append whose
+ * outcome is unknown, or an unexpected failure, may have.
+ */
+function appendedNothing(error: unknown): boolean {
+  return (
+    error instanceof DomainError ||
+    error instanceof RevisionConflict ||
+    error instanceof ProblemError ||
+    (error instanceof StoreUnavailable && !(error instanceof AppendOutcomeUnknown))
+  );
+}

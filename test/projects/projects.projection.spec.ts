@@ -1,0 +1,132 @@
+import { randomUUID } from 'node:crypto';
+import { fold, projectDecider, type ProjectEvent } from '../../src/domain';
+import type { StoredEvent } from '../../src/event-store/event-store.port';
+import { projectsProjection } from '../../src/projects/projects.projection';
+import type { Doc } from '../../src/read-model/read-model.port';
+import { c, H, PID, DEPT, play } from '../domain/fixtures';
+
+/**
+ * The projects read model, given stored events: the document the list and detail read, how it
+ * counts families, and that it follows one stream by revision so a replay changes nothing.
+ */
+describe('projects projection', () => {
+  const STREAM = `project-${PID}`;
+
+  /** The domain's events as the store hands them to the runner: one stream, revisions 0, 1, 2… */
+  function stored(events: ProjectEvent[], streamId = STREAM): StoredEvent[] {
+    return events.map((event, revision) => ({
+      streamId,
+      revision,
+      position: String(revision + 1),
+      type: event.type,
+      data: { ...event.data },
+      metadata: {
+        eventId: randomUUID(),
+        occurredAt: new Date(Date.UTC(2026, 0, 5 + revision)).toISOString(),
+        actor: { sub: 'u-cu', name: '教育局 张三', role: 'CONSTRUCTION_UNIT', department: DEPT },
+        correlationId: randomUUID(),
+        causationId: randomUUID(),
+        policy: 'ordos-2020',
+        schemaVersion: 1,
+        prevHash: '0'.repeat(64),
+        hash: '0'.repeat(64),
+      },
+    }));
+  }
+
+  /**
+   * What the projection runner does with one event (src/projections/projection.ts): route it, skip
+   * it when the document already has its revision (`_v`), evolve, finalize, store with `_v`.
+   */
+  function apply(doc: Doc | null, event: StoredEvent): Doc | null {
+    const [id] = projectsProjection.route(event);
+    if (id === undefined || (doc && doc._v >= event.revision)) return doc;
+    const body = projectsProjection.evolve(doc, event, id);
+    if (body === null) return null;
+    const finalized = projectsProjection.finalize ? projectsProjection.finalize(body) : body;
+    return { ...finalized, _id: id, _v: event.revision };
+  }
+
+  const project = (events: StoredEvent[], from: Doc | null = null) => events.reduce(apply, from);
+
+  it('a registration: the fields the list filters, sorts and groups on', () => {
+    const [registered] = stored(H.registered());
+    const doc = project([registered]);
+    expect(doc).toMatchObject({
+      _id: PID,
+      _v: 0,
+      projectId: PID,
+      name: '智慧教育平台',
+      category: 'SOFTWARE',
+      departmentCode: DEPT,
+      departments: [DEPT],
+      planYear: 2026,
+      status: 'DRAFT_PLAN',
+      estimateFen: 300_000_000,
+      overdue: false,
+      eventsByFamily: { initiation: 1 },
+      eventCount: 1,
+      registeredAt: registered.metadata.occurredAt,
+      updatedAt: registered.metadata.occurredAt,
+      revision: 0,
+    });
+    expect(doc?.state).toMatchObject({ projectId: PID, status: 'DRAFT_PLAN' });
+  });
+
+  it('a cross-department project is listed under every department it involves', () => {
+    const crossDepartment = { leadDepartment: 'D-GOV', participants: [DEPT, 'D-HEALTH'], frameworkPlanRef: 'fw-1' };
+    const doc = project(stored(H.registered({ crossDepartment })));
+    expect(doc?.departments).toEqual([DEPT, 'D-GOV', 'D-HEALTH']);
+  });
+
+  it('counts events per family, and keeps revision, updatedAt and registeredAt of the stream', () => {
+    const events = stored(play([c.adjust(10_000_000)], H.underConstruction()));
+    const doc = project(events);
+    const last = events[events.length - 1];
+    expect(last.type).toBe('AdjustmentFiled');
+    expect(doc).toMatchObject({
+      status: 'UNDER_CONSTRUCTION',
+      eventsByFamily: { initiation: 4, approval: 4, construction: 3, adjustment: 1 },
+      eventCount: events.length,
+      revision: last.revision,
+      _v: last.revision,
+      registeredAt: events[0].metadata.occurredAt,
+      updatedAt: last.metadata.occurredAt,
+      approvedEstimateFen: 300_000_000,
+      adjustedFundsTotalFen: 10_000_000,
+      adjustedRatio: 10_000_000 / 300_000_000,
+    });
+    // Under construction, the annual performance report is owed: the deadline fields carry it.
+    expect(doc?.duePerformanceReport).toEqual(expect.any(String));
+    expect(doc?.nextDueOn).toBe(doc?.duePerformanceReport);
+  });
+
+  it('the document is the domain state folded from the stream (the read model agrees with decide)', () => {
+    const domainEvents = H.underConstruction();
+    expect(project(stored(domainEvents))?.state).toEqual(fold(projectDecider, domainEvents));
+  });
+
+  it('a replay changes nothing: events at or below the document revision are skipped', () => {
+    const events = stored(H.underConstruction());
+    const doc = project(events);
+    // The runner restarting from an older checkpoint delivers the same events again.
+    expect(project(events, doc)).toEqual(doc);
+    expect(project(events.slice(3), doc)).toEqual(doc);
+  });
+
+  it('a rebuild from the start gives the same document', () => {
+    const events = stored(H.underConstruction());
+    expect(project(events)).toEqual(project(events));
+  });
+
+  it('ignores events of other streams', () => {
+    const [registered] = stored(H.registered());
+    const others = ['annual-plan-2026', 'idempotency-0a1b', '$integrity-seal', 'projects-x', `x-project-${PID}`];
+    for (const streamId of others) {
+      expect(projectsProjection.route({ ...registered, streamId })).toEqual([]);
+    }
+    const doc = project([registered]);
+    const elsewhere = stored(H.underConstruction(), 'annual-plan-2026');
+    expect(project(elsewhere, doc)).toBe(doc);
+  });
+});
