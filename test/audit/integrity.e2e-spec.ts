@@ -27,8 +27,15 @@ function editStored(dataDir: string, edit: (raw: Database.Database) => void): vo
   }
 }
 
-function setData(raw: Database.Database, stream: string, revision: number, change: (data: Record<string, unknown>) => void): { eventId: string } {
-  const row = raw.prepare('SELECT position, data, metadata FROM events WHERE stream = ? AND revision = ?').get(stream, revision) as { position: number; data: string; metadata: string };
+function setData(
+  raw: Database.Database,
+  stream: string,
+  revision: number,
+  change: (data: Record<string, unknown>) => void,
+): { eventId: string } {
+  const row = raw
+    .prepare('SELECT position, data, metadata FROM events WHERE stream = ? AND revision = ?')
+    .get(stream, revision) as { position: number; data: string; metadata: string };
   const data = JSON.parse(row.data) as Record<string, unknown>;
   change(data);
   raw.prepare('UPDATE events SET data = ? WHERE position = ?').run(JSON.stringify(data), row.position);
@@ -65,8 +72,18 @@ describe('integrity as auditors rely on it (issue 11 §2)', () => {
       });
       // Re-anchored on the edited event's stored hash: its successor (revision 2) is not reported.
       expect(whole.body.broken).toEqual([
-        expect.objectContaining({ streamId: `project-${a.id}`, revision: 1, eventId: first.eventId, reason: 'HASH_MISMATCH' }),
-        expect.objectContaining({ streamId: `project-${b.id}`, revision: 0, eventId: second.eventId, reason: 'HASH_MISMATCH' }),
+        expect.objectContaining({
+          streamId: `project-${a.id}`,
+          revision: 1,
+          eventId: first.eventId,
+          reason: 'HASH_MISMATCH',
+        }),
+        expect.objectContaining({
+          streamId: `project-${b.id}`,
+          revision: 0,
+          eventId: second.eventId,
+          reason: 'HASH_MISMATCH',
+        }),
       ]);
       const one = await h.request('GET', `/audit/verify?projectId=${a.id}`, { token: audit });
       expect(one.body).toEqual({
@@ -90,12 +107,23 @@ describe('integrity as auditors rely on it (issue 11 §2)', () => {
       const a = await registeredProject(h);
       await h.request('POST', `/projects/${a.id}/submit-proposal`, { token: a.unit, body: { documentRef: 'JY-2' } });
       await h.request('POST', `/projects/${a.id}/approve-proposal`, { token: office, body: { opinion: '同意' } });
-      editStored(h.dataDir, (raw) => raw.prepare('DELETE FROM events WHERE stream = ? AND revision = 1').run(`project-${a.id}`));
+      editStored(h.dataDir, (raw) =>
+        raw.prepare('DELETE FROM events WHERE stream = ? AND revision = 1').run(`project-${a.id}`),
+      );
       const whole = await h.request('GET', '/audit/verify', { token: audit });
-      expect(whole.body).toMatchObject({ ok: false, brokenCount: 1, brokenAt: { streamId: `project-${a.id}`, revision: 2, reason: 'REVISION_GAP' } });
+      expect(whole.body).toMatchObject({
+        ok: false,
+        brokenCount: 1,
+        brokenAt: { streamId: `project-${a.id}`, revision: 2, reason: 'REVISION_GAP' },
+      });
       expect(whole.body.broken).toHaveLength(1);
       const one = await h.request('GET', `/audit/verify?projectId=${a.id}`, { token: audit });
-      expect(one.body).toMatchObject({ ok: false, checked: 2, brokenCount: 1, brokenAt: { revision: 2, reason: 'REVISION_GAP' } });
+      expect(one.body).toMatchObject({
+        ok: false,
+        checked: 2,
+        brokenCount: 1,
+        brokenAt: { revision: 2, reason: 'REVISION_GAP' },
+      });
     } finally {
       await h.close();
     }
@@ -111,15 +139,27 @@ describe('integrity as auditors rely on it (issue 11 §2)', () => {
       await h.request('POST', `/projects/${a.id}/approve-proposal`, { token: office, body: { opinion: '同意' } });
       let eventId = '';
       editStored(h.dataDir, (raw) => {
-        const row = raw.prepare('SELECT position, data, metadata FROM events WHERE stream = ? AND revision = 1').get(`project-${a.id}`) as { position: number; data: string; metadata: string };
+        const row = raw
+          .prepare('SELECT position, data, metadata FROM events WHERE stream = ? AND revision = 1')
+          .get(`project-${a.id}`) as { position: number; data: string; metadata: string };
         eventId = JSON.parse(row.metadata).eventId;
         raw.prepare('UPDATE events SET data = ? WHERE position = ?').run(row.data.slice(0, -1), row.position);
       });
       const whole = await h.request('GET', '/audit/verify', { token: audit });
       expect(whole.status).toBe(200);
-      expect(whole.body).toMatchObject({ ok: false, checked: 3, brokenCount: 1, brokenAt: { streamId: `project-${a.id}`, revision: 1, eventId, reason: 'UNREADABLE' } });
+      expect(whole.body).toMatchObject({
+        ok: false,
+        checked: 3,
+        brokenCount: 1,
+        brokenAt: { streamId: `project-${a.id}`, revision: 1, eventId, reason: 'UNREADABLE' },
+      });
       const one = await h.request('GET', `/audit/verify?projectId=${a.id}`, { token: audit });
-      expect(one.body).toMatchObject({ ok: false, checked: 3, brokenCount: 1, broken: [{ revision: 1, eventId, reason: 'UNREADABLE' }] });
+      expect(one.body).toMatchObject({
+        ok: false,
+        checked: 3,
+        brokenCount: 1,
+        broken: [{ revision: 1, eventId, reason: 'UNREADABLE' }],
+      });
     } finally {
       await h.close();
     }
@@ -144,7 +184,7 @@ describe('integrity as auditors rely on it (issue 11 §2)', () => {
       expect(after.body.events[0].data.name).toBe('改过的名称');
       expect(after.body.events[1].data.documentRef).toBe('JY-3');
       const state = await h.request('GET', asOf, { token: audit });
-      expect(state.body).toMatchObject({ revision: 1, state: { registration: { name: '改过的名称' }, status: 'PROPOSAL' } });
+      expect(state.body).toMatchObject({ revision: 1, state: { name: '改过的名称', status: 'PROPOSAL' } });
       const byRevision = await h.request('GET', `/projects/${a.id}/state?revision=0`, { token: audit });
       expect(byRevision.body.state.name).toBe('改过的名称');
     } finally {
@@ -164,7 +204,15 @@ describe('integrity as auditors rely on it (issue 11 §2)', () => {
       const events = Array.from({ length: 50 }, () => ({
         type: 'FillerRecorded',
         data: { padding: 'x'.repeat(1000) },
-        metadata: { eventId: randomUUID(), occurredAt: '2026-03-02T02:00:00.000Z', actor: { sub: 't', name: 't', role: 'SYSTEM' }, correlationId: randomUUID(), causationId: randomUUID(), policy: 'n/a', schemaVersion: 1 },
+        metadata: {
+          eventId: randomUUID(),
+          occurredAt: '2026-03-02T02:00:00.000Z',
+          actor: { sub: 't', name: 't', role: 'SYSTEM' },
+          correlationId: randomUUID(),
+          causationId: randomUUID(),
+          policy: 'n/a',
+          schemaVersion: 1,
+        },
       }));
       next = (await filler.append(stream, events, next)).nextRevision;
     }
@@ -187,7 +235,11 @@ describe('integrity as auditors rely on it (issue 11 §2)', () => {
       const audit = h.token('AUDIT');
       const health = await h.request('GET', '/health');
       expect(health.status).toBe(503);
-      expect(health.body).toMatchObject({ code: 'UNHEALTHY', detail: expect.stringMatching(/backup/), error: { eventStore: { status: 'down', message: 'corrupt' } } });
+      expect(health.body).toMatchObject({
+        code: 'UNHEALTHY',
+        detail: expect.stringMatching(/backup/),
+        error: { eventStore: { status: 'down', message: 'corrupt' } },
+      });
 
       const whole = await h.request('GET', '/audit/verify', { token: audit });
       expect(whole.body).toMatchObject({ ok: false, status: 'corrupt' });
