@@ -1,5 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { projectDecider, projectStreamId, type Actor, type ProjectCommand, type ProjectState } from '../src/domain';
+import {
+  projectDecider,
+  projectStreamId,
+  type Actor,
+  type ProjectCommand,
+  type ProjectEvent,
+  type ProjectState,
+} from '../src/domain';
 import type { PendingEvent } from '../src/event-store/envelope';
 import type { EventStore } from '../src/event-store/event-store.port';
 import { SCHEMA_VERSION } from '../src/commands/stream-command-handler';
@@ -157,7 +164,7 @@ function decideAll(projectId: string, commands: ReturnType<typeof lifecycle>, st
       state,
     );
     for (const d of decided) {
-      state = projectDecider.evolve(state, { type: d.type, data: d.data } as never);
+      state = projectDecider.evolve(state, { type: d.type, data: d.data } as ProjectEvent);
       out.push({
         type: d.type,
         data: d.data as Record<string, unknown>,

@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { SqliteEventStore } from '../src/event-store/sqlite-event-store';
 import { generate } from './dataset';
 import { httpWorkload } from './http-load';
@@ -178,12 +179,10 @@ async function main(): Promise<void> {
       log('audit');
       const audit = service.token('AUDIT');
       const history = await timeEach(scale.samples, () => get(`/projects/${dataset.longProjectId}/history`, audit));
-      const asOf = await timeEach(scale.samples, (i) =>
-        get(
-          `/projects/${dataset.longProjectId}/state?asOf=${encodeURIComponent(new Date(Date.parse('2026-01-05T01:00:00Z') + (i % 1000) * 3_600_000).toISOString())}`,
-          audit,
-        ),
-      );
+      const asOf = await timeEach(scale.samples, (i) => {
+        const at = new Date(Date.parse('2026-01-05T01:00:00Z') + (i % 1000) * 3_600_000).toISOString();
+        return get(`/projects/${dataset.longProjectId}/state?asOf=${encodeURIComponent(at)}`, audit);
+      });
       results.audit = { history, stateAsOf: asOf, events: 1000 };
       row(
         'history of a 1,000-event project p50 / p99 (ms)',
@@ -267,7 +266,7 @@ function report(): void {
     node: process.version,
     platform: `${process.platform} ${process.arch}`,
   };
-  const sqlite = new (require('better-sqlite3'))(':memory:').prepare('select sqlite_version() v').get().v as string;
+  const sqlite = (new Database(':memory:').prepare('select sqlite_version() v').get() as { v: string }).v;
   const output = {
     date: new Date().toISOString(),
     mode: quick ? 'quick' : 'full',
@@ -281,9 +280,8 @@ function report(): void {
   process.stdout.write(`\nMachine: ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}, SQLite ${sqlite}\n\n`);
   for (const r of rows) {
     const mark = r.met === null ? '  ' : r.met ? 'ok' : 'MISSED';
-    process.stdout.write(
-      `${r.figure.padEnd(width)}  ${r.value.padEnd(28)}  ${r.target ? `target ${r.target}` : ''}  ${r.target ? mark : ''}\n`,
-    );
+    const target = r.target ? `target ${r.target}` : '';
+    process.stdout.write(`${r.figure.padEnd(width)}  ${r.value.padEnd(28)}  ${target}  ${r.target ? mark : ''}\n`);
   }
   process.stdout.write('\nWritten to bench/results.json\n');
 }

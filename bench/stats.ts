@@ -1,4 +1,6 @@
 /** Small statistics helpers for the benchmark: percentiles, timers, RSS sampling. */
+import { readFileSync } from 'node:fs';
+
 export function percentile(sorted: readonly number[], p: number): number {
   if (sorted.length === 0) return NaN;
   const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
@@ -22,7 +24,7 @@ export function rssSampler(pid?: number, everyMs = 50): { stop(): { peakMb: numb
   const read = () => {
     if (pid === undefined) return process.memoryUsage().rss;
     try {
-      const status = require('node:fs').readFileSync(`/proc/${pid}/status`, 'utf8') as string;
+      const status = readFileSync(`/proc/${pid}/status`, 'utf8');
       const match = /VmRSS:\s+(\d+) kB/.exec(status);
       return match ? Number(match[1]) * 1024 : 0;
     } catch {

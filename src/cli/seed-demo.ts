@@ -43,7 +43,7 @@ const SEED_NAMES: Record<string, string> = {
 };
 const deptName = (code: string) => DEMO_DEPARTMENTS.find((d) => d.code === code)?.name ?? code;
 
-async function call(method: string, path: string, tok: string, body?: unknown): Promise<any> {
+async function call<T = unknown>(method: string, path: string, tok: string, body?: unknown): Promise<T> {
   const response = await fetch(`${BASE}${path}`, {
     method,
     headers: { authorization: `Bearer ${tok}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
@@ -160,10 +160,14 @@ async function main(): Promise<void> {
     clock = false;
   }
   process.stdout.write(
-    `Seeding ${COUNT} projects into ${BASE}${clock ? ' (test clock: back-dating to 2025 for overdue examples)' : ' (no test clock: everything happens today, nothing overdue; start with TEST_CLOCK=1 for overdue examples)'}\n`,
+    `Seeding ${COUNT} projects into ${BASE}` +
+      (clock
+        ? ' (test clock: back-dating to 2025 for overdue examples)'
+        : ' (no test clock: everything happens today, nothing overdue; start with TEST_CLOCK=1 for overdue examples)') +
+      '\n',
   );
 
-  const projects: Array<{ id: string; dept: string; target: Stage; estimate: number; old: boolean }> = [];
+  const projects: Array<{ id: string; dept: string; target: Stage; estimate: number; old: boolean; name: string }> = [];
   for (let i = 0; i < COUNT; i++) {
     const dept = DEMO_DEPARTMENTS[i % DEMO_DEPARTMENTS.length].code;
     const base = pickOne(SYSTEMS[dept]);
@@ -176,9 +180,7 @@ async function main(): Promise<void> {
     const old =
       (clock && ORDER.indexOf(target) >= ORDER.indexOf('UNDER_CONSTRUCTION')) ||
       (clock && ['SUSPENDED'].includes(target));
-    projects.push({ id: randomUUID(), dept, target, estimate: estimateYuan * 100, old });
-    void name;
-    (projects[i] as any).name = name;
+    projects.push({ id: randomUUID(), dept, target, estimate: estimateYuan * 100, old, name });
   }
 
   const run = async (p: (typeof projects)[number], phase: 'old' | 'now') => {
@@ -193,7 +195,7 @@ async function main(): Promise<void> {
       )
         .toISOString()
         .slice(0, 10);
-    const name = (p as any).name as string;
+    const name = p.name;
     await call('POST', '/projects', unit, {
       projectId: p.id,
       name,
@@ -291,7 +293,11 @@ async function main(): Promise<void> {
       },
     });
     if (p.target === 'ASSET_REGISTERED') {
-      const detail = await call('GET', `/projects/${p.id}?minRevision=0`, office);
+      const detail = await call<{ currentTotalFen?: number; surplus?: { surplusFen?: number } }>(
+        'GET',
+        `/projects/${p.id}?minRevision=0`,
+        office,
+      );
       await post('register-asset', unit, {
         assetClass: 'INTANGIBLE',
         costFen: (detail.currentTotalFen ?? p.estimate) - (detail.surplus?.surplusFen ?? 0),
@@ -309,15 +315,15 @@ async function main(): Promise<void> {
     }
   };
   // Phase 1: the back-dated part (2025), when the clock can be set.
-  for (const p of projects.filter((x) => x.old)) await attempt((p as any).name, () => run(p, 'old'));
+  for (const p of projects.filter((x) => x.old)) await attempt(p.name, () => run(p, 'old'));
   // Phase 2: today.
   await setClock(null, office, clock);
-  for (const p of projects.filter((x) => !x.old)) await attempt((p as any).name, () => run(p, 'now'));
+  for (const p of projects.filter((x) => !x.old)) await attempt(p.name, () => run(p, 'now'));
   for (const p of projects) {
-    await attempt((p as any).name, () => finish(p));
+    await attempt(p.name, () => finish(p));
     if (++done % 10 === 0) process.stdout.write(`  ${done}/${projects.length}\n`);
   }
-  const summary = await call('GET', '/dashboard/summary', office);
+  const summary = await call<{ total: number; overdue: { projects: number } }>('GET', '/dashboard/summary', office);
   process.stdout.write(
     `Done: ${summary.total} projects in the portfolio, ${summary.overdue.projects} with overdue items.\n`,
   );

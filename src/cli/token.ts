@@ -1,4 +1,4 @@
-import { JwtService } from '@nestjs/jwt';
+import { JwtService, type JwtSignOptions } from '@nestjs/jwt';
 import { parseArgs } from 'node:util';
 import { HUMAN_ROLES } from '../http/auth';
 import { ConfigError, loadConfig } from '../infrastructure/config';
@@ -29,12 +29,16 @@ function main(): void {
   // Every token expires, and no later than the service accepts (TOKEN_MAX_LIFETIME_SECONDS).
   const token = jwt.sign(
     { sub, name: values.name ?? sub, role, ...(values.department ? { department: values.department } : {}) },
-    { expiresIn: (values.expires ?? config.tokenMaxLifetimeSeconds) as never, algorithm: 'HS256' },
+    {
+      expiresIn: (values.expires ?? config.tokenMaxLifetimeSeconds) as JwtSignOptions['expiresIn'],
+      algorithm: 'HS256',
+    },
   );
   const { iat, exp } = jwt.decode<{ iat: number; exp: number }>(token);
   if (exp - iat > config.tokenMaxLifetimeSeconds) {
     fail(
-      `--expires must not exceed TOKEN_MAX_LIFETIME_SECONDS (${config.tokenMaxLifetimeSeconds} s): the service would refuse the token`,
+      `--expires must not exceed TOKEN_MAX_LIFETIME_SECONDS (${config.tokenMaxLifetimeSeconds} s): ` +
+        'the service would refuse the token',
     );
   }
   process.stdout.write(`${token}\n`);

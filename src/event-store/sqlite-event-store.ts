@@ -167,14 +167,17 @@ export class SqliteEventStore implements EventStore {
     this.statements = {
       head: db.prepare('SELECT revision, metadata FROM events WHERE stream = ? ORDER BY revision DESC LIMIT 1'),
       last: db.prepare(
-        'SELECT position, stream, revision, type, data, metadata FROM events WHERE stream = ? ORDER BY revision DESC LIMIT 1',
+        'SELECT position, stream, revision, type, data, metadata FROM events ' +
+          'WHERE stream = ? ORDER BY revision DESC LIMIT 1',
       ),
       insert: db.prepare('INSERT INTO events (stream, revision, type, data, metadata) VALUES (?, ?, ?, ?, ?)'),
       readStream: db.prepare(
-        'SELECT position, stream, revision, type, data, metadata FROM events WHERE stream = ? AND revision BETWEEN ? AND ? ORDER BY revision',
+        'SELECT position, stream, revision, type, data, metadata FROM events ' +
+          'WHERE stream = ? AND revision BETWEEN ? AND ? ORDER BY revision',
       ),
       readAll: db.prepare(
-        "SELECT position, stream, revision, type, data, metadata FROM events WHERE position > ? AND type NOT LIKE '$%' ORDER BY position LIMIT ?",
+        'SELECT position, stream, revision, type, data, metadata FROM events ' +
+          "WHERE position > ? AND type NOT LIKE '$%' ORDER BY position LIMIT ?",
       ),
       headPosition: db.prepare("SELECT MAX(position) AS position FROM events WHERE type NOT LIKE '$%'"),
       lastRow: db.prepare('SELECT position FROM events ORDER BY position DESC LIMIT 1'),
@@ -500,9 +503,10 @@ export class SqliteEventStore implements EventStore {
   private typedRead(count: number): Database.Statement {
     let statement = this.typedReads.get(count);
     if (!statement) {
+      const placeholders = Array.from({ length: count }, () => '?').join(',');
       statement = this.db.prepare(
         `SELECT position, stream, revision, type, data, metadata FROM events
-         WHERE position > ? AND type IN (${Array.from({ length: count }, () => '?').join(',')}) ORDER BY position LIMIT ?`,
+         WHERE position > ? AND type IN (${placeholders}) ORDER BY position LIMIT ?`,
       );
       if (this.typedReads.size < 64) this.typedReads.set(count, statement);
     }

@@ -133,7 +133,8 @@ export class WebMetaController {
   @Get('dev/identities')
   @ApiOperation({
     summary:
-      'Development only (NODE_ENV=development, loopback clients unless DEV_IDENTITIES_REMOTE=1): ready-signed tokens for each role',
+      'Development only (NODE_ENV=development, loopback clients unless DEV_IDENTITIES_REMOTE=1): ' +
+      'ready-signed tokens for each role',
   })
   identities(@Req() request: FastifyRequest): { identities: DevIdentity[] } {
     if (!devIdentitiesOffered(this.config, request)) {

@@ -392,7 +392,7 @@ function subscribingClient() {
   grpc.cancel = () => grpc.end();
   const seen: { options?: { filter?: Record<string, unknown> } } = {};
   client.subscribeToAll = (options: { filter?: { checkpointReached?: unknown } }) => {
-    seen.options = options as never;
+    seen.options = options;
     return new Subscription(() => Promise.resolve(grpc), convertGrpcEvent, {}, options.filter?.checkpointReached);
   };
   return { client, grpc, seen };

@@ -54,10 +54,10 @@ describe('access-control matrix (guarantee 4)', () => {
         return {};
       case 'garbage':
         return { authorization: 'Bearer ☃.💥.not-a-token' };
-      case 'expired':
-        return {
-          authorization: `Bearer ${signHs256({ ...office, iat: 1_600_000_000, exp: Math.floor(Date.now() / 1000) - 60 }, SECRET)}`,
-        };
+      case 'expired': {
+        const expired = { ...office, iat: 1_600_000_000, exp: Math.floor(Date.now() / 1000) - 60 };
+        return { authorization: `Bearer ${signHs256(expired, SECRET)}` };
+      }
       case 'wrong-secret':
         return { authorization: `Bearer ${signHs256(office, 'an-attacker-secret-0123456789-0123456789')}` };
       case 'alg-none':
@@ -74,10 +74,14 @@ describe('access-control matrix (guarantee 4)', () => {
       // must not be issued in the future (60 s of clock skew are forgiven).
       case 'no-exp':
         return { authorization: `Bearer ${signHs256(actorClaims('OFFICE'), SECRET)}` };
-      case 'future-iat':
-        return {
-          authorization: `Bearer ${signHs256({ ...office, iat: Math.floor(Date.now() / 1000) + 300, exp: Math.floor(Date.now() / 1000) + 900 }, SECRET)}`,
+      case 'future-iat': {
+        const future = {
+          ...office,
+          iat: Math.floor(Date.now() / 1000) + 300,
+          exp: Math.floor(Date.now() / 1000) + 900,
         };
+        return { authorization: `Bearer ${signHs256(future, SECRET)}` };
+      }
       case 'lifetime-too-long':
         return {
           authorization: `Bearer ${signHs256({ ...office, exp: Math.floor(Date.now() / 1000) + 13 * 3600 }, SECRET)}`,

@@ -80,7 +80,8 @@ describe('CLI verify on the stores an operator points it at', () => {
     raw.exec('DROP TRIGGER events_no_update');
     raw
       .prepare(
-        "UPDATE events SET data = json_set(data, '$.i', 99) WHERE (stream = ? AND revision IN (1, 3)) OR (stream = ? AND revision = 0)",
+        "UPDATE events SET data = json_set(data, '$.i', 99) " +
+          'WHERE (stream = ? AND revision IN (1, 3)) OR (stream = ? AND revision = 0)',
       )
       .run(a, b);
     raw.close();

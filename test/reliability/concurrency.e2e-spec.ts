@@ -127,25 +127,28 @@ describe('concurrency: conflicting commands on one project (guarantee 2)', () =>
     expect((await history(p)).filter((e) => e.type === 'IncidentReported')).toHaveLength(1);
   });
 
-  it('8 adjustments of 7 % racing (56 % together): exactly 1 succeeds, 7 get 422 ADJUSTMENT_EXCEEDS_LIMIT', async () => {
-    const p = await driveTo(h, 'UNDER_CONSTRUCTION');
-    const amount = (ESTIMATE_FEN * 7) / 100;
-    const answers = await race(
-      p,
-      'CONSTRUCTION_UNIT',
-      'file-adjustment',
-      Array.from({ length: 8 }, () => ({
-        reason: 'BUSINESS_NEEDS',
-        amountFen: amount,
-        newTotalFen: ESTIMATE_FEN,
-        objectivesUnchanged: true,
-        description: '调整',
-      })),
-    );
-    expect(statuses(answers)).toEqual([200, ...Array(7).fill('422 ADJUSTMENT_EXCEEDS_LIMIT')]);
-    const doc = await readProject(h, p, p.revision + 1);
-    expect(doc.adjustedFundsTotalFen).toBe(amount);
-  });
+  it(
+    '8 adjustments of 7 % racing (56 % together): exactly ' + '1 succeeds, 7 get 422 ADJUSTMENT_EXCEEDS_LIMIT',
+    async () => {
+      const p = await driveTo(h, 'UNDER_CONSTRUCTION');
+      const amount = (ESTIMATE_FEN * 7) / 100;
+      const answers = await race(
+        p,
+        'CONSTRUCTION_UNIT',
+        'file-adjustment',
+        Array.from({ length: 8 }, () => ({
+          reason: 'BUSINESS_NEEDS',
+          amountFen: amount,
+          newTotalFen: ESTIMATE_FEN,
+          objectivesUnchanged: true,
+          description: '调整',
+        })),
+      );
+      expect(statuses(answers)).toEqual([200, ...Array(7).fill('422 ADJUSTMENT_EXCEEDS_LIMIT')]);
+      const doc = await readProject(h, p, p.revision + 1);
+      expect(doc.adjustedFundsTotalFen).toBe(amount);
+    },
+  );
 
   it('property: any mix of concurrent adjustments accepts a maximal set that never passes 10 %', async () => {
     await fc.assert(

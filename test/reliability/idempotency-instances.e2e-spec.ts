@@ -116,23 +116,26 @@ describe('two instances over one DATA_DIR: one key, one decision', () => {
     expect((await stored(answers[0].body.projectId)).map((e) => e.type)).toEqual(['ProjectRegistered']);
   });
 
-  it('16 writers without expectedRevision through both instances: no REVISION_CONFLICT, each its own revision', async () => {
-    const id = await project(
-      ['submit-proposal', unit, { documentRef: 'JY-1' }],
-      ['approve-proposal', office, { opinion: '同意' }],
-    );
-    const before = (await stored(id)).length;
-    const answers = await Promise.all(
-      Array.from({ length: 16 }, (_, i) =>
-        (i % 2 === 0 ? a : b).request('POST', `/projects/${id}/criticize`, {
-          token: office,
-          body: { reason: `第${i}次 ${ordosToday()}` },
-        }),
-      ),
-    );
-    expect(answers.map((r) => `${r.status} ${r.body?.code ?? ''}`.trim())).toEqual(Array(16).fill('200'));
-    expect(answers.map((r) => r.body.revision).sort((x, y) => x - y)).toEqual(
-      Array.from({ length: 16 }, (_, i) => before + i),
-    );
-  });
+  it(
+    '16 writers without expectedRevision through both ' + 'instances: no REVISION_CONFLICT, each its own revision',
+    async () => {
+      const id = await project(
+        ['submit-proposal', unit, { documentRef: 'JY-1' }],
+        ['approve-proposal', office, { opinion: '同意' }],
+      );
+      const before = (await stored(id)).length;
+      const answers = await Promise.all(
+        Array.from({ length: 16 }, (_, i) =>
+          (i % 2 === 0 ? a : b).request('POST', `/projects/${id}/criticize`, {
+            token: office,
+            body: { reason: `第${i}次 ${ordosToday()}` },
+          }),
+        ),
+      );
+      expect(answers.map((r) => `${r.status} ${r.body?.code ?? ''}`.trim())).toEqual(Array(16).fill('200'));
+      expect(answers.map((r) => r.body.revision).sort((x, y) => x - y)).toEqual(
+        Array.from({ length: 16 }, (_, i) => before + i),
+      );
+    },
+  );
 });

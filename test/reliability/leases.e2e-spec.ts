@@ -47,9 +47,11 @@ describe('two instances over one DATA_DIR: leases', () => {
   const storedEventIds = (): string[] => {
     const db = new Database(join(dataDir, 'events.db'), { readonly: true, fileMustExist: true });
     try {
+      const placeholders = TYPES.map(() => '?').join(',');
       const rows = db
         .prepare(
-          `SELECT json_extract(metadata, '$.eventId') AS id FROM events WHERE type IN (${TYPES.map(() => '?').join(',')}) ORDER BY position`,
+          "SELECT json_extract(metadata, '$.eventId') AS id FROM events " +
+            `WHERE type IN (${placeholders}) ORDER BY position`,
         )
         .all(...TYPES) as Array<{ id: string }>;
       return rows.map((r) => r.id);
@@ -152,31 +154,35 @@ describe('two instances over one DATA_DIR: leases', () => {
     expect([...deliveriesById().values()].every((c) => c === 2)).toBe(true);
   });
 
-  it('after SIGKILL of the lease holder the other instance takes the subscription over and delivers every event at least once', async () => {
-    const holderIndex = (
-      await Promise.all(
-        [a, b].map(
-          async (s) => (await s.request('GET', `/subscriptions/${subscriptionId}`, { token: office })).body.state,
-        ),
-      )
-    ).findIndex((s) => s !== 'stopped');
-    expect(holderIndex).toBeGreaterThanOrEqual(0);
-    const [holder, survivor] = holderIndex === 0 ? [a, b] : [b, a];
-    await holder.kill('SIGKILL');
-    const killedAt = Date.now();
-    await drive(4, [survivor]);
-    const expected = storedEventIds();
-    expect(expected).toHaveLength(24);
-    await waitFor(
-      () => expected.every((id) => deliveriesById().has(id)),
-      60_000,
-      'every event delivered after the failover',
-    );
-    // Taken over within about one ttl (plus a renewal period and slack for a loaded machine).
-    expect(Date.now() - killedAt).toBeLessThan(LEASE_TTL_MS * 4 + 10_000);
-    const status = await survivor.request('GET', `/subscriptions/${subscriptionId}`, { token: office });
-    expect(status.body.state).not.toBe('stopped');
-  });
+  it(
+    'after SIGKILL of the lease holder the other instance takes ' +
+      'the subscription over and delivers every event at least once',
+    async () => {
+      const holderIndex = (
+        await Promise.all(
+          [a, b].map(
+            async (s) => (await s.request('GET', `/subscriptions/${subscriptionId}`, { token: office })).body.state,
+          ),
+        )
+      ).findIndex((s) => s !== 'stopped');
+      expect(holderIndex).toBeGreaterThanOrEqual(0);
+      const [holder, survivor] = holderIndex === 0 ? [a, b] : [b, a];
+      await holder.kill('SIGKILL');
+      const killedAt = Date.now();
+      await drive(4, [survivor]);
+      const expected = storedEventIds();
+      expect(expected).toHaveLength(24);
+      await waitFor(
+        () => expected.every((id) => deliveriesById().has(id)),
+        60_000,
+        'every event delivered after the failover',
+      );
+      // Taken over within about one ttl (plus a renewal period and slack for a loaded machine).
+      expect(Date.now() - killedAt).toBeLessThan(LEASE_TTL_MS * 4 + 10_000);
+      const status = await survivor.request('GET', `/subscriptions/${subscriptionId}`, { token: office });
+      expect(status.body.state).not.toBe('stopped');
+    },
+  );
 });
 
 function sealTimes(dataDir: string): number[] {

@@ -34,30 +34,33 @@ describe('three instances over one DATA_DIR: concurrent writes', () => {
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  it('registrations and proposals sent to all three instances at once are all accepted and visible on each', async () => {
-    const unit = token('CONSTRUCTION_UNIT', 'D01');
-    const ids = Array.from({ length: 24 }, () => randomUUID());
-    const registered = await Promise.all(
-      ids.map((id, i) =>
-        [a, b, c][i % 3].request('POST', '/projects', { token: unit, body: registrationBody(id, 'D01') }),
-      ),
-    );
-    expect(registered.map((r) => r.status)).toEqual(ids.map(() => 201));
-    const submitted = await Promise.all(
-      ids.map((id, i) =>
-        [b, c, a][i % 3].request('POST', `/projects/${id}/submit-proposal`, {
-          token: unit,
-          body: { documentRef: `JY-${i}` },
-        }),
-      ),
-    );
-    expect(submitted.map((r) => `${r.status} ${r.body?.code ?? ''}`.trim())).toEqual(ids.map(() => '200'));
-    for (const service of [a, b, c]) {
-      for (const id of ids) {
-        const read = await service.request('GET', `/projects/${id}?minRevision=1&wait=10000`, { token: unit });
-        expect(read.status).toBe(200);
-        expect(read.body.status).toBe('PROPOSAL');
+  it(
+    'registrations and proposals sent to all three ' + 'instances at once are all accepted and visible on each',
+    async () => {
+      const unit = token('CONSTRUCTION_UNIT', 'D01');
+      const ids = Array.from({ length: 24 }, () => randomUUID());
+      const registered = await Promise.all(
+        ids.map((id, i) =>
+          [a, b, c][i % 3].request('POST', '/projects', { token: unit, body: registrationBody(id, 'D01') }),
+        ),
+      );
+      expect(registered.map((r) => r.status)).toEqual(ids.map(() => 201));
+      const submitted = await Promise.all(
+        ids.map((id, i) =>
+          [b, c, a][i % 3].request('POST', `/projects/${id}/submit-proposal`, {
+            token: unit,
+            body: { documentRef: `JY-${i}` },
+          }),
+        ),
+      );
+      expect(submitted.map((r) => `${r.status} ${r.body?.code ?? ''}`.trim())).toEqual(ids.map(() => '200'));
+      for (const service of [a, b, c]) {
+        for (const id of ids) {
+          const read = await service.request('GET', `/projects/${id}?minRevision=1&wait=10000`, { token: unit });
+          expect(read.status).toBe(200);
+          expect(read.body.status).toBe('PROPOSAL');
+        }
       }
-    }
-  });
+    },
+  );
 });

@@ -49,28 +49,31 @@ describe('configuration: JWT_SECRET (guarantee 6)', () => {
     }
   });
 
-  it('the built service exits with the configuration message (and without the secret) when JWT_SECRET is too short', async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'ordos-cfg-'));
-    try {
-      const service = await startService({
-        dataDir,
-        env: { NODE_ENV: 'production', JWT_SECRET: 'tooShortSecret42' },
-        waitFor: 'nothing',
-      });
-      let timer: NodeJS.Timeout | undefined;
-      const exit = await Promise.race([
-        service.exited,
-        new Promise<'hung'>((r) => (timer = setTimeout(() => r('hung'), 20_000))),
-      ]);
-      clearTimeout(timer);
-      await service.kill();
-      expect(exit).toEqual({ code: 1, signal: null });
-      expect(service.stderr()).toMatch(/JWT_SECRET must be at least 32 characters/);
-      expect(service.stderr() + service.stdout()).not.toContain('tooShortSecret42');
-    } finally {
-      rmSync(dataDir, { recursive: true, force: true });
-    }
-  });
+  it(
+    'the built service exits with the configuration message ' + '(and without the secret) when JWT_SECRET is too short',
+    async () => {
+      const dataDir = mkdtempSync(join(tmpdir(), 'ordos-cfg-'));
+      try {
+        const service = await startService({
+          dataDir,
+          env: { NODE_ENV: 'production', JWT_SECRET: 'tooShortSecret42' },
+          waitFor: 'nothing',
+        });
+        let timer: NodeJS.Timeout | undefined;
+        const exit = await Promise.race([
+          service.exited,
+          new Promise<'hung'>((r) => (timer = setTimeout(() => r('hung'), 20_000))),
+        ]);
+        clearTimeout(timer);
+        await service.kill();
+        expect(exit).toEqual({ code: 1, signal: null });
+        expect(service.stderr()).toMatch(/JWT_SECRET must be at least 32 characters/);
+        expect(service.stderr() + service.stdout()).not.toContain('tooShortSecret42');
+      } finally {
+        rmSync(dataDir, { recursive: true, force: true });
+      }
+    },
+  );
 
   it('/dev/identities does not exist in production (no signed tokens handed out)', async () => {
     const h = await startHarness({ env: { NODE_ENV: 'production', TEST_CLOCK: '0', DEV_IDENTITIES: '1' } });

@@ -67,64 +67,76 @@ describe('SQLite faults mid-write (guarantee 5)', () => {
     expect(verify.body).toMatchObject({ ok: true });
   }
 
-  it('disk full (SQLITE_FULL) mid-write: 503 problem+json, nothing of the group stored, recovery afterwards', async () => {
-    await faultCycle(
-      (db) => {
-        const pages = db.pragma('page_count', { simple: true }) as number;
-        db.pragma(`max_page_count = ${pages}`);
-      },
-      (db) => db.pragma('max_page_count = 4294967294'),
-    );
-  });
+  it(
+    'disk full (SQLITE_FULL) mid-write: 503 problem+json, ' + 'nothing of the group stored, recovery afterwards',
+    async () => {
+      await faultCycle(
+        (db) => {
+          const pages = db.pragma('page_count', { simple: true }) as number;
+          db.pragma(`max_page_count = ${pages}`);
+        },
+        (db) => db.pragma('max_page_count = 4294967294'),
+      );
+    },
+  );
 
-  it('read-only database (SQLITE_READONLY) mid-write: 503 problem+json, nothing stored, recovery afterwards', async () => {
-    await faultCycle(
-      (db) => db.pragma('query_only = ON'),
-      (db) => db.pragma('query_only = OFF'),
-    );
-  });
+  it(
+    'read-only database (SQLITE_READONLY) mid-write: 503 ' + 'problem+json, nothing stored, recovery afterwards',
+    async () => {
+      await faultCycle(
+        (db) => db.pragma('query_only = ON'),
+        (db) => db.pragma('query_only = OFF'),
+      );
+    },
+  );
 
-  it('a registration while the disk is full is refused with 503 and the project does not exist afterwards', async () => {
-    const db = dbOf(events);
-    db.pragma(`max_page_count = ${db.pragma('page_count', { simple: true }) as number}`);
-    const { registration } = await import('../support/harness');
-    const body = registration('DFULL', { basis: '依据'.repeat(900) });
-    let answer;
-    try {
-      answer = await h.request('POST', '/projects', { token: h.token('CONSTRUCTION_UNIT', 'DFULL'), body });
-    } finally {
-      db.pragma('max_page_count = 4294967294');
-    }
-    expectProblem(answer, 503, 'STORE_UNAVAILABLE');
-    expect(await events.readStream(`project-${body.projectId}`)).toEqual([]);
-    expect((await h.request('POST', '/projects', { token: h.token('CONSTRUCTION_UNIT', 'DFULL'), body })).status).toBe(
-      201,
-    );
-  });
+  it(
+    'a registration while the disk is full is refused ' + 'with 503 and the project does not exist afterwards',
+    async () => {
+      const db = dbOf(events);
+      db.pragma(`max_page_count = ${db.pragma('page_count', { simple: true }) as number}`);
+      const { registration } = await import('../support/harness');
+      const body = registration('DFULL', { basis: '依据'.repeat(900) });
+      let answer;
+      try {
+        answer = await h.request('POST', '/projects', { token: h.token('CONSTRUCTION_UNIT', 'DFULL'), body });
+      } finally {
+        db.pragma('max_page_count = 4294967294');
+      }
+      expectProblem(answer, 503, 'STORE_UNAVAILABLE');
+      expect(await events.readStream(`project-${body.projectId}`)).toEqual([]);
+      expect(
+        (await h.request('POST', '/projects', { token: h.token('CONSTRUCTION_UNIT', 'DFULL'), body })).status,
+      ).toBe(201);
+    },
+  );
 
-  it('read-model store read-only: events are still stored, reads wait with 503 READ_MODEL_BEHIND, then catch up', async () => {
-    const p = await driveTo(h, 'UNDER_CONSTRUCTION');
-    const rm = dbOf(h.app.get(READ_MODEL_STORE));
-    rm.pragma('query_only = ON');
-    let written;
-    try {
-      written = await incident(p, 99, 10);
-      expect(written.status).toBe(200);
-      const behind = await h.request('GET', `/projects/${p.id}?minRevision=${written.body.revision}&wait=300`, {
+  it(
+    'read-model store read-only: events are still stored, ' + 'reads wait with 503 READ_MODEL_BEHIND, then catch up',
+    async () => {
+      const p = await driveTo(h, 'UNDER_CONSTRUCTION');
+      const rm = dbOf(h.app.get(READ_MODEL_STORE));
+      rm.pragma('query_only = ON');
+      let written;
+      try {
+        written = await incident(p, 99, 10);
+        expect(written.status).toBe(200);
+        const behind = await h.request('GET', `/projects/${p.id}?minRevision=${written.body.revision}&wait=300`, {
+          token: h.token('OFFICE'),
+        });
+        expect(behind.status).toBe(503);
+        expect(String(behind.headers['content-type'])).toContain('application/problem+json');
+      } finally {
+        rm.pragma('query_only = OFF');
+      }
+      // The failed lane restarts from its checkpoint with back-off (≤ a few seconds here).
+      const caught = await h.request('GET', `/projects/${p.id}?minRevision=${written.body.revision}&wait=10000`, {
         token: h.token('OFFICE'),
       });
-      expect(behind.status).toBe(503);
-      expect(String(behind.headers['content-type'])).toContain('application/problem+json');
-    } finally {
-      rm.pragma('query_only = OFF');
-    }
-    // The failed lane restarts from its checkpoint with back-off (≤ a few seconds here).
-    const caught = await h.request('GET', `/projects/${p.id}?minRevision=${written.body.revision}&wait=10000`, {
-      token: h.token('OFFICE'),
-    });
-    expect(caught.status).toBe(200);
-    expect(caught.body.revision).toBe(written.body.revision);
-  });
+      expect(caught.status).toBe(200);
+      expect(caught.body.revision).toBe(written.body.revision);
+    },
+  );
 });
 
 describe('EventStoreDB or MongoDB unreachable (guarantee 5): the built service as a child process', () => {
@@ -166,9 +178,11 @@ describe('EventStoreDB or MongoDB unreachable (guarantee 5): the built service a
       clearTimeout(hangTimer);
       if (outcome.kind === 'hung')
         throw new Error(`neither start-up failure nor an answer within 30 s: ${service.stderr()}`);
-      process.stdout.write(
-        `store-faults ${Object.keys(env)[0]}: ${outcome.kind === 'exited' ? `start-up failed after ${Date.now() - started} ms: ${service.stderr().trim().split('\n')[0]}` : `listening, /health ${outcome.health.status}`}\n`,
-      );
+      const what =
+        outcome.kind === 'exited'
+          ? `start-up failed after ${Date.now() - started} ms: ${service.stderr().trim().split('\n')[0]}`
+          : `listening, /health ${outcome.health.status}`;
+      process.stdout.write(`store-faults ${Object.keys(env)[0]}: ${what}\n`);
       if (outcome.kind === 'exited') {
         expect(outcome.exit.code).not.toBe(0);
         expect(service.stderr()).toMatch(
@@ -221,19 +235,22 @@ describe('EventStoreDB or MongoDB unreachable (guarantee 5): the built service a
     );
   });
 
-  it('a port that accepts connections but never answers (black hole) does not hang start-up or requests either', async () => {
-    const sockets: import('node:net').Socket[] = [];
-    const hole = createServer((s) => sockets.push(s));
-    await new Promise<void>((r) => hole.listen(0, '127.0.0.1', () => r()));
-    const port = (hole.address() as { port: number }).port;
-    try {
-      await expectBoundedFailure(
-        { MONGODB_URI: `mongodb://127.0.0.1:${port}/?serverSelectionTimeoutMS=2000&connectTimeoutMS=2000` },
-        [],
-      );
-    } finally {
-      sockets.forEach((s) => s.destroy());
-      hole.close();
-    }
-  });
+  it(
+    'a port that accepts connections but never answers ' + '(black hole) does not hang start-up or requests either',
+    async () => {
+      const sockets: import('node:net').Socket[] = [];
+      const hole = createServer((s) => sockets.push(s));
+      await new Promise<void>((r) => hole.listen(0, '127.0.0.1', () => r()));
+      const port = (hole.address() as { port: number }).port;
+      try {
+        await expectBoundedFailure(
+          { MONGODB_URI: `mongodb://127.0.0.1:${port}/?serverSelectionTimeoutMS=2000&connectTimeoutMS=2000` },
+          [],
+        );
+      } finally {
+        sockets.forEach((s) => s.destroy());
+        hole.close();
+      }
+    },
+  );
 });

@@ -88,33 +88,37 @@ describe('visibility: another department’s project is an unknown id (API.md, i
     return list;
   };
 
-  it('every route with :id answers D02 on D01’s project exactly as on an unknown id (incl. expectedRevision, minRevision, invalid bodies)', async () => {
-    const head = await store.headPosition();
-    const differences: unknown[] = [];
-    const statuses = new Set<string>();
-    for (const probe of probes()) {
-      const unknown = randomUUID();
-      const send = (id: string) =>
-        h.request(probe.method, probe.path(id), {
-          token: stranger(),
-          body: probe.body,
-          headers: probe.headers,
-        }) as Promise<Answer>;
-      const onTheirs = seen(await send(project.id), project.id);
-      const onNothing = seen(await send(unknown), unknown);
-      statuses.add(`${onTheirs.status} ${onTheirs.body.code}`);
-      if (JSON.stringify(onTheirs) !== JSON.stringify(onNothing))
-        differences.push({
-          request: `${probe.method} ${probe.path(':id')} ${JSON.stringify(probe.body ?? '')}`,
-          onTheirs,
-          onNothing,
-        });
-      expect(JSON.stringify(onTheirs.body)).not.toContain(OWNER);
-    }
-    expect(differences).toEqual([]);
-    expect([...statuses]).toEqual(['404 PROJECT_NOT_FOUND']);
-    expect(await store.headPosition()).toBe(head);
-  });
+  it(
+    'every route with :id answers D02 on D01’s project exactly as on an ' +
+      'unknown id (incl. expectedRevision, minRevision, invalid bodies)',
+    async () => {
+      const head = await store.headPosition();
+      const differences: unknown[] = [];
+      const statuses = new Set<string>();
+      for (const probe of probes()) {
+        const unknown = randomUUID();
+        const send = (id: string) =>
+          h.request(probe.method, probe.path(id), {
+            token: stranger(),
+            body: probe.body,
+            headers: probe.headers,
+          }) as Promise<Answer>;
+        const onTheirs = seen(await send(project.id), project.id);
+        const onNothing = seen(await send(unknown), unknown);
+        statuses.add(`${onTheirs.status} ${onTheirs.body.code}`);
+        if (JSON.stringify(onTheirs) !== JSON.stringify(onNothing))
+          differences.push({
+            request: `${probe.method} ${probe.path(':id')} ${JSON.stringify(probe.body ?? '')}`,
+            onTheirs,
+            onNothing,
+          });
+        expect(JSON.stringify(onTheirs.body)).not.toContain(OWNER);
+      }
+      expect(differences).toEqual([]);
+      expect([...statuses]).toEqual(['404 PROJECT_NOT_FOUND']);
+      expect(await store.headPosition()).toBe(head);
+    },
+  );
 
   it('the project’s own department and the other roles still get the route’s own answers', async () => {
     const own = await h.request('GET', `/projects/${project.id}?minRevision=${project.revision}`, {
@@ -158,26 +162,30 @@ describe('visibility: another department’s project is an unknown id (API.md, i
     expect(answer.body.currentRevision).toBeUndefined();
   });
 
-  it('POST /projects with D01’s id answers D02 exactly as D01 re-registering its own id: 409 PROJECT_EXISTS, no owner, no revision', async () => {
-    for (const extra of [{}, { expectedRevision: -1 }, { expectedRevision: 0 }, { expectedRevision: 7 }]) {
-      const theirs = await h.request('POST', '/projects', {
-        token: stranger(),
-        body: { ...registration(STRANGER, { projectId: project.id }), ...extra },
-      });
-      const mine = await h.request('POST', '/projects', {
-        token: h.token('CONSTRUCTION_UNIT', OWNER),
-        body: { ...registration(OWNER, { projectId: project.id }), ...extra },
-      });
-      expect({ extra, status: theirs.status, code: theirs.body.code }).toEqual({
-        extra,
-        status: 409,
-        code: 'PROJECT_EXISTS',
-      });
-      expect(seen(theirs, project.id)).toEqual(seen(mine, project.id));
-      expect(theirs.body.actualRevision).toBeUndefined();
-      expect(JSON.stringify(theirs.body)).not.toContain(OWNER);
-    }
-  });
+  it(
+    'POST /projects with D01’s id answers D02 exactly as D01 ' +
+      're-registering its own id: 409 PROJECT_EXISTS, no owner, no revision',
+    async () => {
+      for (const extra of [{}, { expectedRevision: -1 }, { expectedRevision: 0 }, { expectedRevision: 7 }]) {
+        const theirs = await h.request('POST', '/projects', {
+          token: stranger(),
+          body: { ...registration(STRANGER, { projectId: project.id }), ...extra },
+        });
+        const mine = await h.request('POST', '/projects', {
+          token: h.token('CONSTRUCTION_UNIT', OWNER),
+          body: { ...registration(OWNER, { projectId: project.id }), ...extra },
+        });
+        expect({ extra, status: theirs.status, code: theirs.body.code }).toEqual({
+          extra,
+          status: 409,
+          code: 'PROJECT_EXISTS',
+        });
+        expect(seen(theirs, project.id)).toEqual(seen(mine, project.id));
+        expect(theirs.body.actualRevision).toBeUndefined();
+        expect(JSON.stringify(theirs.body)).not.toContain(OWNER);
+      }
+    },
+  );
 
   it('history: 404 and 403 are decided before the history is built', async () => {
     const streams = h.app.get(ProjectStreamCache);
@@ -255,22 +263,29 @@ describe('visibility: another department’s project is an unknown id (API.md, i
       expect(nobody.body).toMatchObject({ projectCount: 0, controlTotalFen: 0, inBudgetCount: 0, entries: [] });
     });
 
-    it('GET /events/stream: AnnualPlanAdopted names own projects only; budget feedback without the plan’s total', async () => {
-      await h.app.listen(0, '127.0.0.1');
-      const base = `http://127.0.0.1:${(h.app.getHttpServer().address() as AddressInfo).port}`;
-      const frames = await sse(
-        base,
-        '/events/stream?types=ProjectIncludedInPlan,AnnualPlanAdopted,BudgetFeedbackRecorded&after=0',
-        stranger(),
-        (all) => all.filter((f) => f.data.year === YEAR).length >= 3,
-      );
-      const plan = frames.filter((f) => f.data.year === YEAR);
-      expect(plan.map((f) => f.type)).toEqual(['ProjectIncludedInPlan', 'AnnualPlanAdopted', 'BudgetFeedbackRecorded']);
-      expect(plan[1].data.projectIds).toEqual([mine.id]);
-      expect(plan[2].data).toMatchObject({ projectId: mine.id, controlAmountFen: 20_000_000 });
-      expect(plan[2].data.controlTotalFen).toBeUndefined();
-      expect(JSON.stringify(frames)).not.toContain(theirs.id);
-    });
+    it(
+      'GET /events/stream: AnnualPlanAdopted names own ' + 'projects only; budget feedback without the plan’s total',
+      async () => {
+        await h.app.listen(0, '127.0.0.1');
+        const base = `http://127.0.0.1:${(h.app.getHttpServer().address() as AddressInfo).port}`;
+        const frames = await sse(
+          base,
+          '/events/stream?types=ProjectIncludedInPlan,AnnualPlanAdopted,BudgetFeedbackRecorded&after=0',
+          stranger(),
+          (all) => all.filter((f) => f.data.year === YEAR).length >= 3,
+        );
+        const plan = frames.filter((f) => f.data.year === YEAR);
+        expect(plan.map((f) => f.type)).toEqual([
+          'ProjectIncludedInPlan',
+          'AnnualPlanAdopted',
+          'BudgetFeedbackRecorded',
+        ]);
+        expect(plan[1].data.projectIds).toEqual([mine.id]);
+        expect(plan[2].data).toMatchObject({ projectId: mine.id, controlAmountFen: 20_000_000 });
+        expect(plan[2].data.controlTotalFen).toBeUndefined();
+        expect(JSON.stringify(frames)).not.toContain(theirs.id);
+      },
+    );
   });
 });
 

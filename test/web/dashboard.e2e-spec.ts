@@ -21,14 +21,14 @@ describe('dashboard (Chromium)', () => {
   let browser: Browser;
   let page: Page;
   let base: string;
-  let proposal: Project;
   let building: Project;
   const previous = process.env.DEV_IDENTITIES;
 
   beforeAll(async () => {
     if (!existsSync(CHROMIUM)) {
       throw new Error(
-        `Chromium not found at ${CHROMIUM}: install it (apt-get install -y chromium; .ci/run does) or set CHROMIUM_PATH`,
+        `Chromium not found at ${CHROMIUM}: ` +
+          'install it (apt-get install -y chromium; .ci/run does) or set CHROMIUM_PATH',
       );
     }
     if (!existsSync(join(ROOT, 'dist-web', 'index.html'))) {
@@ -42,7 +42,7 @@ describe('dashboard (Chromium)', () => {
     process.env.DEV_IDENTITIES = '1';
     h = await startHarness();
     // The test clock of the harness is fixed to 2026-03-02; seed a small portfolio through the API.
-    proposal = await driveTo(h, 'PROPOSAL_SUBMITTED', {
+    await driveTo(h, 'PROPOSAL_SUBMITTED', {
       dept: 'D01',
       overrides: { name: '鄂尔多斯市政务数据共享交换平台' },
     });
@@ -96,82 +96,85 @@ describe('dashboard (Chromium)', () => {
     else process.env.DEV_IDENTITIES = previous;
   });
 
-  it('signs in with a development identity, shows the portfolio, travels in time, approves and sees live events', async () => {
-    // The SPA is served at / with the API untouched.
-    const home = await fetch(`${base}/`);
-    expect(home.status).toBe(200);
-    expect(home.headers.get('cache-control')).toBe('no-cache');
-    expect((await fetch(`${base}/no-such-route`)).headers.get('content-type')).toContain('application/problem+json');
+  it(
+    'signs in with a development identity, shows the ' + 'portfolio, travels in time, approves and sees live events',
+    async () => {
+      // The SPA is served at / with the API untouched.
+      const home = await fetch(`${base}/`);
+      expect(home.status).toBe(200);
+      expect(home.headers.get('cache-control')).toBe('no-cache');
+      expect((await fetch(`${base}/no-such-route`)).headers.get('content-type')).toContain('application/problem+json');
 
-    await page.goto(`${base}/`);
-    await page.getByTestId('identity-OFFICE').waitFor();
-    await page.screenshot({ path: join(SHOTS, '01-login.png') });
-    await page.getByTestId('identity-OFFICE').click();
+      await page.goto(`${base}/`);
+      await page.getByTestId('identity-OFFICE').waitFor();
+      await page.screenshot({ path: join(SHOTS, '01-login.png') });
+      await page.getByTestId('identity-OFFICE').click();
 
-    // Portfolio: charts filled from /dashboard/summary, overdue list from /deadlines.
-    await page.getByTestId('kpi-total').getByText('5').waitFor();
-    await page.locator('[data-testid=chart-status] .bar').first().waitFor();
-    expect(await page.locator('[data-testid=chart-status] .bar').count()).toBeGreaterThanOrEqual(4);
-    expect(await page.locator('[data-testid=chart-category] .slice').count()).toBe(4);
-    expect(await page.locator('[data-testid=chart-department] .bar').count()).toBe(5);
-    await page.getByTestId('overdue-list').getByText('全民健康信息平台升级').waitFor();
-    await expect(page.getByTestId('overdue-list').innerText()).resolves.toMatch(/逾期 \d+ 天/);
-    await page.screenshot({ path: join(SHOTS, '02-portfolio.png'), fullPage: true });
+      // Portfolio: charts filled from /dashboard/summary, overdue list from /deadlines.
+      await page.getByTestId('kpi-total').getByText('5').waitFor();
+      await page.locator('[data-testid=chart-status] .bar').first().waitFor();
+      expect(await page.locator('[data-testid=chart-status] .bar').count()).toBeGreaterThanOrEqual(4);
+      expect(await page.locator('[data-testid=chart-category] .slice').count()).toBe(4);
+      expect(await page.locator('[data-testid=chart-department] .bar').count()).toBe(5);
+      await page.getByTestId('overdue-list').getByText('全民健康信息平台升级').waitFor();
+      await expect(page.getByTestId('overdue-list').innerText()).resolves.toMatch(/逾期 \d+ 天/);
+      await page.screenshot({ path: join(SHOTS, '02-portfolio.png'), fullPage: true });
 
-    // Search (Chinese) filters the list.
-    await page.getByTestId('search').fill('交换');
-    await page.getByTestId('pager').getByText('共 1 项').waitFor();
-    await page.getByTestId('project-row').first().click();
+      // Search (Chinese) filters the list.
+      await page.getByTestId('search').fill('交换');
+      await page.getByTestId('pager').getByText('共 1 项').waitFor();
+      await page.getByTestId('project-row').first().click();
 
-    // Project view: current state, timeline, integrity.
-    await page.getByTestId('project-name').getByText('鄂尔多斯市政务数据共享交换平台').waitFor();
-    await page.locator('[data-testid=current-status] [data-status=PROPOSAL]').waitFor();
-    await page
-      .getByTestId('integrity')
-      .getByText(/哈希链完整/)
-      .waitFor();
-    await page.locator('[data-testid=timeline] li').nth(1).waitFor();
+      // Project view: current state, timeline, integrity.
+      await page.getByTestId('project-name').getByText('鄂尔多斯市政务数据共享交换平台').waitFor();
+      await page.locator('[data-testid=current-status] [data-status=PROPOSAL]').waitFor();
+      await page
+        .getByTestId('integrity')
+        .getByText(/哈希链完整/)
+        .waitFor();
+      await page.locator('[data-testid=timeline] li').nth(1).waitFor();
 
-    // Time travel: slider to the first event → the state then was DRAFT_PLAN.
-    const slider = page.getByTestId('time-slider');
-    await slider.focus();
-    await page.keyboard.press('Home');
-    await page.locator('[data-testid=as-of-status] [data-status=DRAFT_PLAN]').waitFor();
-    await page.screenshot({ path: join(SHOTS, '03-project-time-travel.png'), fullPage: true });
-    await page.keyboard.press('End');
+      // Time travel: slider to the first event → the state then was DRAFT_PLAN.
+      const slider = page.getByTestId('time-slider');
+      await slider.focus();
+      await page.keyboard.press('Home');
+      await page.locator('[data-testid=as-of-status] [data-status=DRAFT_PLAN]').waitFor();
+      await page.screenshot({ path: join(SHOTS, '03-project-time-travel.png'), fullPage: true });
+      await page.keyboard.press('End');
 
-    // Approve the proposal stage (OFFICE) and see it in the timeline.
-    await page.getByTestId('action-approve-proposal').click();
-    await page.getByTestId('action-submit').click();
-    await page.getByTestId('action-done').waitFor();
-    await page.locator('[data-testid=timeline] li[data-type=ProposalApproved]').waitFor();
-    await page.screenshot({ path: join(SHOTS, '04-approved.png'), fullPage: true });
+      // Approve the proposal stage (OFFICE) and see it in the timeline.
+      await page.getByTestId('action-approve-proposal').click();
+      await page.getByTestId('action-submit').click();
+      await page.getByTestId('action-done').waitFor();
+      await page.locator('[data-testid=timeline] li[data-type=ProposalApproved]').waitFor();
+      await page.screenshot({ path: join(SHOTS, '04-approved.png'), fullPage: true });
 
-    // A refusal in plain words with its article: approving again does not fit the state.
-    await page.getByTestId('action-approve-proposal').waitFor({ state: 'detached' });
-    await page.getByText('显示本角色全部操作').click();
-    await page.getByTestId('action-approve-feasibility').click();
-    await page.getByTestId('action-submit').click();
-    await page.getByTestId('problem').waitFor();
-    await expect(page.getByTestId('problem').innerText()).resolves.toMatch(/未能执行/);
+      // A refusal in plain words with its article: approving again does not fit the state.
+      await page.getByTestId('action-approve-proposal').waitFor({ state: 'detached' });
+      await page.getByText('显示本角色全部操作').click();
+      await page.getByTestId('action-approve-feasibility').click();
+      await page.getByTestId('action-submit').click();
+      await page.getByTestId('problem').waitFor();
+      await expect(page.getByTestId('problem').innerText()).resolves.toMatch(/未能执行/);
 
-    // Live: an event appended by someone else arrives without reload (SSE over fetch).
-    await page.getByTestId('live-state').and(page.locator('[data-state=open]')).waitFor();
-    const unit = h.token('CONSTRUCTION_UNIT', building.dept);
-    const answer = await h.request('POST', `/projects/${building.id}/report-incident`, {
-      token: unit,
-      body: { kind: 'SERIOUS_DELAY', description: '机房改造滞后两个月' },
-    });
-    expect(answer.status).toBe(200);
-    await page.getByTestId('toast').getByText('重大问题已报告').waitFor();
-    await page.getByTestId('nav-live').click();
-    await page.getByTestId('live-feed').getByText('重大问题已报告').waitFor();
-    await page.screenshot({ path: join(SHOTS, '05-live.png') });
+      // Live: an event appended by someone else arrives without reload (SSE over fetch).
+      await page.getByTestId('live-state').and(page.locator('[data-state=open]')).waitFor();
+      const unit = h.token('CONSTRUCTION_UNIT', building.dept);
+      const answer = await h.request('POST', `/projects/${building.id}/report-incident`, {
+        token: unit,
+        body: { kind: 'SERIOUS_DELAY', description: '机房改造滞后两个月' },
+      });
+      expect(answer.status).toBe(200);
+      await page.getByTestId('toast').getByText('重大问题已报告').waitFor();
+      await page.getByTestId('nav-live').click();
+      await page.getByTestId('live-feed').getByText('重大问题已报告').waitFor();
+      await page.screenshot({ path: join(SHOTS, '05-live.png') });
 
-    // English toggle.
-    await page.getByTestId('lang-toggle').click();
-    await page.getByText('Live event stream').waitFor();
-  });
+      // English toggle.
+      await page.getByTestId('lang-toggle').click();
+      await page.getByText('Live event stream').waitFor();
+    },
+  );
 
   it('signs in by pasting a token and hides development identities when they are off', async () => {
     delete process.env.DEV_IDENTITIES;

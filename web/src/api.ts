@@ -46,7 +46,7 @@ export function setUnauthorizedHandler(handler: () => void): void {
   onUnauthorized = handler;
 }
 
-export async function api<T = any>(
+export async function api<T = unknown>(
   token: string | null,
   path: string,
   init: { method?: string; body?: unknown; idempotencyKey?: string; signal?: AbortSignal } = {},

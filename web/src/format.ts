@@ -4,9 +4,9 @@ import type { Lang } from './i18n';
 export function money(fen: number | null | undefined, lang: Lang, digits = 2): string {
   if (fen === null || fen === undefined || Number.isNaN(fen)) return '—';
   const yuan = fen / 100;
-  if (lang === 'zh')
-    return `${(yuan / 10_000).toLocaleString('zh-CN', { minimumFractionDigits: digits, maximumFractionDigits: digits })} 万元`;
-  return `CNY ${(yuan / 1_000_000).toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits })} M`;
+  const fraction = { minimumFractionDigits: digits, maximumFractionDigits: digits };
+  if (lang === 'zh') return `${(yuan / 10_000).toLocaleString('zh-CN', fraction)} 万元`;
+  return `CNY ${(yuan / 1_000_000).toLocaleString('en-US', fraction)} M`;
 }
 
 /** Short money for chart labels. */

@@ -33,7 +33,8 @@ export function LiveView({ feed }: { feed: StreamEvent[] }) {
                     <span>{String((e.data as { name?: string }).name ?? projectId?.slice(0, 8) ?? e.streamId)}</span>
                     <span>
                       {actor
-                        ? `${actor.name ?? ''} · ${pick(lang, ROLE[actor.role], actor.role)}${actor.department ? ` · ${deptName(actor.department)}` : ''}`
+                        ? `${actor.name ?? ''} · ${pick(lang, ROLE[actor.role], actor.role)}` +
+                          (actor.department ? ` · ${deptName(actor.department)}` : '')
                         : t('system')}
                     </span>
                     {e.metadata.article && <span class="art">{e.metadata.article}</span>}

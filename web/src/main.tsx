@@ -59,7 +59,7 @@ function App() {
   }, [lang]);
 
   useEffect(() => {
-    api(null, '/meta/info')
+    api<{ devIdentities: boolean; departments: Department[] }>(null, '/meta/info')
       .then(setMeta)
       .catch(() => setMeta({ devIdentities: false, departments: [] }));
     api<{ commands: CommandMeta[] }>(null, '/meta/commands')

@@ -85,7 +85,7 @@ export function Portfolio() {
     if (filters.department) params.set('department', filters.department);
     if (filters.overdue) params.set('overdue', 'true');
     const controller = new AbortController();
-    api(session.token, `/projects?${params}`, { signal: controller.signal })
+    api<{ items: ListItem[]; total: number }>(session.token, `/projects?${params}`, { signal: controller.signal })
       .then(setList)
       .catch(() => undefined);
     return () => controller.abort();

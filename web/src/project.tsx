@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, ApiError, type Problem } from './api';
-import { Actions, ProblemBox } from './actions';
+import { Actions, ProblemBox, type ProjectLike } from './actions';
 import { useApp } from './context';
 import { dateOnly, dateTime, fromLocalInput, money, percent, toLocalInput } from './format';
 import { CATEGORY, DEADLINE_KIND, FAMILY, pick, ROLE } from './i18n';
@@ -17,17 +17,67 @@ interface HistoryEvent {
   metadata: { occurredAt: string; actor?: { name?: string; role: string; department?: string }; article?: string };
 }
 
+interface Obligation {
+  kind: string;
+  year?: number;
+  dueOn: string;
+  article: string;
+  overdue: boolean;
+}
+
+interface Rectification {
+  rectificationId: string;
+  status: string;
+  findings: string[];
+  deadline: string;
+  article: string;
+}
+
+/** GET /projects/:id: the read model's document of the project (the fields this view shows). */
+interface ProjectDetail extends ProjectLike {
+  name: string;
+  category: string;
+  departmentCode: string;
+  estimateFen: number;
+  adjustedRatio: number;
+  implementingBody: string | null;
+  responsiblePerson: string | null;
+  supervisionUnit: string | null;
+  fastTrack: boolean;
+  dates?: {
+    startedOn?: string | null;
+    completedOn?: string | null;
+    acceptanceDueOn?: string | null;
+    acceptedOn?: string | null;
+  };
+  omEligibility?: { eligible: boolean; reasons?: Array<string | { code?: string; messageZh?: string }> };
+  openObligations: Obligation[];
+  rectifications: Rectification[];
+}
+
+/** The state folded from the stream (GET /projects/:id/state), as far as this view reads it. */
+interface FoldedState {
+  status: string | null;
+  stageApproved: boolean;
+  approvedEstimateFen: number | null;
+}
+
+/** The state as of an instant; revision -1: the project did not exist yet (404). */
+type StateAt = { revision: number; state: FoldedState } | { revision: -1 };
+
+type Integrity = { ok: boolean; checked: number; brokenAt?: unknown };
+
 export function ProjectView({ id }: { id: string }) {
   const { t, lang, session, onLive, navigate, deptName } = useApp();
-  const [project, setProject] = useState<any>(null);
+  const [project, setProject] = useState<ProjectDetail | null>(null);
   const [error, setError] = useState<Problem | null>(null);
   const [history, setHistory] = useState<HistoryEvent[] | null>(null);
   const [historyDenied, setHistoryDenied] = useState(false);
-  const [current, setCurrent] = useState<any>(null);
-  const [integrity, setIntegrity] = useState<{ ok: boolean; checked: number; brokenAt?: unknown } | null>(null);
+  const [current, setCurrent] = useState<FoldedState | null>(null);
+  const [integrity, setIntegrity] = useState<Integrity | null>(null);
   const [slider, setSlider] = useState<number | null>(null);
   const [asOf, setAsOf] = useState<string | null>(null);
-  const [past, setPast] = useState<any>(null);
+  const [past, setPast] = useState<StateAt | null>(null);
   const [tick, setTick] = useState(0);
   const [minRevision, setMinRevision] = useState<number | undefined>(undefined);
   const role = session.claims.role;
@@ -36,7 +86,7 @@ export function ProjectView({ id }: { id: string }) {
 
   useEffect(() => {
     const q = minRevision !== undefined ? `?minRevision=${minRevision}` : '';
-    api(session.token, `/projects/${id}${q}`)
+    api<ProjectDetail>(session.token, `/projects/${id}${q}`)
       .then((p) => (setProject(p), setError(null)))
       .catch((e) => setError(e instanceof ApiError ? e.problem : { status: 0 }));
     api<{ events: HistoryEvent[] }>(session.token, `/projects/${id}/history`)
@@ -47,11 +97,11 @@ export function ProjectView({ id }: { id: string }) {
       .catch((e) => {
         if (e instanceof ApiError && e.problem.status === 403) setHistoryDenied(true);
       });
-    api(session.token, `/projects/${id}/state`)
+    api<{ state: FoldedState }>(session.token, `/projects/${id}/state`)
       .then((s) => setCurrent(s.state))
       .catch(() => setCurrent(null));
     if (mayVerify)
-      api(session.token, `/audit/verify?projectId=${id}`)
+      api<Integrity>(session.token, `/audit/verify?projectId=${id}`)
         .then(setIntegrity)
         .catch(() => setIntegrity(null));
   }, [id, tick, minRevision]);
@@ -73,7 +123,7 @@ export function ProjectView({ id }: { id: string }) {
       return;
     }
     const controller = new AbortController();
-    api(session.token, `/projects/${id}/state?asOf=${encodeURIComponent(asOf)}`, { signal: controller.signal })
+    api<StateAt>(session.token, `/projects/${id}/state?asOf=${encodeURIComponent(asOf)}`, { signal: controller.signal })
       .then(setPast)
       .catch((e) => {
         if (e instanceof ApiError && e.problem.status === 404) setPast({ revision: -1 });
@@ -101,6 +151,8 @@ export function ProjectView({ id }: { id: string }) {
     setAsOf(i >= last ? null : events[i].metadata.occurredAt);
   };
   const foldedTo = past ? past.revision : last;
+  // The state as of the chosen moment (none when the project did not exist yet then).
+  const pastState = past && 'state' in past ? past.state : null;
 
   const facts: Array<[string, string]> = [
     [t('category'), pick(lang, CATEGORY[project.category], project.category)],
@@ -167,7 +219,7 @@ export function ProjectView({ id }: { id: string }) {
                     {' '}
                     ·{' '}
                     {project.omEligibility.reasons
-                      .map((r: any) => (typeof r === 'string' ? r : (r.messageZh ?? r.code ?? JSON.stringify(r))))
+                      .map((r) => (typeof r === 'string' ? r : (r.messageZh ?? r.code ?? JSON.stringify(r))))
                       .join('；')}
                   </small>
                 )}
@@ -181,7 +233,7 @@ export function ProjectView({ id }: { id: string }) {
               <p class="muted">{t('noObligations')}</p>
             ) : (
               <ul class="obligations">
-                {project.openObligations.map((o: any, i: number) => (
+                {project.openObligations.map((o, i) => (
                   <li key={i} class={o.overdue ? 'overdue' : ''}>
                     <strong>
                       {pick(lang, DEADLINE_KIND[o.kind], o.kind)}
@@ -199,7 +251,7 @@ export function ProjectView({ id }: { id: string }) {
               <>
                 <h3>{t('rectifications')}</h3>
                 <ul class="obligations">
-                  {project.rectifications.map((r: any) => (
+                  {project.rectifications.map((r) => (
                     <li key={r.rectificationId}>
                       <strong>{r.findings.join('；')}</strong>
                       <span>
@@ -269,12 +321,12 @@ export function ProjectView({ id }: { id: string }) {
                   ) : (
                     <>
                       <span data-testid="as-of-status">
-                        <StatusBadge status={past ? past.state.status : project.status} />
+                        <StatusBadge status={pastState ? pastState.status : project.status} />
                       </span>
                       <span class="muted">{t('eventsFolded', { n: (past ? past.revision : last) + 1 })}</span>
-                      {past && (
+                      {pastState && (
                         <span class="muted">
-                          {t('approvedEstimate')} {money(past.state.approvedEstimateFen, lang)}
+                          {t('approvedEstimate')} {money(pastState.approvedEstimateFen, lang)}
                         </span>
                       )}
                     </>
@@ -311,7 +363,8 @@ export function ProjectView({ id }: { id: string }) {
                         <div class="tl-meta">
                           <span>
                             {actor
-                              ? `${actor.name ?? ''} · ${pick(lang, ROLE[actor.role], actor.role)}${actor.department ? ` · ${deptName(actor.department)}` : ''}`
+                              ? `${actor.name ?? ''} · ${pick(lang, ROLE[actor.role], actor.role)}` +
+                                (actor.department ? ` · ${deptName(actor.department)}` : '')
                               : t('system')}
                           </span>
                           {e.article && <span class="art">{e.article}</span>}

@@ -259,9 +259,8 @@ export function renderAccessMatrix(): string {
   for (const row of ACCESS_MATRIX) {
     const cells = PRINCIPALS.map((p) => SYMBOL[row.cells[p]]);
     const cells2 = row.public && row.publicStatus ? PRINCIPALS.map(() => String(row.publicStatus)) : cells;
-    lines.push(
-      `| \`${row.method} ${row.path}\` | ${row.what} | ${cells2.join(' | ')} | ${row.public ? (row.publicStatus ? `${row.publicStatus} public` : '✅ public') : '401'} |`,
-    );
+    const badToken = row.public ? (row.publicStatus ? `${row.publicStatus} public` : '✅ public') : '401';
+    lines.push(`| \`${row.method} ${row.path}\` | ${row.what} | ${cells2.join(' | ')} | ${badToken} |`);
   }
   lines.push(
     '',

@@ -59,7 +59,9 @@ export function builtMain(): string {
   } catch (error) {
     rmSync(scratch, { recursive: true, force: true });
     const e = error as { stdout?: Buffer; stderr?: Buffer };
-    throw new Error(`tsc could not build src/: ${String(e.stdout ?? '')}${String(e.stderr ?? '')}`.slice(0, 4000));
+    throw new Error(`tsc could not build src/: ${String(e.stdout ?? '')}${String(e.stderr ?? '')}`.slice(0, 4000), {
+      cause: error,
+    });
   }
   execFileSync('touch', [join(scratch, '.complete')]);
   try {
