@@ -42,7 +42,10 @@ export class AppModule {
         CqrsModule.forRoot(),
         // A KeyObject, not the string: jsonwebtoken otherwise first tries (and fails) to parse the
         // secret as a PEM public key on every verification, which was a sixth of a command's CPU.
-        JwtModule.register({ secret: createSecretKey(Buffer.from(config.jwtSecret)), verifyOptions: { algorithms: ['HS256'] } }),
+        JwtModule.register({
+          secret: createSecretKey(Buffer.from(config.jwtSecret)),
+          verifyOptions: { algorithms: ['HS256'] },
+        }),
         ThrottlerModule.forRoot({
           throttlers: [{ name: 'default', ttl: 60_000, limit: config.rateLimitPerMinute }],
           storage: new FixedWindowThrottlerStorage(),
@@ -54,9 +57,16 @@ export class AppModule {
             genReqId: (req) => (req as { [REQUEST_ID]?: string })[REQUEST_ID] ?? requestIdOf(req.headers),
             customProps: (req) => ({ correlationId: (req as { id?: unknown }).id }),
             // Tokens, cookies and idempotency keys never reach the logs.
-            redact: { paths: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["idempotency-key"]'], censor: '[redacted]' },
+            redact: {
+              paths: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["idempotency-key"]'],
+              censor: '[redacted]',
+            },
             serializers: {
-              req: (req: { id: unknown; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url?.split('?')[0] }),
+              req: (req: { id: unknown; method: string; url: string }) => ({
+                id: req.id,
+                method: req.method,
+                url: req.url?.split('?')[0],
+              }),
               res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
             },
             // pino-http attaches a made-up Error (with a stack) to every access line of a 5xx
@@ -64,11 +74,15 @@ export class AppModule {
             // line keeps its status; the ProblemFilter logs the real error of an unexpected
             // failure once, with its stack (issue 11).
             customErrorObject: (_req, res, error, value) =>
-              (res as { err?: unknown }).err === undefined && /^failed with status code \d+$/.test((error as Error)?.message ?? '')
+              (res as { err?: unknown }).err === undefined &&
+              /^failed with status code \d+$/.test((error as Error)?.message ?? '')
                 ? { ...value, err: undefined }
                 : value,
             // Probes and scrapes are not worth a log line each.
-            autoLogging: { ignore: (req) => /^\/(health|metrics)(\?|$)/.test((req as { originalUrl?: string }).originalUrl ?? req.url ?? '') },
+            autoLogging: {
+              ignore: (req) =>
+                /^\/(health|metrics)(\?|$)/.test((req as { originalUrl?: string }).originalUrl ?? req.url ?? ''),
+            },
           },
         }),
         StoresModule,

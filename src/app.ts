@@ -71,7 +71,8 @@ export async function createApp(options: AppModuleOptions): Promise<NestFastifyA
     },
     return503OnClosing: true,
     // Router-level refusals (a path parameter over maxParamLength, a malformed URL) as problem+json too.
-    frameworkErrors: (error: Error, request: { url: string }, reply: unknown) => sendProblem(reply as never, toProblem(error, request.url.split('?')[0])),
+    frameworkErrors: (error: Error, request: { url: string }, reply: unknown) =>
+      sendProblem(reply as never, toProblem(error, request.url.split('?')[0])),
     // Requests Node's HTTP parser refuses before Fastify sees them (e.g. raw non-ASCII bytes in
     // the URL, a malformed request line) get a problem+json 400 too, then the socket is closed.
     clientErrorHandler: (error: NodeJS.ErrnoException, socket: import('node:stream').Duplex) => {
@@ -116,7 +117,9 @@ export async function createApp(options: AppModuleOptions): Promise<NestFastifyA
   // once per level and a 2 000-deep array (8 KB of brackets) overflowed the stack (a 500).
   fastify.addHook('preValidation', async (request) => {
     if (nestedDeeperThan(request.body, MAX_BODY_DEPTH)) {
-      throw new InvalidInput([{ field: '(body)', problems: [`JSON may be nested at most ${MAX_BODY_DEPTH} levels deep`] }]);
+      throw new InvalidInput([
+        { field: '(body)', problems: [`JSON may be nested at most ${MAX_BODY_DEPTH} levels deep`] },
+      ]);
     }
   });
   fastify.addHook('onSend', async (request, reply, payload) => {

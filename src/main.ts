@@ -16,12 +16,19 @@ async function main(): Promise<void> {
   const app = await createApp({ config });
   await app.listen({ port: config.port, host: config.host });
   const stores = `${config.eventStore.kind} events, ${config.readModels.kind} read models`;
-  const shown = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host.includes(':') ? `[${config.host}]` : config.host;
+  const shown =
+    config.host === '0.0.0.0' || config.host === '::'
+      ? 'localhost'
+      : config.host.includes(':')
+        ? `[${config.host}]`
+        : config.host;
   const loopbackOnly =
     config.usingDevelopmentSecret && config.host === '127.0.0.1'
       ? ' (development secret: loopback only, set HOST to listen elsewhere)'
       : '';
-  process.stdout.write(`Digital Ordos supervision service listening on http://${shown}:${config.port}${loopbackOnly} (${stores}); API docs at /docs\n`);
+  process.stdout.write(
+    `Digital Ordos supervision service listening on http://${shown}:${config.port}${loopbackOnly} (${stores}); API docs at /docs\n`,
+  );
 }
 
 main().catch((error: unknown) => {

@@ -21,9 +21,19 @@ export default defineConfig({
   server: {
     // `npx vite --config web/vite.config.ts` for UI work against `npm start` on :3000
     proxy: Object.fromEntries(
-      ['/projects', '/dashboard', '/deadlines', '/rectifications', '/audit', '/events', '/meta', '/dev', '/annual-plans', '/om-eligibility', '/admin'].map(
-        (p) => [p, { target: 'http://localhost:3000', changeOrigin: false }],
-      ),
+      [
+        '/projects',
+        '/dashboard',
+        '/deadlines',
+        '/rectifications',
+        '/audit',
+        '/events',
+        '/meta',
+        '/dev',
+        '/annual-plans',
+        '/om-eligibility',
+        '/admin',
+      ].map((p) => [p, { target: 'http://localhost:3000', changeOrigin: false }]),
     ),
   },
 });

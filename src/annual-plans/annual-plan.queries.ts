@@ -43,10 +43,14 @@ export class GetAnnualPlanHandler implements IQueryHandler<GetAnnualPlan> {
     const events = await this.eventStore.readStream(`${ANNUAL_PLAN_STREAM_PREFIX}${year}`, { toRevision: revision });
     return events.map((stored) => {
       const event = upcast(stored);
-      return { type: event.type, occurredAt: event.metadata.occurredAt, actor: event.metadata.actor, data: event.data as Record<string, unknown> };
+      return {
+        type: event.type,
+        occurredAt: event.metadata.occurredAt,
+        actor: event.metadata.actor,
+        data: event.data as Record<string, unknown>,
+      };
     });
   }
-
 
   /**
    * Visibility (API.md): a construction unit sees its own department's entries only, decided on
@@ -55,20 +59,26 @@ export class GetAnnualPlanHandler implements IQueryHandler<GetAnnualPlan> {
    * department's plan events, is withheld.
    */
   private async ownEntries(actor: Actor, view: Record<string, unknown>): Promise<Record<string, unknown>> {
-    const entries = (view.entries as Array<{ projectId: string; budget: { inBudget: boolean; controlAmountFen: number } | null }> | undefined) ?? [];
+    const entries =
+      (view.entries as
+        Array<{ projectId: string; budget: { inBudget: boolean; controlAmountFen: number } | null }> | undefined) ?? [];
     const history = (view.history as PlanHistoryEntry[] | undefined) ?? [];
     const named = new Set(entries.map((e) => e.projectId));
     for (const event of history) {
       if (typeof event.data?.projectId === 'string') named.add(event.data.projectId);
       if (Array.isArray(event.data?.projectIds)) for (const id of event.data.projectIds as string[]) named.add(id);
     }
-    const projects = named.size === 0 ? [] : await this.readModels.getMany(this.projections.runner.collectionOf('projects'), [...named]);
+    const projects =
+      named.size === 0
+        ? []
+        : await this.readModels.getMany(this.projections.runner.collectionOf('projects'), [...named]);
     const own = new Set(projects.filter((p) => canRead(actor, p)).map((p) => p._id));
     const mine = entries.filter((e) => own.has(e.projectId));
     const visibleHistory = history.flatMap((event): PlanHistoryEntry[] => {
       const { projectId, projectIds, controlTotalFen: _total, ...rest } = event.data ?? {};
       if (typeof projectId === 'string') return own.has(projectId) ? [{ ...event, data: { ...rest, projectId } }] : [];
-      if (Array.isArray(projectIds)) return [{ ...event, data: { ...rest, projectIds: (projectIds as string[]).filter((id) => own.has(id)) } }];
+      if (Array.isArray(projectIds))
+        return [{ ...event, data: { ...rest, projectIds: (projectIds as string[]).filter((id) => own.has(id)) } }];
       return [{ ...event, data: { ...rest } }];
     });
     return {

@@ -2,7 +2,6 @@ import { annualPlanDecider, initialAnnualPlanState, type AnnualPlanEvent, type A
 import type { Projection } from '../projections/projection';
 import { ANNUAL_PLAN_STREAM_PREFIX } from '../application/streams';
 
-
 /** 第五条 one document per plan year: entries, adoption and finance's feedback. */
 export const annualPlansProjection: Projection = {
   name: 'annual-plans',
@@ -13,7 +12,9 @@ export const annualPlansProjection: Projection = {
   indexes: [{ fields: { year: 1 } }],
   types: ['ProjectIncludedInPlan', 'AnnualPlanAdopted', 'BudgetFeedbackRecorded'],
   route: (event) =>
-    event.streamId.startsWith(ANNUAL_PLAN_STREAM_PREFIX) ? [event.streamId.slice(ANNUAL_PLAN_STREAM_PREFIX.length)] : [],
+    event.streamId.startsWith(ANNUAL_PLAN_STREAM_PREFIX)
+      ? [event.streamId.slice(ANNUAL_PLAN_STREAM_PREFIX.length)]
+      : [],
   evolve(doc, event) {
     const previous = (doc?.state as AnnualPlanState | undefined) ?? initialAnnualPlanState();
     const state = annualPlanDecider.evolve(previous, { type: event.type, data: event.data } as AnnualPlanEvent);

@@ -17,7 +17,9 @@ export function departmentsFromRegistration(data: Record<string, unknown>): Proj
   return {
     departmentCode: data.departmentCode,
     ...(typeof cross?.leadDepartment === 'string' ? { leadDepartment: cross.leadDepartment } : {}),
-    ...(Array.isArray(cross?.participants) ? { participants: cross.participants.filter((p): p is string => typeof p === 'string') } : {}),
+    ...(Array.isArray(cross?.participants)
+      ? { participants: cross.participants.filter((p): p is string => typeof p === 'string') }
+      : {}),
   };
 }
 

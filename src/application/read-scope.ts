@@ -10,9 +10,15 @@ import { ProblemError } from './errors';
 export function departmentScope(actor: Actor, requested?: string): Filter {
   if (actor.role === 'CONSTRUCTION_UNIT') {
     if (requested !== undefined && requested !== actor.department) {
-      throw new ProblemError(403, 'FORBIDDEN', 'Forbidden', 'A construction unit may only read its own department (第三条).', {
-        article: '第三条',
-      });
+      throw new ProblemError(
+        403,
+        'FORBIDDEN',
+        'Forbidden',
+        'A construction unit may only read its own department (第三条).',
+        {
+          article: '第三条',
+        },
+      );
     }
     return { departments: actor.department ?? '' };
   }

@@ -32,7 +32,13 @@ export interface ScanProgress {
 export async function* scanAudit(
   eventStore: EventStore,
   filter: AuditFilter,
-  options: { after?: Position; pageSize?: number; departments?: DepartmentLookup; maxPages?: number; progress?: ScanProgress },
+  options: {
+    after?: Position;
+    pageSize?: number;
+    departments?: DepartmentLookup;
+    maxPages?: number;
+    progress?: ScanProgress;
+  },
 ): AsyncGenerator<StoredEvent> {
   const progress = options.progress ?? { end: false };
   progress.scannedTo = options.after;
@@ -64,7 +70,11 @@ export async function* scanAudit(
 type EventHead = Pick<StoredEvent, 'position' | 'streamId' | 'revision' | 'type' | 'metadata'>;
 
 /** The per-event part of a filter (time range, actor, department) for one page of events. */
-async function pageFilter(filter: AuditFilter, page: readonly EventHead[], lookup?: DepartmentLookup): Promise<(event: EventHead) => boolean> {
+async function pageFilter(
+  filter: AuditFilter,
+  page: readonly EventHead[],
+  lookup?: DepartmentLookup,
+): Promise<(event: EventHead) => boolean> {
   const from = filter.from ? Date.parse(filter.from) : undefined;
   const to = filter.to ? Date.parse(filter.to) : undefined;
   const departments = filter.department && lookup ? await lookup([...new Set(page.map((e) => e.streamId))]) : undefined;
@@ -94,8 +104,24 @@ export function typesFor(filter: AuditFilter): string[] | undefined {
 export const AUDIT_FAMILIES: readonly string[] = FAMILIES;
 
 export const CSV_COLUMNS = [
-  'position', 'occurredAt', 'streamId', 'revision', 'type', 'label', 'family', 'article', 'policy',
-  'actorSub', 'actorName', 'actorRole', 'actorDepartment', 'eventId', 'correlationId', 'causationId', 'hash', 'data',
+  'position',
+  'occurredAt',
+  'streamId',
+  'revision',
+  'type',
+  'label',
+  'family',
+  'article',
+  'policy',
+  'actorSub',
+  'actorName',
+  'actorRole',
+  'actorDepartment',
+  'eventId',
+  'correlationId',
+  'causationId',
+  'hash',
+  'data',
 ] as const;
 
 /** RFC 4180 quoting; a leading = + - @ is neutralised so spreadsheets do not run it as a formula. */
@@ -109,9 +135,24 @@ export function csvCell(value: unknown): string {
 export function csvRow(event: EventHead, dataJson: string): string {
   const m = event.metadata;
   const cells = [
-    event.position, m.occurredAt, event.streamId, event.revision, event.type, eventLabel(event.type) ?? '', eventFamily(event.type) ?? '',
-    m.article ?? '', m.policy, m.actor?.sub, m.actor?.name, m.actor?.role, m.actor?.department ?? '', m.eventId,
-    m.correlationId, m.causationId, m.hash, dataJson,
+    event.position,
+    m.occurredAt,
+    event.streamId,
+    event.revision,
+    event.type,
+    eventLabel(event.type) ?? '',
+    eventFamily(event.type) ?? '',
+    m.article ?? '',
+    m.policy,
+    m.actor?.sub,
+    m.actor?.name,
+    m.actor?.role,
+    m.actor?.department ?? '',
+    m.eventId,
+    m.correlationId,
+    m.causationId,
+    m.hash,
+    dataJson,
   ];
   return `${cells.map(csvCell).join(',')}\r\n`;
 }
@@ -139,7 +180,8 @@ export async function* exportLines(
 ): AsyncGenerator<string> {
   const line = format === 'csv' ? csvRow : jsonLine;
   if (!eventStore.readAllText) {
-    for await (const event of scanAudit(eventStore, filter, { ...options, pageSize: 2000 })) yield line(event, JSON.stringify(event.data));
+    for await (const event of scanAudit(eventStore, filter, { ...options, pageSize: 2000 }))
+      yield line(event, JSON.stringify(event.data));
     return;
   }
   const types = typesFor(filter);

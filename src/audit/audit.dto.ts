@@ -4,14 +4,20 @@ import { IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min
 import { FAMILIES } from '../domain';
 import { Instant } from '../http/fields';
 
-const toInt = ({ value }: { value: unknown }) => (typeof value === 'string' && /^-?\d+$/.test(value) ? Number(value) : value);
-const toList = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.split(',').filter(Boolean) : value);
+const toInt = ({ value }: { value: unknown }) =>
+  typeof value === 'string' && /^-?\d+$/.test(value) ? Number(value) : value;
+const toList = ({ value }: { value: unknown }) =>
+  typeof value === 'string' ? value.split(',').filter(Boolean) : value;
 
 export class StateQuery {
   @Instant({ optional: true, description: 'the state as it was at this instant' })
   asOf?: string;
 
-  @ApiPropertyOptional() @IsOptional() @Transform(toInt) @IsInt() @Min(0)
+  @ApiPropertyOptional()
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
   revision?: number;
 }
 
@@ -23,32 +29,53 @@ export class AuditEventsQuery {
   to?: string;
 
   @ApiPropertyOptional({ description: 'comma-separated event types' })
-  @IsOptional() @Transform(toList) @IsString({ each: true }) @Matches(/^[A-Za-z]{1,80}$/, { each: true })
+  @IsOptional()
+  @Transform(toList)
+  @IsString({ each: true })
+  @Matches(/^[A-Za-z]{1,80}$/, { each: true })
   type?: string[];
 
-  @ApiPropertyOptional({ enum: FAMILIES }) @IsOptional() @IsIn(FAMILIES as unknown as string[])
+  @ApiPropertyOptional({ enum: FAMILIES })
+  @IsOptional()
+  @IsIn(FAMILIES as unknown as string[])
   family?: string;
 
-  @ApiPropertyOptional({ description: 'actor sub' }) @IsOptional() @IsString() @MaxLength(200)
+  @ApiPropertyOptional({ description: 'actor sub' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
   actor?: string;
 
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(64)
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @MaxLength(64)
   department?: string;
 
   @ApiPropertyOptional({ description: 'global position to continue after (nextAfter of the previous page)' })
-  @IsOptional() @Matches(/^\d{1,20}(\/\d{1,20})?$/)
+  @IsOptional()
+  @Matches(/^\d{1,20}(\/\d{1,20})?$/)
   after?: string;
 
-  @ApiPropertyOptional({ default: 100, maximum: 1000 }) @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(1000)
+  @ApiPropertyOptional({ default: 100, maximum: 1000 })
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
   limit?: number;
 }
 
 export class ExportQuery extends AuditEventsQuery {
-  @ApiPropertyOptional({ enum: ['jsonl', 'csv'], default: 'jsonl' }) @IsOptional() @IsIn(['jsonl', 'csv'])
+  @ApiPropertyOptional({ enum: ['jsonl', 'csv'], default: 'jsonl' })
+  @IsOptional()
+  @IsIn(['jsonl', 'csv'])
   format?: 'jsonl' | 'csv';
 }
 
 export class VerifyQuery {
-  @ApiPropertyOptional() @IsOptional() @IsUUID()
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsUUID()
   projectId?: string;
 }

@@ -58,7 +58,11 @@ function corrupt(checked: number): CorruptCheck {
  */
 export async function verifyStream(eventStore: EventStore, streamId: string): Promise<ChainCheck | CorruptCheck> {
   try {
-    return verifyChain(eventStore.readStreamText ? (await eventStore.readStreamText(streamId)).map(fromStoredText) : await eventStore.readStream(streamId));
+    return verifyChain(
+      eventStore.readStreamText
+        ? (await eventStore.readStreamText(streamId)).map(fromStoredText)
+        : await eventStore.readStream(streamId),
+    );
   } catch (error) {
     if (error instanceof StoreCorrupt) return corrupt(0);
     throw error;
@@ -80,7 +84,10 @@ export function headsDigest(heads: ReadonlyMap<string, Head>): string {
   return hash.digest('hex');
 }
 
-export function sealSignature(key: string, data: { upToPosition: string; headsDigest: string; streams: number; events: number; sealedAt: string }): string {
+export function sealSignature(
+  key: string,
+  data: { upToPosition: string; headsDigest: string; streams: number; events: number; sealedAt: string },
+): string {
   return createHmac('sha256', key)
     .update(`${data.sealedAt}|${data.upToPosition}|${data.streams}|${data.events}|${data.headsDigest}`)
     .digest('hex');
@@ -126,9 +133,18 @@ async function verifyStoredChains(
   for (;;) {
     // The stored bytes, never an adapter's in-memory copy of recent events; as texts where the
     // adapter can, so an event that no longer parses is reported, not a failed read.
-    const batch: Array<{ streamId: string; position: Position; event: ChainedStoredEvent | UnreadableEvent }> = eventStore.readAllRaw
-      ? (await eventStore.readAllRaw({ after, limit: 2000, fromStorage: true })).map((raw) => ({ streamId: raw.streamId, position: raw.position, event: fromStoredText(raw) }))
-      : (await eventStore.readAll({ after, limit: 2000, fromStorage: true })).map((event) => ({ streamId: event.streamId, position: event.position, event }));
+    const batch: Array<{ streamId: string; position: Position; event: ChainedStoredEvent | UnreadableEvent }> =
+      eventStore.readAllRaw
+        ? (await eventStore.readAllRaw({ after, limit: 2000, fromStorage: true })).map((raw) => ({
+            streamId: raw.streamId,
+            position: raw.position,
+            event: fromStoredText(raw),
+          }))
+        : (await eventStore.readAll({ after, limit: 2000, fromStorage: true })).map((event) => ({
+            streamId: event.streamId,
+            position: event.position,
+            event,
+          }));
     if (batch.length === 0) break;
     for (const { streamId, position, event } of batch) {
       // Re-anchors on the event as stored, so one edited event is reported once (see chainStep).
@@ -159,7 +175,14 @@ async function verifyStoredChains(
     result.seal = { checked: false, ok: true, reason: 'no seal yet' };
     return result;
   }
-  const data = seal.data as { upToPosition: string; headsDigest: string; streams: number; events: number; sealedAt: string; signature: string };
+  const data = seal.data as {
+    upToPosition: string;
+    headsDigest: string;
+    streams: number;
+    events: number;
+    sealedAt: string;
+    signature: string;
+  };
   const expectedSignature = sealSignature(sealKey, data);
   const signatureOk =
     typeof data.signature === 'string' &&
@@ -173,7 +196,15 @@ async function verifyStoredChains(
     ok: sealOk,
     sealedAt: data.sealedAt,
     upToPosition: data.upToPosition,
-    ...(sealOk ? {} : { reason: !signatureOk ? 'SEAL_SIGNATURE_INVALID' : !sealChain.ok ? 'SEAL_CHAIN_BROKEN' : 'STREAM_HEADS_CHANGED_SINCE_SEAL' }),
+    ...(sealOk
+      ? {}
+      : {
+          reason: !signatureOk
+            ? 'SEAL_SIGNATURE_INVALID'
+            : !sealChain.ok
+              ? 'SEAL_CHAIN_BROKEN'
+              : 'STREAM_HEADS_CHANGED_SINCE_SEAL',
+        }),
   };
   result.ok = result.ok && sealOk;
   return result;
@@ -187,7 +218,12 @@ function fromStoredText(raw: StoredEventRaw): ChainedStoredEvent | UnreadableEve
     return { revision: raw.revision, type: raw.type, data: JSON.parse(raw.dataJson) as unknown, metadata };
   } catch {
     const readable = metadata && typeof metadata === 'object';
-    return { revision: raw.revision, unreadable: true, eventId: readable ? metadata?.eventId : undefined, hash: readable ? metadata?.hash : undefined };
+    return {
+      revision: raw.revision,
+      unreadable: true,
+      eventId: readable ? metadata?.eventId : undefined,
+      hash: readable ? metadata?.hash : undefined,
+    };
   }
 }
 

@@ -49,7 +49,11 @@ export function* asProjectEvents(
 }
 
 /** Every event of one project, upcast to the current schema, in stream order. */
-export async function projectEvents(eventStore: EventStore, projectId: string, toRevision?: number): Promise<StoredEvent[]> {
+export async function projectEvents(
+  eventStore: EventStore,
+  projectId: string,
+  toRevision?: number,
+): Promise<StoredEvent[]> {
   return (await eventStore.readStream(projectStreamId(projectId), { toRevision })).map(upcast);
 }
 

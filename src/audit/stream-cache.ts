@@ -48,7 +48,10 @@ export class ProjectStreamCache {
     private readonly eventStore: EventStore,
     maxEvents = 200_000,
   ) {
-    this.streams = new LRUCache<string, CachedStream>({ maxSize: maxEvents, sizeCalculation: (entry) => entry.events.length });
+    this.streams = new LRUCache<string, CachedStream>({
+      maxSize: maxEvents,
+      sizeCalculation: (entry) => entry.events.length,
+    });
   }
 
   /** The stream as stored now, with the cached work that still holds for it. */
@@ -57,7 +60,11 @@ export class ProjectStreamCache {
     return {
       events: entry.events,
       historyJson: () =>
-        (entry.historyJson ??= JSON.stringify({ projectId, revision: entry.events.length - 1, events: entry.events.map(toHistoryEntry) })),
+        (entry.historyJson ??= JSON.stringify({
+          projectId,
+          revision: entry.events.length - 1,
+          events: entry.events.map(toHistoryEntry),
+        })),
       stateAfter: (count) => stateAfter(entry, count),
     };
   }
@@ -133,7 +140,13 @@ function nextRevision(stored: readonly StoredEventRaw[]): number {
 }
 
 function sameStored(a: StoredEventRaw, b: StoredEventRaw): boolean {
-  return a.position === b.position && a.revision === b.revision && a.type === b.type && a.dataJson === b.dataJson && a.metadataJson === b.metadataJson;
+  return (
+    a.position === b.position &&
+    a.revision === b.revision &&
+    a.type === b.type &&
+    a.dataJson === b.dataJson &&
+    a.metadataJson === b.metadataJson
+  );
 }
 
 function parseStored(raw: StoredEventRaw): StoredEvent {

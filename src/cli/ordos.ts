@@ -89,7 +89,12 @@ async function main(argv: string[]): Promise<number> {
       throw new UsageError(`no event store at ${error.file}: set DATA_DIR to the service's data directory`, false);
     }
     if (error instanceof StoreCorrupt && command === 'verify') {
-      print({ ok: false, status: 'corrupt', checked: 0, reason: 'the event store file is damaged; restore it from a backup' });
+      print({
+        ok: false,
+        status: 'corrupt',
+        checked: 0,
+        reason: 'the event store file is damaged; restore it from a backup',
+      });
       return 1;
     }
     throw error;
@@ -128,11 +133,17 @@ async function main(argv: string[]): Promise<number> {
         const csv = values.format === 'csv';
         if (!csv && values.format !== 'jsonl') throw new UsageError('--format must be jsonl or csv');
         const out = values.out ? createWriteStream(values.out) : process.stdout;
-        const write = (chunk: string) => (out.write(chunk) ? Promise.resolve() : new Promise<void>((r) => out.once('drain', () => r())));
+        const write = (chunk: string) =>
+          out.write(chunk) ? Promise.resolve() : new Promise<void>((r) => out.once('drain', () => r()));
         const bar = progress('exporting');
         let n = 0;
         if (csv) await write(`\uFEFF${CSV_COLUMNS.join(',')}\r\n`);
-        const filter = { from: optionalInstant(values.from, '--from'), to: optionalInstant(values.to, '--to'), types: values.type?.split(','), family: values.family };
+        const filter = {
+          from: optionalInstant(values.from, '--from'),
+          to: optionalInstant(values.to, '--to'),
+          types: values.type?.split(','),
+          family: values.family,
+        };
         for await (const chunk of exportLines(eventStore, filter, csv ? 'csv' : 'jsonl', {})) {
           await write(chunk);
           n += csv ? chunk.split('\r\n').length - 1 : chunk.split('\n').length - 1;
@@ -205,6 +216,9 @@ main(process.argv.slice(2)).then(
 function optionalInstant(raw: string | undefined, flag: string): string | undefined {
   if (raw === undefined) return undefined;
   const instant = parseInstant(raw);
-  if (instant === null) throw new UsageError(`${flag} must be an RFC 3339 instant with Z or ±hh:mm, or a day YYYY-MM-DD (00:00 Ordos time)`);
+  if (instant === null)
+    throw new UsageError(
+      `${flag} must be an RFC 3339 instant with Z or ±hh:mm, or a day YYYY-MM-DD (00:00 Ordos time)`,
+    );
   return instant;
 }

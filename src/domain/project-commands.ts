@@ -59,7 +59,10 @@ export type SubmitPreliminaryDesign = P<
   'SubmitPreliminaryDesign',
   { documentRef: string; estimateFen: number; productSecurityStatement: string }
 >;
-export type ReviewPreliminaryDesign = P<'ReviewPreliminaryDesign', { passed: boolean; verifiedEstimateFen: number; opinion: string }>;
+export type ReviewPreliminaryDesign = P<
+  'ReviewPreliminaryDesign',
+  { passed: boolean; verifiedEstimateFen: number; opinion: string }
+>;
 export type ApprovePreliminaryDesign = P<'ApprovePreliminaryDesign', { opinion: string; approvedEstimateFen: number }>;
 export type RejectPreliminaryDesign = P<'RejectPreliminaryDesign', Opinion>;
 export type AssignResponsibility = P<'AssignResponsibility', { implementingBody: string; responsiblePerson: string }>;
@@ -79,7 +82,13 @@ export type SubmitPerformanceReport = P<
 export type ReportIncident = P<'ReportIncident', { kind: IncidentKind; description: string }>;
 export type FileAdjustment = P<
   'FileAdjustment',
-  { reason: AdjustmentReason; amountFen: number; newTotalFen: number; objectivesUnchanged: boolean; description: string }
+  {
+    reason: AdjustmentReason;
+    amountFen: number;
+    newTotalFen: number;
+    objectivesUnchanged: boolean;
+    description: string;
+  }
 >;
 export type CompleteConstruction = P<'CompleteConstruction', { completedOn: IsoDate; surplusFen: number }>;
 export type ReturnSurplusFunds = P<'ReturnSurplusFunds', { amountFen: number }>;
@@ -99,7 +108,10 @@ export type OrderRectification = P<
   { rectificationId: string; findings: string[]; deadline: IsoDate; article: string }
 >;
 export type SubmitRectification = P<'SubmitRectification', { rectificationId: string; report: string }>;
-export type VerifyRectification = P<'VerifyRectification', { rectificationId: string; passed: boolean; opinion: string }>;
+export type VerifyRectification = P<
+  'VerifyRectification',
+  { rectificationId: string; passed: boolean; opinion: string }
+>;
 export type CriticizeProject = P<'CriticizeProject', Reason>;
 export type DeferInvestment = P<'DeferInvestment', Reason>;
 export type SuspendProject = P<'SuspendProject', Reason>;

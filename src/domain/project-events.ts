@@ -67,10 +67,18 @@ export type PreliminaryDesignReviewed = E<
 >;
 export type PreliminaryDesignApproved = E<
   'PreliminaryDesignApproved',
-  Decision & { approvedEstimateFen: number; approvedOn: IsoDate; supervisionRequired: boolean; adjustmentCeilingFen: number }
+  Decision & {
+    approvedEstimateFen: number;
+    approvedOn: IsoDate;
+    supervisionRequired: boolean;
+    adjustmentCeilingFen: number;
+  }
 >;
 export type PreliminaryDesignRejected = E<'PreliminaryDesignRejected', Decision & { rejectedOn: IsoDate }>;
-export type ResponsibilityAssigned = E<'ResponsibilityAssigned', { implementingBody: string; responsiblePerson: string }>;
+export type ResponsibilityAssigned = E<
+  'ResponsibilityAssigned',
+  { implementingBody: string; responsiblePerson: string }
+>;
 export type SupervisionUnitEngaged = E<'SupervisionUnitEngaged', { supervisionUnit: string; contractRef: string }>;
 export type ConstructionStarted = E<
   'ConstructionStarted',
@@ -115,8 +123,14 @@ export type SurplusFundsReturned = E<
   'SurplusFundsReturned',
   { amountFen: number; returnedTotalFen: number; outstandingSurplusFen: number; returnedOn: IsoDate }
 >;
-export type AcceptancePlanAgreed = E<'AcceptancePlanAgreed', { method: string; experts: string[]; materials: string[]; agreedOn: IsoDate }>;
-export type ArchiveAcceptanceRecorded = E<'ArchiveAcceptanceRecorded', Decision & { passed: boolean; recordedOn: IsoDate }>;
+export type AcceptancePlanAgreed = E<
+  'AcceptancePlanAgreed',
+  { method: string; experts: string[]; materials: string[]; agreedOn: IsoDate }
+>;
+export type ArchiveAcceptanceRecorded = E<
+  'ArchiveAcceptanceRecorded',
+  Decision & { passed: boolean; recordedOn: IsoDate }
+>;
 export type AcceptanceExtensionRequested = E<
   'AcceptanceExtensionRequested',
   { until: IsoDate; reason: string; currentDueOn: IsoDate; requestedOn: IsoDate }
@@ -145,28 +159,59 @@ export type ComplianceRecorded = E<
   'ComplianceRecorded',
   ComplianceFacts & { recordedOn: IsoDate; recordedBy: RecordedBy; omEligible: boolean; omReasonCodes: string[] }
 >;
-export type SharingExemptionGranted = E<'SharingExemptionGranted', { reason: string; grantedOn: IsoDate; grantedBy: RecordedBy }>;
+export type SharingExemptionGranted = E<
+  'SharingExemptionGranted',
+  { reason: string; grantedOn: IsoDate; grantedBy: RecordedBy }
+>;
 export type RectificationOrdered = E<
   'RectificationOrdered',
-  { rectificationId: string; findings: string[]; deadline: IsoDate; article: string; orderedBy: RecordedBy; orderedOn: IsoDate }
+  {
+    rectificationId: string;
+    findings: string[];
+    deadline: IsoDate;
+    article: string;
+    orderedBy: RecordedBy;
+    orderedOn: IsoDate;
+  }
 >;
 export type RectificationSubmitted = E<
   'RectificationSubmitted',
   { rectificationId: string; report: string; submittedOn: IsoDate; late: boolean }
 >;
-export type RectificationVerified = E<'RectificationVerified', Decision & { rectificationId: string; verifiedOn: IsoDate }>;
+export type RectificationVerified = E<
+  'RectificationVerified',
+  Decision & { rectificationId: string; verifiedOn: IsoDate }
+>;
 export type RectificationRejected = E<
   'RectificationRejected',
   Decision & { rectificationId: string; rejectedOn: IsoDate; deadline: IsoDate }
 >;
-export type ProjectCriticized = E<'ProjectCriticized', { reason: string; criticismCount: number; criticizedOn: IsoDate }>;
+export type ProjectCriticized = E<
+  'ProjectCriticized',
+  { reason: string; criticismCount: number; criticizedOn: IsoDate }
+>;
 export type InvestmentDeferred = E<'InvestmentDeferred', { reason: string; deferredOn: IsoDate }>;
-export type ProjectSuspended = E<'ProjectSuspended', { reason: string; previousStatus: ProjectStatus; suspendedOn: IsoDate }>;
+export type ProjectSuspended = E<
+  'ProjectSuspended',
+  { reason: string; previousStatus: ProjectStatus; suspendedOn: IsoDate }
+>;
 export type ProjectResumed = E<'ProjectResumed', { reason: string; resumedStatus: ProjectStatus; resumedOn: IsoDate }>;
-export type ProjectTerminated = E<'ProjectTerminated', { reason: string; previousStatus: ProjectStatus; terminatedOn: IsoDate }>;
-export type AcceptanceOverdue = E<'AcceptanceOverdue', { completedOn: IsoDate; acceptanceDueOn: IsoDate; detectedOn: IsoDate }>;
-export type PerformanceReportOverdue = E<'PerformanceReportOverdue', { year: number; dueOn: IsoDate; detectedOn: IsoDate }>;
-export type RectificationOverdue = E<'RectificationOverdue', { rectificationId: string; deadline: IsoDate; detectedOn: IsoDate }>;
+export type ProjectTerminated = E<
+  'ProjectTerminated',
+  { reason: string; previousStatus: ProjectStatus; terminatedOn: IsoDate }
+>;
+export type AcceptanceOverdue = E<
+  'AcceptanceOverdue',
+  { completedOn: IsoDate; acceptanceDueOn: IsoDate; detectedOn: IsoDate }
+>;
+export type PerformanceReportOverdue = E<
+  'PerformanceReportOverdue',
+  { year: number; dueOn: IsoDate; detectedOn: IsoDate }
+>;
+export type RectificationOverdue = E<
+  'RectificationOverdue',
+  { rectificationId: string; deadline: IsoDate; detectedOn: IsoDate }
+>;
 
 export type ProjectEvent =
   | ProjectRegistered

@@ -55,7 +55,12 @@ export const AWAITING_ACCEPTANCE: readonly ProjectStatus[] = ['COMPLETED', 'ACCE
 export const PRE_ACCEPTANCE: readonly ProjectStatus[] = [...PRE_COMPLETION, ...AWAITING_ACCEPTANCE];
 
 /** Neither suspended, terminated nor rejected: supervision facts may be recorded. */
-export const LIVE: readonly ProjectStatus[] = [...PRE_COMPLETION, ...AWAITING_ACCEPTANCE, 'ACCEPTED', 'ASSET_REGISTERED'];
+export const LIVE: readonly ProjectStatus[] = [
+  ...PRE_COMPLETION,
+  ...AWAITING_ACCEPTANCE,
+  'ACCEPTED',
+  'ASSET_REGISTERED',
+];
 
 /** Everything but the final TERMINATED. */
 export const NOT_TERMINATED: readonly ProjectStatus[] = PROJECT_STATUSES.filter((s) => s !== 'TERMINATED');

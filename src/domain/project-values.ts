@@ -27,7 +27,11 @@ export type IncidentKind = 'SERIOUS_DELAY' | 'MAJOR_LOSS';
 
 /** 第二十条 the three allowed grounds for a self-filed adjustment. */
 export type AdjustmentReason = 'CITY_APPROVED' | 'TECHNICAL_OPTIMIZATION' | 'BUSINESS_NEEDS';
-export const ADJUSTMENT_REASONS: readonly AdjustmentReason[] = ['CITY_APPROVED', 'TECHNICAL_OPTIMIZATION', 'BUSINESS_NEEDS'];
+export const ADJUSTMENT_REASONS: readonly AdjustmentReason[] = [
+  'CITY_APPROVED',
+  'TECHNICAL_OPTIMIZATION',
+  'BUSINESS_NEEDS',
+];
 
 /** 第二十一条 acceptance materials (document refs). */
 export interface AcceptanceMaterials {

@@ -171,12 +171,15 @@ export interface ChainHead {
  * reported once instead of marking every later event broken; a removed middle event shows as a
  * REVISION_GAP at the event after it.
  */
-export function chainStep(previous: ChainHead | undefined, event: ChainedStoredEvent | UnreadableEvent): { reason?: ChainBreakReason; head: ChainHead } {
+export function chainStep(
+  previous: ChainHead | undefined,
+  event: ChainedStoredEvent | UnreadableEvent,
+): { reason?: ChainBreakReason; head: ChainHead } {
   if ('unreadable' in event) return { reason: 'UNREADABLE', head: { revision: event.revision, hash: event.hash } };
   const head = { revision: event.revision, hash: event.metadata?.hash };
   const expectedRevision = previous ? previous.revision + 1 : 0;
   if (event.revision !== expectedRevision) return { reason: 'REVISION_GAP', head };
-  const prevHash = !previous ? GENESIS_HASH : previous.hash ?? event.metadata?.prevHash;
+  const prevHash = !previous ? GENESIS_HASH : (previous.hash ?? event.metadata?.prevHash);
   if (typeof prevHash !== 'string' || event.metadata?.prevHash !== prevHash) return { reason: 'LINK_MISMATCH', head };
   if (computeHash(prevHash, event) !== event.metadata.hash) return { reason: 'HASH_MISMATCH', head };
   return { head };

@@ -52,7 +52,9 @@ export interface TokenPolicy {
   clockSkewSeconds: number;
 }
 
-export const tokenPolicyOf = (config: Pick<AppConfig, 'tokenMaxLifetimeSeconds' | 'tokenClockSkewSeconds'>): TokenPolicy => ({
+export const tokenPolicyOf = (
+  config: Pick<AppConfig, 'tokenMaxLifetimeSeconds' | 'tokenClockSkewSeconds'>,
+): TokenPolicy => ({
   maxLifetimeSeconds: config.tokenMaxLifetimeSeconds,
   clockSkewSeconds: config.tokenClockSkewSeconds,
 });
@@ -64,18 +66,26 @@ export const tokenPolicyOf = (config: Pick<AppConfig, 'tokenMaxLifetimeSeconds' 
  * must not claim to be issued in the future; only `clockSkewSeconds` of skew are forgiven.
  * The one verification both the AuthGuard and the pre-body check of app.ts use.
  */
-export async function authenticateBearer(jwt: JwtService, header: string | undefined, policy: TokenPolicy): Promise<Actor> {
+export async function authenticateBearer(
+  jwt: JwtService,
+  header: string | undefined,
+  policy: TokenPolicy,
+): Promise<Actor> {
   const match = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*)$/.exec(header ?? '');
   if (!match) throw new UnauthorizedException('A bearer token is required');
   let claims: Record<string, unknown>;
   try {
-    claims = await jwt.verifyAsync<Record<string, unknown>>(match[1], { algorithms: ['HS256'], clockTolerance: policy.clockSkewSeconds });
+    claims = await jwt.verifyAsync<Record<string, unknown>>(match[1], {
+      algorithms: ['HS256'],
+      clockTolerance: policy.clockSkewSeconds,
+    });
   } catch {
     throw new UnauthorizedException('The token is invalid or expired');
   }
   const now = Math.floor(Date.now() / 1000);
   const { exp, iat } = claims;
-  if (typeof exp !== 'number' || !Number.isFinite(exp)) throw new UnauthorizedException('The token must carry an exp (expiry) claim');
+  if (typeof exp !== 'number' || !Number.isFinite(exp))
+    throw new UnauthorizedException('The token must carry an exp (expiry) claim');
   if (iat !== undefined && (typeof iat !== 'number' || !Number.isFinite(iat) || iat > now + policy.clockSkewSeconds)) {
     throw new UnauthorizedException('The token is issued in the future');
   }

@@ -48,7 +48,11 @@ export const Fen = (o: FieldOptions & { min?: number } = {}) =>
     IsInt(),
     Min(o.min ?? 0),
     Max(Number.MAX_SAFE_INTEGER),
-    doc(o, { type: Number, minimum: o.min ?? 0, description: `${o.description ?? 'amount'} in fen (分, 1 yuan = 100 fen)` }),
+    doc(o, {
+      type: Number,
+      minimum: o.min ?? 0,
+      description: `${o.description ?? 'amount'} in fen (分, 1 yuan = 100 fen)`,
+    }),
   );
 
 export const Int = (min: number, max: number, o: FieldOptions = {}) =>
@@ -65,7 +69,10 @@ export const Day = (o: FieldOptions = {}) =>
     ...presence(o),
     ValidateBy({
       name: 'isDay',
-      validator: { validate: (value) => isIsoDate(value), defaultMessage: (a) => `${a?.property} must be a date YYYY-MM-DD` },
+      validator: {
+        validate: (value) => isIsoDate(value),
+        defaultMessage: (a) => `${a?.property} must be a date YYYY-MM-DD`,
+      },
     }),
     // No default example: a date is valid only where it falls in the project's story (a start not
     // before the approval, a deadline after today); the document's request examples tell one story.
@@ -80,7 +87,17 @@ export const TextList = (maxItems: number, maxLength = 2000, o: FieldOptions & {
     ...presence(o),
     IsArray(),
     ArrayMaxSize(maxItems),
-    ...(o.minItems ? [ValidateBy({ name: 'arrayMinSize', validator: { validate: (v) => Array.isArray(v) && v.length >= o.minItems!, defaultMessage: (a) => `${a?.property} needs at least ${o.minItems} item(s)` } })] : []),
+    ...(o.minItems
+      ? [
+          ValidateBy({
+            name: 'arrayMinSize',
+            validator: {
+              validate: (v) => Array.isArray(v) && v.length >= o.minItems!,
+              defaultMessage: (a) => `${a?.property} needs at least ${o.minItems} item(s)`,
+            },
+          }),
+        ]
+      : []),
     IsString({ each: true }),
     IsNotEmpty({ each: true }),
     MaxLength(maxLength, { each: true }),
@@ -89,7 +106,13 @@ export const TextList = (maxItems: number, maxLength = 2000, o: FieldOptions & {
 
 /** A nested object validated by its own DTO class. */
 export const Nested = (cls: new () => object, o: FieldOptions = {}) =>
-  applyDecorators(...presence(o), IsObject(), ValidateNested(), Type(() => cls), doc(o, { type: cls }));
+  applyDecorators(
+    ...presence(o),
+    IsObject(),
+    ValidateNested(),
+    Type(() => cls),
+    doc(o, { type: cls }),
+  );
 
 /** Every command body may carry the revision the client last read (optimistic concurrency). */
 export class CommandBody {
@@ -118,7 +141,10 @@ export const Instant = (o: FieldOptions = {}) =>
       },
     }),
     doc(
-      { ...o, description: `${o.description ? `${o.description}; ` : ''}an RFC 3339 instant with Z or ±hh:mm offset, or a day YYYY-MM-DD meaning 00:00 Ordos time (UTC+8)` },
+      {
+        ...o,
+        description: `${o.description ? `${o.description}; ` : ''}an RFC 3339 instant with Z or ±hh:mm offset, or a day YYYY-MM-DD meaning 00:00 Ordos time (UTC+8)`,
+      },
       { type: String, format: 'date-time', example: o.example ?? '2026-05-01T00:00:00+08:00' },
     ),
   );

@@ -1,7 +1,13 @@
 import { ArgumentsHost, Catch, HttpException, Logger, type ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError } from '../domain';
-import { AppendOutcomeUnknown, InvalidPosition, RevisionConflict, StoreCorrupt, StoreUnavailable } from '../event-store/event-store.port';
+import {
+  AppendOutcomeUnknown,
+  InvalidPosition,
+  RevisionConflict,
+  StoreCorrupt,
+  StoreUnavailable,
+} from '../event-store/event-store.port';
 import { InvalidReadModelQuery } from '../read-model/filter';
 import { InvalidInput, ProblemError, type InvalidField } from '../application/errors';
 
@@ -45,7 +51,13 @@ export const HTTP_CODES: Record<number, [code: string, title: string]> = {
 
 /** Turns anything thrown into a problem; never a stack trace or a driver message. */
 export function toProblem(error: unknown, instance?: string): Problem {
-  const base = (status: number, code: string, title: string, detail: string, extra: Record<string, unknown> = {}): Problem => ({
+  const base = (
+    status: number,
+    code: string,
+    title: string,
+    detail: string,
+    extra: Record<string, unknown> = {},
+  ): Problem => ({
     type: `https://ordos.example/problems/${code.toLowerCase().replace(/_/g, '-')}`,
     title,
     status,
@@ -55,9 +67,15 @@ export function toProblem(error: unknown, instance?: string): Problem {
     ...Object.fromEntries(Object.entries(extra).filter(([k]) => k === 'article' || !RESERVED.has(k))),
   });
   if (error instanceof InvalidInput) {
-    return base(400, 'VALIDATION_FAILED', 'Invalid input', `Invalid fields: ${error.fields.map((f) => f.field).join(', ')}`, {
-      errors: error.fields,
-    });
+    return base(
+      400,
+      'VALIDATION_FAILED',
+      'Invalid input',
+      `Invalid fields: ${error.fields.map((f) => f.field).join(', ')}`,
+      {
+        errors: error.fields,
+      },
+    );
   }
   if (error instanceof DomainError) {
     return base(DOMAIN_STATUS[error.kind], error.code, error.messageEn, `${error.messageZh} (${error.messageEn})`, {
@@ -69,31 +87,53 @@ export function toProblem(error: unknown, instance?: string): Problem {
     return base(400, 'INVALID_QUERY', 'Invalid query', 'The query uses a field or operator that is not supported.');
   }
   if (error instanceof RevisionConflict) {
-    return base(409, 'REVISION_CONFLICT', 'Revision conflict', 'The project changed since you read it; reload and try again.', {
-      expectedRevision: error.expected,
-      actualRevision: error.actual,
-    });
+    return base(
+      409,
+      'REVISION_CONFLICT',
+      'Revision conflict',
+      'The project changed since you read it; reload and try again.',
+      {
+        expectedRevision: error.expected,
+        actualRevision: error.actual,
+      },
+    );
   }
   if (error instanceof StoreCorrupt) {
     // Not "try again later": a damaged file does not heal. No driver message goes out.
-    return base(500, 'STORE_CORRUPT', 'Event store damaged', 'The event store file is damaged; nothing was changed. Operators must restore it from a backup.');
+    return base(
+      500,
+      'STORE_CORRUPT',
+      'Event store damaged',
+      'The event store file is damaged; nothing was changed. Operators must restore it from a backup.',
+    );
   }
   if (error instanceof InvalidPosition) {
     return base(400, 'INVALID_POSITION', 'Invalid position', 'The position is not one this event store issued.');
   }
   if (error instanceof AppendOutcomeUnknown) {
     // Sent, not confirmed: saying "nothing was changed" could be untrue.
-    return base(503, 'STORE_OUTCOME_UNKNOWN', 'Outcome unknown', 'The event store did not confirm the write: the command may have been stored. Retry with the same Idempotency-Key, or read the project before trying again.');
+    return base(
+      503,
+      'STORE_OUTCOME_UNKNOWN',
+      'Outcome unknown',
+      'The event store did not confirm the write: the command may have been stored. Retry with the same Idempotency-Key, or read the project before trying again.',
+    );
   }
   if (error instanceof StoreUnavailable) {
-    return base(503, 'STORE_UNAVAILABLE', 'Service unavailable', 'A data store is unavailable; nothing was changed. Try again later.');
+    return base(
+      503,
+      'STORE_UNAVAILABLE',
+      'Service unavailable',
+      'A data store is unavailable; nothing was changed. Try again later.',
+    );
   }
   if (error instanceof ProblemError) {
     return base(error.status, error.code, error.title, error.message, error.extensions);
   }
   if (error instanceof HttpException) {
     const status = error.getStatus();
-    const [code, title] = HTTP_CODES[status] ?? (status >= 500 ? ['INTERNAL', 'Internal error'] : ['BAD_REQUEST', 'Bad request']);
+    const [code, title] =
+      HTTP_CODES[status] ?? (status >= 500 ? ['INTERNAL', 'Internal error'] : ['BAD_REQUEST', 'Bad request']);
     const response = error.getResponse();
     const message = typeof response === 'string' ? response : (response as { message?: unknown }).message;
     return base(status, code, title, status >= 500 ? 'Internal error' : typeof message === 'string' ? message : title);
@@ -106,7 +146,11 @@ export function toProblem(error: unknown, instance?: string): Problem {
     const [code, title] = HTTP_CODES[fastifyStatus] ?? ['BAD_REQUEST', 'Bad request'];
     const fastifyCode = (error as { code?: unknown }).code;
     const detail =
-      fastifyCode === 'FST_ERR_BAD_URL' ? 'The URL is malformed.' : fastifyStatus === 400 ? 'The request body is not valid JSON.' : title;
+      fastifyCode === 'FST_ERR_BAD_URL'
+        ? 'The URL is malformed.'
+        : fastifyStatus === 400
+          ? 'The request body is not valid JSON.'
+          : title;
     return base(fastifyStatus, code, title, detail);
   }
   return base(500, 'INTERNAL', 'Internal error', 'An unexpected error occurred; it has been logged.');
@@ -163,9 +207,16 @@ export class LogRateLimiter {
  * store that is unavailable for now): not bugs, so no error and no stack trace.
  */
 function isExpectedRefusal(error: unknown): boolean {
-  return error instanceof ProblemError || error instanceof StoreUnavailable || error instanceof DomainError || error instanceof InvalidInput
-    || error instanceof RevisionConflict || error instanceof InvalidPosition || error instanceof InvalidReadModelQuery
-    || (error instanceof HttpException && error.getStatus() < 500);
+  return (
+    error instanceof ProblemError ||
+    error instanceof StoreUnavailable ||
+    error instanceof DomainError ||
+    error instanceof InvalidInput ||
+    error instanceof RevisionConflict ||
+    error instanceof InvalidPosition ||
+    error instanceof InvalidReadModelQuery ||
+    (error instanceof HttpException && error.getStatus() < 500)
+  );
 }
 
 @Catch()
@@ -186,7 +237,9 @@ export class ProblemFilter implements ExceptionFilter {
 
   private log(error: unknown, problem: Problem): void {
     const expected = isExpectedRefusal(error);
-    const suppressed = this.limiter.admit(`${expected ? 'warn' : 'error'}:${problem.code}:${problem.status}:${expected ? problem.detail : String((error as Error)?.message)}`);
+    const suppressed = this.limiter.admit(
+      `${expected ? 'warn' : 'error'}:${problem.code}:${problem.status}:${expected ? problem.detail : String((error as Error)?.message)}`,
+    );
     if (suppressed === null) return;
     const context = { code: problem.code, status: problem.status, ...(suppressed > 0 ? { suppressed } : {}) };
     // Only an unexpected error (500 INTERNAL, a damaged store) is logged with its stack trace.

@@ -26,7 +26,9 @@ export const Ctx = createParamDecorator((_: unknown, context: ExecutionContext):
   const header = request.headers['idempotency-key'];
   const idempotencyKey = Array.isArray(header) ? header[0] : header;
   if (idempotencyKey !== undefined && !KEY_PATTERN.test(idempotencyKey)) {
-    throw new InvalidInput([{ field: 'Idempotency-Key', problems: ['must be 1–200 characters of A-Z a-z 0-9 . _ : -'] }]);
+    throw new InvalidInput([
+      { field: 'Idempotency-Key', problems: ['must be 1–200 characters of A-Z a-z 0-9 . _ : -'] },
+    ]);
   }
   // request.id comes from requestIdOf (app.ts genReqId); checked again so no other id source can
   // put an unchecked value into the permanent chain.

@@ -30,7 +30,12 @@ export class FixedWindowThrottlerStorage implements ThrottlerStorage {
       this.windows.set(id, window);
     }
     if (window.blockedUntil > now) {
-      return { totalHits: window.hits, timeToExpire: seconds(window.startedAt + ttl - now), isBlocked: true, timeToBlockExpire: seconds(window.blockedUntil - now) };
+      return {
+        totalHits: window.hits,
+        timeToExpire: seconds(window.startedAt + ttl - now),
+        isBlocked: true,
+        timeToBlockExpire: seconds(window.blockedUntil - now),
+      };
     }
     window.hits += 1;
     const isBlocked = window.hits > limit;

@@ -210,7 +210,12 @@ const SCHEMA = {
     read: (raw) =>
       (raw ?? '')
         .split(',')
-        .map((h) => h.trim().toLowerCase().replace(/^\[|\]$/g, ''))
+        .map((h) =>
+          h
+            .trim()
+            .toLowerCase()
+            .replace(/^\[|\]$/g, ''),
+        )
         .filter((h) => h !== ''),
   } satisfies Variable<string[]>,
   WEBHOOK_SECRET_KEY: { secret: true, read: (raw) => raw?.trim() || undefined } satisfies Variable<string | undefined>,

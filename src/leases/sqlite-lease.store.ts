@@ -22,8 +22,12 @@ export class SqliteLeaseStore implements LeaseStore {
     this.db = new Database(file);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma(`busy_timeout = ${Math.max(0, Math.trunc(busyTimeoutMs))}`);
-    this.db.exec('CREATE TABLE IF NOT EXISTS _leases (name TEXT PRIMARY KEY, owner TEXT NOT NULL, expires_at INTEGER NOT NULL) STRICT');
-    this.renew = this.db.prepare('UPDATE _leases SET owner = ?, expires_at = ? WHERE name = ? AND (owner = ? OR expires_at < ?)');
+    this.db.exec(
+      'CREATE TABLE IF NOT EXISTS _leases (name TEXT PRIMARY KEY, owner TEXT NOT NULL, expires_at INTEGER NOT NULL) STRICT',
+    );
+    this.renew = this.db.prepare(
+      'UPDATE _leases SET owner = ?, expires_at = ? WHERE name = ? AND (owner = ? OR expires_at < ?)',
+    );
     this.insert = this.db.prepare('INSERT OR IGNORE INTO _leases (name, owner, expires_at) VALUES (?, ?, ?)');
     this.remove = this.db.prepare('DELETE FROM _leases WHERE name = ? AND owner = ?');
     const tx = this.db.transaction((name: string, owner: string, now: number, expiresAt: number): boolean => {

@@ -199,7 +199,8 @@ export class ProjectionRunner {
       this.shadows.delete(shadow);
       if ((lane.state as ProjectionStatus['state']) === 'rebuilding') lane.state = 'running';
       // A lost activation (another rebuild came first) drops only this rebuild's generation.
-      if (!activated) await this.dropGeneration(shadow.generation).catch((e: unknown) => this.options.onError?.(name, e));
+      if (!activated)
+        await this.dropGeneration(shadow.generation).catch((e: unknown) => this.options.onError?.(name, e));
     }
   }
 
@@ -239,7 +240,11 @@ export class ProjectionRunner {
    * Makes `generation` the active one of the projection's version if the active one is still
    * `previous`; answers the active generation afterwards (another one when this lost).
    */
-  private async activate(projection: Projection, generation: string, previous: string | undefined): Promise<string | undefined> {
+  private async activate(
+    projection: Projection,
+    generation: string,
+    previous: string | undefined,
+  ): Promise<string | undefined> {
     const version = String(projection.version);
     for (;;) {
       const registry = await this.readModels.getProjectionRegistry(projection.name);
@@ -302,7 +307,9 @@ export class ProjectionRunner {
     const grace = this.options.retiredGraceMs ?? RETIRED_GRACE_MS;
     const inUse = new Set(Object.values(registry.active));
     for (const lane of this.lanes.values()) inUse.add(lane.generation).add(lane.reads);
-    const due = registry.retired.filter((r) => Date.parse(r.retiredAt) + grace <= Date.now() && !inUse.has(r.generation));
+    const due = registry.retired.filter(
+      (r) => Date.parse(r.retiredAt) + grace <= Date.now() && !inUse.has(r.generation),
+    );
     if (due.length === 0) return;
     for (const r of due) await this.dropGeneration(r.generation);
     const dropped = new Set(due.map((r) => r.generation));
@@ -350,7 +357,8 @@ export class ProjectionRunner {
   async status(): Promise<ProjectionStatus[]> {
     const head = (await this.eventStore.headPosition()) ?? null;
     const caughtUp = new Map<string, boolean>();
-    for (const lane of this.lanes.values()) caughtUp.set(lane.projection.name, head === null || (await this.reached(lane, head)));
+    for (const lane of this.lanes.values())
+      caughtUp.set(lane.projection.name, head === null || (await this.reached(lane, head)));
     return [...this.lanes.values()].map((lane) => ({
       name: lane.projection.name,
       version: lane.projection.version,
@@ -427,7 +435,11 @@ export class ProjectionRunner {
     lane.checkpoint = checkpoint?.position ?? null;
     lane.state = state === 'starting' ? 'running' : state;
     const subscription = this.eventStore.subscribeAll(
-      { after: lane.checkpoint ?? undefined, types: lane.projection.types, onCheckpoint: (position) => this.scanned(lane, position) },
+      {
+        after: lane.checkpoint ?? undefined,
+        types: lane.projection.types,
+        onCheckpoint: (position) => this.scanned(lane, position),
+      },
       (event) => this.receive(lane, event),
     );
     lane.subscription = subscription;
@@ -509,7 +521,10 @@ export class ProjectionRunner {
       this.deferCheckpoint(lane, last.position);
     } else {
       this.clearDeferredCheckpoint(lane);
-      await this.readModels.commit(lane.generation, [...changed.values()], { position: last.position, updatedAt: new Date().toISOString() });
+      await this.readModels.commit(lane.generation, [...changed.values()], {
+        position: last.position,
+        updatedAt: new Date().toISOString(),
+      });
     }
     lane.checkpoint = last.position;
     lane.lastAppliedAt = last.metadata.occurredAt;
@@ -530,7 +545,9 @@ export class ProjectionRunner {
       return;
     }
     const timer = setTimeout(() => {
-      lane.flushing = lane.flushing.then(() => this.saveDeferredCheckpoint(lane)).catch((error: unknown) => this.fail(lane, error));
+      lane.flushing = lane.flushing
+        .then(() => this.saveDeferredCheckpoint(lane))
+        .catch((error: unknown) => this.fail(lane, error));
     }, IDLE_CHECKPOINT_MS);
     timer.unref();
     lane.unsavedCheckpoint = { position, generation: lane.generation, timer };
@@ -545,7 +562,10 @@ export class ProjectionRunner {
     const pending = lane.unsavedCheckpoint;
     if (!pending) return;
     this.clearDeferredCheckpoint(lane);
-    await this.readModels.commit(pending.generation, [], { position: pending.position, updatedAt: new Date().toISOString() });
+    await this.readModels.commit(pending.generation, [], {
+      position: pending.position,
+      updatedAt: new Date().toISOString(),
+    });
   }
 
   /** A failing lane restarts from its checkpoint with back-off; the others keep running. */

@@ -1,4 +1,10 @@
-import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type BeforeApplicationShutdown,
+  type OnApplicationBootstrap,
+} from '@nestjs/common';
 import { EVENT_STORE, type EventStore } from '../event-store/event-store.port';
 import type { AppConfig } from '../infrastructure/config';
 import { ProjectionMetrics } from '../infrastructure/metrics';
@@ -52,7 +58,9 @@ export class ProjectionService implements OnApplicationBootstrap, BeforeApplicat
   }
 
   rebuildInBackground(name: string): void {
-    this.runner.rebuild(name).catch((error: unknown) => this.logger.error({ err: error, projection: name }, 'rebuild failed'));
+    this.runner
+      .rebuild(name)
+      .catch((error: unknown) => this.logger.error({ err: error, projection: name }, 'rebuild failed'));
   }
 
   async refreshLagGauge(): Promise<void> {

@@ -60,22 +60,33 @@ export class GetDashboardSummaryHandler implements IQueryHandler<GetDashboardSum
   private async refresh(key: string, actor: Actor): Promise<void> {
     const checkpoint = this.projections.runner.checkpointOf('projects');
     const value = await this.compute(actor);
-    this.cache.set(key, { value: { ...value, asOf: new Date().toISOString(), checkpoint }, checkpoint, computedAt: Date.now() });
+    this.cache.set(key, {
+      value: { ...value, asOf: new Date().toISOString(), checkpoint },
+      checkpoint,
+      computedAt: Date.now(),
+    });
   }
 
   private async compute(actor: Actor) {
     const scope = departmentScope(actor);
-    const [byStatus, byCategory, byDepartment, families, total, overdue, acceptance, report, rectification] = await Promise.all([
-      this.readModels.group(this.projections.runner.collectionOf('projects'), scope, 'status', AMOUNTS),
-      this.readModels.group(this.projections.runner.collectionOf('projects'), scope, 'category', AMOUNTS),
-      this.readModels.group(this.projections.runner.collectionOf('projects'), scope, 'departmentCode', AMOUNTS),
-      this.readModels.group(this.projections.runner.collectionOf('projects'), scope, 'planYear', FAMILY_FIELDS),
-      this.readModels.count(this.projections.runner.collectionOf('projects'), scope),
-      this.readModels.count(this.projections.runner.collectionOf('projects'), { ...scope, overdue: true }),
-      this.readModels.count(this.projections.runner.collectionOf('projects'), { ...scope, overdueAcceptance: true }),
-      this.readModels.count(this.projections.runner.collectionOf('projects'), { ...scope, overduePerformanceReport: true }),
-      this.readModels.count(this.projections.runner.collectionOf('projects'), { ...scope, overdueRectification: true }),
-    ]);
+    const [byStatus, byCategory, byDepartment, families, total, overdue, acceptance, report, rectification] =
+      await Promise.all([
+        this.readModels.group(this.projections.runner.collectionOf('projects'), scope, 'status', AMOUNTS),
+        this.readModels.group(this.projections.runner.collectionOf('projects'), scope, 'category', AMOUNTS),
+        this.readModels.group(this.projections.runner.collectionOf('projects'), scope, 'departmentCode', AMOUNTS),
+        this.readModels.group(this.projections.runner.collectionOf('projects'), scope, 'planYear', FAMILY_FIELDS),
+        this.readModels.count(this.projections.runner.collectionOf('projects'), scope),
+        this.readModels.count(this.projections.runner.collectionOf('projects'), { ...scope, overdue: true }),
+        this.readModels.count(this.projections.runner.collectionOf('projects'), { ...scope, overdueAcceptance: true }),
+        this.readModels.count(this.projections.runner.collectionOf('projects'), {
+          ...scope,
+          overduePerformanceReport: true,
+        }),
+        this.readModels.count(this.projections.runner.collectionOf('projects'), {
+          ...scope,
+          overdueRectification: true,
+        }),
+      ]);
     const byFamily: Record<string, number> = {};
     for (const [family, key] of Object.entries(FAMILY_KEYS)) {
       byFamily[family] = families.reduce((sum, g) => sum + (g.sums[`eventsByFamily.${key}`] ?? 0), 0);
@@ -125,16 +136,28 @@ export class ListRectificationsHandler implements IQueryHandler<ListRectificatio
         : status === 'overdue'
           ? { ...scope, dueRectification: { $lt: today } }
           : { ...scope, rectificationCount: { $gt: 0 } };
-    const sort: Record<string, 1 | -1> = status === 'overdue' ? { dueRectification: 1, _id: 1 } : { updatedAt: -1, _id: 1 };
+    const sort: Record<string, 1 | -1> =
+      status === 'overdue' ? { dueRectification: 1, _id: 1 } : { updatedAt: -1, _id: 1 };
     const [docs, projects] = await Promise.all([
-      this.readModels.find(this.projections.runner.collectionOf('projects'), filter, { sort, skip: (page - 1) * pageSize, limit: pageSize }),
+      this.readModels.find(this.projections.runner.collectionOf('projects'), filter, {
+        sort,
+        skip: (page - 1) * pageSize,
+        limit: pageSize,
+      }),
       this.readModels.count(this.projections.runner.collectionOf('projects'), filter),
     ]);
     const items = docs.flatMap((doc) =>
       ((doc.rectifications as Array<Record<string, unknown> & { deadline: string }>) ?? []).map((r) => {
         const closed = r.status === 'VERIFIED';
         const overdue = !closed && (Boolean(r.overdueMarked) || String(r.deadline) < today);
-        return { ...r, projectId: doc.projectId, projectName: doc.name, departmentCode: doc.departmentCode, closed, overdue };
+        return {
+          ...r,
+          projectId: doc.projectId,
+          projectName: doc.name,
+          departmentCode: doc.departmentCode,
+          closed,
+          overdue,
+        };
       }),
     );
     const selected = items.filter((r) =>
@@ -181,15 +204,27 @@ export class ListDeadlinesHandler implements IQueryHandler<ListDeadlines> {
     const today = localDateOf(now);
     const horizon = withinDays === undefined ? undefined : addDays(today, withinDays);
     const field = DUE_FIELD[kind ?? 'ANY'];
-    const filter: Filter = { ...departmentScope(actor, department), [field]: horizon === undefined ? { $exists: true } : { $lte: horizon } };
+    const filter: Filter = {
+      ...departmentScope(actor, department),
+      [field]: horizon === undefined ? { $exists: true } : { $lte: horizon },
+    };
     const [docs, total, overdueProjects] = await Promise.all([
-      this.readModels.find(this.projections.runner.collectionOf('projects'), filter, { sort: { [field]: 1, _id: 1 }, skip: (page - 1) * pageSize, limit: pageSize }),
+      this.readModels.find(this.projections.runner.collectionOf('projects'), filter, {
+        sort: { [field]: 1, _id: 1 },
+        skip: (page - 1) * pageSize,
+        limit: pageSize,
+      }),
       this.readModels.count(this.projections.runner.collectionOf('projects'), filter),
-      this.readModels.count(this.projections.runner.collectionOf('projects'), { ...departmentScope(actor, department), [field]: { $lt: today } }),
+      this.readModels.count(this.projections.runner.collectionOf('projects'), {
+        ...departmentScope(actor, department),
+        [field]: { $lt: today },
+      }),
     ]);
     const items = docs.flatMap((doc) =>
       deadlinesOf(doc.state as ProjectState, now)
-        .filter((d) => d.open && (kind === undefined || d.kind === kind) && (horizon === undefined || d.dueOn <= horizon))
+        .filter(
+          (d) => d.open && (kind === undefined || d.kind === kind) && (horizon === undefined || d.dueOn <= horizon),
+        )
         .map((d) => ({
           ...d,
           projectId: doc.projectId,
@@ -227,9 +262,16 @@ export class ListOmEligibilityHandler implements IQueryHandler<ListOmEligibility
   async execute({ actor, department, page, pageSize }: ListOmEligibility) {
     const scope = departmentScope(actor, department);
     const [docs, total, eligible] = await Promise.all([
-      this.readModels.find(this.projections.runner.collectionOf('projects'), scope, { sort: { departmentCode: 1, name: 1, _id: 1 }, skip: (page - 1) * pageSize, limit: pageSize }),
+      this.readModels.find(this.projections.runner.collectionOf('projects'), scope, {
+        sort: { departmentCode: 1, name: 1, _id: 1 },
+        skip: (page - 1) * pageSize,
+        limit: pageSize,
+      }),
       this.readModels.count(this.projections.runner.collectionOf('projects'), scope),
-      this.readModels.count(this.projections.runner.collectionOf('projects'), { ...scope, 'omEligibility.eligible': true }),
+      this.readModels.count(this.projections.runner.collectionOf('projects'), {
+        ...scope,
+        'omEligibility.eligible': true,
+      }),
     ]);
     const items = docs.map((doc) => ({
       projectId: doc.projectId,

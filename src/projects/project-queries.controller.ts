@@ -3,14 +3,15 @@ import { QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Actor } from '../domain';
 import { GetProject, ListProjects } from './project.queries';
-import {
-  GetDashboardSummary,
-  ListDeadlines,
-  ListOmEligibility,
-  ListRectifications,
-} from './portfolio.queries';
+import { GetDashboardSummary, ListDeadlines, ListOmEligibility, ListRectifications } from './portfolio.queries';
 import { CurrentActor } from '../http/auth';
-import { DeadlinesQuery, GetProjectQuery, ListProjectsQuery, OmEligibilityQuery, RectificationsQuery } from './project-queries.dto';
+import {
+  DeadlinesQuery,
+  GetProjectQuery,
+  ListProjectsQuery,
+  OmEligibilityQuery,
+  RectificationsQuery,
+} from './project-queries.dto';
 import { ProjectId } from '../http/pipes';
 
 @ApiTags('queries')
@@ -47,7 +48,9 @@ export class ProjectQueriesController {
   @Get('deadlines')
   @ApiOperation({ summary: 'Coming and missed deadlines (acceptance, performance report, rectification)' })
   deadlines(@Query() q: DeadlinesQuery, @CurrentActor() actor: Actor) {
-    return this.queryBus.execute(new ListDeadlines(actor, q.kind, q.withinDays, q.department, q.page ?? 1, q.pageSize ?? 50));
+    return this.queryBus.execute(
+      new ListDeadlines(actor, q.kind, q.withinDays, q.department, q.page ?? 1, q.pageSize ?? 50),
+    );
   }
 
   @Get('om-eligibility')

@@ -5,100 +5,197 @@ import { SORTABLE } from './project.queries';
 import { CATEGORIES } from './project-commands.dto';
 
 const STATUSES = [
-  'DRAFT_PLAN', 'PROPOSAL', 'FEASIBILITY', 'PRELIMINARY_DESIGN', 'APPROVED', 'UNDER_CONSTRUCTION', 'COMPLETED',
-  'ACCEPTED', 'ASSET_REGISTERED', 'REJECTED', 'SUSPENDED', 'TERMINATED', 'ACCEPTANCE_FAILED',
+  'DRAFT_PLAN',
+  'PROPOSAL',
+  'FEASIBILITY',
+  'PRELIMINARY_DESIGN',
+  'APPROVED',
+  'UNDER_CONSTRUCTION',
+  'COMPLETED',
+  'ACCEPTED',
+  'ASSET_REGISTERED',
+  'REJECTED',
+  'SUSPENDED',
+  'TERMINATED',
+  'ACCEPTANCE_FAILED',
 ];
 
-const toInt = ({ value }: { value: unknown }) => (typeof value === 'string' && /^-?\d+$/.test(value) ? Number(value) : value);
+const toInt = ({ value }: { value: unknown }) =>
+  typeof value === 'string' && /^-?\d+$/.test(value) ? Number(value) : value;
 const toBool = ({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value);
-const toList = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.split(',').filter(Boolean) : value);
+const toList = ({ value }: { value: unknown }) =>
+  typeof value === 'string' ? value.split(',').filter(Boolean) : value;
 
 export class ListProjectsQuery {
   @ApiPropertyOptional({ description: 'comma-separated statuses', example: 'APPROVED,UNDER_CONSTRUCTION' })
-  @IsOptional() @Transform(toList) @IsIn(STATUSES, { each: true })
+  @IsOptional()
+  @Transform(toList)
+  @IsIn(STATUSES, { each: true })
   status?: string[];
 
   @ApiPropertyOptional({ description: 'comma-separated categories' })
-  @IsOptional() @Transform(toList) @IsIn(CATEGORIES as unknown as string[], { each: true })
+  @IsOptional()
+  @Transform(toList)
+  @IsIn(CATEGORIES as unknown as string[], { each: true })
   category?: string[];
 
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(64)
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @MaxLength(64)
   department?: string;
 
-  @ApiPropertyOptional() @IsOptional() @Transform(toInt) @IsInt() @Min(2000) @Max(2100)
+  @ApiPropertyOptional()
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(2000)
+  @Max(2100)
   planYear?: number;
 
-  @ApiPropertyOptional({ description: 'search in project names (Chinese works)' }) @IsOptional() @IsString() @MaxLength(100)
+  @ApiPropertyOptional({ description: 'search in project names (Chinese works)' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
   q?: string;
 
-  @ApiPropertyOptional() @IsOptional() @Transform(toBool) @IsBoolean()
+  @ApiPropertyOptional()
+  @IsOptional()
+  @Transform(toBool)
+  @IsBoolean()
   overdue?: boolean;
 
-  @ApiPropertyOptional({ default: 1 }) @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(1_000_000)
+  @ApiPropertyOptional({ default: 1 })
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
   page?: number;
 
-  @ApiPropertyOptional({ default: 20, maximum: 200 }) @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(200)
+  @ApiPropertyOptional({ default: 20, maximum: 200 })
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(200)
   pageSize?: number;
 
   @ApiPropertyOptional({ description: `one of ${SORTABLE.join(', ')}; prefix - for descending`, default: '-updatedAt' })
-  @IsOptional() @IsIn(SORTABLE.flatMap((f) => [f, `-${f}`]))
+  @IsOptional()
+  @IsIn(SORTABLE.flatMap((f) => [f, `-${f}`]))
   sort?: string;
 }
 
 export class GetProjectQuery {
   @ApiPropertyOptional({ description: 'wait (up to `wait` ms) until the read model has at least this revision' })
-  @IsOptional() @Transform(toInt) @IsInt() @Min(0)
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
   minRevision?: number;
 
   @ApiPropertyOptional({ description: 'milliseconds to wait for minRevision (max 10000)', default: 5000 })
-  @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(10_000)
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(10_000)
   wait?: number;
 }
 
 export class RectificationsQuery {
-  @ApiPropertyOptional({ default: 1 }) @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(1_000_000)
+  @ApiPropertyOptional({ default: 1 })
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
   page?: number;
 
   @ApiPropertyOptional({ default: 50, maximum: 200, description: 'projects per page (each may carry several orders)' })
-  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(200)
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(200)
   pageSize?: number;
 
-  @ApiPropertyOptional({ enum: ['open', 'overdue', 'closed'] }) @IsOptional() @IsIn(['open', 'overdue', 'closed'])
+  @ApiPropertyOptional({ enum: ['open', 'overdue', 'closed'] })
+  @IsOptional()
+  @IsIn(['open', 'overdue', 'closed'])
   status?: 'open' | 'overdue' | 'closed';
 
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(64)
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @MaxLength(64)
   department?: string;
 }
 
 export class DeadlinesQuery {
-  @ApiPropertyOptional({ default: 1 }) @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(1_000_000)
+  @ApiPropertyOptional({ default: 1 })
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
   page?: number;
 
-  @ApiPropertyOptional({ default: 50, maximum: 200, description: 'projects per page (each may have several deadlines)' })
-  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(200)
+  @ApiPropertyOptional({
+    default: 50,
+    maximum: 200,
+    description: 'projects per page (each may have several deadlines)',
+  })
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(200)
   pageSize?: number;
 
   @ApiPropertyOptional({ enum: ['ACCEPTANCE', 'PERFORMANCE_REPORT', 'RECTIFICATION'] })
-  @IsOptional() @IsIn(['ACCEPTANCE', 'PERFORMANCE_REPORT', 'RECTIFICATION'])
+  @IsOptional()
+  @IsIn(['ACCEPTANCE', 'PERFORMANCE_REPORT', 'RECTIFICATION'])
   kind?: 'ACCEPTANCE' | 'PERFORMANCE_REPORT' | 'RECTIFICATION';
 
   @ApiPropertyOptional({ description: 'only deadlines due within this many days (missed ones included)' })
-  @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(3660)
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(3660)
   withinDays?: number;
 
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(64)
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @MaxLength(64)
   department?: string;
 }
 
 export class DepartmentQuery {
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(64)
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @MaxLength(64)
   department?: string;
 }
 
 export class OmEligibilityQuery extends DepartmentQuery {
-  @ApiPropertyOptional({ default: 1 }) @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(1_000_000)
+  @ApiPropertyOptional({ default: 1 })
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
   page?: number;
 
-  @ApiPropertyOptional({ default: 50, maximum: 200 }) @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(200)
+  @ApiPropertyOptional({ default: 50, maximum: 200 })
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(200)
   pageSize?: number;
 }

@@ -36,7 +36,12 @@ export class GetProjectHandler implements IQueryHandler<GetProject> {
     if (minRevision !== undefined && (doc === null || doc._v < minRevision)) {
       // Beyond READ_MAX_WAITING waiting reads, answer at once: the client retries like READ_MODEL_BEHIND.
       if (this.waiting >= this.config.maxWaitingReads) {
-        throw new ProblemError(503, 'TOO_MANY_WAITING_READS', 'Too many waiting reads', `At most ${this.config.maxWaitingReads} reads may wait for a revision at once; retry.`);
+        throw new ProblemError(
+          503,
+          'TOO_MANY_WAITING_READS',
+          'Too many waiting reads',
+          `At most ${this.config.maxWaitingReads} reads may wait for a revision at once; retry.`,
+        );
       }
       this.waiting++;
       try {
@@ -49,9 +54,15 @@ export class GetProjectHandler implements IQueryHandler<GetProject> {
       }
       if (doc === null || (doc as { _v: number })._v < minRevision) {
         if (doc !== null) assertCanRead(actor, doc, projectId);
-        throw new ProblemError(503, 'READ_MODEL_BEHIND', 'Read model not yet up to date', `Revision ${minRevision} was not projected within ${waitMs} ms; retry.`, {
-          currentRevision: doc ? (doc as { _v: number })._v : null,
-        });
+        throw new ProblemError(
+          503,
+          'READ_MODEL_BEHIND',
+          'Read model not yet up to date',
+          `Revision ${minRevision} was not projected within ${waitMs} ms; retry.`,
+          {
+            currentRevision: doc ? (doc as { _v: number })._v : null,
+          },
+        );
       }
     }
     if (doc === null) throw new ProblemError(404, 'PROJECT_NOT_FOUND', 'Not found', `No project ${projectId}.`);
@@ -60,7 +71,15 @@ export class GetProjectHandler implements IQueryHandler<GetProject> {
   }
 }
 
-export const SORTABLE = ['name', 'status', 'registeredAt', 'updatedAt', 'estimateFen', 'approvedEstimateFen', 'planYear'] as const;
+export const SORTABLE = [
+  'name',
+  'status',
+  'registeredAt',
+  'updatedAt',
+  'estimateFen',
+  'approvedEstimateFen',
+  'planYear',
+] as const;
 
 export class ListProjects {
   constructor(
@@ -82,8 +101,22 @@ export class ListProjects {
 
 /** The list's fields: the detail without heavy parts. */
 const LIST_FIELDS = [
-  'projectId', 'name', 'category', 'departmentCode', 'planYear', 'status', 'estimateFen', 'approvedEstimateFen',
-  'currentTotalFen', 'adjustedRatio', 'overdue', 'overdueKinds', 'openRectifications', 'registeredAt', 'updatedAt', 'revision',
+  'projectId',
+  'name',
+  'category',
+  'departmentCode',
+  'planYear',
+  'status',
+  'estimateFen',
+  'approvedEstimateFen',
+  'currentTotalFen',
+  'adjustedRatio',
+  'overdue',
+  'overdueKinds',
+  'openRectifications',
+  'registeredAt',
+  'updatedAt',
+  'revision',
 ] as const;
 
 @QueryHandler(ListProjects)

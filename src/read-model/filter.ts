@@ -88,7 +88,8 @@ export function filterTerms(filter: Filter): Term[] {
       terms.push({ path, op: '$eq', value: raw });
       continue;
     }
-    if (Array.isArray(raw)) throw new InvalidReadModelQuery(`${path}: use { $in: [...] } to match one of several values`);
+    if (Array.isArray(raw))
+      throw new InvalidReadModelQuery(`${path}: use { $in: [...] } to match one of several values`);
     for (const [op, value] of Object.entries(raw as Record<string, unknown>)) {
       if (!OPERATORS.has(op)) throw new InvalidReadModelQuery(`${path}: unsupported operator ${JSON.stringify(op)}`);
       if (value === undefined) continue;
@@ -154,8 +155,10 @@ export function assertChange(change: DocChange): void {
   assertCollection(change.collection);
   const id = change.op === 'upsert' ? change.doc?._id : change.id;
   const v = change.op === 'upsert' ? change.doc?._v : change._v;
-  if (typeof id !== 'string' || id.length === 0) throw new InvalidReadModelQuery(`${change.collection}: _id must be a non-empty string`);
-  if (typeof v !== 'number' || !Number.isFinite(v)) throw new InvalidReadModelQuery(`${change.collection}/${id}: _v must be a finite number`);
+  if (typeof id !== 'string' || id.length === 0)
+    throw new InvalidReadModelQuery(`${change.collection}: _id must be a non-empty string`);
+  if (typeof v !== 'number' || !Number.isFinite(v))
+    throw new InvalidReadModelQuery(`${change.collection}/${id}: _v must be a finite number`);
   if (change.op !== 'upsert' && change.op !== 'delete') throw new InvalidReadModelQuery(`unknown change op`);
 }
 

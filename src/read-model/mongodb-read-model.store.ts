@@ -147,7 +147,11 @@ export class MongoReadModelStore implements ReadModelStore {
   private closed = false;
 
   /** Creates the store and checks the server answers (throws StoreUnavailable otherwise). */
-  static async connect(uri: string, dbName: string, options?: MongoReadModelStoreOptions): Promise<MongoReadModelStore> {
+  static async connect(
+    uri: string,
+    dbName: string,
+    options?: MongoReadModelStoreOptions,
+  ): Promise<MongoReadModelStore> {
     const store = new MongoReadModelStore(uri, dbName, options);
     try {
       await store.ping();
@@ -173,7 +177,10 @@ export class MongoReadModelStore implements ReadModelStore {
     this.indexRetryMs = options.indexRetryMs ?? 5000;
     this.onIndexError =
       options.onIndexError ??
-      ((collection, error) => console.warn(`MongoDB index build on ${collection} failed; retrying: ${(error as Error)?.message ?? String(error)}`));
+      ((collection, error) =>
+        console.warn(
+          `MongoDB index build on ${collection} failed; retrying: ${(error as Error)?.message ?? String(error)}`,
+        ));
   }
 
   /**
@@ -183,7 +190,11 @@ export class MongoReadModelStore implements ReadModelStore {
    * socketTimeoutMS) does not abort the build on the server (SERVER-101507); a later call waits
    * for the build in progress or finds the index.
    */
-  async ensureIndexes(collection: string, indexes: readonly IndexSpec[], options: EnsureIndexesOptions = {}): Promise<void> {
+  async ensureIndexes(
+    collection: string,
+    indexes: readonly IndexSpec[],
+    options: EnsureIndexesOptions = {},
+  ): Promise<void> {
     assertCollection(collection);
     const descriptions: IndexDescription[] = [];
     for (const spec of indexes) {
@@ -191,7 +202,8 @@ export class MongoReadModelStore implements ReadModelStore {
       if (fields.length === 0) throw new InvalidReadModelQuery(`${collection}: an index needs at least one field`);
       for (const [path, dir] of fields) {
         fieldPath(path);
-        if (dir !== 1 && dir !== -1) throw new InvalidReadModelQuery(`${collection} index ${path}: direction must be 1 or -1`);
+        if (dir !== 1 && dir !== -1)
+          throw new InvalidReadModelQuery(`${collection} index ${path}: direction must be 1 or -1`);
       }
       // MongoDB always has the unique _id index and refuses options on it.
       if (fields.length === 1 && fields[0][0] === '_id') continue;
@@ -229,7 +241,9 @@ export class MongoReadModelStore implements ReadModelStore {
 
   async get(collection: string, id: string): Promise<Doc | null> {
     assertCollection(collection);
-    const doc = await this.read('get', () => this.collection(collection).findOne({ _id: id }, { maxTimeMS: this.maxTimeMS }));
+    const doc = await this.read('get', () =>
+      this.collection(collection).findOne({ _id: id }, { maxTimeMS: this.maxTimeMS }),
+    );
     return doc ?? null;
   }
 
@@ -400,7 +414,10 @@ export class MongoReadModelStore implements ReadModelStore {
           throw error;
         }
       }
-      const result = await this.registries().updateOne({ _id: projection, rev: expectedRev }, { $set: { ...body, rev: expectedRev + 1 } });
+      const result = await this.registries().updateOne(
+        { _id: projection, rev: expectedRev },
+        { $set: { ...body, rev: expectedRev + 1 } },
+      );
       return result.matchedCount === 1;
     });
   }
@@ -442,7 +459,13 @@ export class MongoReadModelStore implements ReadModelStore {
     for (let attempt = 1; pending.length > 0; attempt++) {
       const ops: AnyBulkWriteOperation<Doc>[] = pending.map((change) =>
         change.op === 'upsert'
-          ? { replaceOne: { filter: { _id: change.doc._id, _v: { $lt: change.doc._v } }, replacement: change.doc, upsert: true } }
+          ? {
+              replaceOne: {
+                filter: { _id: change.doc._id, _v: { $lt: change.doc._v } },
+                replacement: change.doc,
+                upsert: true,
+              },
+            }
           : { deleteOne: { filter: { _id: change.id, _v: { $lt: change._v } } } },
       );
       let duplicates: DocChange[] = [];
@@ -501,7 +524,8 @@ export class MongoReadModelStore implements ReadModelStore {
         checkpoints.findOne({ _id: projection }, { maxTimeMS: this.maxTimeMS }),
       );
       if (current && current.sortKey >= sortKey) return;
-      if (attempt >= MAX_WRITE_ATTEMPTS) throw new Error(`checkpoint ${projection}: could not move forward to ${checkpoint.position}`);
+      if (attempt >= MAX_WRITE_ATTEMPTS)
+        throw new Error(`checkpoint ${projection}: could not move forward to ${checkpoint.position}`);
     }
   }
 
@@ -599,7 +623,11 @@ export function toMongoFilter(filter: Filter): Document {
  * Those say nothing about the documents: the store is unavailable, try again.
  */
 export function bulkWriteUnavailable(error: MongoBulkWriteError): boolean {
-  const writeErrors = Array.isArray(error.writeErrors) ? error.writeErrors : error.writeErrors ? [error.writeErrors] : [];
+  const writeErrors = Array.isArray(error.writeErrors)
+    ? error.writeErrors
+    : error.writeErrors
+      ? [error.writeErrors]
+      : [];
   if (error.err !== undefined) return true;
   const result = error.result as { getWriteConcernError?: () => unknown } | undefined;
   if (typeof result?.getWriteConcernError === 'function' && result.getWriteConcernError()) return true;
@@ -624,7 +652,8 @@ export function toStoreError(error: unknown, what: string): unknown {
     error instanceof MongoWriteConcernError ||
     (error instanceof MongoBulkWriteError && bulkWriteUnavailable(error)) ||
     (error instanceof MongoServerError && typeof error.code === 'number' && UNAVAILABLE_SERVER_CODES.has(error.code)) ||
-    (error instanceof MongoError && (error.hasErrorLabel('RetryableWriteError') || error.hasErrorLabel('TransientTransactionError')));
+    (error instanceof MongoError &&
+      (error.hasErrorLabel('RetryableWriteError') || error.hasErrorLabel('TransientTransactionError')));
   if (unavailable) {
     return new StoreUnavailable(`MongoDB read-model store unavailable (${what}): ${(error as Error).message}`, error);
   }

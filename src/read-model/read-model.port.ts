@@ -63,8 +63,7 @@ export interface EnsureIndexesOptions {
 }
 
 export type DocChange =
-  | { op: 'upsert'; collection: string; doc: Doc }
-  | { op: 'delete'; collection: string; id: string; _v: number };
+  { op: 'upsert'; collection: string; doc: Doc } | { op: 'delete'; collection: string; id: string; _v: number };
 
 export interface Checkpoint {
   position: Position;

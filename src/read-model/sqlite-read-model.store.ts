@@ -163,10 +163,12 @@ export class SqliteReadModelStore implements ReadModelStore {
     assertCollection(collection);
     const ddl = indexes.map((spec) => indexDdl(collection, spec));
     this.guard(() => {
-      this.db.transaction(() => {
-        this.db.exec(createTableSql(collection));
-        for (const sql of ddl) this.db.exec(sql);
-      }).immediate();
+      this.db
+        .transaction(() => {
+          this.db.exec(createTableSql(collection));
+          for (const sql of ddl) this.db.exec(sql);
+        })
+        .immediate();
       this.tables.add(collection);
     });
   }
@@ -175,8 +177,7 @@ export class SqliteReadModelStore implements ReadModelStore {
     assertCollection(collection);
     return this.read(collection, null, () => {
       const row = this.stmt(`SELECT json(body) AS body FROM ${table(collection)} WHERE id = ?`).get(id) as
-        | { body: string }
-        | undefined;
+        { body: string } | undefined;
       return row ? (JSON.parse(row.body) as Doc) : null;
     });
   }
@@ -216,7 +217,9 @@ export class SqliteReadModelStore implements ReadModelStore {
     const terms = filterTerms(filter);
     return this.read(collection, 0, () => {
       const where = this.compileFilter(collection, terms);
-      const row = this.stmt(`SELECT count(*) AS n FROM ${table(collection)} WHERE ${where.sql}`).get(...where.params) as {
+      const row = this.stmt(`SELECT count(*) AS n FROM ${table(collection)} WHERE ${where.sql}`).get(
+        ...where.params,
+      ) as {
         n: number;
       };
       return row.n;
@@ -273,8 +276,7 @@ export class SqliteReadModelStore implements ReadModelStore {
     assertProjection(projection);
     return this.guard(() => {
       const row = this.stmt(`SELECT position, updated_at FROM ${CHECKPOINTS} WHERE projection = ?`).get(projection) as
-        | { position: string; updated_at: string }
-        | undefined;
+        { position: string; updated_at: string } | undefined;
       return row ? { position: row.position, updatedAt: row.updated_at } : null;
     });
   }
@@ -295,22 +297,26 @@ export class SqliteReadModelStore implements ReadModelStore {
     assertCollection(target);
     assertCollection(source);
     this.guard(() => {
-      this.db.transaction(() => {
-        // A missing source (e.g. another rebuild renamed it first) must never cost the target.
-        const exists = this.db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?`).get(`rm_${source}`);
-        if (!exists) throw new InvalidReadModelQuery(`replaceCollection: source collection ${source} does not exist`);
-        this.db.exec(`DROP TABLE IF EXISTS ${table(target)}`);
-        this.db.exec(`ALTER TABLE ${table(source)} RENAME TO ${table(target)}`);
-        // Index names carry the collection name; rename them so ensureIndexes finds them.
-        const indexes = this.db
-          .prepare(`SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND name LIKE ?`)
-          .all(`rm_${target}`, `rmix_${source}__%`) as Array<{ name: string; sql: string }>;
-        for (const index of indexes) {
-          const renamed = `rmix_${target}__${index.name.slice(`rmix_${source}__`.length)}`;
-          this.db.exec(`DROP INDEX "${index.name}"`);
-          this.db.exec(index.sql.replace(`"${index.name}"`, `"${renamed}"`));
-        }
-      }).immediate();
+      this.db
+        .transaction(() => {
+          // A missing source (e.g. another rebuild renamed it first) must never cost the target.
+          const exists = this.db
+            .prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?`)
+            .get(`rm_${source}`);
+          if (!exists) throw new InvalidReadModelQuery(`replaceCollection: source collection ${source} does not exist`);
+          this.db.exec(`DROP TABLE IF EXISTS ${table(target)}`);
+          this.db.exec(`ALTER TABLE ${table(source)} RENAME TO ${table(target)}`);
+          // Index names carry the collection name; rename them so ensureIndexes finds them.
+          const indexes = this.db
+            .prepare(`SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND name LIKE ?`)
+            .all(`rm_${target}`, `rmix_${source}__%`) as Array<{ name: string; sql: string }>;
+          for (const index of indexes) {
+            const renamed = `rmix_${target}__${index.name.slice(`rmix_${source}__`.length)}`;
+            this.db.exec(`DROP INDEX "${index.name}"`);
+            this.db.exec(index.sql.replace(`"${index.name}"`, `"${renamed}"`));
+          }
+        })
+        .immediate();
       this.tables.delete(source);
       this.tables.add(target);
       this.localWrites++;
@@ -338,13 +344,15 @@ export class SqliteReadModelStore implements ReadModelStore {
     // Throws for documents JSON cannot represent, before anything is written.
     const body = JSON.stringify(doc);
     this.guard(() => {
-      this.db.transaction(() => {
-        this.db.exec(createTableSql(collection));
-        this.stmt(
-          `INSERT INTO ${table(collection)} (id, v, body) VALUES (?, ?, jsonb(?)) ` +
-            `ON CONFLICT (id) DO UPDATE SET v = excluded.v, body = excluded.body`,
-        ).run(doc._id, doc._v, body);
-      }).immediate();
+      this.db
+        .transaction(() => {
+          this.db.exec(createTableSql(collection));
+          this.stmt(
+            `INSERT INTO ${table(collection)} (id, v, body) VALUES (?, ?, jsonb(?)) ` +
+              `ON CONFLICT (id) DO UPDATE SET v = excluded.v, body = excluded.body`,
+          ).run(doc._id, doc._v, body);
+        })
+        .immediate();
       this.tables.add(collection);
       this.localWrites++;
     });
@@ -369,8 +377,7 @@ export class SqliteReadModelStore implements ReadModelStore {
     assertProjection(projection);
     return this.guard(() => {
       const row = this.stmt(`SELECT rev, body FROM ${REGISTRIES} WHERE projection = ?`).get(projection) as
-        | { rev: number; body: string }
-        | undefined;
+        { rev: number; body: string } | undefined;
       return row ? { ...(JSON.parse(row.body) as ProjectionRegistry), rev: row.rev } : null;
     });
   }
@@ -382,8 +389,15 @@ export class SqliteReadModelStore implements ReadModelStore {
     return this.guard(() => {
       const result =
         expectedRev === 0
-          ? this.stmt(`INSERT OR IGNORE INTO ${REGISTRIES} (projection, rev, body) VALUES (?, 1, ?)`).run(projection, body)
-          : this.stmt(`UPDATE ${REGISTRIES} SET rev = rev + 1, body = ? WHERE projection = ? AND rev = ?`).run(body, projection, expectedRev);
+          ? this.stmt(`INSERT OR IGNORE INTO ${REGISTRIES} (projection, rev, body) VALUES (?, 1, ?)`).run(
+              projection,
+              body,
+            )
+          : this.stmt(`UPDATE ${REGISTRIES} SET rev = rev + 1, body = ? WHERE projection = ? AND rev = ?`).run(
+              body,
+              projection,
+              expectedRev,
+            );
       return result.changes === 1;
     });
   }
@@ -428,7 +442,9 @@ export class SqliteReadModelStore implements ReadModelStore {
     const terms = filterTerms(filter);
     return this.read(collection, [], () => {
       const where = this.compileFilter(collection, terms);
-      const rows = this.db.prepare(`EXPLAIN QUERY PLAN ${groupSql(collection, where, by, sumFields)}`).all(...where.params) as Array<{
+      const rows = this.db
+        .prepare(`EXPLAIN QUERY PLAN ${groupSql(collection, where, by, sumFields)}`)
+        .all(...where.params) as Array<{
         detail: string;
       }>;
       return rows.map((row) => row.detail);
@@ -506,7 +522,9 @@ export class SqliteReadModelStore implements ReadModelStore {
   private read<T>(collection: string, empty: T, run: () => T): T {
     return this.guard(() => {
       if (!this.tables.has(collection)) {
-        const exists = this.stmt(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?`).get(`rm_${collection}`);
+        const exists = this.stmt(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?`).get(
+          `rm_${collection}`,
+        );
         if (!exists) return empty;
         this.tables.add(collection);
       }
@@ -586,7 +604,8 @@ function indexDdl(collection: string, spec: IndexSpec): string {
   if (fields.length === 0) throw new InvalidReadModelQuery(`${collection}: an index needs at least one field`);
   for (const [path, dir] of fields) {
     fieldPath(path);
-    if (dir !== 1 && dir !== -1) throw new InvalidReadModelQuery(`${collection} index ${path}: direction must be 1 or -1`);
+    if (dir !== 1 && dir !== -1)
+      throw new InvalidReadModelQuery(`${collection} index ${path}: direction must be 1 or -1`);
   }
   const columns = fields.map(([path, dir]) => `${fieldExpr(path)} ${dir === 1 ? 'ASC' : 'DESC'}`);
   // A trailing id lets "ORDER BY <fields>, id" (our stable paging order) come straight from the
@@ -670,8 +689,10 @@ function compileTerm(term: Term, holdsArrays: (path: string) => boolean): Compil
       // Cheapest correct form: SQLite's lower() folds ASCII only, which suffices for an ASCII
       // needle; a needle without cased letters (Chinese) needs no folding at all; anything
       // else goes through JS toLowerCase (rm_fold), which is slower but Unicode-aware.
-      if (/^[\x00-\x7f]*$/.test(needle)) return { sql: `(typeof(${e}) = 'text' AND instr(lower(${e}), ?) > 0)`, params: [needle] };
-      if (needle.toUpperCase() === needle) return { sql: `(typeof(${e}) = 'text' AND instr(${e}, ?) > 0)`, params: [needle] };
+      if (/^[\x00-\x7f]*$/.test(needle))
+        return { sql: `(typeof(${e}) = 'text' AND instr(lower(${e}), ?) > 0)`, params: [needle] };
+      if (needle.toUpperCase() === needle)
+        return { sql: `(typeof(${e}) = 'text' AND instr(${e}, ?) > 0)`, params: [needle] };
       return { sql: `instr(rm_fold(${e}), ?) > 0`, params: [needle] };
     }
     case '$exists':

@@ -1,5 +1,11 @@
 import { ProjectionService } from '../projections/projection.service';
-import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type BeforeApplicationShutdown,
+  type OnApplicationBootstrap,
+} from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import {
   deadlinesOf,
@@ -130,7 +136,11 @@ export class DeadlineWatcher implements OnApplicationBootstrap, BeforeApplicatio
     // can owe an …Overdue event; the others are never read.
     const filter: Filter = { nextDueOn: { $lt: localDateOf(now) } };
     for (let skip = 0; ; skip += PAGE) {
-      const page = await this.readModels.find(this.projections.runner.collectionOf('projects'), filter, { sort: { _id: 1 }, skip, limit: PAGE });
+      const page = await this.readModels.find(this.projections.runner.collectionOf('projects'), filter, {
+        sort: { _id: 1 },
+        skip,
+        limit: PAGE,
+      });
       for (const doc of page) byId.set(doc._id, doc);
       if (page.length < PAGE) break;
     }

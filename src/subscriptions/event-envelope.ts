@@ -37,7 +37,10 @@ export const KNOWN_FAMILIES: readonly string[] = FAMILIES;
  * The event types a filter of types and families stands for; undefined = every type. Resolving
  * families to types lets the store filter server-side (EventStoreDB's $all filter, SQLite's IN).
  */
-export function resolveTypes(types: readonly string[] | undefined, families: readonly string[] | undefined): string[] | undefined {
+export function resolveTypes(
+  types: readonly string[] | undefined,
+  families: readonly string[] | undefined,
+): string[] | undefined {
   const wanted = new Set(types ?? []);
   for (const family of families ?? []) {
     for (const [type, info] of Object.entries(EVENT_CATALOGUE)) if (info.family === family) wanted.add(type);

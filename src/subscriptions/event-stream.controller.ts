@@ -37,7 +37,11 @@ export class EventStreamController {
   @ApiOperation({ summary: 'Server-Sent Events of the global log, filtered by types and/or families, resumable' })
   @ApiProduces('text/event-stream')
   @ApiQuery({ name: 'types', required: false, description: 'comma-separated event types' })
-  @ApiQuery({ name: 'family', required: false, description: 'comma-separated families (立项, 批复, 建设, 调整备案, 验收, 整改)' })
+  @ApiQuery({
+    name: 'family',
+    required: false,
+    description: 'comma-separated families (立项, 批复, 建设, 调整备案, 验收, 整改)',
+  })
   @ApiQuery({ name: 'after', required: false, description: 'start after this global position (Last-Event-ID wins)' })
   @ApiHeader({ name: 'Last-Event-ID', required: false })
   async stream(
@@ -73,19 +77,26 @@ export class EventStreamController {
     const types = list(typesParam);
     const families = list(familyParam);
     const unknownTypes = types.filter((t) => !KNOWN_TYPES.includes(t));
-    if (unknownTypes.length) problems.push({ field: 'types', problems: [`unknown event types: ${unknownTypes.join(', ')}`] });
+    if (unknownTypes.length)
+      problems.push({ field: 'types', problems: [`unknown event types: ${unknownTypes.join(', ')}`] });
     const unknownFamilies = families.filter((f) => !KNOWN_FAMILIES.includes(f));
-    if (unknownFamilies.length) problems.push({ field: 'family', problems: [`family must be one of ${KNOWN_FAMILIES.join(', ')}`] });
+    if (unknownFamilies.length)
+      problems.push({ field: 'family', problems: [`family must be one of ${KNOWN_FAMILIES.join(', ')}`] });
     const resume = lastEventId?.trim() || (typeof afterParam === 'string' ? afterParam.trim() : '') || undefined;
     if (resume !== undefined && !isPosition(resume)) {
-      problems.push({ field: lastEventId ? 'Last-Event-ID' : 'after', problems: ['must be a global position such as "42"'] });
+      problems.push({
+        field: lastEventId ? 'Last-Event-ID' : 'after',
+        problems: ['must be a global position such as "42"'],
+      });
     }
     if (problems.length) throw new InvalidInput(problems);
     // Well-formed is not enough: a position of another store kind ("42" on EventStoreDB, an
     // SQLite-era Last-Event-ID) or one that was never issued would make the store refuse the
     // subscription, and the EventSource reconnect with the same id forever. A 400 ends that.
     if (resume !== undefined && !(await this.eventStore.checkPosition(resume))) {
-      throw new InvalidInput([{ field: lastEventId ? 'Last-Event-ID' : 'after', problems: ['not a position of this event store'] }]);
+      throw new InvalidInput([
+        { field: lastEventId ? 'Last-Event-ID' : 'after', problems: ['not a position of this event store'] },
+      ]);
     }
 
     const after = resume ?? (await this.eventStore.headPosition());

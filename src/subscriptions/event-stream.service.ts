@@ -8,7 +8,6 @@ import { mayRead, ProjectRegistrations } from '../application/project-registrati
 import { projectOf, publish, type PublishedEvent } from './event-envelope';
 import { SUBSCRIPTION_SETTINGS, type SubscriptionSettings } from '../infrastructure/subscription-settings';
 
-
 interface OpenStream {
   close(): Promise<void>;
 }
@@ -60,14 +59,26 @@ export class EventStreamService implements BeforeApplicationShutdown {
   reserve(actor: Actor): StreamSlot {
     const mine = this.slotsByUser.get(actor.sub) ?? 0;
     if (mine >= this.settings.sseMaxStreamsPerUser) {
-      throw new ProblemError(429, 'TOO_MANY_STREAMS', 'Too many event streams', `At most ${this.settings.sseMaxStreamsPerUser} event streams per user; close one first.`, {
-        limit: this.settings.sseMaxStreamsPerUser,
-      });
+      throw new ProblemError(
+        429,
+        'TOO_MANY_STREAMS',
+        'Too many event streams',
+        `At most ${this.settings.sseMaxStreamsPerUser} event streams per user; close one first.`,
+        {
+          limit: this.settings.sseMaxStreamsPerUser,
+        },
+      );
     }
     if (this.slots >= this.settings.sseMaxStreams) {
-      throw new ProblemError(429, 'TOO_MANY_STREAMS', 'Too many event streams', 'The service serves as many event streams as it can; retry later.', {
-        limit: this.settings.sseMaxStreams,
-      });
+      throw new ProblemError(
+        429,
+        'TOO_MANY_STREAMS',
+        'Too many event streams',
+        'The service serves as many event streams as it can; retry later.',
+        {
+          limit: this.settings.sseMaxStreams,
+        },
+      );
     }
     this.slots++;
     this.slotsByUser.set(actor.sub, mine + 1);
@@ -85,7 +96,12 @@ export class EventStreamService implements BeforeApplicationShutdown {
   }
 
   /** Streams to `raw` (already hijacked from Fastify) until the client goes away; releases `slot` then. */
-  stream(raw: ServerResponse, actor: Actor, options: { after?: Position; types?: string[] }, slot: StreamSlot = this.reserve(actor)): void {
+  stream(
+    raw: ServerResponse,
+    actor: Actor,
+    options: { after?: Position; types?: string[] },
+    slot: StreamSlot = this.reserve(actor),
+  ): void {
     raw.writeHead(200, {
       'content-type': 'text/event-stream; charset=utf-8',
       'cache-control': 'no-cache, no-transform',
@@ -130,7 +146,10 @@ export class EventStreamService implements BeforeApplicationShutdown {
     // The client may have gone while the request was validated: 'close' then came before us.
     if (raw.destroyed || raw.socket?.destroyed === true) void entry.close();
     subscription.done.catch((error: unknown) => {
-      this.logger.warn({ err: error }, 'event stream subscription failed; closing the stream (the client resumes with Last-Event-ID)');
+      this.logger.warn(
+        { err: error },
+        'event stream subscription failed; closing the stream (the client resumes with Last-Event-ID)',
+      );
       void entry.close();
     });
   }

@@ -35,14 +35,18 @@ export class SecretBox {
   private readonly key: Buffer;
 
   constructor(keyMaterial: string) {
-    this.key = Buffer.from(hkdfSync('sha256', keyMaterial, 'ordos-webhook-secrets', 'webhook-secret-aes-256-gcm v1', 32));
+    this.key = Buffer.from(
+      hkdfSync('sha256', keyMaterial, 'ordos-webhook-secrets', 'webhook-secret-aes-256-gcm v1', 32),
+    );
   }
 
   seal(plain: string): string {
     const iv = randomBytes(12);
     const cipher = createCipheriv('aes-256-gcm', this.key, iv);
     const ciphertext = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
-    return ['v1', iv, cipher.getAuthTag(), ciphertext].map((p) => (typeof p === 'string' ? p : p.toString('base64url'))).join('.');
+    return ['v1', iv, cipher.getAuthTag(), ciphertext]
+      .map((p) => (typeof p === 'string' ? p : p.toString('base64url')))
+      .join('.');
   }
 
   open(sealed: string): string {

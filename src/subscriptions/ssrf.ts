@@ -97,13 +97,16 @@ function embeddedIpv4(bytes: number[]): string | null {
 /** Why this address may not be targeted, or null when it is public. */
 export function forbiddenAddressReason(address: string): string | null {
   const family = isIP(address);
-  if (family === 4) return blocked.check(address, 'ipv4') ? `${address} is a loopback, private or reserved address` : null;
+  if (family === 4)
+    return blocked.check(address, 'ipv4') ? `${address} is a loopback, private or reserved address` : null;
   if (family === 6) {
     const bytes = ipv6Bytes(address);
     if (!bytes) return `${address} is not a valid address`;
     const v4 = embeddedIpv4(bytes);
     if (v4 && blocked.check(v4, 'ipv4')) return `${address} embeds the non-public IPv4 address ${v4}`;
-    return blocked.check(address.split('%')[0], 'ipv6') ? `${address} is a loopback, link-local, unique-local or reserved address` : null;
+    return blocked.check(address.split('%')[0], 'ipv6')
+      ? `${address} is a loopback, link-local, unique-local or reserved address`
+      : null;
   }
   return `${address} is not an IP address`;
 }
@@ -124,7 +127,11 @@ export interface UrlCheck {
  * Validates a webhook target. `allowedHosts` skips the address check for exactly those host names
  * (the test receiver on 127.0.0.1, an intranet consumer the office trusts).
  */
-export async function checkWebhookUrl(raw: string, allowedHosts: readonly string[], lookup: Lookup = systemLookup): Promise<UrlCheck> {
+export async function checkWebhookUrl(
+  raw: string,
+  allowedHosts: readonly string[],
+  lookup: Lookup = systemLookup,
+): Promise<UrlCheck> {
   let url: URL;
   try {
     url = new URL(raw);

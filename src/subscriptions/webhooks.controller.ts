@@ -10,12 +10,18 @@ import { KNOWN_FAMILIES, KNOWN_TYPES } from './event-envelope';
 import { WebhooksService } from './webhooks.service';
 
 export class CreateWebhookDto {
-  @ApiProperty({ description: 'http(s) URL; private and loopback targets are refused unless listed in WEBHOOK_ALLOWED_HOSTS', example: 'https://finance.example/hooks/ordos' })
+  @ApiProperty({
+    description: 'http(s) URL; private and loopback targets are refused unless listed in WEBHOOK_ALLOWED_HOSTS',
+    example: 'https://finance.example/hooks/ordos',
+  })
   @IsString()
   @MaxLength(2000)
   url: string;
 
-  @ApiPropertyOptional({ type: [String], description: 'event types; with families, the union is delivered; neither = every event' })
+  @ApiPropertyOptional({
+    type: [String],
+    description: 'event types; with families, the union is delivered; neither = every event',
+  })
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(100)
@@ -29,7 +35,10 @@ export class CreateWebhookDto {
   @IsIn(KNOWN_FAMILIES as string[], { each: true })
   families?: string[];
 
-  @ApiProperty({ description: 'HMAC key for X-Signature (16–256 characters); stored encrypted, never returned', minLength: 16 })
+  @ApiProperty({
+    description: 'HMAC key for X-Signature (16–256 characters); stored encrypted, never returned',
+    minLength: 16,
+  })
   @IsString()
   @MinLength(16)
   @MaxLength(256)
@@ -37,11 +46,17 @@ export class CreateWebhookDto {
 }
 
 export class RedeliverDto {
-  @ApiPropertyOptional({ description: 'replay every matching event after this global position (exclusive); without it, dead letters are re-queued' })
+  @ApiPropertyOptional({
+    description:
+      'replay every matching event after this global position (exclusive); without it, dead letters are re-queued',
+  })
   @IsOptional()
   @ValidateBy({
     name: 'isPosition',
-    validator: { validate: (v) => typeof v === 'string' && isPosition(v), defaultMessage: () => 'fromPosition must be a global position such as "42" or "1234/1234"' },
+    validator: {
+      validate: (v) => typeof v === 'string' && isPosition(v),
+      defaultMessage: () => 'fromPosition must be a global position such as "42" or "1234/1234"',
+    },
   })
   fromPosition?: string;
 }
@@ -95,7 +110,9 @@ export class WebhooksController {
     // A position the store never issued would make the worker's subscription fail and restart
     // from it forever: refuse it here.
     if (from !== undefined && !(await this.eventStore.checkPosition(from))) {
-      throw new InvalidInput([{ field: 'fromPosition', problems: ['fromPosition is not a position of this event store'] }]);
+      throw new InvalidInput([
+        { field: 'fromPosition', problems: ['fromPosition is not a position of this event store'] },
+      ]);
     }
     return this.webhooks.redeliver(id, from);
   }

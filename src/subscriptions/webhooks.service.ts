@@ -1,8 +1,21 @@
-import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type BeforeApplicationShutdown,
+  type OnApplicationBootstrap,
+} from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { AppConfig } from '../infrastructure/config';
 import type { Actor } from '../domain';
-import { EVENT_STORE, InvalidPosition, type EventStore, type Position, type StoredEvent, type Subscription } from '../event-store/event-store.port';
+import {
+  EVENT_STORE,
+  InvalidPosition,
+  type EventStore,
+  type Position,
+  type StoredEvent,
+  type Subscription,
+} from '../event-store/event-store.port';
 import { positionSortKey } from '../event-store/position';
 import { APP_CONFIG } from '../infrastructure/tokens';
 import { INSTANCE_ID, LEASE_STORE, type LeaseStore } from '../leases/lease.port';
@@ -69,7 +82,14 @@ export interface WebhookStatus extends WebhookSubscription {
   lastDeliveredAt: string | null;
   delivered: number;
   deadLetterCount: number;
-  deadLetters: Array<{ position: Position; eventId: string; type: string; attempts: number; lastError: string; failedAt: string }>;
+  deadLetters: Array<{
+    position: Position;
+    eventId: string;
+    type: string;
+    attempts: number;
+    lastError: string;
+    failedAt: string;
+  }>;
 }
 
 type Outcome = 'delivered' | 'failed' | 'stopped';
@@ -141,7 +161,9 @@ class WebhookWorker {
     if (this.stopped) return;
     this.checkpoint = (await this.readModels.getCheckpoint(checkpointName(this.doc._id)))?.position ?? null;
     const types = resolveTypes(this.doc.types, this.doc.families);
-    const subscription = this.eventStore.subscribeAll({ after: this.checkpoint ?? undefined, types }, (event) => this.handle(event));
+    const subscription = this.eventStore.subscribeAll({ after: this.checkpoint ?? undefined, types }, (event) =>
+      this.handle(event),
+    );
     this.subscription = subscription;
     subscription.done.then(
       () => undefined,
@@ -151,13 +173,19 @@ class WebhookWorker {
           // The store refuses the checkpoint itself (e.g. an SQLite-era position on EventStoreDB):
           // restarting from it would fail the same way forever. Stop; an operator sets a valid
           // one with POST /subscriptions/:id/redeliver {fromPosition}.
-          this.logger.error({ err: error, subscription: this.doc._id, checkpoint: this.checkpoint }, 'webhook checkpoint is not a position of this event store; worker stopped');
+          this.logger.error(
+            { err: error, subscription: this.doc._id, checkpoint: this.checkpoint },
+            'webhook checkpoint is not a position of this event store; worker stopped',
+          );
           this.halt.abort();
           return;
         }
         // The store failed or a checkpoint could not be written: resume from the checkpoint,
         // which re-delivers at most the event in flight (at-least-once).
-        this.logger.warn({ err: error, subscription: this.doc._id }, 'webhook subscription ended; restarting from its checkpoint');
+        this.logger.warn(
+          { err: error, subscription: this.doc._id },
+          'webhook subscription ended; restarting from its checkpoint',
+        );
         const delay = this.restartDelayMs;
         this.restartDelayMs = Math.min(this.restartDelayMs * 2, this.settings.webhookBackoffCapMs);
         this.restartTimer = setTimeout(() => void this.follow().catch(() => undefined), delay);
@@ -188,7 +216,10 @@ class WebhookWorker {
         failedAt: now,
       };
       changes.push({ op: 'upsert', collection: DEAD_LETTERS_COLLECTION, doc: letter });
-      this.logger.warn({ subscription: this.doc._id, position: event.position, type: event.type }, 'webhook event dead-lettered');
+      this.logger.warn(
+        { subscription: this.doc._id, position: event.position, type: event.type },
+        'webhook event dead-lettered',
+      );
     }
     // The dead letter and the checkpoint move together: the event is never both lost and skipped.
     await this.readModels.commit(checkpointName(this.doc._id), changes, { position: event.position, updatedAt: now });
@@ -199,7 +230,11 @@ class WebhookWorker {
 
   /** Dead letters re-queued by POST /subscriptions/:id/redeliver, oldest first, before live events. */
   private async replayDeadLetters(): Promise<void> {
-    const letters = (await this.readModels.find(DEAD_LETTERS_COLLECTION, { subscriptionId: this.doc._id }, { sort: { sortKey: 1 } })) as DeadLetterDoc[];
+    const letters = (await this.readModels.find(
+      DEAD_LETTERS_COLLECTION,
+      { subscriptionId: this.doc._id },
+      { sort: { sortKey: 1 } },
+    )) as DeadLetterDoc[];
     for (const letter of letters) {
       if (this.stopped) return;
       const { outcome, attempts } = await this.deliverWithRetries(letter.event);
@@ -256,7 +291,10 @@ class WebhookWorker {
 
   /** "Full jitter" between half and all of min(cap, base·2^(n−1)): retries of many subscriptions spread out. */
   private backoff(attempt: number): number {
-    const ceiling = Math.min(this.settings.webhookBackoffCapMs, this.settings.webhookBackoffBaseMs * 2 ** (attempt - 1));
+    const ceiling = Math.min(
+      this.settings.webhookBackoffCapMs,
+      this.settings.webhookBackoffBaseMs * 2 ** (attempt - 1),
+    );
     return Math.round(ceiling / 2 + Math.random() * (ceiling / 2));
   }
 
@@ -375,7 +413,11 @@ export class WebhooksService implements OnApplicationBootstrap, BeforeApplicatio
     await Promise.all([...this.workers.values()].map((w) => w.stop()));
     this.workers.clear();
     // Given up at once: another instance need not wait for the ttl.
-    await Promise.all([...this.leaseUntil.keys()].map((id) => this.leases.release(leaseName(id), this.instanceId).catch(() => undefined)));
+    await Promise.all(
+      [...this.leaseUntil.keys()].map((id) =>
+        this.leases.release(leaseName(id), this.instanceId).catch(() => undefined),
+      ),
+    );
     this.leaseUntil.clear();
   }
 
@@ -393,7 +435,11 @@ export class WebhooksService implements OnApplicationBootstrap, BeforeApplicatio
 
   private async reconcile(): Promise<void> {
     if (this.shuttingDown) return;
-    const docs = (await this.readModels.find(SUBSCRIPTIONS_COLLECTION, {}, { sort: { createdAt: 1 } })) as SubscriptionDoc[];
+    const docs = (await this.readModels.find(
+      SUBSCRIPTIONS_COLLECTION,
+      {},
+      { sort: { createdAt: 1 } },
+    )) as SubscriptionDoc[];
     const present = new Set(docs.map((d) => d._id));
     for (const id of [...this.workers.keys(), ...this.leaseUntil.keys()]) {
       if (present.has(id) || this.shuttingDown) continue;
@@ -449,7 +495,10 @@ export class WebhooksService implements OnApplicationBootstrap, BeforeApplicatio
     await this.leases.release(leaseName(id), this.instanceId).catch(() => undefined);
   }
 
-  async create(input: { url: string; types?: string[]; families?: string[]; secret: string }, actor: Actor): Promise<WebhookSubscription> {
+  async create(
+    input: { url: string; types?: string[]; families?: string[]; secret: string },
+    actor: Actor,
+  ): Promise<WebhookSubscription> {
     const check = await checkWebhookUrl(input.url, this.settings.webhookAllowedHosts, this.lookup);
     if (!check.ok) throw new InvalidInput([{ field: 'url', problems: check.problems }]);
     const id = randomUUID();
@@ -475,14 +524,22 @@ export class WebhooksService implements OnApplicationBootstrap, BeforeApplicatio
   }
 
   async list(): Promise<WebhookSubscription[]> {
-    const docs = (await this.readModels.find(SUBSCRIPTIONS_COLLECTION, {}, { sort: { createdAt: 1 } })) as SubscriptionDoc[];
+    const docs = (await this.readModels.find(
+      SUBSCRIPTIONS_COLLECTION,
+      {},
+      { sort: { createdAt: 1 } },
+    )) as SubscriptionDoc[];
     return docs.map(view);
   }
 
   async status(id: string): Promise<WebhookStatus> {
     const doc = await this.load(id);
     const worker = this.workers.get(id);
-    const letters = (await this.readModels.find(DEAD_LETTERS_COLLECTION, { subscriptionId: id }, { sort: { sortKey: 1 } })) as DeadLetterDoc[];
+    const letters = (await this.readModels.find(
+      DEAD_LETTERS_COLLECTION,
+      { subscriptionId: id },
+      { sort: { sortKey: 1 } },
+    )) as DeadLetterDoc[];
     const checkpoint = (await this.readModels.getCheckpoint(checkpointName(id)))?.position ?? null;
     return {
       ...view(doc),
@@ -494,7 +551,14 @@ export class WebhooksService implements OnApplicationBootstrap, BeforeApplicatio
       lastDeliveredAt: worker?.lastDeliveredAt ?? null,
       delivered: worker?.delivered ?? 0,
       deadLetterCount: letters.length,
-      deadLetters: letters.map((l) => ({ position: l.position, eventId: l.eventId, type: l.type, attempts: l.attempts, lastError: l.lastError, failedAt: l.failedAt })),
+      deadLetters: letters.map((l) => ({
+        position: l.position,
+        eventId: l.eventId,
+        type: l.type,
+        attempts: l.attempts,
+        lastError: l.lastError,
+        failedAt: l.failedAt,
+      })),
     };
   }
 
@@ -519,8 +583,15 @@ export class WebhooksService implements OnApplicationBootstrap, BeforeApplicatio
     const current = await this.load(id);
     // Recorded on the subscription: only the lease holder may move the checkpoint (a worker
     // running elsewhere would carry it forward again), so the holder applies the request.
-    const doc: SubscriptionDoc = { ...current, _v: current._v + 1, redelivery: { id: randomUUID(), ...(fromPosition !== undefined ? { fromPosition } : {}) } };
-    const requeued = fromPosition === undefined ? await this.readModels.count(DEAD_LETTERS_COLLECTION, { subscriptionId: id }) : undefined;
+    const doc: SubscriptionDoc = {
+      ...current,
+      _v: current._v + 1,
+      redelivery: { id: randomUUID(), ...(fromPosition !== undefined ? { fromPosition } : {}) },
+    };
+    const requeued =
+      fromPosition === undefined
+        ? await this.readModels.count(DEAD_LETTERS_COLLECTION, { subscriptionId: id })
+        : undefined;
     await this.readModels.putDocument(SUBSCRIPTIONS_COLLECTION, doc);
     if (await this.takeLease(id)) await this.applyRedelivery(doc);
     return fromPosition !== undefined ? { id, replayAfter: fromPosition } : { id, requeued };
@@ -548,8 +619,16 @@ export class WebhooksService implements OnApplicationBootstrap, BeforeApplicatio
 
   private startWorker(doc: SubscriptionDoc, redeliverDeadLetters: boolean): void {
     const id = doc._id;
-    const worker = new WebhookWorker(doc, this.eventStore, this.readModels, this.settings, this.secretBox, this.lookup, this.logger, redeliverDeadLetters, () =>
-      (this.leaseUntil.get(id) ?? 0) > Date.now(),
+    const worker = new WebhookWorker(
+      doc,
+      this.eventStore,
+      this.readModels,
+      this.settings,
+      this.secretBox,
+      this.lookup,
+      this.logger,
+      redeliverDeadLetters,
+      () => (this.leaseUntil.get(id) ?? 0) > Date.now(),
     );
     this.workers.set(doc._id, worker);
     worker.start().catch((error: unknown) => {

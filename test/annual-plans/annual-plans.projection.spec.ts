@@ -20,7 +20,12 @@ describe('annual plans projection', () => {
     const included = event(0, 'ProjectIncludedInPlan', { year: 2030, projectId: 'p1', reviewOpinion: '符合规划' });
     doc = { ...annualPlansProjection.evolve(doc, included, '2030')!, _id: '2030', _v: 0 } as Doc;
     for (let r = 1; r <= 50; r++) {
-      const feedback = event(r, 'BudgetFeedbackRecorded', { year: 2030, projectId: 'p1', inBudget: true, controlAmountFen: 100 });
+      const feedback = event(r, 'BudgetFeedbackRecorded', {
+        year: 2030,
+        projectId: 'p1',
+        inBudget: true,
+        controlAmountFen: 100,
+      });
       doc = { ...annualPlansProjection.evolve(doc, feedback, '2030')!, _id: '2030', _v: r } as Doc;
       sizes.push(JSON.stringify({ ...doc, _v: 0, revision: 0, updatedAt: '' }).length);
     }

@@ -45,7 +45,8 @@ describe('scanAudit over bounded store scans', () => {
     ]);
     const progress: ScanProgress = { end: false };
     const seen: string[] = [];
-    for await (const e of scanAudit(store, { types: ['ProjectRegistered'] }, { maxPages: 2, progress })) seen.push(e.position);
+    for await (const e of scanAudit(store, { types: ['ProjectRegistered'] }, { maxPages: 2, progress }))
+      seen.push(e.position);
     expect(seen).toEqual([]);
     expect(calls).toHaveLength(2);
     expect(progress).toEqual({ scannedTo: '200/200', end: false });

@@ -28,13 +28,21 @@ describe('audit: history, point-in-time state, log and export', () => {
     await h.request('POST', `/projects/${id}/submit-proposal`, { token: unit, body: { documentRef: 'JY-1' } });
     const history = await h.request('GET', `/projects/${id}/history`, { token: audit });
     expect(history.status).toBe(200);
-    expect(history.body.events.map((e: { type: string }) => e.type)).toEqual(['ProjectRegistered', 'ProposalSubmitted']);
+    expect(history.body.events.map((e: { type: string }) => e.type)).toEqual([
+      'ProjectRegistered',
+      'ProposalSubmitted',
+    ]);
     const [first] = history.body.events;
     expect(first).toMatchObject({ revision: 0, family: '立项', label: expect.stringMatching(/[\u4e00-\u9fff]/) });
-    expect(first.metadata).toMatchObject({ policy: 'ordos-2020', actor: { role: 'CONSTRUCTION_UNIT', department: 'D01' } });
+    expect(first.metadata).toMatchObject({
+      policy: 'ordos-2020',
+      actor: { role: 'CONSTRUCTION_UNIT', department: 'D01' },
+    });
     expect(first.metadata.hash).toMatch(/^[0-9a-f]{64}$/);
     expect((await h.request('GET', `/projects/${id}/history`, { token: unit })).status).toBe(200);
-    expect((await h.request('GET', `/projects/${id}/history`, { token: h.token('CONSTRUCTION_UNIT', 'D99') })).status).toBe(404); // another department's project is an unknown id (API.md Visibility)
+    expect(
+      (await h.request('GET', `/projects/${id}/history`, { token: h.token('CONSTRUCTION_UNIT', 'D99') })).status,
+    ).toBe(404); // another department's project is an unknown id (API.md Visibility)
     expect((await h.request('GET', `/projects/${id}/history`, { token: h.token('FINANCE') })).status).toBe(403);
     expect((await h.request('GET', `/projects/${randomUUID()}/history`, { token: audit })).status).toBe(404);
   });
@@ -51,7 +59,9 @@ describe('audit: history, point-in-time state, log and export', () => {
     expect(after.body).toMatchObject({ revision: 1, state: { status: 'PROPOSAL' } });
     const byRevision = await h.request('GET', `/projects/${id}/state?revision=0`, { token: office });
     expect(byRevision.body.state.status).toBe('DRAFT_PLAN');
-    expect((await h.request('GET', `/projects/${id}/state?asOf=2026-03-01T00:00:00Z`, { token: office })).status).toBe(404);
+    expect((await h.request('GET', `/projects/${id}/state?asOf=2026-03-01T00:00:00Z`, { token: office })).status).toBe(
+      404,
+    );
     expect((await h.request('GET', `/projects/${id}/state?asOf=yesterday`, { token: office })).status).toBe(400);
   });
 
@@ -59,9 +69,13 @@ describe('audit: history, point-in-time state, log and export', () => {
     const page1 = await h.request('GET', '/audit/events?type=ProjectRegistered&limit=1', { token: audit });
     expect(page1.status).toBe(200);
     expect(page1.body.items).toHaveLength(1);
-    const page2 = await h.request('GET', `/audit/events?type=ProjectRegistered&limit=1&after=${page1.body.nextAfter}`, { token: audit });
+    const page2 = await h.request('GET', `/audit/events?type=ProjectRegistered&limit=1&after=${page1.body.nextAfter}`, {
+      token: audit,
+    });
     expect(page2.body.items[0].position).not.toBe(page1.body.items[0].position);
-    const family = await h.request('GET', `/audit/events?family=${encodeURIComponent('立项')}&limit=1000`, { token: office });
+    const family = await h.request('GET', `/audit/events?family=${encodeURIComponent('立项')}&limit=1000`, {
+      token: office,
+    });
     expect(family.body.items.every((e: { family: string }) => e.family === '立项')).toBe(true);
     const byDept = await h.request('GET', '/audit/events?department=D99&limit=1000', { token: audit });
     expect(byDept.body.items).toEqual([]);
@@ -80,7 +94,10 @@ describe('audit: history, point-in-time state, log and export', () => {
     expect(text.charCodeAt(0)).toBe(0xfeff);
     expect(text).toContain('鄂尔多斯');
     const jsonl = await h.request('GET', '/audit/export?format=jsonl&type=ProposalSubmitted', { token: audit });
-    const lines = String(jsonl.body).trim().split('\n').map((l) => JSON.parse(l));
+    const lines = String(jsonl.body)
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines.length).toBeGreaterThanOrEqual(2);
     expect(lines.every((l: { type: string }) => l.type === 'ProposalSubmitted')).toBe(true);
     expect((await h.request('GET', '/audit/export', { token: office })).status).toBe(403);
@@ -88,15 +105,26 @@ describe('audit: history, point-in-time state, log and export', () => {
 
   it('reads an old event shape as the new one through an upcaster, everywhere', async () => {
     // A historic ProposalSubmitted written under schema 0 called the field `document`.
-    registerUpcaster({ type: 'ProposalSubmitted', fromVersion: 0, toVersion: 1, upcast: ({ document, ...rest }) => ({ ...rest, documentRef: document }) });
+    registerUpcaster({
+      type: 'ProposalSubmitted',
+      fromVersion: 0,
+      toVersion: 1,
+      upcast: ({ document, ...rest }) => ({ ...rest, documentRef: document }),
+    });
     const { id } = await registeredProject(h, 'D03');
     const store = SqliteEventStore.open(join(h.dataDir, 'events.db'));
     const [registered] = await store.readStream(`project-${id}`);
-    await store.append(`project-${id}`, [{
-      type: 'ProposalSubmitted',
-      data: { projectId: id, document: 'OLD-REF', submittedOn: '2026-03-02' },
-      metadata: { ...registered.metadata, eventId: randomUUID(), schemaVersion: 0 },
-    }], 0);
+    await store.append(
+      `project-${id}`,
+      [
+        {
+          type: 'ProposalSubmitted',
+          data: { projectId: id, document: 'OLD-REF', submittedOn: '2026-03-02' },
+          metadata: { ...registered.metadata, eventId: randomUUID(), schemaVersion: 0 },
+        },
+      ],
+      0,
+    );
     await store.close();
     const history = await h.request('GET', `/projects/${id}/history`, { token: audit });
     expect(history.body.events[1].data).toMatchObject({ documentRef: 'OLD-REF' });
@@ -117,24 +145,41 @@ describe('audit: integrity of the stored chain', () => {
     await h.request('POST', `/projects/${id}/submit-proposal`, { token: unit, body: { documentRef: 'JY-9' } });
     await h.request('POST', `/projects/${id}/approve-proposal`, { token: office, body: { opinion: '同意' } });
     const other = await registeredProject(h, 'D02');
-    await h.request('POST', `/projects/${other.id}/submit-proposal`, { token: other.unit, body: { documentRef: 'JY-10' } });
-    expect((await h.request('GET', `/audit/verify?projectId=${id}`, { token: audit })).body).toEqual({ projectId: id, ok: true, checked: 3 });
+    await h.request('POST', `/projects/${other.id}/submit-proposal`, {
+      token: other.unit,
+      body: { documentRef: 'JY-10' },
+    });
+    expect((await h.request('GET', `/audit/verify?projectId=${id}`, { token: audit })).body).toEqual({
+      projectId: id,
+      ok: true,
+      checked: 3,
+    });
     const sealed = await h.request('POST', '/audit/seal', { token: office });
     expect(sealed.status).toBe(201);
-    expect((await h.request('GET', '/audit/verify', { token: audit })).body).toMatchObject({ ok: true, seal: { checked: true, ok: true } });
+    expect((await h.request('GET', '/audit/verify', { token: audit })).body).toMatchObject({
+      ok: true,
+      seal: { checked: true, ok: true },
+    });
     const dataDir = h.dataDir;
     await h.close({ keepData: true });
 
     // Someone with file access edits an amount directly in the SQLite file.
     const raw = new Database(join(dataDir, 'events.db'));
     raw.exec('DROP TRIGGER events_no_update; DROP TRIGGER events_no_delete;');
-    const target = raw.prepare('SELECT position, data, metadata FROM events WHERE stream = ? AND revision = 1').get(`project-${id}`) as { position: number; data: string; metadata: string };
-    raw.prepare('UPDATE events SET data = ? WHERE position = ?').run(target.data.replace('JY-9', 'JY-X'), target.position);
+    const target = raw
+      .prepare('SELECT position, data, metadata FROM events WHERE stream = ? AND revision = 1')
+      .get(`project-${id}`) as { position: number; data: string; metadata: string };
+    raw
+      .prepare('UPDATE events SET data = ? WHERE position = ?')
+      .run(target.data.replace('JY-9', 'JY-X'), target.position);
     raw.close();
 
     h = await startHarness({ dataDir });
     const tampered = await h.request('GET', `/audit/verify?projectId=${id}`, { token: audit });
-    expect(tampered.body).toMatchObject({ ok: false, brokenAt: { revision: 1, eventId: JSON.parse(target.metadata).eventId, reason: 'HASH_MISMATCH' } });
+    expect(tampered.body).toMatchObject({
+      ok: false,
+      brokenAt: { revision: 1, eventId: JSON.parse(target.metadata).eventId, reason: 'HASH_MISMATCH' },
+    });
     const whole = await h.request('GET', '/audit/verify', { token: audit });
     expect(whole.body).toMatchObject({ ok: false, brokenAt: { streamId: `project-${id}`, revision: 1 } });
     await h.close({ keepData: true });

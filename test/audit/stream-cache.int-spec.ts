@@ -22,7 +22,14 @@ describe('project stream cache (history and point-in-time state)', () => {
     const store = SqliteEventStore.open(':memory:');
     // Compliance checks can be recorded again and again: 250 of them cross two snapshots.
     const checks = Array.from({ length: 250 }, (_, i) =>
-      command('RecordCompliance', { sharesData: i % 3 !== 0, duplicateCollection: false, inCatalogue: true, cryptoAssessmentPassed: true, securityAssessmentPassed: i % 5 !== 0, majorSecurityHazard: false }),
+      command('RecordCompliance', {
+        sharesData: i % 3 !== 0,
+        duplicateCollection: false,
+        inCatalogue: true,
+        cryptoAssessmentPassed: true,
+        securityAssessmentPassed: i % 5 !== 0,
+        majorSecurityHazard: false,
+      }),
     );
     const events = play(checks, H.underConstruction());
     expect(events.length).toBeGreaterThan(250);
@@ -54,7 +61,11 @@ describe('project stream cache (history and point-in-time state)', () => {
       const n = events.length;
       for (const id of ['a', 'b', 'c', 'huge']) {
         const copies = id === 'huge' ? [...events, ...events, ...events] : events;
-        await store.append(projectStreamId(id), copies.map((e) => pending(e.type, e.data as Record<string, unknown>)), 'no_stream');
+        await store.append(
+          projectStreamId(id),
+          copies.map((e) => pending(e.type, e.data as Record<string, unknown>)),
+          'no_stream',
+        );
       }
       const cache = new ProjectStreamCache(store, 2 * n);
       const reads = jest.spyOn(store, 'readStreamText');
@@ -80,13 +91,29 @@ describe('project stream cache (history and point-in-time state)', () => {
     const store = SqliteEventStore.open(join(dir, 'events.db'));
     try {
       const checks = Array.from({ length: 150 }, (_, i) =>
-        command('RecordCompliance', { sharesData: true, duplicateCollection: false, inCatalogue: true, cryptoAssessmentPassed: true, securityAssessmentPassed: i % 2 === 0, majorSecurityHazard: false }),
+        command('RecordCompliance', {
+          sharesData: true,
+          duplicateCollection: false,
+          inCatalogue: true,
+          cryptoAssessmentPassed: true,
+          securityAssessmentPassed: i % 2 === 0,
+          majorSecurityHazard: false,
+        }),
       );
       const events = play(checks, H.underConstruction());
-      await store.append(projectStreamId(PID), events.map((e) => pending(e.type, e.data as Record<string, unknown>)), 'no_stream');
+      await store.append(
+        projectStreamId(PID),
+        events.map((e) => pending(e.type, e.data as Record<string, unknown>)),
+        'no_stream',
+      );
       // The SQLite adapter as is (storageVersion + text reads), and one offering neither (as an
       // adapter without them would): both must see the edit.
-      const bare: EventStore = { ...store, readStream: store.readStream.bind(store), readStreamText: undefined, storageVersion: undefined } as unknown as EventStore;
+      const bare: EventStore = {
+        ...store,
+        readStream: store.readStream.bind(store),
+        readStreamText: undefined,
+        storageVersion: undefined,
+      } as unknown as EventStore;
       const caches = [new ProjectStreamCache(store), new ProjectStreamCache(bare)];
       for (const cache of caches) {
         expect((await cache.events(PID))[0].data).toMatchObject({ projectId: PID });

@@ -5,7 +5,15 @@ function stream(length: number) {
   const pending = Array.from({ length }, (_, i) => ({
     type: 'ThingHappened',
     data: { i },
-    metadata: { eventId: randomUUID(), occurredAt: '2026-03-02T02:00:00.000Z', actor: { sub: 'u', name: 'u', role: 'OFFICE' }, correlationId: 'c', causationId: 'c', policy: 'p', schemaVersion: 1 },
+    metadata: {
+      eventId: randomUUID(),
+      occurredAt: '2026-03-02T02:00:00.000Z',
+      actor: { sub: 'u', name: 'u', role: 'OFFICE' },
+      correlationId: 'c',
+      causationId: 'c',
+      policy: 'p',
+      schemaVersion: 1,
+    },
   }));
   return chainEnvelopes(GENESIS_HASH, pending).map((event, revision) => ({ ...event, revision }));
 }
@@ -20,7 +28,12 @@ describe('verifyChain reports every broken event, not only the first', () => {
     events[1] = { ...events[1], data: { i: 100 } };
     events[4] = { ...events[4], data: { i: 400 } };
     const check = verifyChain(events);
-    expect(check).toMatchObject({ ok: false, checked: 6, brokenCount: 2, brokenAt: { revision: 1, reason: 'HASH_MISMATCH', eventId: events[1].metadata.eventId } });
+    expect(check).toMatchObject({
+      ok: false,
+      checked: 6,
+      brokenCount: 2,
+      brokenAt: { revision: 1, reason: 'HASH_MISMATCH', eventId: events[1].metadata.eventId },
+    });
     expect(check.broken).toEqual([
       { revision: 1, eventId: events[1].metadata.eventId, reason: 'HASH_MISMATCH' },
       { revision: 4, eventId: events[4].metadata.eventId, reason: 'HASH_MISMATCH' },
@@ -37,13 +50,25 @@ describe('verifyChain reports every broken event, not only the first', () => {
   it('a re-linked event (prevHash changed) is a LINK_MISMATCH', () => {
     const events = stream(3);
     events[2] = { ...events[2], metadata: { ...events[2].metadata, prevHash: GENESIS_HASH } };
-    expect(verifyChain(events).broken).toEqual([{ revision: 2, eventId: events[2].metadata.eventId, reason: 'LINK_MISMATCH' }]);
+    expect(verifyChain(events).broken).toEqual([
+      { revision: 2, eventId: events[2].metadata.eventId, reason: 'LINK_MISMATCH' },
+    ]);
   });
 
   it('an event that no longer parses is one UNREADABLE; the walk goes on from its stored hash or, without it, trusts the next link', () => {
     const events = stream(4);
-    const withHash = verifyChain([events[0], { revision: 1, unreadable: true, eventId: 'e1', hash: events[1].metadata.hash }, events[2], events[3]]);
-    expect(withHash).toMatchObject({ ok: false, checked: 4, brokenCount: 1, broken: [{ revision: 1, eventId: 'e1', reason: 'UNREADABLE' }] });
+    const withHash = verifyChain([
+      events[0],
+      { revision: 1, unreadable: true, eventId: 'e1', hash: events[1].metadata.hash },
+      events[2],
+      events[3],
+    ]);
+    expect(withHash).toMatchObject({
+      ok: false,
+      checked: 4,
+      brokenCount: 1,
+      broken: [{ revision: 1, eventId: 'e1', reason: 'UNREADABLE' }],
+    });
     const withoutHash = verifyChain([events[0], { revision: 1, unreadable: true }, events[2], events[3]]);
     expect(withoutHash).toMatchObject({ brokenCount: 1, broken: [{ revision: 1, reason: 'UNREADABLE' }] });
   });

@@ -6,7 +6,12 @@
  */
 import { spawnSync } from 'node:child_process';
 import { createHash, randomUUID } from 'node:crypto';
-import { EVENT_STORE, RevisionConflict, StoreUnavailable, type EventStore } from '../../src/event-store/event-store.port';
+import {
+  EVENT_STORE,
+  RevisionConflict,
+  StoreUnavailable,
+  type EventStore,
+} from '../../src/event-store/event-store.port';
 import { IDEMPOTENCY_CLAIM, IDEMPOTENCY_RECORD } from '../../src/commands/idempotency.service';
 import { registration, startHarness, type Harness } from '../support/harness';
 import { driveTo, expectProblem, type Project } from '../support/fixtures';
@@ -22,7 +27,8 @@ describe('Idempotency-Key and contention (issue 11)', () => {
     await h.close();
   });
 
-  const history = async (id: string) => (await store.readStream(`project-${id}`)).map((e) => ({ type: e.type, key: e.metadata.idempotencyKey }));
+  const history = async (id: string) =>
+    (await store.readStream(`project-${id}`)).map((e) => ({ type: e.type, key: e.metadata.idempotencyKey }));
 
   /** Makes every Idempotency-Key answer record fail (a full disk right after the command's append). */
   function failAnswerRecords(): () => void {
@@ -41,7 +47,12 @@ describe('Idempotency-Key and contention (issue 11)', () => {
   describe('POST /projects without projectId', () => {
     it('the same key and body twice: the first answer (same projectId), one project', async () => {
       const { projectId: _omitted, ...body } = registration('KEY1');
-      const send = () => h.request('POST', '/projects', { token: h.token('CONSTRUCTION_UNIT', 'KEY1'), body, headers: { 'idempotency-key': 'register-no-id' } });
+      const send = () =>
+        h.request('POST', '/projects', {
+          token: h.token('CONSTRUCTION_UNIT', 'KEY1'),
+          body,
+          headers: { 'idempotency-key': 'register-no-id' },
+        });
       const first = await send();
       expect(first.status).toBe(201);
       const second = await send();
@@ -51,7 +62,12 @@ describe('Idempotency-Key and contention (issue 11)', () => {
 
     it('the key record lost after the append (crash): the retry answers the same project, no second one', async () => {
       const { projectId: _omitted, ...body } = registration('KEY2');
-      const send = () => h.request('POST', '/projects', { token: h.token('CONSTRUCTION_UNIT', 'KEY2'), body, headers: { 'idempotency-key': 'register-crash' } });
+      const send = () =>
+        h.request('POST', '/projects', {
+          token: h.token('CONSTRUCTION_UNIT', 'KEY2'),
+          body,
+          headers: { 'idempotency-key': 'register-crash' },
+        });
       const restore = failAnswerRecords();
       let first;
       try {
@@ -70,7 +86,12 @@ describe('Idempotency-Key and contention (issue 11)', () => {
     it('order-rectification without rectificationId: the retry answers the same order', async () => {
       const p = await driveTo(h, 'UNDER_CONSTRUCTION');
       const body = { findings: ['未同步建设密码保障系统'], deadline: '2026-06-30', article: '第十二条' };
-      const send = () => h.request('POST', `/projects/${p.id}/order-rectification`, { token: h.token('SUPERVISOR'), body, headers: { 'idempotency-key': 'rectify-1' } });
+      const send = () =>
+        h.request('POST', `/projects/${p.id}/order-rectification`, {
+          token: h.token('SUPERVISOR'),
+          body,
+          headers: { 'idempotency-key': 'rectify-1' },
+        });
       const first = await send();
       expect(first.status).toBe(200);
       const second = await send();
@@ -81,7 +102,12 @@ describe('Idempotency-Key and contention (issue 11)', () => {
 
   it('full disk after the command was stored: the answer says what was stored, not "nothing was changed"', async () => {
     const p = await driveTo(h, 'PROPOSAL_SUBMITTED');
-    const send = () => h.request('POST', `/projects/${p.id}/approve-proposal`, { token: h.token('OFFICE'), body: { opinion: '同意' }, headers: { 'idempotency-key': 'disk-full-1' } });
+    const send = () =>
+      h.request('POST', `/projects/${p.id}/approve-proposal`, {
+        token: h.token('OFFICE'),
+        body: { opinion: '同意' },
+        headers: { 'idempotency-key': 'disk-full-1' },
+      });
     const restore = failAnswerRecords();
     let first;
     try {
@@ -103,7 +129,11 @@ describe('Idempotency-Key and contention (issue 11)', () => {
     it('a user whose role changed is refused 403 ROLE_NOT_ALLOWED, not given the recorded answer', async () => {
       const p = await driveTo(h, 'PROPOSAL_SUBMITTED');
       const send = (role: string) =>
-        h.request('POST', `/projects/${p.id}/approve-proposal`, { token: h.token(role, undefined, 'clerk-7'), body: { opinion: '同意' }, headers: { 'idempotency-key': 'auth-role' } });
+        h.request('POST', `/projects/${p.id}/approve-proposal`, {
+          token: h.token(role, undefined, 'clerk-7'),
+          body: { opinion: '同意' },
+          headers: { 'idempotency-key': 'auth-role' },
+        });
       expect((await send('OFFICE')).status).toBe(200);
       expectProblem(await send('FINANCE'), 403, 'ROLE_NOT_ALLOWED');
       expect((await send('OFFICE')).status).toBe(200);
@@ -112,14 +142,23 @@ describe('Idempotency-Key and contention (issue 11)', () => {
     it('a construction unit moved to another department gets 404, as for an unknown project (visibility first, then replay)', async () => {
       const p: Project = await driveTo(h, 'DRAFT_PLAN');
       const send = (dept: string) =>
-        h.request('POST', `/projects/${p.id}/submit-proposal`, { token: h.token('CONSTRUCTION_UNIT', dept, 'unit-clerk-9'), body: { documentRef: 'JY-1' }, headers: { 'idempotency-key': 'auth-dept' } });
+        h.request('POST', `/projects/${p.id}/submit-proposal`, {
+          token: h.token('CONSTRUCTION_UNIT', dept, 'unit-clerk-9'),
+          body: { documentRef: 'JY-1' },
+          headers: { 'idempotency-key': 'auth-dept' },
+        });
       expect((await send(p.dept)).status).toBe(200);
       expectProblem(await send('ELSEWHERE'), 404, 'PROJECT_NOT_FOUND');
     });
 
     it('registration replayed to a user of another department: 403 DEPARTMENT_MISMATCH, as when fresh', async () => {
       const body = registration('KEY3');
-      const send = (dept: string) => h.request('POST', '/projects', { token: h.token('CONSTRUCTION_UNIT', dept, 'unit-clerk-10'), body, headers: { 'idempotency-key': 'auth-register' } });
+      const send = (dept: string) =>
+        h.request('POST', '/projects', {
+          token: h.token('CONSTRUCTION_UNIT', dept, 'unit-clerk-10'),
+          body,
+          headers: { 'idempotency-key': 'auth-register' },
+        });
       expect((await send('KEY3')).status).toBe(201);
       expectProblem(await send('KEY4'), 403, 'DEPARTMENT_MISMATCH');
     });
@@ -127,7 +166,12 @@ describe('Idempotency-Key and contention (issue 11)', () => {
 
   it('a replay reads only the key stream and the registration, never the whole project stream', async () => {
     const p = await driveTo(h, 'UNDER_CONSTRUCTION');
-    const send = () => h.request('POST', `/projects/${p.id}/criticize`, { token: h.token('OFFICE'), body: { reason: '滞后' }, headers: { 'idempotency-key': 'o1-check' } });
+    const send = () =>
+      h.request('POST', `/projects/${p.id}/criticize`, {
+        token: h.token('OFFICE'),
+        body: { reason: '滞后' },
+        headers: { 'idempotency-key': 'o1-check' },
+      });
     const first = await send();
     expect(first.status).toBe(200);
     const reads: Array<{ streamId: string; options?: object }> = [];
@@ -150,7 +194,9 @@ describe('Idempotency-Key and contention (issue 11)', () => {
     const projectReads = reads.filter((r) => r.streamId === `project-${p.id}`);
     expect(projectReads.every((r) => (r.options as { toRevision?: number } | undefined)?.toRevision === 0)).toBe(true);
     // The key check is one read of the key stream's newest record, whatever its length (O(1)).
-    expect(reads.filter((r) => r.streamId.startsWith('idempotency-'))).toEqual([{ streamId: expect.any(String), options: { last: true } }]);
+    expect(reads.filter((r) => r.streamId.startsWith('idempotency-'))).toEqual([
+      { streamId: expect.any(String), options: { last: true } },
+    ]);
   });
 
   it('16 concurrent writers without expectedRevision on one project: no 409 REVISION_CONFLICT, each its own revision', async () => {
@@ -172,15 +218,24 @@ describe('Idempotency-Key and contention (issue 11)', () => {
         ),
       );
       projects.forEach((p, j) => {
-        expect(answers[j].map((a) => (a.status === 200 ? 200 : `${a.status} ${a.body.code}`))).toEqual(Array(16).fill(200));
-        expect(answers[j].map((a) => a.body.revision).sort((x, y) => x - y)).toEqual(Array.from({ length: 16 }, (_, i) => p.revision + 1 + i));
+        expect(answers[j].map((a) => (a.status === 200 ? 200 : `${a.status} ${a.body.code}`))).toEqual(
+          Array(16).fill(200),
+        );
+        expect(answers[j].map((a) => a.body.revision).sort((x, y) => x - y)).toEqual(
+          Array.from({ length: 16 }, (_, i) => p.revision + 1 + i),
+        );
       });
     }
   });
 
   it('a key is remembered for IDEMPOTENCY_RETENTION_HOURS (24): later the same key is a new request', async () => {
     const p = await driveTo(h, 'UNDER_CONSTRUCTION');
-    const send = () => h.request('POST', `/projects/${p.id}/criticize`, { token: h.token('OFFICE'), body: { reason: '滞后' }, headers: { 'idempotency-key': 'retention-1' } });
+    const send = () =>
+      h.request('POST', `/projects/${p.id}/criticize`, {
+        token: h.token('OFFICE'),
+        body: { reason: '滞后' },
+        headers: { 'idempotency-key': 'retention-1' },
+      });
     const start = h.clock.now();
     try {
       const first = await send();
@@ -206,7 +261,12 @@ describe('Idempotency-Key and contention (issue 11)', () => {
      */
     async function claimedBy(pid: number, key: string) {
       const p = await driveTo(h, 'UNDER_CONSTRUCTION');
-      const send = () => h.request('POST', `/projects/${p.id}/criticize`, { token: h.token('OFFICE'), body: { reason: '滞后' }, headers: { 'idempotency-key': key } });
+      const send = () =>
+        h.request('POST', `/projects/${p.id}/criticize`, {
+          token: h.token('OFFICE'),
+          body: { reason: '滞后' },
+          headers: { 'idempotency-key': key },
+        });
       const original = store.append.bind(store);
       store.append = async (streamId, events, expected) => {
         if (streamId === `project-${p.id}`) throw new Error('the process died here');
@@ -221,7 +281,13 @@ describe('Idempotency-Key and contention (issue 11)', () => {
       const { data, metadata } = claims.last;
       await store.append(
         claims.streamId,
-        [{ type: IDEMPOTENCY_CLAIM, data: { ...data, owner: { ...(data.owner as object), pid, instance: randomUUID() } }, metadata: { ...metadata, eventId: randomUUID(), occurredAt: h.clock.now().toISOString() } }],
+        [
+          {
+            type: IDEMPOTENCY_CLAIM,
+            data: { ...data, owner: { ...(data.owner as object), pid, instance: randomUUID() } },
+            metadata: { ...metadata, eventId: randomUUID(), occurredAt: h.clock.now().toISOString() },
+          },
+        ],
         claims.last.revision,
       );
       return { p, send };
@@ -268,17 +334,28 @@ describe('Idempotency-Key and contention (issue 11)', () => {
       return original(streamId, events, expected);
     };
     try {
-      const contended = await h.request('POST', `/projects/${p.id}/criticize`, { token: h.token('OFFICE'), body: { reason: '滞后' }, headers: { 'idempotency-key': 'contended-1' } });
+      const contended = await h.request('POST', `/projects/${p.id}/criticize`, {
+        token: h.token('OFFICE'),
+        body: { reason: '滞后' },
+        headers: { 'idempotency-key': 'contended-1' },
+      });
       expectProblem(contended, 503, 'CONTENDED');
       expect(contended.body.detail).toMatch(/nothing was changed/);
       expect(contended.body.detail).not.toMatch(/changed since you read it/);
-      const expecting = await h.request('POST', `/projects/${p.id}/criticize`, { token: h.token('OFFICE'), body: { reason: '滞后', expectedRevision: p.revision } });
+      const expecting = await h.request('POST', `/projects/${p.id}/criticize`, {
+        token: h.token('OFFICE'),
+        body: { reason: '滞后', expectedRevision: p.revision },
+      });
       expectProblem(expecting, 409, 'REVISION_CONFLICT');
     } finally {
       store.append = original;
     }
     // the refused attempt released its key: the retry is decided
-    const retry = await h.request('POST', `/projects/${p.id}/criticize`, { token: h.token('OFFICE'), body: { reason: '滞后' }, headers: { 'idempotency-key': 'contended-1' } });
+    const retry = await h.request('POST', `/projects/${p.id}/criticize`, {
+      token: h.token('OFFICE'),
+      body: { reason: '滞后' },
+      headers: { 'idempotency-key': 'contended-1' },
+    });
     expect(retry.status).toBe(200);
   }, 30_000);
 });

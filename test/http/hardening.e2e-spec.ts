@@ -35,18 +35,25 @@ describe('hardening of the HTTP layer (issue 11)', () => {
   afterAll(() => h.close());
 
   describe('instants: what cannot be parsed is refused, never a filter switched off', () => {
-    it.each(['2026-W01', '2026-W01-1', '2026-336', '2026-05-01T00:00:00', '2026-02-30T00:00:00Z', '2026-05-01T24:00:00Z', '2026-05-01T00:00:00+25:00', '20260501T000000Z', '2026-05'])(
-      'asOf, from, to and the test clock refuse %s naming the field',
-      async (value) => {
-        const { id } = await registeredProject(h);
-        const q = encodeURIComponent(value);
-        expectInvalidField(await h.request('GET', `/projects/${id}/state?asOf=${q}`, { token: audit }), 'asOf');
-        expectInvalidField(await h.request('GET', `/audit/events?from=${q}`, { token: audit }), 'from');
-        expectInvalidField(await h.request('GET', `/audit/events?to=${q}`, { token: audit }), 'to');
-        expectInvalidField(await h.request('GET', `/audit/export?format=jsonl&to=${q}`, { token: audit }), 'to');
-        expectInvalidField(await h.request('PUT', '/admin/test-clock', { token: office, body: { now: value } }), 'now');
-      },
-    );
+    it.each([
+      '2026-W01',
+      '2026-W01-1',
+      '2026-336',
+      '2026-05-01T00:00:00',
+      '2026-02-30T00:00:00Z',
+      '2026-05-01T24:00:00Z',
+      '2026-05-01T00:00:00+25:00',
+      '20260501T000000Z',
+      '2026-05',
+    ])('asOf, from, to and the test clock refuse %s naming the field', async (value) => {
+      const { id } = await registeredProject(h);
+      const q = encodeURIComponent(value);
+      expectInvalidField(await h.request('GET', `/projects/${id}/state?asOf=${q}`, { token: audit }), 'asOf');
+      expectInvalidField(await h.request('GET', `/audit/events?from=${q}`, { token: audit }), 'from');
+      expectInvalidField(await h.request('GET', `/audit/events?to=${q}`, { token: audit }), 'to');
+      expectInvalidField(await h.request('GET', `/audit/export?format=jsonl&to=${q}`, { token: audit }), 'to');
+      expectInvalidField(await h.request('PUT', '/admin/test-clock', { token: office, body: { now: value } }), 'now');
+    });
 
     it('a plain day means 00:00 Ordos time (UTC+8)', async () => {
       // Registered at 2026-04-01T17:00Z, i.e. 2026-04-02 01:00 in Ordos: "as of 2026-04-02" is
@@ -68,8 +75,15 @@ describe('hardening of the HTTP layer (issue 11)', () => {
 
     it('accepts RFC 3339 instants with Z, an offset and fractions', async () => {
       const { id } = await registeredProject(h);
-      for (const value of ['2026-03-03T02:00:00Z', '2026-03-03T10:00:00.123+08:00', '2026-03-02T21:00:00-05:00', '2026-03-03t02:00:00z']) {
-        expect((await h.request('GET', `/projects/${id}/state?asOf=${encodeURIComponent(value)}`, { token: audit })).status).toBe(200);
+      for (const value of [
+        '2026-03-03T02:00:00Z',
+        '2026-03-03T10:00:00.123+08:00',
+        '2026-03-02T21:00:00-05:00',
+        '2026-03-03t02:00:00z',
+      ]) {
+        expect(
+          (await h.request('GET', `/projects/${id}/state?asOf=${encodeURIComponent(value)}`, { token: audit })).status,
+        ).toBe(200);
       }
       const set = await h.request('PUT', '/admin/test-clock', { token: office, body: { now: '2026-03-02' } });
       expect(set.status).toBe(200);
@@ -102,12 +116,18 @@ describe('hardening of the HTTP layer (issue 11)', () => {
     it('TOKEN_MAX_LIFETIME_SECONDS is configurable', async () => {
       const short = await startHarness({ env: { TOKEN_MAX_LIFETIME_SECONDS: '600' } });
       try {
-        expect((await short.request('GET', '/projects', { token: office({ exp: nowSeconds() + 3600 }) })).status).toBe(401);
-        expect((await short.request('GET', '/projects', { token: office({ exp: nowSeconds() + 500 }) })).status).toBe(200);
+        expect((await short.request('GET', '/projects', { token: office({ exp: nowSeconds() + 3600 }) })).status).toBe(
+          401,
+        );
+        expect((await short.request('GET', '/projects', { token: office({ exp: nowSeconds() + 500 }) })).status).toBe(
+          200,
+        );
       } finally {
         await short.close();
       }
-      expect(() => loadConfig({ NODE_ENV: 'test', TOKEN_MAX_LIFETIME_SECONDS: 'forever' })).toThrow(/TOKEN_MAX_LIFETIME_SECONDS/);
+      expect(() => loadConfig({ NODE_ENV: 'test', TOKEN_MAX_LIFETIME_SECONDS: 'forever' })).toThrow(
+        /TOKEN_MAX_LIFETIME_SECONDS/,
+      );
     });
   });
 
@@ -183,7 +203,10 @@ describe('hardening of the HTTP layer (issue 11)', () => {
       const { id, answer } = await registeredProject(h, 'D01', { 'x-correlation-id': 'client-42:retry.1_x' });
       expect(answer.headers['x-correlation-id']).toBe('client-42:retry.1_x');
       const [event] = (await h.request('GET', `/projects/${id}/history`, { token: audit })).body.events;
-      expect(event.metadata).toMatchObject({ correlationId: 'client-42:retry.1_x', causationId: 'client-42:retry.1_x' });
+      expect(event.metadata).toMatchObject({
+        correlationId: 'client-42:retry.1_x',
+        causationId: 'client-42:retry.1_x',
+      });
     });
   });
 
@@ -220,39 +243,47 @@ describe('on the wire (issue 11): timeouts and the token before the body', () =>
 
   /** Sends the head of a request, then `body` one byte every `everyMs`; resolves with what came back and when. */
   function trickle(head: string, body: string, everyMs: number, giveUpMs: number) {
-    return new Promise<{ answer: string; closedAfterMs: number | null; firstByteAfterMs: number | null }>((resolve, reject) => {
-      const started = Date.now();
-      let answer = '';
-      let firstByteAfterMs: number | null = null;
-      let timer: NodeJS.Timeout | undefined;
-      const socket: Socket = connect(port, '127.0.0.1', () => {
-        socket.write(head);
-        let i = 0;
-        timer = setInterval(() => {
-          if (i < body.length && socket.writable) socket.write(body[i++]);
-        }, everyMs);
-      });
-      const giveUp = setTimeout(() => finish(null), giveUpMs);
-      const finish = (closedAfterMs: number | null) => {
-        clearInterval(timer);
-        clearTimeout(giveUp);
-        socket.destroy();
-        resolve({ answer, closedAfterMs, firstByteAfterMs });
-      };
-      socket.on('data', (chunk) => {
-        firstByteAfterMs ??= Date.now() - started;
-        answer += chunk.toString('utf8');
-      });
-      socket.on('close', () => finish(Date.now() - started));
-      socket.on('error', (error: NodeJS.ErrnoException) => (error.code === 'ECONNRESET' || error.code === 'EPIPE' ? undefined : reject(error)));
-    });
+    return new Promise<{ answer: string; closedAfterMs: number | null; firstByteAfterMs: number | null }>(
+      (resolve, reject) => {
+        const started = Date.now();
+        let answer = '';
+        let firstByteAfterMs: number | null = null;
+        let timer: NodeJS.Timeout | undefined;
+        const socket: Socket = connect(port, '127.0.0.1', () => {
+          socket.write(head);
+          let i = 0;
+          timer = setInterval(() => {
+            if (i < body.length && socket.writable) socket.write(body[i++]);
+          }, everyMs);
+        });
+        const giveUp = setTimeout(() => finish(null), giveUpMs);
+        const finish = (closedAfterMs: number | null) => {
+          clearInterval(timer);
+          clearTimeout(giveUp);
+          socket.destroy();
+          resolve({ answer, closedAfterMs, firstByteAfterMs });
+        };
+        socket.on('data', (chunk) => {
+          firstByteAfterMs ??= Date.now() - started;
+          answer += chunk.toString('utf8');
+        });
+        socket.on('close', () => finish(Date.now() - started));
+        socket.on('error', (error: NodeJS.ErrnoException) =>
+          error.code === 'ECONNRESET' || error.code === 'EPIPE' ? undefined : reject(error),
+        );
+      },
+    );
   }
 
   const head = (authorization?: string, length = 100_000) =>
     `POST /projects HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: ${length}\r\n${authorization ? `Authorization: ${authorization}\r\n` : ''}\r\n`;
 
   it('answers 401 problem+json before reading the body when there is no valid token', async () => {
-    for (const authorization of [undefined, 'Bearer not.a.token', `Bearer ${signHs256(actorClaims('OFFICE'), SECRET)}`]) {
+    for (const authorization of [
+      undefined,
+      'Bearer not.a.token',
+      `Bearer ${signHs256(actorClaims('OFFICE'), SECRET)}`,
+    ]) {
       const { answer, firstByteAfterMs } = await trickle(head(authorization), '{"name":', 200, 3000);
       expect(answer).toMatch(/^HTTP\/1\.1 401 /);
       expect(answer).toContain('application/problem+json');
@@ -263,7 +294,12 @@ describe('on the wire (issue 11): timeouts and the token before the body', () =>
   });
 
   it('cuts off a body trickled byte by byte after REQUEST_TIMEOUT_MS (408), and keeps serving', async () => {
-    const { answer, closedAfterMs } = await trickle(head(`Bearer ${h.token('CONSTRUCTION_UNIT', 'D01')}`, 10_000), JSON.stringify(registration('D01')), 50, 8000);
+    const { answer, closedAfterMs } = await trickle(
+      head(`Bearer ${h.token('CONSTRUCTION_UNIT', 'D01')}`, 10_000),
+      JSON.stringify(registration('D01')),
+      50,
+      8000,
+    );
     expect(closedAfterMs).not.toBeNull();
     expect(closedAfterMs!).toBeLessThan(4000);
     expect(answer).toMatch(/^HTTP\/1\.1 408 /);
@@ -272,7 +308,11 @@ describe('on the wire (issue 11): timeouts and the token before the body', () =>
   });
 
   it('an unknown route keeps its 404, and a GET is not authenticated before routing', async () => {
-    const unknown = await fetch(`http://127.0.0.1:${port}/no-such-route`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    const unknown = await fetch(`http://127.0.0.1:${port}/no-such-route`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    });
     expect(unknown.status).toBe(404);
     expect((await fetch(`http://127.0.0.1:${port}/meta/info`)).status).toBe(200);
   });
@@ -297,13 +337,22 @@ describe('npm run token (issue 11): every minted token expires within the accept
   beforeAll(() => {
     tokenJs = join(dirname(builtMain()), 'cli', 'token.js');
   }, 120_000);
-  const env = (extra: Record<string, string> = {}) => ({ PATH: process.env.PATH ?? '', NODE_ENV: 'test', JWT_SECRET: SECRET, ...extra });
+  const env = (extra: Record<string, string> = {}) => ({
+    PATH: process.env.PATH ?? '',
+    NODE_ENV: 'test',
+    JWT_SECRET: SECRET,
+    ...extra,
+  });
 
   it('signs with exp = TOKEN_MAX_LIFETIME_SECONDS by default and refuses a longer --expires', () => {
     const token = execFileSync(process.execPath, [tokenJs, '--role', 'OFFICE'], { env: env() }).toString().trim();
     const { iat, exp } = new JwtService({ secret: SECRET }).verify(token);
     expect(exp - iat).toBe(12 * 3600);
-    const short = execFileSync(process.execPath, [tokenJs, '--role', 'AUDIT'], { env: env({ TOKEN_MAX_LIFETIME_SECONDS: '600' }) }).toString().trim();
+    const short = execFileSync(process.execPath, [tokenJs, '--role', 'AUDIT'], {
+      env: env({ TOKEN_MAX_LIFETIME_SECONDS: '600' }),
+    })
+      .toString()
+      .trim();
     const claims = new JwtService({ secret: SECRET }).verify(short);
     expect(claims.exp - claims.iat).toBe(600);
     const tooLong = spawnSync(process.execPath, [tokenJs, '--role', 'OFFICE', '--expires', '30d'], { env: env() });
@@ -317,7 +366,8 @@ describe('logs of the built service (issue 11): expected refusals without stacks
   const { mkdtempSync, rmSync } = require('node:fs') as typeof import('node:fs');
   const { tmpdir } = require('node:os') as typeof import('node:os');
   const { join } = require('node:path') as typeof import('node:path');
-  const { SERVICE_SECRET, startService } = require('../reliability/support/service') as typeof import('../reliability/support/service');
+  const { SERVICE_SECRET, startService } =
+    require('../reliability/support/service') as typeof import('../reliability/support/service');
 
   it('60 READ_MODEL_BEHIND refusals: no error line, no stack trace, at most one warn; a hostile x-correlation-id is not logged', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'ordos-logs-'));
@@ -326,14 +376,23 @@ describe('logs of the built service (issue 11): expected refusals without stacks
       const unit = signHs256({ ...actorClaims('CONSTRUCTION_UNIT', 'D01'), exp: nowSeconds() + 600 }, SERVICE_SECRET);
       const body = registration('D01');
       const hostile = `<img src=x onerror=alert(1)>${'z'.repeat(300)}`;
-      expect((await service.request('POST', '/projects', { token: unit, body, headers: { 'x-correlation-id': hostile } })).status).toBe(201);
+      expect(
+        (await service.request('POST', '/projects', { token: unit, body, headers: { 'x-correlation-id': hostile } }))
+          .status,
+      ).toBe(201);
       for (let i = 0; i < 60; i++) {
-        const answer = await service.request('GET', `/projects/${body.projectId}?minRevision=50&wait=1`, { token: unit });
+        const answer = await service.request('GET', `/projects/${body.projectId}?minRevision=50&wait=1`, {
+          token: unit,
+        });
         expect(answer.status).toBe(503);
         expect(answer.body.code).toBe('READ_MODEL_BEHIND');
       }
       await new Promise((resolve) => setTimeout(resolve, 300));
-      const lines = service.stdout().split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line));
+      const lines = service
+        .stdout()
+        .split('\n')
+        .filter((line) => line.startsWith('{'))
+        .map((line) => JSON.parse(line));
       expect(lines.filter((l) => l.level >= 50)).toEqual([]);
       expect(lines.filter((l) => JSON.stringify(l).includes('"stack"'))).toEqual([]);
       expect(lines.filter((l) => /READ_MODEL_BEHIND/.test(l.msg ?? '')).length).toBeLessThanOrEqual(1);

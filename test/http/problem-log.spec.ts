@@ -7,7 +7,9 @@ import { ProblemError } from '../../src/application/errors';
 describe('ProblemFilter logging', () => {
   const host = () => {
     const reply = { sent: false, status: () => reply, header: () => reply, send: () => reply };
-    return { switchToHttp: () => ({ getResponse: () => reply, getRequest: () => ({ url: '/projects/x?minRevision=9' }) }) } as unknown as ArgumentsHost;
+    return {
+      switchToHttp: () => ({ getResponse: () => reply, getRequest: () => ({ url: '/projects/x?minRevision=9' }) }),
+    } as unknown as ArgumentsHost;
   };
   let error: jest.SpyInstance;
   let warn: jest.SpyInstance;
@@ -20,7 +22,15 @@ describe('ProblemFilter logging', () => {
   it('logs a READ_MODEL_BEHIND refusal at warn without a stack, once per window however often it repeats', () => {
     const filter = new ProblemFilter();
     for (let i = 0; i < 6000; i++) {
-      filter.catch(new ProblemError(503, 'READ_MODEL_BEHIND', 'Read model behind', 'The read model has not reached revision 9 yet.'), host());
+      filter.catch(
+        new ProblemError(
+          503,
+          'READ_MODEL_BEHIND',
+          'Read model behind',
+          'The read model has not reached revision 9 yet.',
+        ),
+        host(),
+      );
     }
     expect(error).not.toHaveBeenCalled();
     expect(warn).toHaveBeenCalledTimes(1);

@@ -26,7 +26,10 @@ describe('requests refused on the wire', () => {
     const answer = await raw(Buffer.from('GET /projects?q=数据 HTTP/1.1\r\nHost: localhost\r\n\r\n', 'utf8'));
     expect(answer).toMatch(/^HTTP\/1\.1 400 /);
     expect(answer).toContain('application/problem+json');
-    expect(JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4))).toMatchObject({ status: 400, code: 'BAD_REQUEST' });
+    expect(JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4))).toMatchObject({
+      status: 400,
+      code: 'BAD_REQUEST',
+    });
     const health = await h.request('GET', '/health');
     expect(health.status).toBe(200);
   });

@@ -4,7 +4,10 @@ import type { LeaseStore } from '../../src/leases/lease.port';
  * What every LeaseStore adapter promises, run against two stores (standing in for two
  * instances) over one backing store.
  */
-export function leaseStoreContract(name: string, open: () => Promise<[LeaseStore, LeaseStore, () => Promise<void>]>): void {
+export function leaseStoreContract(
+  name: string,
+  open: () => Promise<[LeaseStore, LeaseStore, () => Promise<void>]>,
+): void {
   describe(`LeaseStore contract: ${name}`, () => {
     let a: LeaseStore;
     let b: LeaseStore;

@@ -9,7 +9,11 @@ import { leaseStoreContract } from './lease.contract';
 leaseStoreContract('SQLite', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'ordos-leases-'));
   const file = join(dir, 'read-models.db');
-  return [SqliteLeaseStore.open(file), SqliteLeaseStore.open(file), async () => rmSync(dir, { recursive: true, force: true })];
+  return [
+    SqliteLeaseStore.open(file),
+    SqliteLeaseStore.open(file),
+    async () => rmSync(dir, { recursive: true, force: true }),
+  ];
 });
 
 describe('SqliteLeaseStore beside the read models', () => {
@@ -19,7 +23,10 @@ describe('SqliteLeaseStore beside the read models', () => {
     const readModels = SqliteReadModelStore.open(file);
     const leases = SqliteLeaseStore.open(file);
     try {
-      await readModels.commit('test', [{ op: 'upsert', collection: 'things', doc: { _id: 'x', _v: 1 } }], { position: '1', updatedAt: new Date().toISOString() });
+      await readModels.commit('test', [{ op: 'upsert', collection: 'things', doc: { _id: 'x', _v: 1 } }], {
+        position: '1',
+        updatedAt: new Date().toISOString(),
+      });
       expect(await leases.acquire('webhook:x', 'me', 1000)).toBe(true);
       expect(await readModels.get('things', 'x')).toMatchObject({ _id: 'x' });
     } finally {

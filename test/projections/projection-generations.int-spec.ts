@@ -46,13 +46,19 @@ describe('projection generations shared by several instances', () => {
   }
 
   async function seed(events: SqliteEventStore, streams = 20) {
-    for (let s = 0; s < streams; s++) await events.append(`s-${s}`, Array.from({ length: 5 }, (_, i) => pending(`E${i}`)), 'no_stream');
+    for (let s = 0; s < streams; s++)
+      await events.append(
+        `s-${s}`,
+        Array.from({ length: 5 }, (_, i) => pending(`E${i}`)),
+        'no_stream',
+      );
   }
 
   /** Every stream's document counts exactly its events. */
   async function expectFolded(inst: ReturnType<typeof instance>, expected: Map<string, number>) {
     const coll = inst.runner.collectionOf('counter');
-    for (const [stream, count] of expected) expect({ stream, count: (await inst.readModels.get(coll, stream))?.count }).toEqual({ stream, count });
+    for (const [stream, count] of expected)
+      expect({ stream, count: (await inst.readModels.get(coll, stream))?.count }).toEqual({ stream, count });
   }
 
   async function counts(events: SqliteEventStore) {
@@ -102,7 +108,12 @@ describe('projection generations shared by several instances', () => {
       const reg = await a.readModels.getProjectionRegistry('counter');
       const gens = [reg!.active['1'], ...reg!.retired.map((r) => r.generation)];
       for (const g of gens) console.log(g, await a.readModels.get(g, 's-0'), await a.readModels.getCheckpoint(g));
-      console.log('head', await a.events.headPosition(), expected.get('s-0'), (await a.events.readStream('s-0')).map((e) => [e.revision, e.position]));
+      console.log(
+        'head',
+        await a.events.headPosition(),
+        expected.get('s-0'),
+        (await a.events.readStream('s-0')).map((e) => [e.revision, e.position]),
+      );
       console.log(await a.runner.status(), await b.runner.status());
     }
     await expectFolded(a, expected);
@@ -121,7 +132,8 @@ describe('projection generations shared by several instances', () => {
     let reading = true;
     const reader = (async () => {
       while (reading) {
-        for (const inst of [a, b]) if ((await inst.readModels.count(inst.runner.collectionOf('counter'), {})) !== 20) sawEmpty = true;
+        for (const inst of [a, b])
+          if ((await inst.readModels.count(inst.runner.collectionOf('counter'), {})) !== 20) sawEmpty = true;
         await new Promise((r) => setImmediate(r));
       }
     })();
@@ -149,7 +161,11 @@ describe('projection generations shared by several instances', () => {
     await old.runner.start();
     await old.runner.indexed();
     const oldGeneration = old.runner.collectionOf('counter');
-    const doubled: Projection = { ...counter, version: 2, evolve: (doc, event) => ({ count: ((doc?.count as number) ?? 0) + 2, lastType: event.type }) };
+    const doubled: Projection = {
+      ...counter,
+      version: 2,
+      evolve: (doc, event) => ({ count: ((doc?.count as number) ?? 0) + 2, lastType: event.type }),
+    };
     const next = instance(doubled);
     await next.runner.start();
     // While version 2 builds, its readers use version 1's active generation (never empty).
@@ -201,10 +217,14 @@ describe('projection generations shared by several instances', () => {
     const a = instance();
     await seed(a.events);
     const head = (await a.events.headPosition())!;
-    await a.readModels.commit('counter', [{ op: 'upsert', collection: 'counters', doc: { _id: 'legacy', _v: 0, count: 42 } }], {
-      position: head,
-      updatedAt: new Date().toISOString(),
-    });
+    await a.readModels.commit(
+      'counter',
+      [{ op: 'upsert', collection: 'counters', doc: { _id: 'legacy', _v: 0, count: 42 } }],
+      {
+        position: head,
+        updatedAt: new Date().toISOString(),
+      },
+    );
     await a.readModels.commit('counter@version', [], { position: '1', updatedAt: new Date().toISOString() });
     await a.runner.start();
     expect(a.runner.collectionOf('counter')).toBe('counters');

@@ -19,7 +19,11 @@ async function setup() {
   const events = SqliteEventStore.open(':memory:');
   const readModels = SqliteReadModelStore.open(':memory:');
   for (let s = 0; s < 20; s++) {
-    await events.append(`s-${s}`, Array.from({ length: 5 }, (_, i) => pending(`E${i}`)), 'no_stream');
+    await events.append(
+      `s-${s}`,
+      Array.from({ length: 5 }, (_, i) => pending(`E${i}`)),
+      'no_stream',
+    );
   }
   return { events, readModels };
 }

@@ -18,8 +18,16 @@ describe('POST /projects 立项 register (第二、五、七、九条)', () => {
     expect(created.body).toMatchObject({ projectId: body.projectId, revision: 0, events: ['ProjectRegistered'] });
     const doc = await readProject(h, { id: body.projectId, dept: 'R01', revision: 0 });
     expect(doc).toMatchObject({
-      projectId: body.projectId, name: '鄂尔多斯市智慧城管平台', category: 'INFRASTRUCTURE', departmentCode: 'R01', planYear: 2027,
-      status: 'DRAFT_PLAN', estimateFen: ESTIMATE_FEN, approvedEstimateFen: null, fastTrack: false, revision: 0,
+      projectId: body.projectId,
+      name: '鄂尔多斯市智慧城管平台',
+      category: 'INFRASTRUCTURE',
+      departmentCode: 'R01',
+      planYear: 2027,
+      status: 'DRAFT_PLAN',
+      estimateFen: ESTIMATE_FEN,
+      approvedEstimateFen: null,
+      fastTrack: false,
+      revision: 0,
     });
     expect(doc.registeredAt.slice(0, 10)).toBe(h.clock.now().toISOString().slice(0, 10));
   });
@@ -34,19 +42,40 @@ describe('POST /projects 立项 register (第二、五、七、九条)', () => {
 
   it('400 lists every invalid, missing and unknown field at once, nested ones by path', async () => {
     const { basis: _b, ...body } = registration('R01', {
-      projectId: 'nope', name: '', category: 'GARDENING', planYear: '2026', nature: 'OLD', estimateFen: 0,
-      followsMasterPlan: 'yes', fastTrack: { reason: 'BORED', urgent: true, depthMet: true }, colour: 'red',
+      projectId: 'nope',
+      name: '',
+      category: 'GARDENING',
+      planYear: '2026',
+      nature: 'OLD',
+      estimateFen: 0,
+      followsMasterPlan: 'yes',
+      fastTrack: { reason: 'BORED', urgent: true, depthMet: true },
+      colour: 'red',
     });
     const response = await h.request('POST', '/projects', { token: h.token('CONSTRUCTION_UNIT', 'R01'), body });
     expectProblem(response, 400, 'VALIDATION_FAILED');
     expect(invalidFields(response).sort()).toEqual(
-      ['projectId', 'name', 'category', 'planYear', 'nature', 'estimateFen', 'basis', 'followsMasterPlan', 'fastTrack.reason', 'colour'].sort(),
+      [
+        'projectId',
+        'name',
+        'category',
+        'planYear',
+        'nature',
+        'estimateFen',
+        'basis',
+        'followsMasterPlan',
+        'fastTrack.reason',
+        'colour',
+      ].sort(),
     );
   });
 
   it('400 for amounts that are not safe integers of fen', async () => {
     for (const estimateFen of [1.5, -100, Number.MAX_SAFE_INTEGER + 2, '100']) {
-      const response = await h.request('POST', '/projects', { token: h.token('CONSTRUCTION_UNIT', 'R01'), body: registration('R01', { estimateFen }) });
+      const response = await h.request('POST', '/projects', {
+        token: h.token('CONSTRUCTION_UNIT', 'R01'),
+        body: registration('R01', { estimateFen }),
+      });
       expectProblem(response, 400, 'VALIDATION_FAILED');
       expect(invalidFields(response)).toEqual(['estimateFen']);
     }
@@ -59,88 +88,152 @@ describe('POST /projects 立项 register (第二、五、七、九条)', () => {
   it('403 for every role but CONSTRUCTION_UNIT (AUDIT never writes)', async () => {
     for (const role of ['OFFICE', 'LEADING_GROUP', 'FINANCE', 'AUDIT', 'SUPERVISOR', 'GOVERNMENT']) {
       const response = await h.request('POST', '/projects', { token: h.token(role), body: registration('R01') });
-      expect({ role, status: response.status, code: response.body.code }).toEqual({ role, status: 403, code: 'ROLE_NOT_ALLOWED' });
+      expect({ role, status: response.status, code: response.body.code }).toEqual({
+        role,
+        status: 403,
+        code: 'ROLE_NOT_ALLOWED',
+      });
     }
   });
 
-  it("403 DEPARTMENT_MISMATCH when registering for another department", async () => {
-    const response = await h.request('POST', '/projects', { token: h.token('CONSTRUCTION_UNIT', 'R01'), body: registration('R02') });
+  it('403 DEPARTMENT_MISMATCH when registering for another department', async () => {
+    const response = await h.request('POST', '/projects', {
+      token: h.token('CONSTRUCTION_UNIT', 'R01'),
+      body: registration('R02'),
+    });
     expectProblem(response, 403, 'DEPARTMENT_MISMATCH', '第三条、第七条');
   });
 
   it('409 PROJECT_EXISTS when the projectId is taken', async () => {
     const body = registration('R01');
-    expect((await h.request('POST', '/projects', { token: h.token('CONSTRUCTION_UNIT', 'R01'), body })).status).toBe(201);
-    const again = await h.request('POST', '/projects', { token: h.token('CONSTRUCTION_UNIT', 'R01'), body: { ...body, name: '另一个' } });
+    expect((await h.request('POST', '/projects', { token: h.token('CONSTRUCTION_UNIT', 'R01'), body })).status).toBe(
+      201,
+    );
+    const again = await h.request('POST', '/projects', {
+      token: h.token('CONSTRUCTION_UNIT', 'R01'),
+      body: { ...body, name: '另一个' },
+    });
     expectProblem(again, 409, 'PROJECT_EXISTS', '第九条');
   });
 
   it('422 FAST_TRACK_OVER_LIMIT 第六条 at exactly 5,000,000 yuan; below it the proposal stage is skipped', async () => {
     const fastTrack = { reason: 'SECURITY', urgent: true, depthMet: true };
-    const over = await h.request('POST', '/projects', { token: h.token('CONSTRUCTION_UNIT', 'R01'), body: registration('R01', { estimateFen: 500_000_000, fastTrack }) });
+    const over = await h.request('POST', '/projects', {
+      token: h.token('CONSTRUCTION_UNIT', 'R01'),
+      body: registration('R01', { estimateFen: 500_000_000, fastTrack }),
+    });
     expectProblem(over, 422, 'FAST_TRACK_OVER_LIMIT', '第六条');
-    const notUrgent = await h.request('POST', '/projects', { token: h.token('CONSTRUCTION_UNIT', 'R01'), body: registration('R01', { estimateFen: 100, fastTrack: { ...fastTrack, urgent: false } }) });
+    const notUrgent = await h.request('POST', '/projects', {
+      token: h.token('CONSTRUCTION_UNIT', 'R01'),
+      body: registration('R01', { estimateFen: 100, fastTrack: { ...fastTrack, urgent: false } }),
+    });
     expectProblem(notUrgent, 422, 'FAST_TRACK_NOT_URGENT', '第六条');
 
     const p = await driveTo(h, 'DRAFT_PLAN', { dept: 'R01', overrides: { estimateFen: 499_999_999, fastTrack } });
     expect((await readProject(h, p)).fastTrack).toBe(true);
-    const feasibility = await h.request('POST', `/projects/${p.id}/submit-feasibility`, { token: h.token('CONSTRUCTION_UNIT', 'R01'), body: { documentRef: 'KY' } });
+    const feasibility = await h.request('POST', `/projects/${p.id}/submit-feasibility`, {
+      token: h.token('CONSTRUCTION_UNIT', 'R01'),
+      body: { documentRef: 'KY' },
+    });
     expect(feasibility.status).toBe(200);
     expect((await readProject(h, { ...p, revision: feasibility.body.revision })).status).toBe('FEASIBILITY');
   });
 
   it('422 PROPOSAL_REQUIRED 第六条: no feasibility study before the proposal is approved (no fast track)', async () => {
     const draft = await driveTo(h, 'DRAFT_PLAN');
-    const r1 = await h.request('POST', `/projects/${draft.id}/submit-feasibility`, { token: h.token('CONSTRUCTION_UNIT', draft.dept), body: { documentRef: 'KY' } });
+    const r1 = await h.request('POST', `/projects/${draft.id}/submit-feasibility`, {
+      token: h.token('CONSTRUCTION_UNIT', draft.dept),
+      body: { documentRef: 'KY' },
+    });
     expectProblem(r1, 422, 'PROPOSAL_REQUIRED', '第六条');
     const submitted = await driveTo(h, 'PROPOSAL_SUBMITTED');
-    const r2 = await h.request('POST', `/projects/${submitted.id}/submit-feasibility`, { token: h.token('CONSTRUCTION_UNIT', submitted.dept), body: { documentRef: 'KY' } });
+    const r2 = await h.request('POST', `/projects/${submitted.id}/submit-feasibility`, {
+      token: h.token('CONSTRUCTION_UNIT', submitted.dept),
+      body: { documentRef: 'KY' },
+    });
     expectProblem(r2, 422, 'PROPOSAL_REQUIRED', '第六条');
   });
 
   it('422 DESIGN_REVIEW_REQUIRED and ESTIMATE_MISMATCH 第八条 at the design approval', async () => {
     const p = await driveTo(h, 'DESIGN_SUBMITTED');
     const office = h.token('OFFICE');
-    const early = await h.request('POST', `/projects/${p.id}/approve-preliminary-design`, { token: office, body: { opinion: '批复', approvedEstimateFen: ESTIMATE_FEN } });
+    const early = await h.request('POST', `/projects/${p.id}/approve-preliminary-design`, {
+      token: office,
+      body: { opinion: '批复', approvedEstimateFen: ESTIMATE_FEN },
+    });
     expectProblem(early, 422, 'DESIGN_REVIEW_REQUIRED', '第八条');
-    const reviewed = await h.request('POST', `/projects/${p.id}/review-preliminary-design`, { token: office, body: { passed: true, verifiedEstimateFen: 280_000_000, opinion: '核减' } });
+    const reviewed = await h.request('POST', `/projects/${p.id}/review-preliminary-design`, {
+      token: office,
+      body: { passed: true, verifiedEstimateFen: 280_000_000, opinion: '核减' },
+    });
     expect(reviewed.status).toBe(200);
-    const mismatch = await h.request('POST', `/projects/${p.id}/approve-preliminary-design`, { token: office, body: { opinion: '批复', approvedEstimateFen: ESTIMATE_FEN } });
+    const mismatch = await h.request('POST', `/projects/${p.id}/approve-preliminary-design`, {
+      token: office,
+      body: { opinion: '批复', approvedEstimateFen: ESTIMATE_FEN },
+    });
     expectProblem(mismatch, 422, 'ESTIMATE_MISMATCH', '第八条');
     expect(mismatch.body).toMatchObject({ approvedEstimateFen: ESTIMATE_FEN, verifiedEstimateFen: 280_000_000 });
-    const ok = await h.request('POST', `/projects/${p.id}/approve-preliminary-design`, { token: office, body: { opinion: '批复', approvedEstimateFen: 280_000_000 } });
+    const ok = await h.request('POST', `/projects/${p.id}/approve-preliminary-design`, {
+      token: office,
+      body: { opinion: '批复', approvedEstimateFen: 280_000_000 },
+    });
     expect(ok.status).toBe(200);
-    expect(await readProject(h, { ...p, revision: ok.body.revision })).toMatchObject({ status: 'APPROVED', approvedEstimateFen: 280_000_000 });
+    expect(await readProject(h, { ...p, revision: ok.body.revision })).toMatchObject({
+      status: 'APPROVED',
+      approvedEstimateFen: 280_000_000,
+    });
   });
 
   it('a rejected proposal may be resubmitted; other stages may not', async () => {
     const p = await driveTo(h, 'PROPOSAL_SUBMITTED');
-    expect((await h.request('POST', `/projects/${p.id}/reject-proposal`, { token: h.token('OFFICE'), body: { opinion: '补充材料' } })).status).toBe(200);
+    expect(
+      (
+        await h.request('POST', `/projects/${p.id}/reject-proposal`, {
+          token: h.token('OFFICE'),
+          body: { opinion: '补充材料' },
+        })
+      ).status,
+    ).toBe(200);
     const wrongStage = await h.request('POST', `/projects/${p.id}/submit-preliminary-design`, {
-      token: h.token('CONSTRUCTION_UNIT', p.dept), body: { documentRef: 'CS', estimateFen: ESTIMATE_FEN, productSecurityStatement: '安全' },
+      token: h.token('CONSTRUCTION_UNIT', p.dept),
+      body: { documentRef: 'CS', estimateFen: ESTIMATE_FEN, productSecurityStatement: '安全' },
     });
     expectProblem(wrongStage, 409, 'INVALID_STATE');
     expect(wrongStage.body.currentStatus).toBe('REJECTED');
-    const again = await h.request('POST', `/projects/${p.id}/submit-proposal`, { token: h.token('CONSTRUCTION_UNIT', p.dept), body: { documentRef: 'JY-2' } });
+    const again = await h.request('POST', `/projects/${p.id}/submit-proposal`, {
+      token: h.token('CONSTRUCTION_UNIT', p.dept),
+      body: { documentRef: 'JY-2' },
+    });
     expect(again.status).toBe(200);
     expect((await readProject(h, { ...p, revision: again.body.revision })).status).toBe('PROPOSAL');
   });
 
   it('cross-department (第七条): a participant reads the project but may not act on it', async () => {
-    const body = registration('LEAD', { crossDepartment: { leadDepartment: 'LEAD', participants: ['PART'], frameworkPlanRef: 'KJ-1' } });
+    const body = registration('LEAD', {
+      crossDepartment: { leadDepartment: 'LEAD', participants: ['PART'], frameworkPlanRef: 'KJ-1' },
+    });
     const created = await h.request('POST', '/projects', { token: h.token('CONSTRUCTION_UNIT', 'LEAD'), body });
     expect(created.status).toBe(201);
-    const read = await h.request('GET', `/projects/${body.projectId}?minRevision=0`, { token: h.token('CONSTRUCTION_UNIT', 'PART') });
+    const read = await h.request('GET', `/projects/${body.projectId}?minRevision=0`, {
+      token: h.token('CONSTRUCTION_UNIT', 'PART'),
+    });
     expect(read.status).toBe(200);
     expect(read.body.departments).toEqual(['LEAD', 'PART']);
-    const act = await h.request('POST', `/projects/${body.projectId}/submit-proposal`, { token: h.token('CONSTRUCTION_UNIT', 'PART'), body: { documentRef: 'X' } });
+    const act = await h.request('POST', `/projects/${body.projectId}/submit-proposal`, {
+      token: h.token('CONSTRUCTION_UNIT', 'PART'),
+      body: { documentRef: 'X' },
+    });
     expectProblem(act, 403, 'OTHER_DEPARTMENT', '第三条');
     expect(act.body.projectDepartment).toBeUndefined();
-    const stranger = await h.request('GET', `/projects/${body.projectId}`, { token: h.token('CONSTRUCTION_UNIT', 'ELSE') });
+    const stranger = await h.request('GET', `/projects/${body.projectId}`, {
+      token: h.token('CONSTRUCTION_UNIT', 'ELSE'),
+    });
     expectProblem(stranger, 404, 'PROJECT_NOT_FOUND');
     const invalid = await h.request('POST', '/projects', {
       token: h.token('CONSTRUCTION_UNIT', 'LEAD'),
-      body: registration('LEAD', { crossDepartment: { leadDepartment: 'LEAD', participants: ['LEAD'], frameworkPlanRef: 'KJ' } }),
+      body: registration('LEAD', {
+        crossDepartment: { leadDepartment: 'LEAD', participants: ['LEAD'], frameworkPlanRef: 'KJ' },
+      }),
     });
     expectProblem(invalid, 422, 'CROSS_DEPARTMENT_INVALID', '第七条');
   });

@@ -1,6 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { startHarness, type Harness } from '../support/harness';
-import { ALL_MATERIALS, ESTIMATE_FEN, command, driveTo, expectProblem, orderRectification, readProject, today, type Project } from '../support/fixtures';
+import {
+  ALL_MATERIALS,
+  ESTIMATE_FEN,
+  command,
+  driveTo,
+  expectProblem,
+  orderRectification,
+  readProject,
+  today,
+  type Project,
+} from '../support/fixtures';
 
 /** 422 RULE_VIOLATION refusals over HTTP: each with its code and article, and nothing appended. */
 describe('rules of the measures over HTTP (422 with code and article)', () => {
@@ -13,7 +23,10 @@ describe('rules of the measures over HTTP (422 with code and article)', () => {
   });
 
   const post = (p: Project, path: string, body: object, role = 'CONSTRUCTION_UNIT') =>
-    h.request('POST', `/projects/${p.id}/${path}`, { token: role === 'CONSTRUCTION_UNIT' ? h.token(role, p.dept) : h.token(role), body });
+    h.request('POST', `/projects/${p.id}/${path}`, {
+      token: role === 'CONSTRUCTION_UNIT' ? h.token(role, p.dept) : h.token(role),
+      body,
+    });
 
   async function expectUnchanged(p: Project) {
     expect((await readProject(h, p)).revision).toBe(p.revision);
@@ -24,7 +37,10 @@ describe('rules of the measures over HTTP (422 with code and article)', () => {
     const noOne = await post(p, 'start-construction', { startedOn: today(h) });
     expectProblem(noOne, 422, 'RESPONSIBILITY_REQUIRED', '第十条');
     expect(noOne.body.missing).toEqual(['implementingBody', 'responsiblePerson']);
-    await command(h, p, 'CONSTRUCTION_UNIT', 'assign-responsibility', { implementingBody: '中心', responsiblePerson: '张三' });
+    await command(h, p, 'CONSTRUCTION_UNIT', 'assign-responsibility', {
+      implementingBody: '中心',
+      responsiblePerson: '张三',
+    });
     const noSupervision = await post(p, 'start-construction', { startedOn: today(h) });
     expectProblem(noSupervision, 422, 'SUPERVISION_REQUIRED', '第十六条');
     expect(noSupervision.body).toMatchObject({ approvedEstimateFen: ESTIMATE_FEN, thresholdFen: 200_000_000 });
@@ -33,15 +49,37 @@ describe('rules of the measures over HTTP (422 with code and article)', () => {
 
   it('第十六条 at exactly 2,000,000 yuan supervision is required; just below it is not', async () => {
     const at = await driveTo(h, 'DESIGN_SUBMITTED');
-    await command(h, at, 'OFFICE', 'review-preliminary-design', { passed: true, verifiedEstimateFen: 200_000_000, opinion: '核价' });
+    await command(h, at, 'OFFICE', 'review-preliminary-design', {
+      passed: true,
+      verifiedEstimateFen: 200_000_000,
+      opinion: '核价',
+    });
     await command(h, at, 'OFFICE', 'approve-preliminary-design', { opinion: '批复', approvedEstimateFen: 200_000_000 });
-    await command(h, at, 'CONSTRUCTION_UNIT', 'assign-responsibility', { implementingBody: '中心', responsiblePerson: '张三' });
-    expectProblem(await post(at, 'start-construction', { startedOn: today(h) }), 422, 'SUPERVISION_REQUIRED', '第十六条');
+    await command(h, at, 'CONSTRUCTION_UNIT', 'assign-responsibility', {
+      implementingBody: '中心',
+      responsiblePerson: '张三',
+    });
+    expectProblem(
+      await post(at, 'start-construction', { startedOn: today(h) }),
+      422,
+      'SUPERVISION_REQUIRED',
+      '第十六条',
+    );
 
     const below = await driveTo(h, 'DESIGN_SUBMITTED');
-    await command(h, below, 'OFFICE', 'review-preliminary-design', { passed: true, verifiedEstimateFen: 199_999_999, opinion: '核价' });
-    await command(h, below, 'OFFICE', 'approve-preliminary-design', { opinion: '批复', approvedEstimateFen: 199_999_999 });
-    await command(h, below, 'CONSTRUCTION_UNIT', 'assign-responsibility', { implementingBody: '中心', responsiblePerson: '张三' });
+    await command(h, below, 'OFFICE', 'review-preliminary-design', {
+      passed: true,
+      verifiedEstimateFen: 199_999_999,
+      opinion: '核价',
+    });
+    await command(h, below, 'OFFICE', 'approve-preliminary-design', {
+      opinion: '批复',
+      approvedEstimateFen: 199_999_999,
+    });
+    await command(h, below, 'CONSTRUCTION_UNIT', 'assign-responsibility', {
+      implementingBody: '中心',
+      responsiblePerson: '张三',
+    });
     const started = await command(h, below, 'CONSTRUCTION_UNIT', 'start-construction', { startedOn: today(h) });
     expect(started.events).toEqual(['ConstructionStarted']);
     expect((await readProject(h, below)).supervisionRequired).toBe(false);
@@ -49,20 +87,39 @@ describe('rules of the measures over HTTP (422 with code and article)', () => {
 
   it('第八条 CONSTRUCTION_BEFORE_APPROVAL: no start before the design approval, nor dated before it', async () => {
     const p = await driveTo(h, 'DESIGN_REVIEWED');
-    expectProblem(await post(p, 'start-construction', { startedOn: today(h) }), 422, 'CONSTRUCTION_BEFORE_APPROVAL', '第八条');
+    expectProblem(
+      await post(p, 'start-construction', { startedOn: today(h) }),
+      422,
+      'CONSTRUCTION_BEFORE_APPROVAL',
+      '第八条',
+    );
     const q = await driveTo(h, 'SUPERVISED');
-    expectProblem(await post(q, 'start-construction', { startedOn: today(h, -1) }), 422, 'CONSTRUCTION_BEFORE_APPROVAL', '第八条');
+    expectProblem(
+      await post(q, 'start-construction', { startedOn: today(h, -1) }),
+      422,
+      'CONSTRUCTION_BEFORE_APPROVAL',
+      '第八条',
+    );
     await expectUnchanged(q);
   });
 
   it('第二十条 adjustments: exactly 10 % passes, the running total beyond it is refused (ADJUSTMENT_EXCEEDS_LIMIT)', async () => {
     const p = await driveTo(h, 'UNDER_CONSTRUCTION');
-    const base = { reason: 'BUSINESS_NEEDS', newTotalFen: ESTIMATE_FEN, objectivesUnchanged: true, description: '调整' };
+    const base = {
+      reason: 'BUSINESS_NEEDS',
+      newTotalFen: ESTIMATE_FEN,
+      objectivesUnchanged: true,
+      description: '调整',
+    };
     await command(h, p, 'CONSTRUCTION_UNIT', 'file-adjustment', { ...base, amountFen: 20_000_000 });
     await command(h, p, 'CONSTRUCTION_UNIT', 'file-adjustment', { ...base, amountFen: 10_000_000 });
     const over = await post(p, 'file-adjustment', { ...base, amountFen: 1 });
     expectProblem(over, 422, 'ADJUSTMENT_EXCEEDS_LIMIT', '第二十条');
-    expect(over.body).toMatchObject({ previouslyAdjustedFen: 30_000_000, adjustedFundsTotalFen: 30_000_001, adjustmentCeilingFen: 30_000_000 });
+    expect(over.body).toMatchObject({
+      previouslyAdjustedFen: 30_000_000,
+      adjustedFundsTotalFen: 30_000_001,
+      adjustmentCeilingFen: 30_000_000,
+    });
     expect(over.body.detail).toContain('重新履行审批手续');
     const doc = await readProject(h, p);
     expect(doc).toMatchObject({ revision: p.revision, adjustedFundsTotalFen: 30_000_000 });
@@ -71,9 +128,25 @@ describe('rules of the measures over HTTP (422 with code and article)', () => {
 
   it('第二十条 the other conditions: within the approved estimate, objectives unchanged, an allowed reason', async () => {
     const p = await driveTo(h, 'UNDER_CONSTRUCTION');
-    const base = { reason: 'CITY_APPROVED', amountFen: 1_000, newTotalFen: ESTIMATE_FEN, objectivesUnchanged: true, description: '调整' };
-    expectProblem(await post(p, 'file-adjustment', { ...base, newTotalFen: ESTIMATE_FEN + 1 }), 422, 'ADJUSTMENT_EXCEEDS_ESTIMATE', '第二十条');
-    expectProblem(await post(p, 'file-adjustment', { ...base, objectivesUnchanged: false }), 422, 'ADJUSTMENT_OBJECTIVES_CHANGED', '第二十条');
+    const base = {
+      reason: 'CITY_APPROVED',
+      amountFen: 1_000,
+      newTotalFen: ESTIMATE_FEN,
+      objectivesUnchanged: true,
+      description: '调整',
+    };
+    expectProblem(
+      await post(p, 'file-adjustment', { ...base, newTotalFen: ESTIMATE_FEN + 1 }),
+      422,
+      'ADJUSTMENT_EXCEEDS_ESTIMATE',
+      '第二十条',
+    );
+    expectProblem(
+      await post(p, 'file-adjustment', { ...base, objectivesUnchanged: false }),
+      422,
+      'ADJUSTMENT_OBJECTIVES_CHANGED',
+      '第二十条',
+    );
     const reason = await post(p, 'file-adjustment', { ...base, reason: 'WHIM' });
     expectProblem(reason, 400, 'VALIDATION_FAILED');
     await expectUnchanged(p);
@@ -84,17 +157,37 @@ describe('rules of the measures over HTTP (422 with code and article)', () => {
     const year = Number(today(h).slice(0, 4));
     const report = { year, progressPercent: 30, investmentExecutedFen: 1_000, userOpinions: '好' };
     expectProblem(await post(p, 'submit-performance-report', report), 422, 'SUPERVISION_OPINION_REQUIRED', '第十七条');
-    expectProblem(await post(p, 'submit-performance-report', { ...report, year: year - 1, supervisionOpinion: '同意' }), 422, 'REPORT_YEAR_OUT_OF_RANGE', '第十七条');
+    expectProblem(
+      await post(p, 'submit-performance-report', { ...report, year: year - 1, supervisionOpinion: '同意' }),
+      422,
+      'REPORT_YEAR_OUT_OF_RANGE',
+      '第十七条',
+    );
     await command(h, p, 'CONSTRUCTION_UNIT', 'submit-performance-report', { ...report, supervisionOpinion: '同意' });
-    expectProblem(await post(p, 'submit-performance-report', { ...report, supervisionOpinion: '同意' }), 409, 'PERFORMANCE_REPORT_DUPLICATE', '第十七条');
+    expectProblem(
+      await post(p, 'submit-performance-report', { ...report, supervisionOpinion: '同意' }),
+      409,
+      'PERFORMANCE_REPORT_DUPLICATE',
+      '第十七条',
+    );
     const percent = await post(p, 'submit-performance-report', { ...report, progressPercent: 101 });
     expectProblem(percent, 400, 'VALIDATION_FAILED');
   });
 
   it('第十九条 completion and surplus: not before the start, surplus within the total, returns within the surplus', async () => {
     const p = await driveTo(h, 'UNDER_CONSTRUCTION');
-    expectProblem(await post(p, 'complete-construction', { completedOn: today(h, -1), surplusFen: 0 }), 422, 'COMPLETION_BEFORE_START', '第二十一条');
-    expectProblem(await post(p, 'complete-construction', { completedOn: today(h), surplusFen: ESTIMATE_FEN + 1 }), 422, 'SURPLUS_EXCEEDS_TOTAL', '第十九条');
+    expectProblem(
+      await post(p, 'complete-construction', { completedOn: today(h, -1), surplusFen: 0 }),
+      422,
+      'COMPLETION_BEFORE_START',
+      '第二十一条',
+    );
+    expectProblem(
+      await post(p, 'complete-construction', { completedOn: today(h), surplusFen: ESTIMATE_FEN + 1 }),
+      422,
+      'SURPLUS_EXCEEDS_TOTAL',
+      '第十九条',
+    );
     await command(h, p, 'CONSTRUCTION_UNIT', 'complete-construction', { completedOn: today(h), surplusFen: 500 });
     await command(h, p, 'FINANCE', 'return-surplus', { amountFen: 300 });
     const over = await post(p, 'return-surplus', { amountFen: 201 }, 'FINANCE');
@@ -104,11 +197,21 @@ describe('rules of the measures over HTTP (422 with code and article)', () => {
 
   it('第二十一条 acceptance: plan first, every material listed when missing, extension later than the due date', async () => {
     const p = await driveTo(h, 'COMPLETED');
-    const noPlan = await post(p, 'record-acceptance', { passed: true, opinion: '通过', materials: ALL_MATERIALS }, 'OFFICE');
+    const noPlan = await post(
+      p,
+      'record-acceptance',
+      { passed: true, opinion: '通过', materials: ALL_MATERIALS },
+      'OFFICE',
+    );
     expectProblem(noPlan, 422, 'ACCEPTANCE_PLAN_REQUIRED', '第二十一条');
     await command(h, p, 'OFFICE', 'agree-acceptance-plan', { method: '会议', experts: ['甲'], materials: [] });
     const { securityAssessmentReport: _s, cryptoAssessmentReport: _c, ...partial } = ALL_MATERIALS;
-    const incomplete = await post(p, 'record-acceptance', { passed: true, opinion: '通过', materials: partial }, 'OFFICE');
+    const incomplete = await post(
+      p,
+      'record-acceptance',
+      { passed: true, opinion: '通过', materials: partial },
+      'OFFICE',
+    );
     expectProblem(incomplete, 422, 'MATERIALS_INCOMPLETE', '第二十一条');
     expect(incomplete.body.missing).toEqual(['securityAssessmentReport', 'cryptoAssessmentReport']);
     const none = await post(p, 'record-acceptance', { passed: true, opinion: '通过' }, 'OFFICE');
@@ -116,17 +219,37 @@ describe('rules of the measures over HTTP (422 with code and article)', () => {
     expect(none.body.missing).toHaveLength(7);
 
     const due = (await readProject(h, p)).dates.acceptanceDueOn;
-    expectProblem(await post(p, 'request-acceptance-extension', { until: due, reason: '延期' }), 422, 'EXTENSION_NOT_LATER', '第二十一条');
-    expectProblem(await post(p, 'grant-acceptance-extension', { opinion: '同意' }, 'OFFICE'), 422, 'EXTENSION_NOT_REQUESTED', '第二十一条');
+    expectProblem(
+      await post(p, 'request-acceptance-extension', { until: due, reason: '延期' }),
+      422,
+      'EXTENSION_NOT_LATER',
+      '第二十一条',
+    );
+    expectProblem(
+      await post(p, 'grant-acceptance-extension', { opinion: '同意' }, 'OFFICE'),
+      422,
+      'EXTENSION_NOT_REQUESTED',
+      '第二十一条',
+    );
     await expectUnchanged(p);
   });
 
   it('第二十二条 ARCHIVE_ACCEPTANCE_REQUIRED; passed: false records AcceptanceFailed and acceptance may be held again', async () => {
     const p = await driveTo(h, 'PLAN_AGREED');
-    const noArchive = await post(p, 'record-acceptance', { passed: true, opinion: '通过', materials: ALL_MATERIALS }, 'OFFICE');
+    const noArchive = await post(
+      p,
+      'record-acceptance',
+      { passed: true, opinion: '通过', materials: ALL_MATERIALS },
+      'OFFICE',
+    );
     expectProblem(noArchive, 422, 'ARCHIVE_ACCEPTANCE_REQUIRED', '第二十二条');
     await command(h, p, 'OFFICE', 'record-archive-acceptance', { passed: false, opinion: '档案不全' });
-    expectProblem(await post(p, 'record-acceptance', { passed: true, opinion: '通过', materials: ALL_MATERIALS }, 'OFFICE'), 422, 'ARCHIVE_ACCEPTANCE_REQUIRED', '第二十二条');
+    expectProblem(
+      await post(p, 'record-acceptance', { passed: true, opinion: '通过', materials: ALL_MATERIALS }, 'OFFICE'),
+      422,
+      'ARCHIVE_ACCEPTANCE_REQUIRED',
+      '第二十二条',
+    );
     const failed = await command(h, p, 'OFFICE', 'record-acceptance', { passed: false, opinion: '不通过' });
     expect(failed.events).toEqual(['AcceptanceFailed']);
     expect((await readProject(h, p)).status).toBe('ACCEPTANCE_FAILED');
@@ -137,22 +260,55 @@ describe('rules of the measures over HTTP (422 with code and article)', () => {
 
   it('第二十三条 ASSET_BEFORE_ACCEPTANCE', async () => {
     const p = await driveTo(h, 'COMPLETED');
-    expectProblem(await post(p, 'register-asset', { assetClass: 'FIXED', costFen: 100 }), 422, 'ASSET_BEFORE_ACCEPTANCE', '第二十三条');
+    expectProblem(
+      await post(p, 'register-asset', { assetClass: 'FIXED', costFen: 100 }),
+      422,
+      'ASSET_BEFORE_ACCEPTANCE',
+      '第二十三条',
+    );
     await expectUnchanged(p);
   });
 
   it('第二十七条 rectification: a future deadline, known ids, report before verification, rejection reopens', async () => {
     const p = await driveTo(h, 'UNDER_CONSTRUCTION');
     const order = { findings: ['问题'], deadline: today(h), article: '第二十七条' };
-    expectProblem(await post(p, 'order-rectification', order, 'SUPERVISOR'), 422, 'DEADLINE_NOT_IN_FUTURE', '第二十七条');
+    expectProblem(
+      await post(p, 'order-rectification', order, 'SUPERVISOR'),
+      422,
+      'DEADLINE_NOT_IN_FUTURE',
+      '第二十七条',
+    );
     const unknown = randomUUID();
-    expectProblem(await post(p, 'submit-rectification', { rectificationId: unknown, report: 'x' }), 404, 'RECTIFICATION_NOT_FOUND', '第二十七条');
+    expectProblem(
+      await post(p, 'submit-rectification', { rectificationId: unknown, report: 'x' }),
+      404,
+      'RECTIFICATION_NOT_FOUND',
+      '第二十七条',
+    );
     const id = await orderRectification(h, p);
-    expectProblem(await post(p, 'order-rectification', { ...order, rectificationId: id, deadline: today(h, 5) }, 'OFFICE'), 409, 'RECTIFICATION_EXISTS');
-    expectProblem(await post(p, 'verify-rectification', { rectificationId: id, passed: true, opinion: '好' }, 'OFFICE'), 409, 'RECTIFICATION_NOT_SUBMITTED', '第二十七条');
+    expectProblem(
+      await post(p, 'order-rectification', { ...order, rectificationId: id, deadline: today(h, 5) }, 'OFFICE'),
+      409,
+      'RECTIFICATION_EXISTS',
+    );
+    expectProblem(
+      await post(p, 'verify-rectification', { rectificationId: id, passed: true, opinion: '好' }, 'OFFICE'),
+      409,
+      'RECTIFICATION_NOT_SUBMITTED',
+      '第二十七条',
+    );
     await command(h, p, 'CONSTRUCTION_UNIT', 'submit-rectification', { rectificationId: id, report: '已整改' });
-    expectProblem(await post(p, 'submit-rectification', { rectificationId: id, report: '再次' }), 409, 'RECTIFICATION_NOT_OPEN', '第二十七条');
-    const rejected = await command(h, p, 'SUPERVISOR', 'verify-rectification', { rectificationId: id, passed: false, opinion: '仍不符合' });
+    expectProblem(
+      await post(p, 'submit-rectification', { rectificationId: id, report: '再次' }),
+      409,
+      'RECTIFICATION_NOT_OPEN',
+      '第二十七条',
+    );
+    const rejected = await command(h, p, 'SUPERVISOR', 'verify-rectification', {
+      rectificationId: id,
+      passed: false,
+      opinion: '仍不符合',
+    });
     expect(rejected.events).toEqual(['RectificationRejected']);
     expect((await readProject(h, p)).rectifications[0]).toMatchObject({ rectificationId: id, status: 'REJECTED' });
     await command(h, p, 'CONSTRUCTION_UNIT', 'submit-rectification', { rectificationId: id, report: '再次整改' });
@@ -174,13 +330,31 @@ describe('rules of the measures over HTTP (422 with code and article)', () => {
   it('第二十四条 EXEMPTION_ALREADY_GRANTED; compliance facts decide O&M eligibility with every reason', async () => {
     const p = await driveTo(h, 'DRAFT_PLAN');
     await command(h, p, 'SUPERVISOR', 'record-compliance', {
-      sharesData: false, duplicateCollection: true, inCatalogue: false, cryptoAssessmentPassed: false, securityAssessmentPassed: true, majorSecurityHazard: true,
+      sharesData: false,
+      duplicateCollection: true,
+      inCatalogue: false,
+      cryptoAssessmentPassed: false,
+      securityAssessmentPassed: true,
+      majorSecurityHazard: true,
     });
     const doc = await readProject(h, p);
     expect(doc.omEligibility.eligible).toBe(false);
-    expect(doc.omEligibility.reasons.map((r: { code: string }) => r.code)).toEqual(['NOT_SHARING', 'DUPLICATE_COLLECTION', 'NOT_IN_CATALOGUE', 'CRYPTO_NOT_COMPLIANT', 'MAJOR_SECURITY_HAZARD']);
+    expect(doc.omEligibility.reasons.map((r: { code: string }) => r.code)).toEqual([
+      'NOT_SHARING',
+      'DUPLICATE_COLLECTION',
+      'NOT_IN_CATALOGUE',
+      'CRYPTO_NOT_COMPLIANT',
+      'MAJOR_SECURITY_HAZARD',
+    ]);
     await command(h, p, 'GOVERNMENT', 'grant-sharing-exemption', { reason: '涉密' });
-    expect((await readProject(h, p)).omEligibility.reasons.map((r: { code: string }) => r.code)).not.toContain('NOT_SHARING');
-    expectProblem(await post(p, 'grant-sharing-exemption', { reason: '再次' }, 'GOVERNMENT'), 409, 'EXEMPTION_ALREADY_GRANTED', '第二十四条');
+    expect((await readProject(h, p)).omEligibility.reasons.map((r: { code: string }) => r.code)).not.toContain(
+      'NOT_SHARING',
+    );
+    expectProblem(
+      await post(p, 'grant-sharing-exemption', { reason: '再次' }, 'GOVERNMENT'),
+      409,
+      'EXEMPTION_ALREADY_GRANTED',
+      '第二十四条',
+    );
   });
 });

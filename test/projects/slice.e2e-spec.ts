@@ -17,9 +17,15 @@ describe('vertical slice over HTTP: register, submit and approve the proposal, r
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({ projectId: body.projectId, revision: 0, events: ['ProjectRegistered'] });
 
-    const submitted = await h.request('POST', `/projects/${body.projectId}/submit-proposal`, { token: unit, body: { documentRef: 'DOC-1' } });
+    const submitted = await h.request('POST', `/projects/${body.projectId}/submit-proposal`, {
+      token: unit,
+      body: { documentRef: 'DOC-1' },
+    });
     expect(submitted.status).toBe(200);
-    const approved = await h.request('POST', `/projects/${body.projectId}/approve-proposal`, { token: office, body: { opinion: '同意' } });
+    const approved = await h.request('POST', `/projects/${body.projectId}/approve-proposal`, {
+      token: office,
+      body: { opinion: '同意' },
+    });
     expect(approved.status).toBe(200);
     expect(approved.body.revision).toBe(2);
 

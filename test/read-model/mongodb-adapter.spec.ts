@@ -26,7 +26,19 @@ const bulkCommon = require('mongodb/lib/bulk/common') as {
 const { WriteConcernError } = bulkCommon;
 
 function bulkResult(overrides: Record<string, unknown> = {}): BulkWriteResult {
-  const raw = { ok: 1, writeErrors: [], writeConcernErrors: [], insertedIds: [], nInserted: 0, nUpserted: 0, nMatched: 0, nModified: 0, nRemoved: 0, upserted: [], ...overrides };
+  const raw = {
+    ok: 1,
+    writeErrors: [],
+    writeConcernErrors: [],
+    insertedIds: [],
+    nInserted: 0,
+    nUpserted: 0,
+    nMatched: 0,
+    nModified: 0,
+    nRemoved: 0,
+    upserted: [],
+    ...overrides,
+  };
   // The constructor is internal to the driver, but it is what executeCommands builds.
   return new bulkCommon.BulkWriteResult(raw, false);
 }
@@ -45,42 +57,65 @@ describe('MongoDB adapter: MongoBulkWriteError classification', () => {
   });
 
   it('a server-selection failure mid-batch is unavailable', () => {
-    const cause = new MongoServerSelectionError('Server selection timed out after 5000 ms', { type: 'ReplicaSetNoPrimary', servers: new Map() } as never);
+    const cause = new MongoServerSelectionError('Server selection timed out after 5000 ms', {
+      type: 'ReplicaSetNoPrimary',
+      servers: new Map(),
+    } as never);
     const error = wrappedDriverError(cause);
     expect(toStoreError(error, 'commit')).toBeInstanceOf(StoreUnavailable);
   });
 
   it('a write concern error (the MongoWriteConcernError path and the result path) is unavailable', () => {
     // executeCommands: a MongoWriteConcernError of a batch becomes { message, code } + result.
-    const wce = new MongoWriteConcernError({ writeConcernError: { code: 64, errmsg: 'waiting for replication timed out' } } as never);
+    const wce = new MongoWriteConcernError({
+      writeConcernError: { code: 64, errmsg: 'waiting for replication timed out' },
+    } as never);
     const viaThrown = new MongoBulkWriteError(
       { message: wce.message, code: 64 } as never,
-      bulkResult({ writeConcernErrors: [new WriteConcernError({ code: 64, errmsg: 'waiting for replication timed out' } as never)] }),
+      bulkResult({
+        writeConcernErrors: [new WriteConcernError({ code: 64, errmsg: 'waiting for replication timed out' } as never)],
+      }),
     );
     expect(toStoreError(viaThrown, 'commit')).toBeInstanceOf(StoreUnavailable);
     // handleWriteError: a WriteConcernError instance ends up in `err`.
-    const viaResult = new MongoBulkWriteError(new WriteConcernError({ code: 100, errmsg: 'no quorum' } as never) as never, bulkResult());
+    const viaResult = new MongoBulkWriteError(
+      new WriteConcernError({ code: 100, errmsg: 'no quorum' } as never) as never,
+      bulkResult(),
+    );
     expect(viaResult.err).toBeDefined();
     expect(toStoreError(viaResult, 'commit')).toBeInstanceOf(StoreUnavailable);
   });
 
   it('refused documents (writeErrors) and non-transient driver errors pass through', () => {
     const refused = new MongoBulkWriteError(
-      { message: 'E11000 duplicate key', code: 11000, writeErrors: [{ index: 0, code: 11000, errmsg: 'E11000 duplicate key' }] } as never,
+      {
+        message: 'E11000 duplicate key',
+        code: 11000,
+        writeErrors: [{ index: 0, code: 11000, errmsg: 'E11000 duplicate key' }],
+      } as never,
       bulkResult(),
     );
     expect(bulkWriteUnavailable(refused)).toBe(false);
     expect(toStoreError(refused, 'commit')).toBe(refused);
-    const invalid = wrappedDriverError(new MongoInvalidArgumentError('Document is larger than the maximum size 16777216'));
+    const invalid = wrappedDriverError(
+      new MongoInvalidArgumentError('Document is larger than the maximum size 16777216'),
+    );
     expect(toStoreError(invalid, 'commit')).toBe(invalid);
   });
 
   it('commit answers StoreUnavailable when bulkWrite fails mid-batch', async () => {
-    const store = new MongoReadModelStore('mongodb://127.0.0.1:1/?directConnection=true', 'ordos_test', { serverSelectionTimeoutMS: 200 });
-    const spy = jest.spyOn(Collection.prototype, 'bulkWrite').mockRejectedValue(wrappedDriverError(new MongoNetworkError('socket hang up')));
+    const store = new MongoReadModelStore('mongodb://127.0.0.1:1/?directConnection=true', 'ordos_test', {
+      serverSelectionTimeoutMS: 200,
+    });
+    const spy = jest
+      .spyOn(Collection.prototype, 'bulkWrite')
+      .mockRejectedValue(wrappedDriverError(new MongoNetworkError('socket hang up')));
     try {
       await expect(
-        store.commit('p', [{ op: 'upsert', collection: 'projects', doc: { _id: 'a', _v: 1 } }], { position: '1', updatedAt: '2026-01-01T00:00:00Z' }),
+        store.commit('p', [{ op: 'upsert', collection: 'projects', doc: { _id: 'a', _v: 1 } }], {
+          position: '1',
+          updatedAt: '2026-01-01T00:00:00Z',
+        }),
       ).rejects.toBeInstanceOf(StoreUnavailable);
     } finally {
       spy.mockRestore();
@@ -127,12 +162,10 @@ describe('MongoDB adapter: index builds', () => {
     const { create } = stubIndexes();
     let release!: () => void;
     const built = new Promise<void>((resolve) => (release = resolve));
-    create
-      .mockRejectedValueOnce(new MongoNetworkError('socket timed out'))
-      .mockImplementationOnce(async () => {
-        release();
-        return ['status_1', 'code_1'];
-      });
+    create.mockRejectedValueOnce(new MongoNetworkError('socket timed out')).mockImplementationOnce(async () => {
+      release();
+      return ['status_1', 'code_1'];
+    });
     const started = Date.now();
     await store.ensureIndexes('projects', specs, { background: true });
     expect(Date.now() - started).toBeLessThan(50);
@@ -161,14 +194,22 @@ describe('MongoDB adapter: index builds', () => {
 });
 
 describe('MongoDB adapter: a read whose collection vanished under it (issue 11 §5d)', () => {
-  const killed = () => new MongoServerError({ code: 175, codeName: 'QueryPlanKilled', errmsg: 'collection dropped: ordos_test.projects_gx' });
+  const killed = () =>
+    new MongoServerError({
+      code: 175,
+      codeName: 'QueryPlanKilled',
+      errmsg: 'collection dropped: ordos_test.projects_gx',
+    });
 
   afterEach(() => jest.restoreAllMocks());
 
   it('is retried once and answers, instead of failing the request with a 500', async () => {
     const store = new MongoReadModelStore('mongodb://127.0.0.1:1/?directConnection=true', 'ordos_test');
     const doc = { _id: 'p1', _v: 3 };
-    const spy = jest.spyOn(Collection.prototype, 'findOne').mockRejectedValueOnce(killed()).mockResolvedValueOnce(doc as never);
+    const spy = jest
+      .spyOn(Collection.prototype, 'findOne')
+      .mockRejectedValueOnce(killed())
+      .mockResolvedValueOnce(doc as never);
     await expect(store.get('projects_gx', 'p1')).resolves.toEqual(doc);
     expect(spy).toHaveBeenCalledTimes(2);
     await store.close();

@@ -59,7 +59,9 @@ describe('MongoReadModelStore without a server', () => {
     await expect(store.ping()).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE' });
     await expect(store.get('projects', 'a')).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE' });
     await expect(
-      MongoReadModelStore.connect('mongodb://127.0.0.1:9/?directConnection=true', 'none', { serverSelectionTimeoutMS: 300 }),
+      MongoReadModelStore.connect('mongodb://127.0.0.1:9/?directConnection=true', 'none', {
+        serverSelectionTimeoutMS: 300,
+      }),
     ).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE' });
     expect(Date.now() - started).toBeLessThan(5000);
     await store.close();

@@ -47,7 +47,15 @@ const PROJECTS: Doc[] = [
     tags: [],
     note: null,
   },
-  { _id: 'p4', _v: 2, name: '包头市项目', status: 'rejected', budget: 50, owner: { org: 'Baotou', level: 3 }, tags: ['gov'] },
+  {
+    _id: 'p4',
+    _v: 2,
+    name: '包头市项目',
+    status: 'rejected',
+    budget: 50,
+    owner: { org: 'Baotou', level: 3 },
+    tags: ['gov'],
+  },
   {
     _id: 'p5',
     _v: 1,
@@ -272,7 +280,9 @@ export function readModelContract(
       test('several operators on one field are ANDed', async () => {
         expect(sorted(await store.find(coll, { budget: { $gt: 0, $ne: 80 } }))).toEqual(['p1', 'p3', 'p4']);
         expect(sorted(await store.find(coll, { note: { $exists: true, $ne: 'y' } }))).toEqual(['p5']);
-        expect(sorted(await store.find(coll, { name: { $contains: 'ordos', $ne: 'Ordos Data Center' } }))).toEqual(['p3']);
+        expect(sorted(await store.find(coll, { name: { $contains: 'ordos', $ne: 'Ordos Data Center' } }))).toEqual([
+          'p3',
+        ]);
       });
     });
 
@@ -283,10 +293,28 @@ export function readModelContract(
       });
 
       test('sort ascending and descending by two fields', async () => {
-        expect(ids(await store.find(coll, {}, { sort: { status: 1, budget: -1 } }))).toEqual(['p3', 'p1', 'p2', 'p5', 'p4']);
-        expect(ids(await store.find(coll, {}, { sort: { status: -1, budget: 1 } }))).toEqual(['p4', 'p5', 'p2', 'p1', 'p3']);
+        expect(ids(await store.find(coll, {}, { sort: { status: 1, budget: -1 } }))).toEqual([
+          'p3',
+          'p1',
+          'p2',
+          'p5',
+          'p4',
+        ]);
+        expect(ids(await store.find(coll, {}, { sort: { status: -1, budget: 1 } }))).toEqual([
+          'p4',
+          'p5',
+          'p2',
+          'p1',
+          'p3',
+        ]);
         // Strings compare by code point (binary): 'A…' < '鄂…', 'ORDOS' < 'Ordos'.
-        expect(ids(await store.find(coll, {}, { sort: { 'owner.level': -1, name: 1 } }))).toEqual(['p4', 'p5', 'p1', 'p3', 'p2']);
+        expect(ids(await store.find(coll, {}, { sort: { 'owner.level': -1, name: 1 } }))).toEqual([
+          'p4',
+          'p5',
+          'p1',
+          'p3',
+          'p2',
+        ]);
         expect(ids(await store.find(coll, { status: 'approved' }, { sort: { budget: 1 } }))).toEqual(['p1', 'p3']);
       });
 
@@ -422,30 +450,33 @@ export function readModelContract(
         await store.deleteCheckpoint(`${proj}_never_written`);
       });
 
-      (options.atomicCommit ? test : test.skip)('a failing change leaves neither documents nor checkpoint', async () => {
-        const { coll, proj } = await seed();
-        const checkpoint = await store.getCheckpoint(proj);
-        const poisoned: DocChange[] = [
-          { op: 'upsert', collection: coll, doc: { _id: 'p1', _v: 9, name: 'must not stay' } },
-          { op: 'upsert', collection: coll, doc: { _id: 'new', _v: 1 } },
-          // BigInt cannot be serialised to JSON: the adapter throws mid-batch.
-          { op: 'upsert', collection: coll, doc: { _id: 'bad', _v: 1, amount: BigInt(1) } },
-          { op: 'delete', collection: coll, id: 'p2', _v: 9 },
-        ];
-        const { coll: other } = fresh();
-        poisoned.unshift({ op: 'upsert', collection: other, doc: { _id: 'x', _v: 1 } });
-        await expect(store.commit(proj, poisoned, at('999999'))).rejects.toThrow();
-        expect(await store.get(coll, 'p1')).toEqual(PROJECTS[0]);
-        expect(await store.get(coll, 'new')).toBeNull();
-        expect(await store.get(coll, 'p2')).toEqual(PROJECTS[1]);
-        expect(await store.get(other, 'x')).toBeNull();
-        expect(await store.getCheckpoint(proj)).toEqual(checkpoint);
-        // The store still works afterwards.
-        await write(proj, upserts(coll, [{ _id: 'new', _v: 1 }]));
-        expect(await store.get(coll, 'new')).toEqual({ _id: 'new', _v: 1 });
-        await write(proj, upserts(other, [{ _id: 'x', _v: 1 }]));
-        expect(await store.get(other, 'x')).toEqual({ _id: 'x', _v: 1 });
-      });
+      (options.atomicCommit ? test : test.skip)(
+        'a failing change leaves neither documents nor checkpoint',
+        async () => {
+          const { coll, proj } = await seed();
+          const checkpoint = await store.getCheckpoint(proj);
+          const poisoned: DocChange[] = [
+            { op: 'upsert', collection: coll, doc: { _id: 'p1', _v: 9, name: 'must not stay' } },
+            { op: 'upsert', collection: coll, doc: { _id: 'new', _v: 1 } },
+            // BigInt cannot be serialised to JSON: the adapter throws mid-batch.
+            { op: 'upsert', collection: coll, doc: { _id: 'bad', _v: 1, amount: BigInt(1) } },
+            { op: 'delete', collection: coll, id: 'p2', _v: 9 },
+          ];
+          const { coll: other } = fresh();
+          poisoned.unshift({ op: 'upsert', collection: other, doc: { _id: 'x', _v: 1 } });
+          await expect(store.commit(proj, poisoned, at('999999'))).rejects.toThrow();
+          expect(await store.get(coll, 'p1')).toEqual(PROJECTS[0]);
+          expect(await store.get(coll, 'new')).toBeNull();
+          expect(await store.get(coll, 'p2')).toEqual(PROJECTS[1]);
+          expect(await store.get(other, 'x')).toBeNull();
+          expect(await store.getCheckpoint(proj)).toEqual(checkpoint);
+          // The store still works afterwards.
+          await write(proj, upserts(coll, [{ _id: 'new', _v: 1 }]));
+          expect(await store.get(coll, 'new')).toEqual({ _id: 'new', _v: 1 });
+          await write(proj, upserts(other, [{ _id: 'x', _v: 1 }]));
+          expect(await store.get(other, 'x')).toEqual({ _id: 'x', _v: 1 });
+        },
+      );
     });
 
     describe('collections and indexes', () => {
@@ -475,7 +506,11 @@ export function readModelContract(
         await store.ensureIndexes(coll, indexes);
         expect(ids(await store.find(coll, { status: 'approved' }, { sort: { budget: -1 } }))).toEqual(['p3', 'p1']);
         expect(sorted(await store.find(coll, { tags: 'gov' }))).toEqual(['p1', 'p4']);
-        expect(sorted(await store.find(coll, { 'owner.org': { $in: ['Baotou', 'Kangbashi'] } }))).toEqual(['p2', 'p4', 'p5']);
+        expect(sorted(await store.find(coll, { 'owner.org': { $in: ['Baotou', 'Kangbashi'] } }))).toEqual([
+          'p2',
+          'p4',
+          'p5',
+        ]);
         expect(sorted(await store.find(coll, { name: { $contains: '鄂尔多斯' } }))).toEqual(['p1', 'p3']);
         expect(await store.count(coll, { status: 'draft' })).toBe(2);
         expect(await store.group(coll, {}, 'status', ['budget'])).toEqual([
@@ -638,7 +673,10 @@ export function readModelContract(
       test('compare-and-set on rev: a stale writer changes nothing, the current one moves rev by one', async () => {
         const { proj } = fresh();
         await store.putProjectionRegistry(proj, 0, { active: { '1': 'gen_a' }, retired: [] });
-        const next = { active: { '1': 'gen_b', '2': 'gen_c' }, retired: [{ generation: 'gen_a', retiredAt: '2026-01-01T00:00:00.000Z' }] };
+        const next = {
+          active: { '1': 'gen_b', '2': 'gen_c' },
+          retired: [{ generation: 'gen_a', retiredAt: '2026-01-01T00:00:00.000Z' }],
+        };
         expect(await store.putProjectionRegistry(proj, 1, next)).toBe(true);
         expect(await store.putProjectionRegistry(proj, 1, { active: { '1': 'gen_loser' }, retired: [] })).toBe(false);
         expect(await store.putProjectionRegistry(proj, 7, { active: { '1': 'gen_loser' }, retired: [] })).toBe(false);
@@ -649,11 +687,17 @@ export function readModelContract(
         const { proj } = fresh();
         await store.putProjectionRegistry(proj, 0, { active: {}, retired: [] });
         const results = await Promise.all(
-          Array.from({ length: 8 }, (_, i) => store.putProjectionRegistry(proj, 1, { active: { '1': `gen_${i}` }, retired: [] })),
+          Array.from({ length: 8 }, (_, i) =>
+            store.putProjectionRegistry(proj, 1, { active: { '1': `gen_${i}` }, retired: [] }),
+          ),
         );
         expect(results.filter(Boolean)).toHaveLength(1);
         const winner = results.indexOf(true);
-        expect(await store.getProjectionRegistry(proj)).toEqual({ rev: 2, active: { '1': `gen_${winner}` }, retired: [] });
+        expect(await store.getProjectionRegistry(proj)).toEqual({
+          rev: 2,
+          active: { '1': `gen_${winner}` },
+          retired: [],
+        });
       });
     });
 

@@ -38,10 +38,14 @@ describe('SqliteReadModelStore specifics', () => {
   test('a file store runs in WAL mode and keeps data and checkpoints across reopen', async () => {
     const path = join(dir, 'reopen.sqlite');
     const store = SqliteReadModelStore.open(path);
-    await store.commit('projects', [{ op: 'upsert', collection: 'projects', doc: { _id: 'a', _v: 1, name: '鄂尔多斯' } }], {
-      position: '7',
-      updatedAt: 'now',
-    });
+    await store.commit(
+      'projects',
+      [{ op: 'upsert', collection: 'projects', doc: { _id: 'a', _v: 1, name: '鄂尔多斯' } }],
+      {
+        position: '7',
+        updatedAt: 'now',
+      },
+    );
     await store.close();
     await store.close(); // idempotent
     await expect(store.get('projects', 'a')).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE' });
@@ -88,8 +92,10 @@ describe('SqliteReadModelStore specifics', () => {
     });
     afterAll(() => store.close());
 
-    const plan = (filter: Parameters<SqliteReadModelStore['explainFind']>[1], options?: Parameters<SqliteReadModelStore['explainFind']>[2]) =>
-      store.explainFind('projects', filter, options).join(' | ');
+    const plan = (
+      filter: Parameters<SqliteReadModelStore['explainFind']>[1],
+      options?: Parameters<SqliteReadModelStore['explainFind']>[2],
+    ) => store.explainFind('projects', filter, options).join(' | ');
 
     test('equality + sort + limit walks the index in order (no sort step)', () => {
       const p = plan({ status: 'approved' }, { sort: { updatedAt: -1 }, limit: 20 });
@@ -99,8 +105,12 @@ describe('SqliteReadModelStore specifics', () => {
 
     test('dotted paths, ranges and $in are index searches', () => {
       expect(plan({ 'owner.org': 'org3' })).toMatch(/SEARCH rm_projects USING INDEX rmix_projects__owner\.org_1/);
-      expect(plan({ budget: { $gte: 100, $lt: 500 } })).toMatch(/SEARCH rm_projects USING INDEX rmix_projects__budget_1/);
-      expect(plan({ status: { $in: ['draft', 'rejected'] } })).toMatch(/SEARCH rm_projects USING INDEX rmix_projects__status_1/);
+      expect(plan({ budget: { $gte: 100, $lt: 500 } })).toMatch(
+        /SEARCH rm_projects USING INDEX rmix_projects__budget_1/,
+      );
+      expect(plan({ status: { $in: ['draft', 'rejected'] } })).toMatch(
+        /SEARCH rm_projects USING INDEX rmix_projects__status_1/,
+      );
     });
 
     test('array fields stay indexable (multi-index OR over the same index)', () => {

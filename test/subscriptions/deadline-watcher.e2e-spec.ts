@@ -18,7 +18,11 @@ describe('deadline watcher', () => {
     const id = await approveProject(h, 'D01');
     await completeConstruction(h, id, 'D01', '2026-03-02', '2026-03-02');
     const unit = h.token('CONSTRUCTION_UNIT', 'D01');
-    await waitFor(async () => (await h.request('GET', `/projects/${id}`, { token: unit })).body.status === 'COMPLETED', 5000, 'read model');
+    await waitFor(
+      async () => (await h.request('GET', `/projects/${id}`, { token: unit })).body.status === 'COMPLETED',
+      5000,
+      'read model',
+    );
 
     // Within the six months of 第二十一条: nothing to do.
     const early = await watcher.runOnce();
@@ -38,7 +42,11 @@ describe('deadline watcher', () => {
     // Again, before and after the read model caught up: no second event.
     const again = await watcher.runOnce();
     expect(again.issued).toEqual([]);
-    await waitFor(async () => (await h.request('GET', `/projects/${id}`, { token: unit })).body.overdue === true, 5000, 'overdue in read model');
+    await waitFor(
+      async () => (await h.request('GET', `/projects/${id}`, { token: unit })).body.overdue === true,
+      5000,
+      'overdue in read model',
+    );
     expect((await watcher.runOnce()).issued).toEqual([]);
     expect((await store.readStream(`project-${id}`)).filter((e) => e.type === 'AcceptanceOverdue')).toHaveLength(1);
   });

@@ -46,7 +46,11 @@ describe('SSE back-pressure', () => {
         return { stop, done: new Promise<void>(() => undefined) };
       },
     } as unknown as EventStore;
-    const service = new EventStreamService(store, loadSubscriptionSettings({ NODE_ENV: 'test', SSE_HEARTBEAT_MS: '60000' }), new ProjectRegistrations(store));
+    const service = new EventStreamService(
+      store,
+      loadSubscriptionSettings({ NODE_ENV: 'test', SSE_HEARTBEAT_MS: '60000' }),
+      new ProjectRegistrations(store),
+    );
     const socket = new FullSocket();
     service.stream(socket as unknown as ServerResponse, { sub: 'o', name: 'o', role: 'OFFICE' }, {});
 

@@ -56,7 +56,8 @@ describe('GET /events/stream (Server-Sent Events)', () => {
   });
 
   const auth = (token: string) => ({ authorization: `Bearer ${token}` });
-  const approvals = async () => h.app.get<EventStore>(EVENT_STORE).readAll({ limit: 10_000, types: resolveTypes(undefined, ['批复']) });
+  const approvals = async () =>
+    h.app.get<EventStore>(EVENT_STORE).readAll({ limit: 10_000, types: resolveTypes(undefined, ['批复']) });
 
   it('refuses without a token and with bad filters, before streaming', async () => {
     const anonymous = await connect(base, '/events/stream', {});
@@ -65,9 +66,13 @@ describe('GET /events/stream (Server-Sent Events)', () => {
     const office = h.token('OFFICE');
     expect((await h.request('GET', '/events/stream?family=nope', { token: office })).status).toBe(400);
     expect((await h.request('GET', '/events/stream?types=Nope', { token: office })).status).toBe(400);
-    expect((await h.request('GET', '/events/stream', { token: office, headers: { 'last-event-id': 'abc' } })).status).toBe(400);
+    expect(
+      (await h.request('GET', '/events/stream', { token: office, headers: { 'last-event-id': 'abc' } })).status,
+    ).toBe(400);
     // Well-formed but not a position of this store: an EventStoreDB one, or one never issued.
-    expect((await h.request('GET', '/events/stream', { token: office, headers: { 'last-event-id': '1234/1234' } })).status).toBe(400);
+    expect(
+      (await h.request('GET', '/events/stream', { token: office, headers: { 'last-event-id': '1234/1234' } })).status,
+    ).toBe(400);
     expect((await h.request('GET', '/events/stream?after=99999999', { token: office })).status).toBe(400);
   });
 
@@ -92,7 +97,15 @@ describe('GET /events/stream (Server-Sent Events)', () => {
     for (const f of received) {
       expect(f.data.family).toBe('批复');
       expect(f.id).toBe(f.data.position);
-      expect(f.data).toEqual(expect.objectContaining({ streamId: expect.any(String), revision: expect.any(Number), type: expect.any(String), label: expect.any(String), metadata: expect.objectContaining({ eventId: expect.any(String) }) }));
+      expect(f.data).toEqual(
+        expect.objectContaining({
+          streamId: expect.any(String),
+          revision: expect.any(Number),
+          type: expect.any(String),
+          label: expect.any(String),
+          metadata: expect.objectContaining({ eventId: expect.any(String) }),
+        }),
+      );
     }
     expect(received.slice(0, 2).every((f) => f.data.streamId === `project-${first}`)).toBe(true);
     expect(received.slice(2).every((f) => f.data.streamId === `project-${second}`)).toBe(true);
@@ -109,7 +122,11 @@ describe('GET /events/stream (Server-Sent Events)', () => {
   it("shows a construction unit only its own department's projects; types filter; ?after=", async () => {
     const mine = await approveProject(h, 'D07');
     await approveProject(h, 'D08');
-    const client = await connect(base, '/events/stream?types=ProposalApproved,ProjectRegistered&after=0', auth(h.token('CONSTRUCTION_UNIT', 'D07')));
+    const client = await connect(
+      base,
+      '/events/stream?types=ProposalApproved,ProjectRegistered&after=0',
+      auth(h.token('CONSTRUCTION_UNIT', 'D07')),
+    );
     await waitFor(() => events(client).length >= 2, 5000, 'own events');
     await new Promise((r) => setTimeout(r, 150));
     expect(events(client).map((f) => [f.data.type, f.data.streamId])).toEqual([

@@ -60,7 +60,11 @@ export async function approveProject(h: Harness, dept: string): Promise<string> 
     [office, 'approve-proposal', { opinion: '同意' }],
     [unit, 'submit-feasibility', { documentRef: 'DOC-F' }],
     [office, 'approve-feasibility', { opinion: '同意' }],
-    [unit, 'submit-preliminary-design', { documentRef: 'DOC-D', estimateFen: 300_000_000, productSecurityStatement: '国产化' }],
+    [
+      unit,
+      'submit-preliminary-design',
+      { documentRef: 'DOC-D', estimateFen: 300_000_000, productSecurityStatement: '国产化' },
+    ],
     [office, 'review-preliminary-design', { passed: true, verifiedEstimateFen: 300_000_000, opinion: '核价' }],
     [office, 'approve-preliminary-design', { opinion: '批复', approvedEstimateFen: 300_000_000 }],
   ];
@@ -74,7 +78,13 @@ export async function approveProject(h: Harness, dept: string): Promise<string> 
 }
 
 /** Continues an approved project to completed construction on `completedOn`. */
-export async function completeConstruction(h: Harness, id: string, dept: string, startedOn: string, completedOn: string): Promise<void> {
+export async function completeConstruction(
+  h: Harness,
+  id: string,
+  dept: string,
+  startedOn: string,
+  completedOn: string,
+): Promise<void> {
   const unit = h.token('CONSTRUCTION_UNIT', dept);
   const steps: Array<[string, Record<string, unknown>]> = [
     ['assign-responsibility', { implementingBody: '信息中心', responsiblePerson: '赵六' }],

@@ -21,15 +21,19 @@ interface Client {
 
 function connect(base: string, path: string, token: string): Promise<Client> {
   return new Promise((resolve, reject) => {
-    const req = httpRequest(`${base}${path}`, { headers: { accept: 'text/event-stream', authorization: `Bearer ${token}` } }, (response) => {
-      const client: Client = { response, body: '', ids: [], close: () => req.destroy() };
-      response.setEncoding('utf8');
-      response.on('data', (chunk: string) => {
-        client.body += chunk;
-        client.ids = [...client.body.matchAll(/^id: (.+)$/gm)].map((m) => m[1]);
-      });
-      resolve(client);
-    });
+    const req = httpRequest(
+      `${base}${path}`,
+      { headers: { accept: 'text/event-stream', authorization: `Bearer ${token}` } },
+      (response) => {
+        const client: Client = { response, body: '', ids: [], close: () => req.destroy() };
+        response.setEncoding('utf8');
+        response.on('data', (chunk: string) => {
+          client.body += chunk;
+          client.ids = [...client.body.matchAll(/^id: (.+)$/gm)].map((m) => m[1]);
+        });
+        resolve(client);
+      },
+    );
     req.on('error', reject);
     req.end();
   });
@@ -43,7 +47,13 @@ describe('limits on event streams and waiting reads', () => {
   const open: Client[] = [];
   beforeAll(async () => {
     h = await startHarness({
-      env: { SSE_MAX_STREAMS_PER_USER: '3', SSE_MAX_STREAMS: '5', SSE_MAX_EVENTS_PER_SECOND: '25', SSE_YIELD_EVERY: '5', READ_MAX_WAITING: '2' },
+      env: {
+        SSE_MAX_STREAMS_PER_USER: '3',
+        SSE_MAX_STREAMS: '5',
+        SSE_MAX_EVENTS_PER_SECOND: '25',
+        SSE_YIELD_EVERY: '5',
+        READ_MAX_WAITING: '2',
+      },
     });
     await h.app.listen(0, '127.0.0.1');
     base = `http://127.0.0.1:${(h.app.getHttpServer().address() as AddressInfo).port}`;
@@ -111,6 +121,8 @@ describe('limits on event streams and waiting reads', () => {
     for (const res of await Promise.all(waiting)) expect(res.body.code).toBe('READ_MODEL_BEHIND');
     // The places are free again; a read that need not wait never counts.
     expect((await h.request('GET', `/projects/${projectId}?minRevision=1`, { token: office })).status).toBe(200);
-    expect((await h.request('GET', url.replace('wait=1500', 'wait=100'), { token: office })).body.code).toBe('READ_MODEL_BEHIND');
+    expect((await h.request('GET', url.replace('wait=1500', 'wait=100'), { token: office })).body.code).toBe(
+      'READ_MODEL_BEHIND',
+    );
   });
 });

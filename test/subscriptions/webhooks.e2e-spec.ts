@@ -34,15 +34,27 @@ describe('webhooks /subscriptions', () => {
 
   it('validates the target against SSRF and the body, and is for OFFICE only', async () => {
     const secret = 'a-long-enough-secret-1';
-    for (const url of ['http://10.0.0.1/hook', 'http://localhost:9/hook', 'http://169.254.169.254/', 'ftp://127.0.0.1/x', 'http://[::1]/']) {
+    for (const url of [
+      'http://10.0.0.1/hook',
+      'http://localhost:9/hook',
+      'http://169.254.169.254/',
+      'ftp://127.0.0.1/x',
+      'http://[::1]/',
+    ]) {
       const res = await h.request('POST', '/subscriptions', { token: office, body: { url, secret } });
       expect(res.status).toBe(400);
       expect(res.body.errors).toEqual([expect.objectContaining({ field: 'url' })]);
     }
-    const bad = await h.request('POST', '/subscriptions', { token: office, body: { url: 'http://127.0.0.1:1/x', secret: 'short', families: ['无'], types: ['Nope'] } });
+    const bad = await h.request('POST', '/subscriptions', {
+      token: office,
+      body: { url: 'http://127.0.0.1:1/x', secret: 'short', families: ['无'], types: ['Nope'] },
+    });
     expect(bad.status).toBe(400);
     expect(bad.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(['families', 'secret', 'types']);
-    const unit = await h.request('POST', '/subscriptions', { token: h.token('CONSTRUCTION_UNIT', 'D01'), body: { url: 'http://127.0.0.1:1/x', secret } });
+    const unit = await h.request('POST', '/subscriptions', {
+      token: h.token('CONSTRUCTION_UNIT', 'D01'),
+      body: { url: 'http://127.0.0.1:1/x', secret },
+    });
     expect(unit.status).toBe(403);
     expect((await h.request('GET', '/subscriptions', { token: h.token('AUDIT') })).status).toBe(403);
     expect((await h.request('GET', '/subscriptions')).status).toBe(401);
@@ -54,7 +66,13 @@ describe('webhooks /subscriptions', () => {
       body: { url: 'http://127.0.0.1:9/never', families: ['验收'], secret: 'top-secret-value-123' },
     });
     expect(created.status).toBe(201);
-    expect(created.body).toEqual({ id: expect.any(String), url: 'http://127.0.0.1:9/never', types: [], families: ['验收'], createdAt: expect.any(String) });
+    expect(created.body).toEqual({
+      id: expect.any(String),
+      url: 'http://127.0.0.1:9/never',
+      types: [],
+      families: ['验收'],
+      createdAt: expect.any(String),
+    });
     const list = await h.request('GET', '/subscriptions', { token: office });
     expect(list.body.items.map((s: { id: string }) => s.id)).toContain(created.body.id);
     expect(JSON.stringify(list.body)).not.toContain('top-secret');
@@ -72,7 +90,10 @@ describe('webhooks /subscriptions', () => {
     let down = true;
     const receiver = await startReceiver(() => (down ? 503 : 204));
     try {
-      const created = await h.request('POST', '/subscriptions', { token: office, body: { url: receiver.url, families: ['批复'], secret } });
+      const created = await h.request('POST', '/subscriptions', {
+        token: office,
+        body: { url: receiver.url, families: ['批复'], secret },
+      });
       expect(created.status).toBe(201);
       const before = (await approvalEvents()).length;
 
@@ -93,21 +114,46 @@ describe('webhooks /subscriptions', () => {
       const accepted = receiver.accepted();
       expect(accepted.map((d) => d.headers['x-event-id'])).toEqual(expected.map((e) => e.metadata.eventId));
       expect(accepted.map((d) => d.json.position)).toEqual(expected.map((e) => e.position));
-      for (let i = 1; i < accepted.length; i++) expect(comparePositions(accepted[i - 1].json.position, accepted[i].json.position)).toBe(-1);
+      for (let i = 1; i < accepted.length; i++)
+        expect(comparePositions(accepted[i - 1].json.position, accepted[i].json.position)).toBe(-1);
       expect(accepted.map((d) => d.json.type)).toEqual([
-        'ProposalApproved', 'FeasibilityApproved', 'PreliminaryDesignReviewed', 'PreliminaryDesignApproved',
-        'ProposalApproved', 'FeasibilityApproved', 'PreliminaryDesignReviewed', 'PreliminaryDesignApproved',
+        'ProposalApproved',
+        'FeasibilityApproved',
+        'PreliminaryDesignReviewed',
+        'PreliminaryDesignApproved',
+        'ProposalApproved',
+        'FeasibilityApproved',
+        'PreliminaryDesignReviewed',
+        'PreliminaryDesignApproved',
       ]);
       expect(accepted.slice(0, 4).every((d) => d.json.streamId === `project-${first}`)).toBe(true);
       expect(accepted.slice(4).every((d) => d.json.streamId === `project-${second}`)).toBe(true);
       for (const d of receiver.all) {
-        expect(verifySignature(secret, d.headers['x-signature'] as string, d.headers['x-timestamp'] as string, d.body)).toBe(true);
-        expect(verifySignature('wrong-secret-0000000', d.headers['x-signature'] as string, d.headers['x-timestamp'] as string, d.body)).toBe(false);
+        expect(
+          verifySignature(secret, d.headers['x-signature'] as string, d.headers['x-timestamp'] as string, d.body),
+        ).toBe(true);
+        expect(
+          verifySignature(
+            'wrong-secret-0000000',
+            d.headers['x-signature'] as string,
+            d.headers['x-timestamp'] as string,
+            d.body,
+          ),
+        ).toBe(false);
         expect(d.headers['x-event-type']).toBe(d.json.type);
-        expect(d.json).toMatchObject({ family: '批复', label: expect.any(String), revision: expect.any(Number), metadata: { eventId: d.headers['x-event-id'] } });
+        expect(d.json).toMatchObject({
+          family: '批复',
+          label: expect.any(String),
+          revision: expect.any(Number),
+          metadata: { eventId: d.headers['x-event-id'] },
+        });
       }
       const after = await h.request('GET', `/subscriptions/${created.body.id}`, { token: office });
-      expect(after.body).toMatchObject({ checkpoint: expected[expected.length - 1].position, failures: 0, deadLetterCount: 0 });
+      expect(after.body).toMatchObject({
+        checkpoint: expected[expected.length - 1].position,
+        failures: 0,
+        deadLetterCount: 0,
+      });
       await h.request('DELETE', `/subscriptions/${created.body.id}`, { token: office });
     } finally {
       await receiver.close();
@@ -121,7 +167,11 @@ describe('webhooks /subscriptions', () => {
     try {
       const created = await h.request('POST', '/subscriptions', {
         token: office,
-        body: { url: receiver.url, types: ['ProposalApproved', 'FeasibilityApproved', 'PreliminaryDesignApproved'], secret },
+        body: {
+          url: receiver.url,
+          types: ['ProposalApproved', 'FeasibilityApproved', 'PreliminaryDesignApproved'],
+          secret,
+        },
       });
       const id = created.body.id;
       const project = await approveProject(h, 'D03');
@@ -141,18 +191,43 @@ describe('webhooks /subscriptions', () => {
       const redelivered = receiver.accepted()[2];
       expect(redelivered.json).toMatchObject({ type: 'FeasibilityApproved', streamId: `project-${project}` });
       expect(redelivered.headers['x-event-id']).toBe(status.deadLetters[0].eventId);
-      await waitFor(async () => (await h.request('GET', `/subscriptions/${id}`, { token: office })).body.deadLetterCount === 0, 5000, 'dead letter cleared');
+      await waitFor(
+        async () => (await h.request('GET', `/subscriptions/${id}`, { token: office })).body.deadLetterCount === 0,
+        5000,
+        'dead letter cleared',
+      );
 
       // Replay: every matching event after the first delivered one, again.
       const from = receiver.accepted()[0].json.position as string;
-      const replay = await h.request('POST', `/subscriptions/${id}/redeliver`, { token: office, body: { fromPosition: from } });
+      const replay = await h.request('POST', `/subscriptions/${id}/redeliver`, {
+        token: office,
+        body: { fromPosition: from },
+      });
       expect(replay.status).toBe(202);
       await waitFor(() => receiver.accepted().length >= 5, 5000, 'the replay');
-      expect(receiver.accepted().slice(3).map((d) => d.json.type)).toEqual(['FeasibilityApproved', 'PreliminaryDesignApproved']);
-      expect((await h.request('POST', `/subscriptions/${id}/redeliver`, { token: office, body: { fromPosition: 'x' } })).status).toBe(400);
+      expect(
+        receiver
+          .accepted()
+          .slice(3)
+          .map((d) => d.json.type),
+      ).toEqual(['FeasibilityApproved', 'PreliminaryDesignApproved']);
+      expect(
+        (await h.request('POST', `/subscriptions/${id}/redeliver`, { token: office, body: { fromPosition: 'x' } }))
+          .status,
+      ).toBe(400);
       // Well-formed, but never issued by this (SQLite) store.
-      expect((await h.request('POST', `/subscriptions/${id}/redeliver`, { token: office, body: { fromPosition: '12/12' } })).status).toBe(400);
-      expect((await h.request('POST', `/subscriptions/${id}/redeliver`, { token: office, body: { fromPosition: '99999999' } })).status).toBe(400);
+      expect(
+        (await h.request('POST', `/subscriptions/${id}/redeliver`, { token: office, body: { fromPosition: '12/12' } }))
+          .status,
+      ).toBe(400);
+      expect(
+        (
+          await h.request('POST', `/subscriptions/${id}/redeliver`, {
+            token: office,
+            body: { fromPosition: '99999999' },
+          })
+        ).status,
+      ).toBe(400);
       await h.request('DELETE', `/subscriptions/${id}`, { token: office });
     } finally {
       await receiver.close();

@@ -26,7 +26,15 @@ export function today(h: Harness, plusDays = 0): string {
 }
 
 export type Role = 'CONSTRUCTION_UNIT' | 'OFFICE' | 'LEADING_GROUP' | 'FINANCE' | 'AUDIT' | 'SUPERVISOR' | 'GOVERNMENT';
-export const ROLES: Role[] = ['CONSTRUCTION_UNIT', 'OFFICE', 'LEADING_GROUP', 'FINANCE', 'AUDIT', 'SUPERVISOR', 'GOVERNMENT'];
+export const ROLES: Role[] = [
+  'CONSTRUCTION_UNIT',
+  'OFFICE',
+  'LEADING_GROUP',
+  'FINANCE',
+  'AUDIT',
+  'SUPERVISOR',
+  'GOVERNMENT',
+];
 
 export interface Project {
   id: string;
@@ -42,7 +50,13 @@ export function tokenFor(h: Harness, role: Role, dept: string): string {
 }
 
 /** POST a command that must succeed; returns the answer and updates the project's revision. */
-export async function command(h: Harness, p: Project, role: Role, path: string, body: object): Promise<{ revision: number; events: string[] }> {
+export async function command(
+  h: Harness,
+  p: Project,
+  role: Role,
+  path: string,
+  body: object,
+): Promise<{ revision: number; events: string[] }> {
   const response = await h.request('POST', `/projects/${p.id}/${path}`, { token: tokenFor(h, role, p.dept), body });
   if (response.status !== 200) {
     throw new Error(`${path} as ${role} answered ${response.status}: ${JSON.stringify(response.body)}`);
@@ -59,17 +73,57 @@ export const STEPS: Step[] = [
   ['PROPOSAL_APPROVED', 'OFFICE', 'approve-proposal', () => ({ opinion: '同意立项' })],
   ['FEASIBILITY_SUBMITTED', 'CONSTRUCTION_UNIT', 'submit-feasibility', () => ({ documentRef: 'KY-2026-001' })],
   ['FEASIBILITY_APPROVED', 'OFFICE', 'approve-feasibility', () => ({ opinion: '可研批复' })],
-  ['DESIGN_SUBMITTED', 'CONSTRUCTION_UNIT', 'submit-preliminary-design', () => ({ documentRef: 'CS-2026-001', estimateFen: ESTIMATE_FEN, productSecurityStatement: '采用安全可靠产品' })],
-  ['DESIGN_REVIEWED', 'OFFICE', 'review-preliminary-design', () => ({ passed: true, verifiedEstimateFen: ESTIMATE_FEN, opinion: '评审通过' })],
-  ['APPROVED', 'OFFICE', 'approve-preliminary-design', () => ({ opinion: '初步设计批复', approvedEstimateFen: ESTIMATE_FEN })],
-  ['RESPONSIBLE', 'CONSTRUCTION_UNIT', 'assign-responsibility', () => ({ implementingBody: '市大数据中心', responsiblePerson: '张三' })],
-  ['SUPERVISED', 'CONSTRUCTION_UNIT', 'engage-supervision', () => ({ supervisionUnit: '内蒙古某监理公司', contractRef: 'JL-2026-01' })],
+  [
+    'DESIGN_SUBMITTED',
+    'CONSTRUCTION_UNIT',
+    'submit-preliminary-design',
+    () => ({ documentRef: 'CS-2026-001', estimateFen: ESTIMATE_FEN, productSecurityStatement: '采用安全可靠产品' }),
+  ],
+  [
+    'DESIGN_REVIEWED',
+    'OFFICE',
+    'review-preliminary-design',
+    () => ({ passed: true, verifiedEstimateFen: ESTIMATE_FEN, opinion: '评审通过' }),
+  ],
+  [
+    'APPROVED',
+    'OFFICE',
+    'approve-preliminary-design',
+    () => ({ opinion: '初步设计批复', approvedEstimateFen: ESTIMATE_FEN }),
+  ],
+  [
+    'RESPONSIBLE',
+    'CONSTRUCTION_UNIT',
+    'assign-responsibility',
+    () => ({ implementingBody: '市大数据中心', responsiblePerson: '张三' }),
+  ],
+  [
+    'SUPERVISED',
+    'CONSTRUCTION_UNIT',
+    'engage-supervision',
+    () => ({ supervisionUnit: '内蒙古某监理公司', contractRef: 'JL-2026-01' }),
+  ],
   ['UNDER_CONSTRUCTION', 'CONSTRUCTION_UNIT', 'start-construction', (h) => ({ startedOn: today(h) })],
-  ['COMPLETED', 'CONSTRUCTION_UNIT', 'complete-construction', (h) => ({ completedOn: today(h), surplusFen: SURPLUS_FEN })],
-  ['PLAN_AGREED', 'OFFICE', 'agree-acceptance-plan', () => ({ method: '专家评审', experts: ['李四', '王五'], materials: ['验收报告'] })],
+  [
+    'COMPLETED',
+    'CONSTRUCTION_UNIT',
+    'complete-construction',
+    (h) => ({ completedOn: today(h), surplusFen: SURPLUS_FEN }),
+  ],
+  [
+    'PLAN_AGREED',
+    'OFFICE',
+    'agree-acceptance-plan',
+    () => ({ method: '专家评审', experts: ['李四', '王五'], materials: ['验收报告'] }),
+  ],
   ['ARCHIVE_PASSED', 'OFFICE', 'record-archive-acceptance', () => ({ passed: true, opinion: '档案齐全' })],
   ['ACCEPTED', 'OFFICE', 'record-acceptance', () => ({ passed: true, opinion: '验收通过', materials: ALL_MATERIALS })],
-  ['ASSET_REGISTERED', 'CONSTRUCTION_UNIT', 'register-asset', () => ({ assetClass: 'INTANGIBLE', costFen: ESTIMATE_FEN - SURPLUS_FEN })],
+  [
+    'ASSET_REGISTERED',
+    'CONSTRUCTION_UNIT',
+    'register-asset',
+    () => ({ assetClass: 'INTANGIBLE', costFen: ESTIMATE_FEN - SURPLUS_FEN }),
+  ],
 ];
 
 export type Stage = 'DRAFT_PLAN' | 'TERMINATED' | (typeof STEPS)[number][0];
@@ -77,7 +131,11 @@ export type Stage = 'DRAFT_PLAN' | 'TERMINATED' | (typeof STEPS)[number][0];
 let departments = 0;
 
 /** Registers a fresh project (own department unless given) and drives it to `stage`. */
-export async function driveTo(h: Harness, stage: Stage, options: { dept?: string; overrides?: Record<string, unknown> } = {}): Promise<Project> {
+export async function driveTo(
+  h: Harness,
+  stage: Stage,
+  options: { dept?: string; overrides?: Record<string, unknown> } = {},
+): Promise<Project> {
   const dept = options.dept ?? `D${String(++departments).padStart(3, '0')}`;
   const body = registration(dept, options.overrides);
   const created = await h.request('POST', '/projects', { token: h.token('CONSTRUCTION_UNIT', dept), body });
@@ -97,7 +155,12 @@ export async function driveTo(h: Harness, stage: Stage, options: { dept?: string
 /** Orders a rectification (OFFICE) on p with a deadline `days` ahead; remembers its id on p. */
 export async function orderRectification(h: Harness, p: Project, days = 30): Promise<string> {
   const rectificationId = randomUUID();
-  await command(h, p, 'OFFICE', 'order-rectification', { rectificationId, findings: ['未同步建设密码保障系统'], deadline: today(h, days), article: '第十二条' });
+  await command(h, p, 'OFFICE', 'order-rectification', {
+    rectificationId,
+    findings: ['未同步建设密码保障系统'],
+    deadline: today(h, days),
+    article: '第十二条',
+  });
   p.rectificationId = rectificationId;
   return rectificationId;
 }
@@ -105,15 +168,27 @@ export async function orderRectification(h: Harness, p: Project, days = 30): Pro
 /** GET /projects/:id waiting for `revision` (read-your-write). */
 export async function readProject(h: Harness, p: Project, revision = p.revision): Promise<Record<string, any>> {
   const response = await h.request('GET', `/projects/${p.id}?minRevision=${revision}`, { token: h.token('OFFICE') });
-  if (response.status !== 200) throw new Error(`GET project answered ${response.status}: ${JSON.stringify(response.body)}`);
+  if (response.status !== 200)
+    throw new Error(`GET project answered ${response.status}: ${JSON.stringify(response.body)}`);
   return response.body;
 }
 
 /** Expects an application/problem+json answer with this status and code (and article if given). */
-export function expectProblem(response: { status: number; body: any; headers: Record<string, unknown> }, status: number, code: string, article?: string): void {
+export function expectProblem(
+  response: { status: number; body: any; headers: Record<string, unknown> },
+  status: number,
+  code: string,
+  article?: string,
+): void {
   expect({ status: response.status, code: response.body?.code }).toEqual({ status, code });
   expect(String(response.headers['content-type'])).toContain('application/problem+json');
-  expect(response.body).toMatchObject({ status, code, type: expect.any(String), title: expect.any(String), detail: expect.any(String) });
+  expect(response.body).toMatchObject({
+    status,
+    code,
+    type: expect.any(String),
+    title: expect.any(String),
+    detail: expect.any(String),
+  });
   if (article !== undefined) expect(response.body.article).toBe(article);
   expect(JSON.stringify(response.body)).not.toMatch(/at .*\.(ts|js):\d+|SQLITE_|stack/);
 }

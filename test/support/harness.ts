@@ -15,7 +15,11 @@ export interface Harness {
   clock: TestClock;
   dataDir: string;
   token(role: string, department?: string, sub?: string): string;
-  request(method: string, url: string, options?: { token?: string; body?: unknown; headers?: Record<string, string> }): Promise<{
+  request(
+    method: string,
+    url: string,
+    options?: { token?: string; body?: unknown; headers?: Record<string, string> },
+  ): Promise<{
     status: number;
     body: any;
     headers: Record<string, unknown>;
@@ -26,7 +30,13 @@ export interface Harness {
 /** The real service on fresh embedded stores, driven through Fastify's in-process inject. */
 export async function startHarness(options: { dataDir?: string; env?: Record<string, string> } = {}): Promise<Harness> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'ordos-e2e-'));
-  const config = loadConfig({ NODE_ENV: 'test', DATA_DIR: dataDir, JWT_SECRET: SECRET, TEST_CLOCK: '1', ...options.env });
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    DATA_DIR: dataDir,
+    JWT_SECRET: SECRET,
+    TEST_CLOCK: '1',
+    ...options.env,
+  });
   const clock = new TestClock();
   clock.set(new Date('2026-03-02T02:00:00.000Z'));
   const app = await createApp({ config, clock });
@@ -38,12 +48,24 @@ export async function startHarness(options: { dataDir?: string; env?: Record<str
     clock,
     dataDir,
     token: (role, department, sub) =>
-      jwt.sign({ sub: sub ?? `${role.toLowerCase()}-${department ?? 'x'}`, name: `${role} user`, role, ...(department ? { department } : {}) }, { expiresIn: '1h' }),
+      jwt.sign(
+        {
+          sub: sub ?? `${role.toLowerCase()}-${department ?? 'x'}`,
+          name: `${role} user`,
+          role,
+          ...(department ? { department } : {}),
+        },
+        { expiresIn: '1h' },
+      ),
     async request(method, url, { token, body, headers = {} } = {}) {
       const response = await app.inject({
         method: method as 'GET',
         url,
-        headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
+        headers: {
+          ...(token ? { authorization: `Bearer ${token}` } : {}),
+          ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+          ...headers,
+        },
         payload: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
       });
       const type = String(response.headers['content-type'] ?? '');
