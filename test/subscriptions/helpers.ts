@@ -21,7 +21,10 @@ export interface Delivery {
 }
 
 /** A real HTTP receiver on 127.0.0.1; `respond` decides each answer's status. */
-export async function startReceiver(respond: (delivery: Omit<Delivery, 'status'>) => number = () => 204) {
+/** A webhook receiver; `respond` may hold a delivery (answer with a promise) to keep the sender waiting. */
+export async function startReceiver(
+  respond: (delivery: Omit<Delivery, 'status'>) => number | Promise<number> = () => 204,
+) {
   const all: Delivery[] = [];
   let decide = respond;
   const server: Server = createServer((req, res) => {
@@ -30,9 +33,10 @@ export async function startReceiver(respond: (delivery: Omit<Delivery, 'status'>
     req.on('end', () => {
       const body = Buffer.concat(chunks).toString('utf8');
       const partial = { headers: req.headers, body, json: JSON.parse(body) };
-      const status = decide(partial);
-      all.push({ ...partial, status });
-      res.writeHead(status).end();
+      void Promise.resolve(decide(partial)).then((status) => {
+        all.push({ ...partial, status });
+        res.writeHead(status).end();
+      });
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
