@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
 /**
  * The static checks are part of `npm test`: the type checker over the service and the dashboard,
  * ESLint, Prettier and the dependency rules of .dependency-cruiser.cjs (layers, no cycles, a pure
- * domain). Each runs its own command line, as a developer would, and fails the suite with its
+ * domain) and knip (no dead exports). Each runs its own command line, as a developer would, and fails the suite with its
  * report.
  */
 const ROOT = join(__dirname, '..', '..');
@@ -47,6 +47,12 @@ describe('static checks (npm test runs them)', () => {
 
   it('every file is formatted as Prettier formats it', async () => {
     const result = await check('prettier', ['--list-different', '.']);
+    expect(result.output.trim()).toBe('');
+    expect(result.code).toBe(0);
+  });
+
+  it('no unused export, file or dependency (knip)', async () => {
+    const result = await check('knip', ['--no-progress']);
     expect(result.output.trim()).toBe('');
     expect(result.code).toBe(0);
   });
