@@ -1,4 +1,5 @@
 import { scanAudit, type ScanProgress } from '../../src/audit/audit-log';
+import type { EventMetadata } from '../../src/event-store/envelope';
 import type { EventStore, ReadAllOptions, ScanResult, StoredEvent } from '../../src/event-store/event-store.port';
 
 const event = (position: string, type = 'ProjectRegistered'): StoredEvent => ({
@@ -7,7 +8,7 @@ const event = (position: string, type = 'ProjectRegistered'): StoredEvent => ({
   position,
   type,
   data: {},
-  metadata: { occurredAt: '2026-01-01T00:00:00Z', actor: { sub: 'u', name: 'n', role: 'OFFICE' } } as never,
+  metadata: { occurredAt: '2026-01-01T00:00:00Z', actor: { sub: 'u', name: 'n', role: 'OFFICE' } } as EventMetadata,
 });
 
 /** A store whose scans stop at a budget, as the EventStoreDB adapter's do. */

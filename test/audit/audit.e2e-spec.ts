@@ -137,74 +137,80 @@ describe('audit: history, point-in-time state, log and export', () => {
 });
 
 describe('audit: integrity of the stored chain', () => {
-  it('names an event whose stored bytes were edited, and detects a deleted middle event and a truncated tail', async () => {
-    let h = await startHarness();
-    const audit = h.token('AUDIT');
-    const office = h.token('OFFICE');
-    const { id, unit } = await registeredProject(h);
-    await h.request('POST', `/projects/${id}/submit-proposal`, { token: unit, body: { documentRef: 'JY-9' } });
-    await h.request('POST', `/projects/${id}/approve-proposal`, { token: office, body: { opinion: '同意' } });
-    const other = await registeredProject(h, 'D02');
-    await h.request('POST', `/projects/${other.id}/submit-proposal`, {
-      token: other.unit,
-      body: { documentRef: 'JY-10' },
-    });
-    expect((await h.request('GET', `/audit/verify?projectId=${id}`, { token: audit })).body).toEqual({
-      projectId: id,
-      ok: true,
-      checked: 3,
-    });
-    const sealed = await h.request('POST', '/audit/seal', { token: office });
-    expect(sealed.status).toBe(201);
-    expect((await h.request('GET', '/audit/verify', { token: audit })).body).toMatchObject({
-      ok: true,
-      seal: { checked: true, ok: true },
-    });
-    const dataDir = h.dataDir;
-    await h.close({ keepData: true });
+  it(
+    'names an event whose stored bytes were edited, ' + 'and detects a deleted middle event and a truncated tail',
+    async () => {
+      let h = await startHarness();
+      const audit = h.token('AUDIT');
+      const office = h.token('OFFICE');
+      const { id, unit } = await registeredProject(h);
+      await h.request('POST', `/projects/${id}/submit-proposal`, { token: unit, body: { documentRef: 'JY-9' } });
+      await h.request('POST', `/projects/${id}/approve-proposal`, { token: office, body: { opinion: '同意' } });
+      const other = await registeredProject(h, 'D02');
+      await h.request('POST', `/projects/${other.id}/submit-proposal`, {
+        token: other.unit,
+        body: { documentRef: 'JY-10' },
+      });
+      expect((await h.request('GET', `/audit/verify?projectId=${id}`, { token: audit })).body).toEqual({
+        projectId: id,
+        ok: true,
+        checked: 3,
+      });
+      const sealed = await h.request('POST', '/audit/seal', { token: office });
+      expect(sealed.status).toBe(201);
+      expect((await h.request('GET', '/audit/verify', { token: audit })).body).toMatchObject({
+        ok: true,
+        seal: { checked: true, ok: true },
+      });
+      const dataDir = h.dataDir;
+      await h.close({ keepData: true });
 
-    // Someone with file access edits an amount directly in the SQLite file.
-    const raw = new Database(join(dataDir, 'events.db'));
-    raw.exec('DROP TRIGGER events_no_update; DROP TRIGGER events_no_delete;');
-    const target = raw
-      .prepare('SELECT position, data, metadata FROM events WHERE stream = ? AND revision = 1')
-      .get(`project-${id}`) as { position: number; data: string; metadata: string };
-    raw
-      .prepare('UPDATE events SET data = ? WHERE position = ?')
-      .run(target.data.replace('JY-9', 'JY-X'), target.position);
-    raw.close();
+      // Someone with file access edits an amount directly in the SQLite file.
+      const raw = new Database(join(dataDir, 'events.db'));
+      raw.exec('DROP TRIGGER events_no_update; DROP TRIGGER events_no_delete;');
+      const target = raw
+        .prepare('SELECT position, data, metadata FROM events WHERE stream = ? AND revision = 1')
+        .get(`project-${id}`) as { position: number; data: string; metadata: string };
+      raw
+        .prepare('UPDATE events SET data = ? WHERE position = ?')
+        .run(target.data.replace('JY-9', 'JY-X'), target.position);
+      raw.close();
 
-    h = await startHarness({ dataDir });
-    const tampered = await h.request('GET', `/audit/verify?projectId=${id}`, { token: audit });
-    expect(tampered.body).toMatchObject({
-      ok: false,
-      brokenAt: { revision: 1, eventId: JSON.parse(target.metadata).eventId, reason: 'HASH_MISMATCH' },
-    });
-    const whole = await h.request('GET', '/audit/verify', { token: audit });
-    expect(whole.body).toMatchObject({ ok: false, brokenAt: { streamId: `project-${id}`, revision: 1 } });
-    await h.close({ keepData: true });
+      h = await startHarness({ dataDir });
+      const tampered = await h.request('GET', `/audit/verify?projectId=${id}`, { token: audit });
+      expect(tampered.body).toMatchObject({
+        ok: false,
+        brokenAt: { revision: 1, eventId: JSON.parse(target.metadata).eventId, reason: 'HASH_MISMATCH' },
+      });
+      const whole = await h.request('GET', '/audit/verify', { token: audit });
+      expect(whole.body).toMatchObject({ ok: false, brokenAt: { streamId: `project-${id}`, revision: 1 } });
+      await h.close({ keepData: true });
 
-    // Restore the bytes, then delete the middle event of the first project.
-    const raw2 = new Database(join(dataDir, 'events.db'));
-    raw2.exec('DROP TRIGGER events_no_update; DROP TRIGGER events_no_delete;');
-    raw2.prepare('UPDATE events SET data = ? WHERE position = ?').run(target.data, target.position);
-    raw2.prepare('DELETE FROM events WHERE position = ?').run(target.position);
-    raw2.close();
-    h = await startHarness({ dataDir });
-    const gap = await h.request('GET', '/audit/verify', { token: audit });
-    expect(gap.body).toMatchObject({ ok: false, brokenAt: { streamId: `project-${id}`, reason: 'REVISION_GAP' } });
-    await h.close({ keepData: true });
+      // Restore the bytes, then delete the middle event of the first project.
+      const raw2 = new Database(join(dataDir, 'events.db'));
+      raw2.exec('DROP TRIGGER events_no_update; DROP TRIGGER events_no_delete;');
+      raw2.prepare('UPDATE events SET data = ? WHERE position = ?').run(target.data, target.position);
+      raw2.prepare('DELETE FROM events WHERE position = ?').run(target.position);
+      raw2.close();
+      h = await startHarness({ dataDir });
+      const gap = await h.request('GET', '/audit/verify', { token: audit });
+      expect(gap.body).toMatchObject({ ok: false, brokenAt: { streamId: `project-${id}`, reason: 'REVISION_GAP' } });
+      await h.close({ keepData: true });
 
-    // Truncating a stream's tail leaves a valid chain; only the seal notices.
-    const raw3 = new Database(join(dataDir, 'events.db'));
-    raw3.exec('DROP TRIGGER events_no_update; DROP TRIGGER events_no_delete;');
-    raw3.prepare('DELETE FROM events WHERE stream = ?').run(`project-${id}`);
-    raw3.prepare('DELETE FROM events WHERE stream = ? AND revision = 1').run(`project-${other.id}`);
-    raw3.close();
-    h = await startHarness({ dataDir });
-    const truncated = await h.request('GET', '/audit/verify', { token: audit });
-    expect(truncated.body).toMatchObject({ ok: false, seal: { ok: false, reason: 'STREAM_HEADS_CHANGED_SINCE_SEAL' } });
-    expect(truncated.body.brokenAt).toBeUndefined();
-    await h.close();
-  });
+      // Truncating a stream's tail leaves a valid chain; only the seal notices.
+      const raw3 = new Database(join(dataDir, 'events.db'));
+      raw3.exec('DROP TRIGGER events_no_update; DROP TRIGGER events_no_delete;');
+      raw3.prepare('DELETE FROM events WHERE stream = ?').run(`project-${id}`);
+      raw3.prepare('DELETE FROM events WHERE stream = ? AND revision = 1').run(`project-${other.id}`);
+      raw3.close();
+      h = await startHarness({ dataDir });
+      const truncated = await h.request('GET', '/audit/verify', { token: audit });
+      expect(truncated.body).toMatchObject({
+        ok: false,
+        seal: { ok: false, reason: 'STREAM_HEADS_CHANGED_SINCE_SEAL' },
+      });
+      expect(truncated.body.brokenAt).toBeUndefined();
+      await h.close();
+    },
+  );
 });

@@ -86,52 +86,55 @@ describe('project stream cache (history and point-in-time state)', () => {
     }
   });
 
-  it('never answers from a cached event that is no longer what is stored, with or without a storage version', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'ordos-cache-'));
-    const store = SqliteEventStore.open(join(dir, 'events.db'));
-    try {
-      const checks = Array.from({ length: 150 }, (_, i) =>
-        command('RecordCompliance', {
-          sharesData: true,
-          duplicateCollection: false,
-          inCatalogue: true,
-          cryptoAssessmentPassed: true,
-          securityAssessmentPassed: i % 2 === 0,
-          majorSecurityHazard: false,
-        }),
-      );
-      const events = play(checks, H.underConstruction());
-      await store.append(
-        projectStreamId(PID),
-        events.map((e) => pending(e.type, e.data as Record<string, unknown>)),
-        'no_stream',
-      );
-      // The SQLite adapter as is (storageVersion + text reads), and one offering neither (as an
-      // adapter without them would): both must see the edit.
-      const bare: EventStore = {
-        ...store,
-        readStream: store.readStream.bind(store),
-        readStreamText: undefined,
-        storageVersion: undefined,
-      } as unknown as EventStore;
-      const caches = [new ProjectStreamCache(store), new ProjectStreamCache(bare)];
-      for (const cache of caches) {
-        expect((await cache.events(PID))[0].data).toMatchObject({ projectId: PID });
-        await cache.stateAfter(PID, events.length);
+  it(
+    'never answers from a cached event that is no longer what is stored, ' + 'with or without a storage version',
+    async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'ordos-cache-'));
+      const store = SqliteEventStore.open(join(dir, 'events.db'));
+      try {
+        const checks = Array.from({ length: 150 }, (_, i) =>
+          command('RecordCompliance', {
+            sharesData: true,
+            duplicateCollection: false,
+            inCatalogue: true,
+            cryptoAssessmentPassed: true,
+            securityAssessmentPassed: i % 2 === 0,
+            majorSecurityHazard: false,
+          }),
+        );
+        const events = play(checks, H.underConstruction());
+        await store.append(
+          projectStreamId(PID),
+          events.map((e) => pending(e.type, e.data as Record<string, unknown>)),
+          'no_stream',
+        );
+        // The SQLite adapter as is (storageVersion + text reads), and one offering neither (as an
+        // adapter without them would): both must see the edit.
+        const bare: EventStore = {
+          ...store,
+          readStream: store.readStream.bind(store),
+          readStreamText: undefined,
+          storageVersion: undefined,
+        } as unknown as EventStore;
+        const caches = [new ProjectStreamCache(store), new ProjectStreamCache(bare)];
+        for (const cache of caches) {
+          expect((await cache.events(PID))[0].data).toMatchObject({ projectId: PID });
+          await cache.stateAfter(PID, events.length);
+        }
+        const raw = new Database(join(dir, 'events.db'));
+        raw.exec('DROP TRIGGER events_no_update');
+        raw.prepare("UPDATE events SET data = json_set(data, '$.name', '改过') WHERE revision = 0").run();
+        raw.close();
+        for (const cache of caches) {
+          expect((await cache.events(PID))[0].data).toMatchObject({ name: '改过' });
+          expect(JSON.parse((await cache.historyJson(PID)).json).events[0].data.name).toBe('改过');
+          expect(registrationOf(await cache.stateAfter(PID, events.length))?.name).toBe('改过');
+          expect(registrationOf(await cache.stateAfter(PID, 1))?.name).toBe('改过');
+        }
+      } finally {
+        await store.close();
+        rmSync(dir, { recursive: true, force: true });
       }
-      const raw = new Database(join(dir, 'events.db'));
-      raw.exec('DROP TRIGGER events_no_update');
-      raw.prepare("UPDATE events SET data = json_set(data, '$.name', '改过') WHERE revision = 0").run();
-      raw.close();
-      for (const cache of caches) {
-        expect((await cache.events(PID))[0].data).toMatchObject({ name: '改过' });
-        expect(JSON.parse((await cache.historyJson(PID)).json).events[0].data.name).toBe('改过');
-        expect(registrationOf(await cache.stateAfter(PID, events.length))?.name).toBe('改过');
-        expect(registrationOf(await cache.stateAfter(PID, 1))?.name).toBe('改过');
-      }
-    } finally {
-      await store.close();
-      rmSync(dir, { recursive: true, force: true });
-    }
-  });
+    },
+  );
 });

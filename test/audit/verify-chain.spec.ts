@@ -55,23 +55,27 @@ describe('verifyChain reports every broken event, not only the first', () => {
     ]);
   });
 
-  it('an event that no longer parses is one UNREADABLE; the walk goes on from its stored hash or, without it, trusts the next link', () => {
-    const events = stream(4);
-    const withHash = verifyChain([
-      events[0],
-      { revision: 1, unreadable: true, eventId: 'e1', hash: events[1].metadata.hash },
-      events[2],
-      events[3],
-    ]);
-    expect(withHash).toMatchObject({
-      ok: false,
-      checked: 4,
-      brokenCount: 1,
-      broken: [{ revision: 1, eventId: 'e1', reason: 'UNREADABLE' }],
-    });
-    const withoutHash = verifyChain([events[0], { revision: 1, unreadable: true }, events[2], events[3]]);
-    expect(withoutHash).toMatchObject({ brokenCount: 1, broken: [{ revision: 1, reason: 'UNREADABLE' }] });
-  });
+  it(
+    'an event that no longer parses is one UNREADABLE; ' +
+      'the walk goes on from its stored hash or, without it, trusts the next link',
+    () => {
+      const events = stream(4);
+      const withHash = verifyChain([
+        events[0],
+        { revision: 1, unreadable: true, eventId: 'e1', hash: events[1].metadata.hash },
+        events[2],
+        events[3],
+      ]);
+      expect(withHash).toMatchObject({
+        ok: false,
+        checked: 4,
+        brokenCount: 1,
+        broken: [{ revision: 1, eventId: 'e1', reason: 'UNREADABLE' }],
+      });
+      const withoutHash = verifyChain([events[0], { revision: 1, unreadable: true }, events[2], events[3]]);
+      expect(withoutHash).toMatchObject({ brokenCount: 1, broken: [{ revision: 1, reason: 'UNREADABLE' }] });
+    },
+  );
 
   it(`lists at most ${MAX_LISTED_BREAKS} broken events but counts them all`, () => {
     const events = stream(MAX_LISTED_BREAKS + 5).map((e) => ({ ...e, data: { edited: true } }));

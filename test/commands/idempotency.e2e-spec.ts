@@ -139,17 +139,21 @@ describe('Idempotency-Key and contention (issue 11)', () => {
       expect((await send('OFFICE')).status).toBe(200);
     });
 
-    it('a construction unit moved to another department gets 404, as for an unknown project (visibility first, then replay)', async () => {
-      const p: Project = await driveTo(h, 'DRAFT_PLAN');
-      const send = (dept: string) =>
-        h.request('POST', `/projects/${p.id}/submit-proposal`, {
-          token: h.token('CONSTRUCTION_UNIT', dept, 'unit-clerk-9'),
-          body: { documentRef: 'JY-1' },
-          headers: { 'idempotency-key': 'auth-dept' },
-        });
-      expect((await send(p.dept)).status).toBe(200);
-      expectProblem(await send('ELSEWHERE'), 404, 'PROJECT_NOT_FOUND');
-    });
+    it(
+      'a construction unit moved to another department gets 404, ' +
+        'as for an unknown project (visibility first, then replay)',
+      async () => {
+        const p: Project = await driveTo(h, 'DRAFT_PLAN');
+        const send = (dept: string) =>
+          h.request('POST', `/projects/${p.id}/submit-proposal`, {
+            token: h.token('CONSTRUCTION_UNIT', dept, 'unit-clerk-9'),
+            body: { documentRef: 'JY-1' },
+            headers: { 'idempotency-key': 'auth-dept' },
+          });
+        expect((await send(p.dept)).status).toBe(200);
+        expectProblem(await send('ELSEWHERE'), 404, 'PROJECT_NOT_FOUND');
+      },
+    );
 
     it('registration replayed to a user of another department: 403 DEPARTMENT_MISMATCH, as when fresh', async () => {
       const body = registration('KEY3');
@@ -199,34 +203,38 @@ describe('Idempotency-Key and contention (issue 11)', () => {
     ]);
   });
 
-  it('16 concurrent writers without expectedRevision on one project: no 409 REVISION_CONFLICT, each its own revision', async () => {
-    // Rounds of 4 projects × 16 writers each (every writer with its own Idempotency-Key, as a
-    // careful client sends): the old bounded retry loop let some of them surface as 409.
-    for (let round = 0; round < 4; round++) {
-      const projects = await Promise.all(Array.from({ length: 4 }, () => driveTo(h, 'UNDER_CONSTRUCTION')));
-      const answers = await Promise.all(
-        projects.map((p) =>
-          Promise.all(
-            Array.from({ length: 16 }, (_, i) =>
-              h.request('POST', `/projects/${p.id}/report-incident`, {
-                token: h.token('CONSTRUCTION_UNIT', p.dept),
-                body: { kind: 'SERIOUS_DELAY', description: `滞后 ${i}` },
-                headers: { 'idempotency-key': `contend-${p.id}-${i}` },
-              }),
+  it(
+    '16 concurrent writers without expectedRevision on one project: no 409 REVISION_CONFLICT, ' +
+      'each its own revision',
+    async () => {
+      // Rounds of 4 projects × 16 writers each (every writer with its own Idempotency-Key, as a
+      // careful client sends): the old bounded retry loop let some of them surface as 409.
+      for (let round = 0; round < 4; round++) {
+        const projects = await Promise.all(Array.from({ length: 4 }, () => driveTo(h, 'UNDER_CONSTRUCTION')));
+        const answers = await Promise.all(
+          projects.map((p) =>
+            Promise.all(
+              Array.from({ length: 16 }, (_, i) =>
+                h.request('POST', `/projects/${p.id}/report-incident`, {
+                  token: h.token('CONSTRUCTION_UNIT', p.dept),
+                  body: { kind: 'SERIOUS_DELAY', description: `滞后 ${i}` },
+                  headers: { 'idempotency-key': `contend-${p.id}-${i}` },
+                }),
+              ),
             ),
           ),
-        ),
-      );
-      projects.forEach((p, j) => {
-        expect(answers[j].map((a) => (a.status === 200 ? 200 : `${a.status} ${a.body.code}`))).toEqual(
-          Array(16).fill(200),
         );
-        expect(answers[j].map((a) => a.body.revision).sort((x, y) => x - y)).toEqual(
-          Array.from({ length: 16 }, (_, i) => p.revision + 1 + i),
-        );
-      });
-    }
-  });
+        projects.forEach((p, j) => {
+          expect(answers[j].map((a) => (a.status === 200 ? 200 : `${a.status} ${a.body.code}`))).toEqual(
+            Array(16).fill(200),
+          );
+          expect(answers[j].map((a) => a.body.revision).sort((x, y) => x - y)).toEqual(
+            Array.from({ length: 16 }, (_, i) => p.revision + 1 + i),
+          );
+        });
+      }
+    },
+  );
 
   it('a key is remembered for IDEMPOTENCY_RETENTION_HOURS (24): later the same key is a new request', async () => {
     const p = await driveTo(h, 'UNDER_CONSTRUCTION');
@@ -309,53 +317,61 @@ describe('Idempotency-Key and contention (issue 11)', () => {
       expect((await send()).body).toEqual(retry.body);
     });
 
-    it('its process still runs: 409 IDEMPOTENCY_KEY_IN_PROGRESS after waiting, taken over once the lease passed', async () => {
-      const { p, send } = await claimedBy(process.ppid, 'alive-1');
-      const started = Date.now();
-      expectProblem(await send(), 409, 'IDEMPOTENCY_KEY_IN_PROGRESS');
-      expect(Date.now() - started).toBeGreaterThanOrEqual(9_000);
-      expect((await history(p.id)).filter((e) => e.type === 'ProjectCriticized')).toHaveLength(0);
-      const start = h.clock.now();
-      h.clock.set(new Date(start.getTime() + 31_000));
-      try {
-        expect((await send()).status).toBe(200);
-      } finally {
-        h.clock.set(start);
-      }
-      expect((await history(p.id)).filter((e) => e.type === 'ProjectCriticized')).toHaveLength(1);
-    }, 30_000);
+    it(
+      'its process still runs: 409 IDEMPOTENCY_KEY_IN_PROGRESS after waiting, ' + 'taken over once the lease passed',
+      async () => {
+        const { p, send } = await claimedBy(process.ppid, 'alive-1');
+        const started = Date.now();
+        expectProblem(await send(), 409, 'IDEMPOTENCY_KEY_IN_PROGRESS');
+        expect(Date.now() - started).toBeGreaterThanOrEqual(9_000);
+        expect((await history(p.id)).filter((e) => e.type === 'ProjectCriticized')).toHaveLength(0);
+        const start = h.clock.now();
+        h.clock.set(new Date(start.getTime() + 31_000));
+        try {
+          expect((await send()).status).toBe(200);
+        } finally {
+          h.clock.set(start);
+        }
+        expect((await history(p.id)).filter((e) => e.type === 'ProjectCriticized')).toHaveLength(1);
+      },
+      30_000,
+    );
   });
 
-  it('contention that outlasts the retries: 503 CONTENDED (nothing changed), never 409; with expectedRevision 409', async () => {
-    const p = await driveTo(h, 'UNDER_CONSTRUCTION');
-    const original = store.append.bind(store);
-    store.append = async (streamId, events, expected) => {
-      if (streamId === `project-${p.id}`) throw new RevisionConflict(streamId, expected, undefined);
-      return original(streamId, events, expected);
-    };
-    try {
-      const contended = await h.request('POST', `/projects/${p.id}/criticize`, {
+  it(
+    'contention that outlasts the retries: 503 CONTENDED (nothing changed), never 409; ' + 'with expectedRevision 409',
+    async () => {
+      const p = await driveTo(h, 'UNDER_CONSTRUCTION');
+      const original = store.append.bind(store);
+      store.append = async (streamId, events, expected) => {
+        if (streamId === `project-${p.id}`) throw new RevisionConflict(streamId, expected, undefined);
+        return original(streamId, events, expected);
+      };
+      try {
+        const contended = await h.request('POST', `/projects/${p.id}/criticize`, {
+          token: h.token('OFFICE'),
+          body: { reason: '滞后' },
+          headers: { 'idempotency-key': 'contended-1' },
+        });
+        expectProblem(contended, 503, 'CONTENDED');
+        expect(contended.body.detail).toMatch(/nothing was changed/);
+        expect(contended.body.detail).not.toMatch(/changed since you read it/);
+        const expecting = await h.request('POST', `/projects/${p.id}/criticize`, {
+          token: h.token('OFFICE'),
+          body: { reason: '滞后', expectedRevision: p.revision },
+        });
+        expectProblem(expecting, 409, 'REVISION_CONFLICT');
+      } finally {
+        store.append = original;
+      }
+      // the refused attempt released its key: the retry is decided
+      const retry = await h.request('POST', `/projects/${p.id}/criticize`, {
         token: h.token('OFFICE'),
         body: { reason: '滞后' },
         headers: { 'idempotency-key': 'contended-1' },
       });
-      expectProblem(contended, 503, 'CONTENDED');
-      expect(contended.body.detail).toMatch(/nothing was changed/);
-      expect(contended.body.detail).not.toMatch(/changed since you read it/);
-      const expecting = await h.request('POST', `/projects/${p.id}/criticize`, {
-        token: h.token('OFFICE'),
-        body: { reason: '滞后', expectedRevision: p.revision },
-      });
-      expectProblem(expecting, 409, 'REVISION_CONFLICT');
-    } finally {
-      store.append = original;
-    }
-    // the refused attempt released its key: the retry is decided
-    const retry = await h.request('POST', `/projects/${p.id}/criticize`, {
-      token: h.token('OFFICE'),
-      body: { reason: '滞后' },
-      headers: { 'idempotency-key': 'contended-1' },
-    });
-    expect(retry.status).toBe(200);
-  }, 30_000);
+      expect(retry.status).toBe(200);
+    },
+    30_000,
+  );
 });

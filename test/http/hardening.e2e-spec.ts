@@ -1,7 +1,12 @@
 import { JwtService } from '@nestjs/jwt';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { connect, type AddressInfo, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { loadConfig } from '../../src/infrastructure/config';
 import { signHs256, actorClaims } from '../reliability/support/jwt';
+import { builtMain, SERVICE_SECRET, startService } from '../reliability/support/service';
 import { registration, SECRET, startHarness, type Harness } from '../support/harness';
 
 /** Issue 11 §6: the HTTP layer's hardening, one describe per item. */
@@ -276,7 +281,9 @@ describe('on the wire (issue 11): timeouts and the token before the body', () =>
   }
 
   const head = (authorization?: string, length = 100_000) =>
-    `POST /projects HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: ${length}\r\n${authorization ? `Authorization: ${authorization}\r\n` : ''}\r\n`;
+    'POST /projects HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n' +
+    `Content-Length: ${length}\r\n` +
+    `${authorization ? `Authorization: ${authorization}\r\n` : ''}\r\n`;
 
   it('answers 401 problem+json before reading the body when there is no valid token', async () => {
     for (const authorization of [
@@ -330,9 +337,6 @@ describe('on the wire (issue 11): timeouts and the token before the body', () =>
 });
 
 describe('npm run token (issue 11): every minted token expires within the accepted lifetime', () => {
-  const { execFileSync, spawnSync } = require('node:child_process') as typeof import('node:child_process');
-  const { dirname, join } = require('node:path') as typeof import('node:path');
-  const { builtMain } = require('../reliability/support/service') as typeof import('../reliability/support/service');
   let tokenJs: string;
   beforeAll(() => {
     tokenJs = join(dirname(builtMain()), 'cli', 'token.js');
@@ -363,46 +367,45 @@ describe('npm run token (issue 11): every minted token expires within the accept
 });
 
 describe('logs of the built service (issue 11): expected refusals without stacks, ids checked', () => {
-  const { mkdtempSync, rmSync } = require('node:fs') as typeof import('node:fs');
-  const { tmpdir } = require('node:os') as typeof import('node:os');
-  const { join } = require('node:path') as typeof import('node:path');
-  const { SERVICE_SECRET, startService } =
-    require('../reliability/support/service') as typeof import('../reliability/support/service');
-
-  it('60 READ_MODEL_BEHIND refusals: no error line, no stack trace, at most one warn; a hostile x-correlation-id is not logged', async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'ordos-logs-'));
-    const service = await startService({ dataDir, env: { LOG_LEVEL: 'info' } });
-    try {
-      const unit = signHs256({ ...actorClaims('CONSTRUCTION_UNIT', 'D01'), exp: nowSeconds() + 600 }, SERVICE_SECRET);
-      const body = registration('D01');
-      const hostile = `<img src=x onerror=alert(1)>${'z'.repeat(300)}`;
-      expect(
-        (await service.request('POST', '/projects', { token: unit, body, headers: { 'x-correlation-id': hostile } }))
-          .status,
-      ).toBe(201);
-      for (let i = 0; i < 60; i++) {
-        const answer = await service.request('GET', `/projects/${body.projectId}?minRevision=50&wait=1`, {
-          token: unit,
-        });
-        expect(answer.status).toBe(503);
-        expect(answer.body.code).toBe('READ_MODEL_BEHIND');
+  it(
+    '60 READ_MODEL_BEHIND refusals: no error line, no stack trace, at most one warn; ' +
+      'a hostile x-correlation-id is not logged',
+    async () => {
+      const dataDir = mkdtempSync(join(tmpdir(), 'ordos-logs-'));
+      const service = await startService({ dataDir, env: { LOG_LEVEL: 'info' } });
+      try {
+        const unit = signHs256({ ...actorClaims('CONSTRUCTION_UNIT', 'D01'), exp: nowSeconds() + 600 }, SERVICE_SECRET);
+        const body = registration('D01');
+        const hostile = `<img src=x onerror=alert(1)>${'z'.repeat(300)}`;
+        expect(
+          (await service.request('POST', '/projects', { token: unit, body, headers: { 'x-correlation-id': hostile } }))
+            .status,
+        ).toBe(201);
+        for (let i = 0; i < 60; i++) {
+          const answer = await service.request('GET', `/projects/${body.projectId}?minRevision=50&wait=1`, {
+            token: unit,
+          });
+          expect(answer.status).toBe(503);
+          expect(answer.body.code).toBe('READ_MODEL_BEHIND');
+        }
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        const lines = service
+          .stdout()
+          .split('\n')
+          .filter((line) => line.startsWith('{'))
+          .map((line) => JSON.parse(line));
+        expect(lines.filter((l) => l.level >= 50)).toEqual([]);
+        expect(lines.filter((l) => JSON.stringify(l).includes('"stack"'))).toEqual([]);
+        expect(lines.filter((l) => /READ_MODEL_BEHIND/.test(l.msg ?? '')).length).toBeLessThanOrEqual(1);
+        expect(service.stdout()).not.toContain('onerror');
+        const ids = lines.map((l) => l.req?.id).filter(Boolean);
+        expect(ids.length).toBeGreaterThan(0);
+        for (const id of ids) expect(id).toMatch(/^[A-Za-z0-9._:-]{1,200}$/);
+      } finally {
+        await service.kill();
+        rmSync(dataDir, { recursive: true, force: true });
       }
-      await new Promise((resolve) => setTimeout(resolve, 300));
-      const lines = service
-        .stdout()
-        .split('\n')
-        .filter((line) => line.startsWith('{'))
-        .map((line) => JSON.parse(line));
-      expect(lines.filter((l) => l.level >= 50)).toEqual([]);
-      expect(lines.filter((l) => JSON.stringify(l).includes('"stack"'))).toEqual([]);
-      expect(lines.filter((l) => /READ_MODEL_BEHIND/.test(l.msg ?? '')).length).toBeLessThanOrEqual(1);
-      expect(service.stdout()).not.toContain('onerror');
-      const ids = lines.map((l) => l.req?.id).filter(Boolean);
-      expect(ids.length).toBeGreaterThan(0);
-      for (const id of ids) expect(id).toMatch(/^[A-Za-z0-9._:-]{1,200}$/);
-    } finally {
-      await service.kill();
-      rmSync(dataDir, { recursive: true, force: true });
-    }
-  }, 120_000);
+    },
+    120_000,
+  );
 });

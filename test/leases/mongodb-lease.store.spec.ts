@@ -10,15 +10,13 @@ describe('MongoLeaseStore without a server', () => {
   afterEach(() => jest.restoreAllMocks());
 
   it('upserts with a filter that matches only our own or an expired lease', async () => {
-    const updateOne = jest
-      .spyOn(Collection.prototype, 'updateOne')
-      .mockResolvedValue({
-        acknowledged: true,
-        matchedCount: 0,
-        modifiedCount: 0,
-        upsertedCount: 1,
-        upsertedId: null,
-      } as never);
+    const updateOne = jest.spyOn(Collection.prototype, 'updateOne').mockResolvedValue({
+      acknowledged: true,
+      matchedCount: 0,
+      modifiedCount: 0,
+      upsertedCount: 1,
+      upsertedId: null,
+    });
     const store = new MongoLeaseStore('mongodb://127.0.0.1:1', 'ordos');
     try {
       const before = Date.now();
@@ -35,29 +33,31 @@ describe('MongoLeaseStore without a server', () => {
     }
   });
 
-  it('treats E11000 from the upsert (held by another, or a racing insert) as "not acquired" and rethrows anything else', async () => {
-    const store = new MongoLeaseStore('mongodb://127.0.0.1:1', 'ordos');
-    try {
-      jest
-        .spyOn(Collection.prototype, 'updateOne')
-        .mockRejectedValueOnce(
+  it(
+    'treats E11000 from the upsert (held by another, or a racing insert) as "not acquired" ' +
+      'and rethrows anything else',
+    async () => {
+      const store = new MongoLeaseStore('mongodb://127.0.0.1:1', 'ordos');
+      try {
+        jest.spyOn(Collection.prototype, 'updateOne').mockRejectedValueOnce(
           new MongoServerError({
             message: 'E11000 duplicate key error collection: ordos._leases index: _id_',
             code: 11000,
           }),
         );
-      expect(await store.acquire('webhook:1', 'instance-b', 15_000)).toBe(false);
-      jest.spyOn(Collection.prototype, 'updateOne').mockRejectedValueOnce(new MongoNetworkError('connection reset'));
-      await expect(store.acquire('webhook:1', 'instance-b', 15_000)).rejects.toBeInstanceOf(MongoNetworkError);
-    } finally {
-      await store.close();
-    }
-  });
+        expect(await store.acquire('webhook:1', 'instance-b', 15_000)).toBe(false);
+        jest.spyOn(Collection.prototype, 'updateOne').mockRejectedValueOnce(new MongoNetworkError('connection reset'));
+        await expect(store.acquire('webhook:1', 'instance-b', 15_000)).rejects.toBeInstanceOf(MongoNetworkError);
+      } finally {
+        await store.close();
+      }
+    },
+  );
 
   it('releases only its own lease', async () => {
     const deleteOne = jest
       .spyOn(Collection.prototype, 'deleteOne')
-      .mockResolvedValue({ acknowledged: true, deletedCount: 1 } as never);
+      .mockResolvedValue({ acknowledged: true, deletedCount: 1 });
     const store = new MongoLeaseStore('mongodb://127.0.0.1:1', 'ordos');
     try {
       await store.release('seal-scheduler', 'instance-a');

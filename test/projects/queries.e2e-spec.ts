@@ -170,30 +170,33 @@ describe('query routes over HTTP', () => {
       expect(response.body.currentRevision).toBe(0);
     });
 
-    it('404 unknown, 400 invalid uuid or minRevision, 404 as unknown for another department, 401 without token', async () => {
-      expectProblem(
-        await h.request('GET', '/projects/00000000-0000-4000-8000-000000000000', { token: office }),
-        404,
-        'PROJECT_NOT_FOUND',
-      );
-      const badId = await h.request('GET', '/projects/123', { token: office });
-      expectProblem(badId, 400, 'VALIDATION_FAILED');
-      expect(invalidFields(badId)).toEqual(['id']);
-      expectProblem(
-        await h.request('GET', `/projects/${cloud.id}?minRevision=-1`, { token: office }),
-        400,
-        'VALIDATION_FAILED',
-      );
-      expectProblem(
-        await h.request('GET', `/projects/${cloud.id}`, { token: h.token('CONSTRUCTION_UNIT', 'QB') }),
-        404,
-        'PROJECT_NOT_FOUND',
-      );
-      expectProblem(await h.request('GET', `/projects/${cloud.id}`), 401, 'UNAUTHENTICATED');
-      for (const role of ['AUDIT', 'FINANCE', 'LEADING_GROUP', 'SUPERVISOR', 'GOVERNMENT']) {
-        expect((await h.request('GET', `/projects/${cloud.id}`, { token: h.token(role) })).status).toBe(200);
-      }
-    });
+    it(
+      '404 unknown, 400 invalid uuid or minRevision, 404 as unknown for another department, ' + '401 without token',
+      async () => {
+        expectProblem(
+          await h.request('GET', '/projects/00000000-0000-4000-8000-000000000000', { token: office }),
+          404,
+          'PROJECT_NOT_FOUND',
+        );
+        const badId = await h.request('GET', '/projects/123', { token: office });
+        expectProblem(badId, 400, 'VALIDATION_FAILED');
+        expect(invalidFields(badId)).toEqual(['id']);
+        expectProblem(
+          await h.request('GET', `/projects/${cloud.id}?minRevision=-1`, { token: office }),
+          400,
+          'VALIDATION_FAILED',
+        );
+        expectProblem(
+          await h.request('GET', `/projects/${cloud.id}`, { token: h.token('CONSTRUCTION_UNIT', 'QB') }),
+          404,
+          'PROJECT_NOT_FOUND',
+        );
+        expectProblem(await h.request('GET', `/projects/${cloud.id}`), 401, 'UNAUTHENTICATED');
+        for (const role of ['AUDIT', 'FINANCE', 'LEADING_GROUP', 'SUPERVISOR', 'GOVERNMENT']) {
+          expect((await h.request('GET', `/projects/${cloud.id}`, { token: h.token(role) })).status).toBe(200);
+        }
+      },
+    );
   });
 
   describe('GET /dashboard/summary', () => {

@@ -103,28 +103,31 @@ describe('rules of the measures over HTTP (422 with code and article)', () => {
     await expectUnchanged(q);
   });
 
-  it('第二十条 adjustments: exactly 10 % passes, the running total beyond it is refused (ADJUSTMENT_EXCEEDS_LIMIT)', async () => {
-    const p = await driveTo(h, 'UNDER_CONSTRUCTION');
-    const base = {
-      reason: 'BUSINESS_NEEDS',
-      newTotalFen: ESTIMATE_FEN,
-      objectivesUnchanged: true,
-      description: '调整',
-    };
-    await command(h, p, 'CONSTRUCTION_UNIT', 'file-adjustment', { ...base, amountFen: 20_000_000 });
-    await command(h, p, 'CONSTRUCTION_UNIT', 'file-adjustment', { ...base, amountFen: 10_000_000 });
-    const over = await post(p, 'file-adjustment', { ...base, amountFen: 1 });
-    expectProblem(over, 422, 'ADJUSTMENT_EXCEEDS_LIMIT', '第二十条');
-    expect(over.body).toMatchObject({
-      previouslyAdjustedFen: 30_000_000,
-      adjustedFundsTotalFen: 30_000_001,
-      adjustmentCeilingFen: 30_000_000,
-    });
-    expect(over.body.detail).toContain('重新履行审批手续');
-    const doc = await readProject(h, p);
-    expect(doc).toMatchObject({ revision: p.revision, adjustedFundsTotalFen: 30_000_000 });
-    expect(doc.adjustedRatio).toBeCloseTo(0.1, 10);
-  });
+  it(
+    '第二十条 adjustments: exactly 10 % passes, ' + 'the running total beyond it is refused (ADJUSTMENT_EXCEEDS_LIMIT)',
+    async () => {
+      const p = await driveTo(h, 'UNDER_CONSTRUCTION');
+      const base = {
+        reason: 'BUSINESS_NEEDS',
+        newTotalFen: ESTIMATE_FEN,
+        objectivesUnchanged: true,
+        description: '调整',
+      };
+      await command(h, p, 'CONSTRUCTION_UNIT', 'file-adjustment', { ...base, amountFen: 20_000_000 });
+      await command(h, p, 'CONSTRUCTION_UNIT', 'file-adjustment', { ...base, amountFen: 10_000_000 });
+      const over = await post(p, 'file-adjustment', { ...base, amountFen: 1 });
+      expectProblem(over, 422, 'ADJUSTMENT_EXCEEDS_LIMIT', '第二十条');
+      expect(over.body).toMatchObject({
+        previouslyAdjustedFen: 30_000_000,
+        adjustedFundsTotalFen: 30_000_001,
+        adjustmentCeilingFen: 30_000_000,
+      });
+      expect(over.body.detail).toContain('重新履行审批手续');
+      const doc = await readProject(h, p);
+      expect(doc).toMatchObject({ revision: p.revision, adjustedFundsTotalFen: 30_000_000 });
+      expect(doc.adjustedRatio).toBeCloseTo(0.1, 10);
+    },
+  );
 
   it('第二十条 the other conditions: within the approved estimate, objectives unchanged, an allowed reason', async () => {
     const p = await driveTo(h, 'UNDER_CONSTRUCTION');
@@ -174,89 +177,103 @@ describe('rules of the measures over HTTP (422 with code and article)', () => {
     expectProblem(percent, 400, 'VALIDATION_FAILED');
   });
 
-  it('第十九条 completion and surplus: not before the start, surplus within the total, returns within the surplus', async () => {
-    const p = await driveTo(h, 'UNDER_CONSTRUCTION');
-    expectProblem(
-      await post(p, 'complete-construction', { completedOn: today(h, -1), surplusFen: 0 }),
-      422,
-      'COMPLETION_BEFORE_START',
-      '第二十一条',
-    );
-    expectProblem(
-      await post(p, 'complete-construction', { completedOn: today(h), surplusFen: ESTIMATE_FEN + 1 }),
-      422,
-      'SURPLUS_EXCEEDS_TOTAL',
-      '第十九条',
-    );
-    await command(h, p, 'CONSTRUCTION_UNIT', 'complete-construction', { completedOn: today(h), surplusFen: 500 });
-    await command(h, p, 'FINANCE', 'return-surplus', { amountFen: 300 });
-    const over = await post(p, 'return-surplus', { amountFen: 201 }, 'FINANCE');
-    expectProblem(over, 422, 'SURPLUS_RETURN_EXCEEDS', '第十九条');
-    expect((await readProject(h, p)).surplus).toEqual({ surplusFen: 500, returnedFen: 300 });
-  });
+  it(
+    '第十九条 completion and surplus: not before the start, surplus within the total, ' + 'returns within the surplus',
+    async () => {
+      const p = await driveTo(h, 'UNDER_CONSTRUCTION');
+      expectProblem(
+        await post(p, 'complete-construction', { completedOn: today(h, -1), surplusFen: 0 }),
+        422,
+        'COMPLETION_BEFORE_START',
+        '第二十一条',
+      );
+      expectProblem(
+        await post(p, 'complete-construction', { completedOn: today(h), surplusFen: ESTIMATE_FEN + 1 }),
+        422,
+        'SURPLUS_EXCEEDS_TOTAL',
+        '第十九条',
+      );
+      await command(h, p, 'CONSTRUCTION_UNIT', 'complete-construction', { completedOn: today(h), surplusFen: 500 });
+      await command(h, p, 'FINANCE', 'return-surplus', { amountFen: 300 });
+      const over = await post(p, 'return-surplus', { amountFen: 201 }, 'FINANCE');
+      expectProblem(over, 422, 'SURPLUS_RETURN_EXCEEDS', '第十九条');
+      expect((await readProject(h, p)).surplus).toEqual({ surplusFen: 500, returnedFen: 300 });
+    },
+  );
 
-  it('第二十一条 acceptance: plan first, every material listed when missing, extension later than the due date', async () => {
-    const p = await driveTo(h, 'COMPLETED');
-    const noPlan = await post(
-      p,
-      'record-acceptance',
-      { passed: true, opinion: '通过', materials: ALL_MATERIALS },
-      'OFFICE',
-    );
-    expectProblem(noPlan, 422, 'ACCEPTANCE_PLAN_REQUIRED', '第二十一条');
-    await command(h, p, 'OFFICE', 'agree-acceptance-plan', { method: '会议', experts: ['甲'], materials: [] });
-    const { securityAssessmentReport: _s, cryptoAssessmentReport: _c, ...partial } = ALL_MATERIALS;
-    const incomplete = await post(
-      p,
-      'record-acceptance',
-      { passed: true, opinion: '通过', materials: partial },
-      'OFFICE',
-    );
-    expectProblem(incomplete, 422, 'MATERIALS_INCOMPLETE', '第二十一条');
-    expect(incomplete.body.missing).toEqual(['securityAssessmentReport', 'cryptoAssessmentReport']);
-    const none = await post(p, 'record-acceptance', { passed: true, opinion: '通过' }, 'OFFICE');
-    expectProblem(none, 422, 'MATERIALS_INCOMPLETE', '第二十一条');
-    expect(none.body.missing).toHaveLength(7);
+  it(
+    '第二十一条 acceptance: plan first, every material listed when missing, ' + 'extension later than the due date',
+    async () => {
+      const p = await driveTo(h, 'COMPLETED');
+      const noPlan = await post(
+        p,
+        'record-acceptance',
+        { passed: true, opinion: '通过', materials: ALL_MATERIALS },
+        'OFFICE',
+      );
+      expectProblem(noPlan, 422, 'ACCEPTANCE_PLAN_REQUIRED', '第二十一条');
+      await command(h, p, 'OFFICE', 'agree-acceptance-plan', { method: '会议', experts: ['甲'], materials: [] });
+      const { securityAssessmentReport: _s, cryptoAssessmentReport: _c, ...partial } = ALL_MATERIALS;
+      const incomplete = await post(
+        p,
+        'record-acceptance',
+        { passed: true, opinion: '通过', materials: partial },
+        'OFFICE',
+      );
+      expectProblem(incomplete, 422, 'MATERIALS_INCOMPLETE', '第二十一条');
+      expect(incomplete.body.missing).toEqual(['securityAssessmentReport', 'cryptoAssessmentReport']);
+      const none = await post(p, 'record-acceptance', { passed: true, opinion: '通过' }, 'OFFICE');
+      expectProblem(none, 422, 'MATERIALS_INCOMPLETE', '第二十一条');
+      expect(none.body.missing).toHaveLength(7);
 
-    const due = (await readProject(h, p)).dates.acceptanceDueOn;
-    expectProblem(
-      await post(p, 'request-acceptance-extension', { until: due, reason: '延期' }),
-      422,
-      'EXTENSION_NOT_LATER',
-      '第二十一条',
-    );
-    expectProblem(
-      await post(p, 'grant-acceptance-extension', { opinion: '同意' }, 'OFFICE'),
-      422,
-      'EXTENSION_NOT_REQUESTED',
-      '第二十一条',
-    );
-    await expectUnchanged(p);
-  });
+      const due = (await readProject(h, p)).dates.acceptanceDueOn;
+      expectProblem(
+        await post(p, 'request-acceptance-extension', { until: due, reason: '延期' }),
+        422,
+        'EXTENSION_NOT_LATER',
+        '第二十一条',
+      );
+      expectProblem(
+        await post(p, 'grant-acceptance-extension', { opinion: '同意' }, 'OFFICE'),
+        422,
+        'EXTENSION_NOT_REQUESTED',
+        '第二十一条',
+      );
+      await expectUnchanged(p);
+    },
+  );
 
-  it('第二十二条 ARCHIVE_ACCEPTANCE_REQUIRED; passed: false records AcceptanceFailed and acceptance may be held again', async () => {
-    const p = await driveTo(h, 'PLAN_AGREED');
-    const noArchive = await post(
-      p,
-      'record-acceptance',
-      { passed: true, opinion: '通过', materials: ALL_MATERIALS },
-      'OFFICE',
-    );
-    expectProblem(noArchive, 422, 'ARCHIVE_ACCEPTANCE_REQUIRED', '第二十二条');
-    await command(h, p, 'OFFICE', 'record-archive-acceptance', { passed: false, opinion: '档案不全' });
-    expectProblem(
-      await post(p, 'record-acceptance', { passed: true, opinion: '通过', materials: ALL_MATERIALS }, 'OFFICE'),
-      422,
-      'ARCHIVE_ACCEPTANCE_REQUIRED',
-      '第二十二条',
-    );
-    const failed = await command(h, p, 'OFFICE', 'record-acceptance', { passed: false, opinion: '不通过' });
-    expect(failed.events).toEqual(['AcceptanceFailed']);
-    expect((await readProject(h, p)).status).toBe('ACCEPTANCE_FAILED');
-    await command(h, p, 'OFFICE', 'record-archive-acceptance', { passed: true, opinion: '补齐' });
-    await command(h, p, 'OFFICE', 'record-acceptance', { passed: true, opinion: '复验通过', materials: ALL_MATERIALS });
-    expect((await readProject(h, p)).status).toBe('ACCEPTED');
-  });
+  it(
+    '第二十二条 ARCHIVE_ACCEPTANCE_REQUIRED; ' +
+      'passed: false records AcceptanceFailed and acceptance may be held again',
+    async () => {
+      const p = await driveTo(h, 'PLAN_AGREED');
+      const noArchive = await post(
+        p,
+        'record-acceptance',
+        { passed: true, opinion: '通过', materials: ALL_MATERIALS },
+        'OFFICE',
+      );
+      expectProblem(noArchive, 422, 'ARCHIVE_ACCEPTANCE_REQUIRED', '第二十二条');
+      await command(h, p, 'OFFICE', 'record-archive-acceptance', { passed: false, opinion: '档案不全' });
+      expectProblem(
+        await post(p, 'record-acceptance', { passed: true, opinion: '通过', materials: ALL_MATERIALS }, 'OFFICE'),
+        422,
+        'ARCHIVE_ACCEPTANCE_REQUIRED',
+        '第二十二条',
+      );
+      const failed = await command(h, p, 'OFFICE', 'record-acceptance', { passed: false, opinion: '不通过' });
+      expect(failed.events).toEqual(['AcceptanceFailed']);
+      expect((await readProject(h, p)).status).toBe('ACCEPTANCE_FAILED');
+      await command(h, p, 'OFFICE', 'record-archive-acceptance', { passed: true, opinion: '补齐' });
+      await command(h, p, 'OFFICE', 'record-acceptance', {
+        passed: true,
+        opinion: '复验通过',
+        materials: ALL_MATERIALS,
+      });
+      expect((await readProject(h, p)).status).toBe('ACCEPTED');
+    },
+  );
 
   it('第二十三条 ASSET_BEFORE_ACCEPTANCE', async () => {
     const p = await driveTo(h, 'COMPLETED');
@@ -314,18 +331,22 @@ describe('rules of the measures over HTTP (422 with code and article)', () => {
     await command(h, p, 'CONSTRUCTION_UNIT', 'submit-rectification', { rectificationId: id, report: '再次整改' });
   });
 
-  it('第二十七条 a suspended project accepts only resume, rectification and termination; terminated accepts nothing', async () => {
-    const p = await driveTo(h, 'UNDER_CONSTRUCTION');
-    await command(h, p, 'OFFICE', 'suspend', { reason: '重大损失' });
-    const report = await post(p, 'report-incident', { kind: 'MAJOR_LOSS', description: '损失' });
-    expectProblem(report, 409, 'INVALID_STATE');
-    expect(report.body.currentStatus).toBe('SUSPENDED');
-    await orderRectification(h, p);
-    await command(h, p, 'LEADING_GROUP', 'terminate', { reason: '终止' });
-    const resume = await post(p, 'resume', { reason: '恢复' }, 'OFFICE');
-    expectProblem(resume, 409, 'INVALID_STATE');
-    expect(resume.body.currentStatus).toBe('TERMINATED');
-  });
+  it(
+    '第二十七条 a suspended project accepts only resume, rectification and termination; ' +
+      'terminated accepts nothing',
+    async () => {
+      const p = await driveTo(h, 'UNDER_CONSTRUCTION');
+      await command(h, p, 'OFFICE', 'suspend', { reason: '重大损失' });
+      const report = await post(p, 'report-incident', { kind: 'MAJOR_LOSS', description: '损失' });
+      expectProblem(report, 409, 'INVALID_STATE');
+      expect(report.body.currentStatus).toBe('SUSPENDED');
+      await orderRectification(h, p);
+      await command(h, p, 'LEADING_GROUP', 'terminate', { reason: '终止' });
+      const resume = await post(p, 'resume', { reason: '恢复' }, 'OFFICE');
+      expectProblem(resume, 409, 'INVALID_STATE');
+      expect(resume.body.currentStatus).toBe('TERMINATED');
+    },
+  );
 
   it('第二十四条 EXEMPTION_ALREADY_GRANTED; compliance facts decide O&M eligibility with every reason', async () => {
     const p = await driveTo(h, 'DRAFT_PLAN');

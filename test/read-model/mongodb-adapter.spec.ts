@@ -11,6 +11,12 @@ import {
   MongoServerSelectionError,
   MongoWriteConcernError,
   type BulkWriteResult,
+  type TopologyDescription,
+  type UpdateResult,
+  type WriteConcernError as WriteConcernErrorInstance,
+  type WriteConcernErrorData,
+  type WriteConcernErrorResult,
+  type WriteError,
 } from 'mongodb';
 import { StoreUnavailable } from '../../src/event-store/event-store.port';
 import type { IndexSpec } from '../../src/read-model/read-model.port';
@@ -21,7 +27,7 @@ import { MongoReadModelStore, bulkWriteUnavailable, toStoreError } from '../../s
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const bulkCommon = require('mongodb/lib/bulk/common') as {
   BulkWriteResult: new (raw: unknown, ordered: boolean) => BulkWriteResult;
-  WriteConcernError: new (error: unknown) => unknown;
+  WriteConcernError: new (error: WriteConcernErrorData) => WriteConcernErrorInstance;
 };
 const { WriteConcernError } = bulkCommon;
 
@@ -45,7 +51,7 @@ function bulkResult(overrides: Record<string, unknown> = {}): BulkWriteResult {
 
 /** As bulk/common.js executeCommands wraps a driver error of a batch ("return early"). */
 function wrappedDriverError(cause: Error): MongoBulkWriteError {
-  return new MongoBulkWriteError(cause as never, bulkResult());
+  return new MongoBulkWriteError(cause, bulkResult());
 }
 
 describe('MongoDB adapter: MongoBulkWriteError classification', () => {
@@ -60,7 +66,7 @@ describe('MongoDB adapter: MongoBulkWriteError classification', () => {
     const cause = new MongoServerSelectionError('Server selection timed out after 5000 ms', {
       type: 'ReplicaSetNoPrimary',
       servers: new Map(),
-    } as never);
+    } as TopologyDescription);
     const error = wrappedDriverError(cause);
     expect(toStoreError(error, 'commit')).toBeInstanceOf(StoreUnavailable);
   });
@@ -69,19 +75,16 @@ describe('MongoDB adapter: MongoBulkWriteError classification', () => {
     // executeCommands: a MongoWriteConcernError of a batch becomes { message, code } + result.
     const wce = new MongoWriteConcernError({
       writeConcernError: { code: 64, errmsg: 'waiting for replication timed out' },
-    } as never);
+    } as WriteConcernErrorResult);
     const viaThrown = new MongoBulkWriteError(
-      { message: wce.message, code: 64 } as never,
+      { message: wce.message, code: 64 },
       bulkResult({
-        writeConcernErrors: [new WriteConcernError({ code: 64, errmsg: 'waiting for replication timed out' } as never)],
+        writeConcernErrors: [new WriteConcernError({ code: 64, errmsg: 'waiting for replication timed out' })],
       }),
     );
     expect(toStoreError(viaThrown, 'commit')).toBeInstanceOf(StoreUnavailable);
     // handleWriteError: a WriteConcernError instance ends up in `err`.
-    const viaResult = new MongoBulkWriteError(
-      new WriteConcernError({ code: 100, errmsg: 'no quorum' } as never) as never,
-      bulkResult(),
-    );
+    const viaResult = new MongoBulkWriteError(new WriteConcernError({ code: 100, errmsg: 'no quorum' }), bulkResult());
     expect(viaResult.err).toBeDefined();
     expect(toStoreError(viaResult, 'commit')).toBeInstanceOf(StoreUnavailable);
   });
@@ -91,8 +94,9 @@ describe('MongoDB adapter: MongoBulkWriteError classification', () => {
       {
         message: 'E11000 duplicate key',
         code: 11000,
-        writeErrors: [{ index: 0, code: 11000, errmsg: 'E11000 duplicate key' }],
-      } as never,
+        // Deliberately a plain object standing in for the driver's WriteError: only its presence counts.
+        writeErrors: [{ index: 0, code: 11000, errmsg: 'E11000 duplicate key' } as unknown as WriteError],
+      },
       bulkResult(),
     );
     expect(bulkWriteUnavailable(refused)).toBe(false);
@@ -206,10 +210,7 @@ describe('MongoDB adapter: a read whose collection vanished under it (issue 11 Â
   it('is retried once and answers, instead of failing the request with a 500', async () => {
     const store = new MongoReadModelStore('mongodb://127.0.0.1:1/?directConnection=true', 'ordos_test');
     const doc = { _id: 'p1', _v: 3 };
-    const spy = jest
-      .spyOn(Collection.prototype, 'findOne')
-      .mockRejectedValueOnce(killed())
-      .mockResolvedValueOnce(doc as never);
+    const spy = jest.spyOn(Collection.prototype, 'findOne').mockRejectedValueOnce(killed()).mockResolvedValueOnce(doc);
     await expect(store.get('projects_gx', 'p1')).resolves.toEqual(doc);
     expect(spy).toHaveBeenCalledTimes(2);
     await store.close();
@@ -228,11 +229,17 @@ describe('MongoDB adapter: plain documents, checkpoint reset, pre-generation ver
   afterEach(() => jest.restoreAllMocks());
   const open = () =>
     new MongoReadModelStore('mongodb://127.0.0.1:1/?directConnection=true', 'ordos_test', { maxTimeMS: 1234 });
-  const acknowledged = { acknowledged: true, matchedCount: 0, modifiedCount: 0, upsertedCount: 1, upsertedId: null };
+  const acknowledged: UpdateResult = {
+    acknowledged: true,
+    matchedCount: 0,
+    modifiedCount: 0,
+    upsertedCount: 1,
+    upsertedId: null,
+  };
 
   it('putDocument replaces by _id with upsert, unguarded by _v', async () => {
     const store = open();
-    const replace = jest.spyOn(Collection.prototype, 'replaceOne').mockResolvedValue(acknowledged as never);
+    const replace = jest.spyOn(Collection.prototype, 'replaceOne').mockResolvedValue(acknowledged);
     const doc = { _id: 's1', _v: 1, url: 'https://a.example' };
     await store.putDocument('webhook_subscriptions', doc);
     expect(replace).toHaveBeenCalledWith({ _id: 's1' }, doc, { upsert: true, maxTimeMS: 1234 });
@@ -252,7 +259,7 @@ describe('MongoDB adapter: plain documents, checkpoint reset, pre-generation ver
 
   it('resetCheckpoint replaces the checkpoint without a guard (the upsert takes _id from the filter)', async () => {
     const store = open();
-    const replace = jest.spyOn(Collection.prototype, 'replaceOne').mockResolvedValue(acknowledged as never);
+    const replace = jest.spyOn(Collection.prototype, 'replaceOne').mockResolvedValue(acknowledged);
     await store.resetCheckpoint('webhook:s1', { position: '7', updatedAt: 't' });
     const [filter, replacement, options] = replace.mock.calls[0];
     expect(filter).toEqual({ _id: 'webhook:s1' });
@@ -266,10 +273,10 @@ describe('MongoDB adapter: plain documents, checkpoint reset, pre-generation ver
     const store = open();
     const find = jest
       .spyOn(Collection.prototype, 'findOne')
-      .mockResolvedValueOnce({ _id: 'projects@version', position: '3' } as never);
+      .mockResolvedValueOnce({ _id: 'projects@version', position: '3' });
     await expect(store.legacyProjectionVersion('projects')).resolves.toBe(3);
     expect(find).toHaveBeenCalledWith({ _id: 'projects@version' }, { maxTimeMS: 1234 });
-    find.mockResolvedValueOnce(null as never);
+    find.mockResolvedValueOnce(null);
     await expect(store.legacyProjectionVersion('projects')).resolves.toBeNull();
     await store.close();
   });

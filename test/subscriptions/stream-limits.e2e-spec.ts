@@ -65,48 +65,52 @@ describe('limits on event streams and waiting reads', () => {
     await h.close();
   });
 
-  it('refuses a stream beyond the per-user and the total cap with 429 TOO_MANY_STREAMS; /health answers while the others replay', async () => {
-    const office = h.token('OFFICE', undefined, 'office-1');
-    for (let i = 0; i < 3; i++) {
-      const c = await connect(base, '/events/stream?after=0', office);
-      expect(c.response.statusCode).toBe(200);
-      open.push(c);
-    }
-    const refused = await connect(base, '/events/stream?after=0', office);
-    expect(refused.response.statusCode).toBe(429);
-    expect(refused.response.headers['content-type']).toMatch(/application\/problem\+json/);
-    await waitFor(() => refused.response.complete, 5000, 'the refusal body');
-    expect(JSON.parse(refused.body)).toMatchObject({ status: 429, code: 'TOO_MANY_STREAMS' });
+  it(
+    'refuses a stream beyond the per-user and the total cap with 429 TOO_MANY_STREAMS; ' +
+      '/health answers while the others replay',
+    async () => {
+      const office = h.token('OFFICE', undefined, 'office-1');
+      for (let i = 0; i < 3; i++) {
+        const c = await connect(base, '/events/stream?after=0', office);
+        expect(c.response.statusCode).toBe(200);
+        open.push(c);
+      }
+      const refused = await connect(base, '/events/stream?after=0', office);
+      expect(refused.response.statusCode).toBe(429);
+      expect(refused.response.headers['content-type']).toMatch(/application\/problem\+json/);
+      await waitFor(() => refused.response.complete, 5000, 'the refusal body');
+      expect(JSON.parse(refused.body)).toMatchObject({ status: 429, code: 'TOO_MANY_STREAMS' });
 
-    // Other users have their own allowance, up to the total.
-    for (const sub of ['finance-1', 'finance-2']) {
-      const c = await connect(base, '/events/stream?after=0', h.token('FINANCE', undefined, sub));
-      expect(c.response.statusCode).toBe(200);
-      open.push(c);
-    }
-    const overTotal = await connect(base, '/events/stream?after=0', h.token('AUDIT', undefined, 'audit-1'));
-    expect(overTotal.response.statusCode).toBe(429);
-    expect(h.app.get(EventStreamService).openStreams).toBe(5);
+      // Other users have their own allowance, up to the total.
+      for (const sub of ['finance-1', 'finance-2']) {
+        const c = await connect(base, '/events/stream?after=0', h.token('FINANCE', undefined, sub));
+        expect(c.response.statusCode).toBe(200);
+        open.push(c);
+      }
+      const overTotal = await connect(base, '/events/stream?after=0', h.token('AUDIT', undefined, 'audit-1'));
+      expect(overTotal.response.statusCode).toBe(429);
+      expect(h.app.get(EventStreamService).openStreams).toBe(5);
 
-    // Five replays of the whole log are under way, paced: the service still answers.
-    const health = await fetch(`${base}/health`);
-    expect(health.status).toBe(200);
-    expect(open.some((c) => c.ids.length < total)).toBe(true);
+      // Five replays of the whole log are under way, paced: the service still answers.
+      const health = await fetch(`${base}/health`);
+      expect(health.status).toBe(200);
+      expect(open.some((c) => c.ids.length < total)).toBe(true);
 
-    // Every stream still replays the whole log, in order.
-    await waitFor(() => open.every((c) => c.ids.length >= total), 30_000, 'every replay complete');
-    for (const c of open) {
-      expect(c.ids).toHaveLength(total);
-      for (let i = 1; i < c.ids.length; i++) expect(comparePositions(c.ids[i - 1], c.ids[i])).toBeLessThan(0);
-    }
+      // Every stream still replays the whole log, in order.
+      await waitFor(() => open.every((c) => c.ids.length >= total), 30_000, 'every replay complete');
+      for (const c of open) {
+        expect(c.ids).toHaveLength(total);
+        for (let i = 1; i < c.ids.length; i++) expect(comparePositions(c.ids[i - 1], c.ids[i])).toBeLessThan(0);
+      }
 
-    // A closed stream gives its place back.
-    open.shift()!.close();
-    await waitFor(() => h.app.get(EventStreamService).openStreams === 4, 5000, 'the closed stream released');
-    const again = await connect(base, '/events/stream', office);
-    expect(again.response.statusCode).toBe(200);
-    open.push(again);
-  });
+      // A closed stream gives its place back.
+      open.shift()!.close();
+      await waitFor(() => h.app.get(EventStreamService).openStreams === 4, 5000, 'the closed stream released');
+      const again = await connect(base, '/events/stream', office);
+      expect(again.response.statusCode).toBe(200);
+      open.push(again);
+    },
+  );
 
   it('answers a read beyond the cap of waiting reads at once with 503 TOO_MANY_WAITING_READS', async () => {
     const office = h.token('OFFICE');

@@ -85,162 +85,169 @@ describe('webhooks /subscriptions', () => {
     expect((await h.request('GET', '/subscriptions/not-a-uuid', { token: office })).status).toBe(400);
   });
 
-  it('delivers every approval event once, in order, signed — also after the receiver was down for a while', async () => {
-    const secret = 'receiver-secret-approvals';
-    // Down for three attempts; the fourth (the last WEBHOOK_MAX_ATTEMPTS allows) is held until the
-    // failure has been observed, so the check cannot race the retry.
-    let refused = 0;
-    let comeBack!: () => void;
-    const back = new Promise<void>((resolve) => (comeBack = resolve));
-    const receiver = await startReceiver(async () => {
-      if (refused < 3) return (refused++, 503);
-      await back;
-      return 204;
-    });
-    try {
-      const created = await h.request('POST', '/subscriptions', {
-        token: office,
-        body: { url: receiver.url, families: ['批复'], secret },
-      });
-      expect(created.status).toBe(201);
-      const before = (await approvalEvents()).length;
-
-      const first = await approveProject(h, 'D01');
-      // Down: the first event is retried with back-off; nothing later overtakes it.
-      await waitFor(() => receiver.all.length >= 3, 5000, 'three refused attempts');
-      expect(new Set(receiver.all.map((d) => d.headers['x-event-id'])).size).toBe(1);
-      const status = await h.request('GET', `/subscriptions/${created.body.id}`, { token: office });
-      expect(status.body.failures).toBeGreaterThan(0);
-      expect(status.body.lastError).toBe('HTTP 503');
-      comeBack();
-      const second = await approveProject(h, 'D02');
-
-      const expected = (await approvalEvents()).slice(before);
-      expect(expected).toHaveLength(8);
-      await waitFor(() => receiver.accepted().length >= expected.length, 10_000, 'all approvals delivered');
-      await new Promise((r) => setTimeout(r, 100)); // nothing more arrives
-      const accepted = receiver.accepted();
-      expect(accepted.map((d) => d.headers['x-event-id'])).toEqual(expected.map((e) => e.metadata.eventId));
-      expect(accepted.map((d) => d.json.position)).toEqual(expected.map((e) => e.position));
-      for (let i = 1; i < accepted.length; i++)
-        expect(comparePositions(accepted[i - 1].json.position, accepted[i].json.position)).toBe(-1);
-      expect(accepted.map((d) => d.json.type)).toEqual([
-        'ProposalApproved',
-        'FeasibilityApproved',
-        'PreliminaryDesignReviewed',
-        'PreliminaryDesignApproved',
-        'ProposalApproved',
-        'FeasibilityApproved',
-        'PreliminaryDesignReviewed',
-        'PreliminaryDesignApproved',
-      ]);
-      expect(accepted.slice(0, 4).every((d) => d.json.streamId === `project-${first}`)).toBe(true);
-      expect(accepted.slice(4).every((d) => d.json.streamId === `project-${second}`)).toBe(true);
-      for (const d of receiver.all) {
-        expect(
-          verifySignature(secret, d.headers['x-signature'] as string, d.headers['x-timestamp'] as string, d.body),
-        ).toBe(true);
-        expect(
-          verifySignature(
-            'wrong-secret-0000000',
-            d.headers['x-signature'] as string,
-            d.headers['x-timestamp'] as string,
-            d.body,
-          ),
-        ).toBe(false);
-        expect(d.headers['x-event-type']).toBe(d.json.type);
-        expect(d.json).toMatchObject({
-          family: '批复',
-          label: expect.any(String),
-          revision: expect.any(Number),
-          metadata: { eventId: d.headers['x-event-id'] },
+  it(
+    'delivers every approval event once, in order, signed — ' + 'also after the receiver was down for a while',
+    async () => {
+      const secret = 'receiver-secret-approvals';
+      let down = true;
+      const receiver = await startReceiver(() => (down ? 503 : 204));
+      try {
+        const created = await h.request('POST', '/subscriptions', {
+          token: office,
+          body: { url: receiver.url, families: ['批复'], secret },
         });
+        expect(created.status).toBe(201);
+        const before = (await approvalEvents()).length;
+
+        const first = await approveProject(h, 'D01');
+        // Down: the first event is retried with back-off; nothing later overtakes it.
+        await waitFor(() => receiver.all.length >= 3, 5000, 'three refused attempts');
+        expect(new Set(receiver.all.map((d) => d.headers['x-event-id'])).size).toBe(1);
+        const status = await h.request('GET', `/subscriptions/${created.body.id}`, { token: office });
+        expect(status.body.failures).toBeGreaterThan(0);
+        expect(status.body.lastError).toBe('HTTP 503');
+        down = false;
+        const second = await approveProject(h, 'D02');
+
+        const expected = (await approvalEvents()).slice(before);
+        expect(expected).toHaveLength(8);
+        await waitFor(() => receiver.accepted().length >= expected.length, 10_000, 'all approvals delivered');
+        await new Promise((r) => setTimeout(r, 100)); // nothing more arrives
+        const accepted = receiver.accepted();
+        expect(accepted.map((d) => d.headers['x-event-id'])).toEqual(expected.map((e) => e.metadata.eventId));
+        expect(accepted.map((d) => d.json.position)).toEqual(expected.map((e) => e.position));
+        for (let i = 1; i < accepted.length; i++)
+          expect(comparePositions(accepted[i - 1].json.position, accepted[i].json.position)).toBe(-1);
+        expect(accepted.map((d) => d.json.type)).toEqual([
+          'ProposalApproved',
+          'FeasibilityApproved',
+          'PreliminaryDesignReviewed',
+          'PreliminaryDesignApproved',
+          'ProposalApproved',
+          'FeasibilityApproved',
+          'PreliminaryDesignReviewed',
+          'PreliminaryDesignApproved',
+        ]);
+        expect(accepted.slice(0, 4).every((d) => d.json.streamId === `project-${first}`)).toBe(true);
+        expect(accepted.slice(4).every((d) => d.json.streamId === `project-${second}`)).toBe(true);
+        for (const d of receiver.all) {
+          expect(
+            verifySignature(secret, d.headers['x-signature'] as string, d.headers['x-timestamp'] as string, d.body),
+          ).toBe(true);
+          expect(
+            verifySignature(
+              'wrong-secret-0000000',
+              d.headers['x-signature'] as string,
+              d.headers['x-timestamp'] as string,
+              d.body,
+            ),
+          ).toBe(false);
+          expect(d.headers['x-event-type']).toBe(d.json.type);
+          expect(d.json).toMatchObject({
+            family: '批复',
+            label: expect.any(String),
+            revision: expect.any(Number),
+            metadata: { eventId: d.headers['x-event-id'] },
+          });
+        }
+        const after = await h.request('GET', `/subscriptions/${created.body.id}`, { token: office });
+        expect(after.body).toMatchObject({
+          checkpoint: expected[expected.length - 1].position,
+          failures: 0,
+          deadLetterCount: 0,
+        });
+        await h.request('DELETE', `/subscriptions/${created.body.id}`, { token: office });
+      } finally {
+        await receiver.close();
       }
-      const after = await h.request('GET', `/subscriptions/${created.body.id}`, { token: office });
-      expect(after.body).toMatchObject({
-        checkpoint: expected[expected.length - 1].position,
-        failures: 0,
-        deadLetterCount: 0,
-      });
-      await h.request('DELETE', `/subscriptions/${created.body.id}`, { token: office });
-    } finally {
-      await receiver.close();
-    }
-  });
+    },
+  );
 
-  it('dead-letters an event after N failures, moves on, and redelivers it on request; replays from a position', async () => {
-    const secret = 'receiver-secret-deadletter';
-    let refuse = 'FeasibilityApproved';
-    const receiver = await startReceiver((d) => (d.json.type === refuse ? 500 : 200));
-    try {
-      const created = await h.request('POST', '/subscriptions', {
-        token: office,
-        body: {
-          url: receiver.url,
-          types: ['ProposalApproved', 'FeasibilityApproved', 'PreliminaryDesignApproved'],
-          secret,
-        },
-      });
-      const id = created.body.id;
-      const project = await approveProject(h, 'D03');
-      await waitFor(() => receiver.accepted().length >= 2, 10_000, 'the events around the poisoned one');
-      expect(receiver.accepted().map((d) => d.json.type)).toEqual(['ProposalApproved', 'PreliminaryDesignApproved']);
-      expect(receiver.all.filter((d) => d.json.type === 'FeasibilityApproved')).toHaveLength(4); // WEBHOOK_MAX_ATTEMPTS
+  it(
+    'dead-letters an event after N failures, moves on, and redelivers it on request; ' + 'replays from a position',
+    async () => {
+      const secret = 'receiver-secret-deadletter';
+      let refuse = 'FeasibilityApproved';
+      const receiver = await startReceiver((d) => (d.json.type === refuse ? 500 : 200));
+      try {
+        const created = await h.request('POST', '/subscriptions', {
+          token: office,
+          body: {
+            url: receiver.url,
+            types: ['ProposalApproved', 'FeasibilityApproved', 'PreliminaryDesignApproved'],
+            secret,
+          },
+        });
+        const id = created.body.id;
+        const project = await approveProject(h, 'D03');
+        await waitFor(() => receiver.accepted().length >= 2, 10_000, 'the events around the poisoned one');
+        expect(receiver.accepted().map((d) => d.json.type)).toEqual(['ProposalApproved', 'PreliminaryDesignApproved']);
+        // WEBHOOK_MAX_ATTEMPTS
+        expect(receiver.all.filter((d) => d.json.type === 'FeasibilityApproved')).toHaveLength(4);
 
-      const status = (await h.request('GET', `/subscriptions/${id}`, { token: office })).body;
-      expect(status.deadLetterCount).toBe(1);
-      expect(status.deadLetters[0]).toMatchObject({ type: 'FeasibilityApproved', attempts: 4, lastError: 'HTTP 500' });
+        const status = (await h.request('GET', `/subscriptions/${id}`, { token: office })).body;
+        expect(status.deadLetterCount).toBe(1);
+        expect(status.deadLetters[0]).toMatchObject({
+          type: 'FeasibilityApproved',
+          attempts: 4,
+          lastError: 'HTTP 500',
+        });
 
-      refuse = '';
-      const redeliver = await h.request('POST', `/subscriptions/${id}/redeliver`, { token: office });
-      expect(redeliver.status).toBe(202);
-      expect(redeliver.body).toEqual({ id, requeued: 1 });
-      await waitFor(() => receiver.accepted().length >= 3, 5000, 'the redelivered dead letter');
-      const redelivered = receiver.accepted()[2];
-      expect(redelivered.json).toMatchObject({ type: 'FeasibilityApproved', streamId: `project-${project}` });
-      expect(redelivered.headers['x-event-id']).toBe(status.deadLetters[0].eventId);
-      await waitFor(
-        async () => (await h.request('GET', `/subscriptions/${id}`, { token: office })).body.deadLetterCount === 0,
-        5000,
-        'dead letter cleared',
-      );
+        refuse = '';
+        const redeliver = await h.request('POST', `/subscriptions/${id}/redeliver`, { token: office });
+        expect(redeliver.status).toBe(202);
+        expect(redeliver.body).toEqual({ id, requeued: 1 });
+        await waitFor(() => receiver.accepted().length >= 3, 5000, 'the redelivered dead letter');
+        const redelivered = receiver.accepted()[2];
+        expect(redelivered.json).toMatchObject({ type: 'FeasibilityApproved', streamId: `project-${project}` });
+        expect(redelivered.headers['x-event-id']).toBe(status.deadLetters[0].eventId);
+        await waitFor(
+          async () => (await h.request('GET', `/subscriptions/${id}`, { token: office })).body.deadLetterCount === 0,
+          5000,
+          'dead letter cleared',
+        );
 
-      // Replay: every matching event after the first delivered one, again.
-      const from = receiver.accepted()[0].json.position as string;
-      const replay = await h.request('POST', `/subscriptions/${id}/redeliver`, {
-        token: office,
-        body: { fromPosition: from },
-      });
-      expect(replay.status).toBe(202);
-      await waitFor(() => receiver.accepted().length >= 5, 5000, 'the replay');
-      expect(
-        receiver
-          .accepted()
-          .slice(3)
-          .map((d) => d.json.type),
-      ).toEqual(['FeasibilityApproved', 'PreliminaryDesignApproved']);
-      expect(
-        (await h.request('POST', `/subscriptions/${id}/redeliver`, { token: office, body: { fromPosition: 'x' } }))
-          .status,
-      ).toBe(400);
-      // Well-formed, but never issued by this (SQLite) store.
-      expect(
-        (await h.request('POST', `/subscriptions/${id}/redeliver`, { token: office, body: { fromPosition: '12/12' } }))
-          .status,
-      ).toBe(400);
-      expect(
-        (
-          await h.request('POST', `/subscriptions/${id}/redeliver`, {
-            token: office,
-            body: { fromPosition: '99999999' },
-          })
-        ).status,
-      ).toBe(400);
-      await h.request('DELETE', `/subscriptions/${id}`, { token: office });
-    } finally {
-      await receiver.close();
-    }
-  });
+        // Replay: every matching event after the first delivered one, again.
+        const from = receiver.accepted()[0].json.position as string;
+        const replay = await h.request('POST', `/subscriptions/${id}/redeliver`, {
+          token: office,
+          body: { fromPosition: from },
+        });
+        expect(replay.status).toBe(202);
+        await waitFor(() => receiver.accepted().length >= 5, 5000, 'the replay');
+        expect(
+          receiver
+            .accepted()
+            .slice(3)
+            .map((d) => d.json.type),
+        ).toEqual(['FeasibilityApproved', 'PreliminaryDesignApproved']);
+        expect(
+          (await h.request('POST', `/subscriptions/${id}/redeliver`, { token: office, body: { fromPosition: 'x' } }))
+            .status,
+        ).toBe(400);
+        // Well-formed, but never issued by this (SQLite) store.
+        expect(
+          (
+            await h.request('POST', `/subscriptions/${id}/redeliver`, {
+              token: office,
+              body: { fromPosition: '12/12' },
+            })
+          ).status,
+        ).toBe(400);
+        expect(
+          (
+            await h.request('POST', `/subscriptions/${id}/redeliver`, {
+              token: office,
+              body: { fromPosition: '99999999' },
+            })
+          ).status,
+        ).toBe(400);
+        await h.request('DELETE', `/subscriptions/${id}`, { token: office });
+      } finally {
+        await receiver.close();
+      }
+    },
+  );
 });
 
 describe('webhooks: a store written by releases before putDocument', () => {

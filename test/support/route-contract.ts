@@ -516,36 +516,39 @@ export function describeRouteContract(title: string, specs: RouteSpec[]): void {
     });
 
     describe.each(specs.map((s) => [s.path, s] as const))('POST /projects/:id/%s', (path, spec) => {
-      it(`succeeds for ${spec.roles.join(' and ')}: answer, stale expectedRevision refused, read model updated`, async () => {
-        for (const [i, role] of spec.roles.entries()) {
-          const p = await prepare(h, spec);
-          const before = p.revision;
-          const body = spec.body(h, p);
-          if (i === 0) {
-            const stale = await h.request('POST', `/projects/${p.id}/${path}`, {
+      it(
+        `succeeds for ${spec.roles.join(' and ')}: answer, stale expectedRevision refused, ` + 'read model updated',
+        async () => {
+          for (const [i, role] of spec.roles.entries()) {
+            const p = await prepare(h, spec);
+            const before = p.revision;
+            const body = spec.body(h, p);
+            if (i === 0) {
+              const stale = await h.request('POST', `/projects/${p.id}/${path}`, {
+                token: tokenFor(h, role, p.dept),
+                body: { ...body, expectedRevision: before - 1 },
+              });
+              expectProblem(stale, 409, 'REVISION_CONFLICT');
+              expect(stale.body).toMatchObject({ expectedRevision: before - 1, actualRevision: before });
+            }
+            const ok = await h.request('POST', `/projects/${p.id}/${path}`, {
               token: tokenFor(h, role, p.dept),
-              body: { ...body, expectedRevision: before - 1 },
+              body: { ...body, expectedRevision: before },
             });
-            expectProblem(stale, 409, 'REVISION_CONFLICT');
-            expect(stale.body).toMatchObject({ expectedRevision: before - 1, actualRevision: before });
+            expect({ role, status: ok.status, body: ok.body }).toMatchObject({
+              role,
+              status: 200,
+              body: { projectId: p.id, revision: before + spec.events.length },
+            });
+            expect(ok.body.events).toEqual(spec.events);
+            const doc = await readProject(h, p, ok.body.revision);
+            expect(doc.revision).toBe(before + spec.events.length);
+            expect(doc.projectId).toBe(p.id);
+            expect(doc.state).toBeUndefined();
+            spec.effect(doc, h, p);
           }
-          const ok = await h.request('POST', `/projects/${p.id}/${path}`, {
-            token: tokenFor(h, role, p.dept),
-            body: { ...body, expectedRevision: before },
-          });
-          expect({ role, status: ok.status, body: ok.body }).toMatchObject({
-            role,
-            status: 200,
-            body: { projectId: p.id, revision: before + spec.events.length },
-          });
-          expect(ok.body.events).toEqual(spec.events);
-          const doc = await readProject(h, p, ok.body.revision);
-          expect(doc.revision).toBe(before + spec.events.length);
-          expect(doc.projectId).toBe(p.id);
-          expect(doc.state).toBeUndefined();
-          spec.effect(doc, h, p);
-        }
-      });
+        },
+      );
 
       it('400 lists the unknown field and every missing one; 400 for an id that is not a UUID', async () => {
         const p = await driveTo(h, 'DRAFT_PLAN');
@@ -565,30 +568,36 @@ export function describeRouteContract(title: string, specs: RouteSpec[]): void {
         expectProblem(response, 401, 'UNAUTHENTICATED');
       });
 
-      it('403 for every other role (AUDIT included); 404 as for an unknown id for a construction unit of another department', async () => {
-        const p = await prepare(h, spec);
-        const body = spec.body(h, p);
-        for (const role of ROLES.filter((r) => !spec.roles.includes(r))) {
-          const response = await h.request('POST', `/projects/${p.id}/${path}`, {
-            token: tokenFor(h, role, p.dept),
+      it(
+        '403 for every other role (AUDIT included); ' +
+          '404 as for an unknown id for a construction unit of another department',
+        async () => {
+          const p = await prepare(h, spec);
+          const body = spec.body(h, p);
+          for (const role of ROLES.filter((r) => !spec.roles.includes(r))) {
+            const response = await h.request('POST', `/projects/${p.id}/${path}`, {
+              token: tokenFor(h, role, p.dept),
+              body,
+            });
+            expect({ role, status: response.status, code: response.body.code, article: response.body.article }).toEqual(
+              {
+                role,
+                status: 403,
+                code: 'ROLE_NOT_ALLOWED',
+                article: '第三条',
+              },
+            );
+          }
+          // API.md "Visibility": another department's project is an unknown id, whatever the command.
+          const other = await h.request('POST', `/projects/${p.id}/${path}`, {
+            token: h.token('CONSTRUCTION_UNIT', 'OTHER-DEPT'),
             body,
           });
-          expect({ role, status: response.status, code: response.body.code, article: response.body.article }).toEqual({
-            role,
-            status: 403,
-            code: 'ROLE_NOT_ALLOWED',
-            article: '第三条',
-          });
-        }
-        // API.md "Visibility": another department's project is an unknown id, whatever the command.
-        const other = await h.request('POST', `/projects/${p.id}/${path}`, {
-          token: h.token('CONSTRUCTION_UNIT', 'OTHER-DEPT'),
-          body,
-        });
-        expectProblem(other, 404, 'PROJECT_NOT_FOUND');
-        expect(JSON.stringify(other.body)).not.toContain(p.dept);
-        expect((await readProject(h, p)).revision).toBe(p.revision);
-      });
+          expectProblem(other, 404, 'PROJECT_NOT_FOUND');
+          expect(JSON.stringify(other.body)).not.toContain(p.dept);
+          expect((await readProject(h, p)).revision).toBe(p.revision);
+        },
+      );
 
       it('404 for an unknown project', async () => {
         const id = randomUUID();
