@@ -161,8 +161,10 @@ export function csvRow(event: EventHead, dataJson: string): string {
 export function jsonLine(event: EventHead, dataJson: string): string {
   return (
     `{"position":${JSON.stringify(event.position)},"revision":${event.revision},"type":${JSON.stringify(event.type)},` +
-    `"label":${JSON.stringify(eventLabel(event.type) ?? null)},"family":${JSON.stringify(eventFamily(event.type) ?? null)},` +
-    `"article":${JSON.stringify(event.metadata.article ?? null)},"data":${dataJson},"metadata":${JSON.stringify(event.metadata)},` +
+    `"label":${JSON.stringify(eventLabel(event.type) ?? null)},` +
+    `"family":${JSON.stringify(eventFamily(event.type) ?? null)},` +
+    `"article":${JSON.stringify(event.metadata.article ?? null)},"data":${dataJson},` +
+    `"metadata":${JSON.stringify(event.metadata)},` +
     `"streamId":${JSON.stringify(event.streamId)}}\n`
   );
 }
