@@ -1,4 +1,4 @@
-import { FAMILIES, eventFamily } from '../domain';
+import { eventFamily } from '../domain';
 import type { EventStore, Position, StoredEvent } from '../event-store/event-store.port';
 import { needsUpcast, upcast } from '../event-store/upcasters';
 import { EVENT_CATALOGUE, eventLabel } from '../domain';
@@ -100,8 +100,6 @@ export function typesFor(filter: AuditFilter): string[] | undefined {
   }
   return types;
 }
-
-export const AUDIT_FAMILIES: readonly string[] = FAMILIES;
 
 export const CSV_COLUMNS = [
   'position',
