@@ -6,7 +6,7 @@ import { Logger } from 'nestjs-pino';
 import { AppModule, type AppModuleOptions } from './app.module';
 import { JwtService } from '@nestjs/jwt';
 import { createSecretKey } from 'node:crypto';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { authenticateBearer, tokenPolicyOf, type AuthenticatedRequest } from './http/auth';
 import { sendProblem, toProblem } from './http/problem';
 import { completeContract } from './http/openapi';
@@ -71,8 +71,8 @@ export async function createApp(options: AppModuleOptions): Promise<NestFastifyA
     },
     return503OnClosing: true,
     // Router-level refusals (a path parameter over maxParamLength, a malformed URL) as problem+json too.
-    frameworkErrors: (error: Error, request: { url: string }, reply: unknown) =>
-      sendProblem(reply as never, toProblem(error, request.url.split('?')[0])),
+    frameworkErrors: (error: Error, request: { url: string }, reply: FastifyReply) =>
+      sendProblem(reply, toProblem(error, request.url.split('?')[0])),
     // Requests Node's HTTP parser refuses before Fastify sees them (e.g. raw non-ASCII bytes in
     // the URL, a malformed request line) get a problem+json 400 too, then the socket is closed.
     clientErrorHandler: (error: NodeJS.ErrnoException, socket: import('node:stream').Duplex) => {
@@ -96,7 +96,12 @@ export async function createApp(options: AppModuleOptions): Promise<NestFastifyA
             },
       );
       socket.end(
-        `HTTP/1.1 ${timedOut ? '408 Request Timeout' : '400 Bad Request'}\r\nContent-Type: application/problem+json; charset=utf-8\r\nCache-Control: no-store\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+        `HTTP/1.1 ${timedOut ? '408 Request Timeout' : '400 Bad Request'}\r\n` +
+          'Content-Type: application/problem+json; charset=utf-8\r\n' +
+          'Cache-Control: no-store\r\n' +
+          `Content-Length: ${Buffer.byteLength(body)}\r\n` +
+          'Connection: close\r\n' +
+          `\r\n${body}`,
       );
     },
   });

@@ -46,4 +46,5 @@ type Disagreeing = {
 /** A compile error names the disagreeing command: "Type '"AdoptAnnualPlan"' does not satisfy … never". */
 type NoneDisagree<T extends never> = T;
 
-export type DtosAgreeWithCommands = NoneDisagree<Disagreeing>;
+// Not exported (nothing imports it): tsc checks NoneDisagree's constraint all the same.
+type _DtosAgreeWithCommands = NoneDisagree<Disagreeing>;

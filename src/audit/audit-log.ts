@@ -1,4 +1,4 @@
-import { FAMILIES, eventFamily } from '../domain';
+import { eventFamily } from '../domain';
 import type { EventStore, Position, StoredEvent } from '../event-store/event-store.port';
 import { needsUpcast, upcast } from '../event-store/upcasters';
 import { EVENT_CATALOGUE, eventLabel } from '../domain';
@@ -101,8 +101,6 @@ export function typesFor(filter: AuditFilter): string[] | undefined {
   return types;
 }
 
-export const AUDIT_FAMILIES: readonly string[] = FAMILIES;
-
 export const CSV_COLUMNS = [
   'position',
   'occurredAt',
@@ -161,8 +159,10 @@ export function csvRow(event: EventHead, dataJson: string): string {
 export function jsonLine(event: EventHead, dataJson: string): string {
   return (
     `{"position":${JSON.stringify(event.position)},"revision":${event.revision},"type":${JSON.stringify(event.type)},` +
-    `"label":${JSON.stringify(eventLabel(event.type) ?? null)},"family":${JSON.stringify(eventFamily(event.type) ?? null)},` +
-    `"article":${JSON.stringify(event.metadata.article ?? null)},"data":${dataJson},"metadata":${JSON.stringify(event.metadata)},` +
+    `"label":${JSON.stringify(eventLabel(event.type) ?? null)},` +
+    `"family":${JSON.stringify(eventFamily(event.type) ?? null)},` +
+    `"article":${JSON.stringify(event.metadata.article ?? null)},"data":${dataJson},` +
+    `"metadata":${JSON.stringify(event.metadata)},` +
     `"streamId":${JSON.stringify(event.streamId)}}\n`
   );
 }

@@ -15,6 +15,8 @@ import { MongoReadModelStore } from '../read-model/mongodb-read-model.store';
 import type { ReadModelStore } from '../read-model/read-model.port';
 import { SqliteReadModelStore } from '../read-model/sqlite-read-model.store';
 
+const PROJECTION_NAMES = ALL_PROJECTIONS.map((p) => p.name).join(', ');
+
 const USAGE = `Usage: npm run cli -- <command> [options]
   history <projectId>                       every event of a project, with labels and articles
   state <projectId> [--as-of <instant>] [--revision N]
@@ -22,7 +24,7 @@ const USAGE = `Usage: npm run cli -- <command> [options]
   verify [--project <projectId>]            recompute the hash chain (whole store and latest seal by default)
   seal                                      append a signed seal of every stream head
   export [--format jsonl|csv] [--from <instant>] [--to <instant>] [--type T1,T2] [--family 批复] [--out file]
-  rebuild <projection>                      rebuild a read model from the events (${ALL_PROJECTIONS.map((p) => p.name).join(', ')})
+  rebuild <projection>                      rebuild a read model from the events (${PROJECTION_NAMES})
 Stores come from the same variables as the service (DATA_DIR, EVENTSTORE_CONNECTION_STRING, MONGODB_URI).`;
 
 /** A one-line progress indicator on stderr, so stdout stays clean for the data. */

@@ -137,13 +137,16 @@ export const Instant = (o: FieldOptions = {}) =>
       validator: {
         validate: (value) => parseInstant(value) !== null,
         defaultMessage: (a) =>
-          `${a?.property} must be an RFC 3339 instant with Z or ±hh:mm (e.g. 2026-05-01T00:00:00+08:00) or a day YYYY-MM-DD (00:00 Ordos time, UTC+8)`,
+          `${a?.property} must be an RFC 3339 instant with Z or ±hh:mm (e.g. 2026-05-01T00:00:00+08:00)` +
+          ' or a day YYYY-MM-DD (00:00 Ordos time, UTC+8)',
       },
     }),
     doc(
       {
         ...o,
-        description: `${o.description ? `${o.description}; ` : ''}an RFC 3339 instant with Z or ±hh:mm offset, or a day YYYY-MM-DD meaning 00:00 Ordos time (UTC+8)`,
+        description:
+          `${o.description ? `${o.description}; ` : ''}` +
+          'an RFC 3339 instant with Z or ±hh:mm offset, or a day YYYY-MM-DD meaning 00:00 Ordos time (UTC+8)',
       },
       { type: String, format: 'date-time', example: o.example ?? '2026-05-01T00:00:00+08:00' },
     ),

@@ -9,7 +9,7 @@ import {
   StoreUnavailable,
 } from '../event-store/event-store.port';
 import { InvalidReadModelQuery } from '../read-model/filter';
-import { InvalidInput, ProblemError, type InvalidField } from '../application/errors';
+import { InvalidInput, ProblemError } from '../application/errors';
 
 /** application/problem+json (RFC 9457) with our stable `code` and, for rules, the article. */
 export interface Problem {
@@ -116,7 +116,8 @@ export function toProblem(error: unknown, instance?: string): Problem {
       503,
       'STORE_OUTCOME_UNKNOWN',
       'Outcome unknown',
-      'The event store did not confirm the write: the command may have been stored. Retry with the same Idempotency-Key, or read the project before trying again.',
+      'The event store did not confirm the write: the command may have been stored. ' +
+        'Retry with the same Idempotency-Key, or read the project before trying again.',
     );
   }
   if (error instanceof StoreUnavailable) {
@@ -237,9 +238,9 @@ export class ProblemFilter implements ExceptionFilter {
 
   private log(error: unknown, problem: Problem): void {
     const expected = isExpectedRefusal(error);
-    const suppressed = this.limiter.admit(
-      `${expected ? 'warn' : 'error'}:${problem.code}:${problem.status}:${expected ? problem.detail : String((error as Error)?.message)}`,
-    );
+    const level = expected ? 'warn' : 'error';
+    const message = expected ? problem.detail : String((error as Error)?.message);
+    const suppressed = this.limiter.admit(`${level}:${problem.code}:${problem.status}:${message}`);
     if (suppressed === null) return;
     const context = { code: problem.code, status: problem.status, ...(suppressed > 0 ? { suppressed } : {}) };
     // Only an unexpected error (500 INTERNAL, a damaged store) is logged with its stack trace.

@@ -13,8 +13,8 @@ import { SqliteLeaseStore } from '../leases/sqlite-lease.store';
 import { APP_CONFIG } from './tokens';
 
 /**
- * Binds the ports (event store, read models, leases) to their adapters from configuration. Nothing else in the service knows
- * which adapter runs.
+ * Binds the ports (event store, read models, leases) to their adapters from configuration.
+ * Nothing else in the service knows which adapter runs.
  */
 @Global()
 @Module({

@@ -23,7 +23,8 @@ export class SqliteLeaseStore implements LeaseStore {
     this.db.pragma('journal_mode = WAL');
     this.db.pragma(`busy_timeout = ${Math.max(0, Math.trunc(busyTimeoutMs))}`);
     this.db.exec(
-      'CREATE TABLE IF NOT EXISTS _leases (name TEXT PRIMARY KEY, owner TEXT NOT NULL, expires_at INTEGER NOT NULL) STRICT',
+      'CREATE TABLE IF NOT EXISTS _leases ' +
+        '(name TEXT PRIMARY KEY, owner TEXT NOT NULL, expires_at INTEGER NOT NULL) STRICT',
     );
     this.renew = this.db.prepare(
       'UPDATE _leases SET owner = ?, expires_at = ? WHERE name = ? AND (owner = ? OR expires_at < ?)',

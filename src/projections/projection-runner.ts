@@ -73,8 +73,9 @@ export interface ProjectionRunnerOptions {
  * older version's) and activates it by compare-and-set once caught up. A rebuild is a fresh
  * generation built from the event store (so events applied elsewhere meanwhile are in it),
  * activated the same way; the loser of two rebuilds drops only its own generation. Nothing is
- * renamed and nothing active is ever dropped: superseded generations go after a grace period. Each batch's documents and the checkpoint are committed together, so a crash at
- * any moment replays at most one batch, and replays change nothing (revision-guarded writes).
+ * renamed and nothing active is ever dropped: superseded generations go after a grace period.
+ * Each batch's documents and the checkpoint are committed together, so a crash at any moment
+ * replays at most one batch, and replays change nothing (revision-guarded writes).
  * Several instances may run at once against MongoDB: guarded writes never move anything back.
  */
 export class ProjectionRunner {

@@ -1,16 +1,13 @@
 import { Inject } from '@nestjs/common';
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { deadlinesOf, localDateOf, addDays, type Actor, type DeadlineKind, type ProjectState } from '../domain';
-import { ProblemError } from '../application/errors';
 import { CLOCK, type Clock } from '../infrastructure/clock';
 import { APP_CONFIG } from '../infrastructure/tokens';
 import type { AppConfig } from '../infrastructure/config';
-import { EVENT_STORE, type EventStore } from '../event-store/event-store.port';
-import { upcast } from '../event-store/upcasters';
 import { ProjectionService } from '../projections/projection.service';
 import { FAMILY_KEYS } from './projects.projection';
-import { READ_MODEL_STORE, type Doc, type Filter, type ReadModelStore } from '../read-model/read-model.port';
-import { canRead, departmentScope, publicView } from '../application/read-scope';
+import { READ_MODEL_STORE, type Filter, type ReadModelStore } from '../read-model/read-model.port';
+import { departmentScope } from '../application/read-scope';
 
 const AMOUNTS = ['estimateFen', 'approvedEstimateFen', 'currentTotalFen'];
 const FAMILY_FIELDS = Object.values(FAMILY_KEYS).map((k) => `eventsByFamily.${k}`);

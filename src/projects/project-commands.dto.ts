@@ -255,7 +255,8 @@ type Disagreeing<Dtos, Data> = {
 /** A compile error names the disagreeing command: "Type '"FileAdjustment"' does not satisfy … never". */
 type NoneDisagree<T extends never> = T;
 
-export type DtosAgreeWithCommands = [
+// Not exported (nothing imports it): tsc checks NoneDisagree's constraint all the same.
+type _DtosAgreeWithCommands = [
   NoneDisagree<Disagreeing<ProjectCommandDtos, ProjectCommandInputs>>,
   NoneDisagree<Disagreeing<NestedDtos, NestedValues>>,
 ];

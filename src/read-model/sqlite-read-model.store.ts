@@ -206,7 +206,9 @@ export class SqliteReadModelStore implements ReadModelStore {
     if (limit === 0) return [];
     return this.read(collection, [], () => {
       const where = this.compileFilter(collection, terms);
-      const sql = `SELECT json(body) AS body FROM ${table(collection)} WHERE ${where.sql} ORDER BY ${orderBySql(sort)} LIMIT ? OFFSET ?`;
+      const sql =
+        `SELECT json(body) AS body FROM ${table(collection)} WHERE ${where.sql} ` +
+        `ORDER BY ${orderBySql(sort)} LIMIT ? OFFSET ?`;
       const rows = this.stmt(sql).all(...where.params, limit ?? -1, skip) as Array<{ body: string }>;
       return rows.map((row) => JSON.parse(row.body) as Doc);
     });
@@ -242,7 +244,8 @@ export class SqliteReadModelStore implements ReadModelStore {
         // JSON true/false come out of json_extract as 1/0; look at one member to tell them apart.
         if ((key === 0 || key === 1) && !isColumn(by)) {
           const type = this.stmt(
-            `SELECT json_type(body, ${jsonPath(by)}) FROM ${table(collection)} WHERE ${where.sql} AND ${fieldExpr(by)} = ? LIMIT 1`,
+            `SELECT json_type(body, ${jsonPath(by)}) FROM ${table(collection)} ` +
+              `WHERE ${where.sql} AND ${fieldExpr(by)} = ? LIMIT 1`,
           )
             .pluck()
             .get(...where.params, key);
@@ -430,7 +433,9 @@ export class SqliteReadModelStore implements ReadModelStore {
     const { sort } = normaliseFindOptions(options);
     return this.read(collection, [], () => {
       const where = this.compileFilter(collection, terms);
-      const sql = `EXPLAIN QUERY PLAN SELECT json(body) AS body FROM ${table(collection)} WHERE ${where.sql} ORDER BY ${orderBySql(sort)} LIMIT ? OFFSET ?`;
+      const sql =
+        `EXPLAIN QUERY PLAN SELECT json(body) AS body FROM ${table(collection)} WHERE ${where.sql} ` +
+        `ORDER BY ${orderBySql(sort)} LIMIT ? OFFSET ?`;
       const rows = this.db.prepare(sql).all(...where.params, -1, 0) as Array<{ detail: string }>;
       return rows.map((row) => row.detail);
     });
@@ -501,7 +506,8 @@ export class SqliteReadModelStore implements ReadModelStore {
       // Same range as arrayBranch, so an index on the field answers the probe.
       holds =
         this.stmt(
-          `SELECT 1 FROM ${table(collection)} WHERE ${e} >= '[' AND ${e} < '\\' AND json_type(body, ${jsonPath(path)}) = 'array' LIMIT 1`,
+          `SELECT 1 FROM ${table(collection)} ` +
+            `WHERE ${e} >= '[' AND ${e} < '\\' AND json_type(body, ${jsonPath(path)}) = 'array' LIMIT 1`,
         ).get() !== undefined;
       this.arrayPaths.set(key, holds);
     }
@@ -570,7 +576,10 @@ function table(collection: string): string {
 }
 
 function createTableSql(collection: string): string {
-  return `CREATE TABLE IF NOT EXISTS ${table(collection)} (id TEXT PRIMARY KEY NOT NULL, v INTEGER NOT NULL, body BLOB NOT NULL)`;
+  return (
+    `CREATE TABLE IF NOT EXISTS ${table(collection)} ` +
+    '(id TEXT PRIMARY KEY NOT NULL, v INTEGER NOT NULL, body BLOB NOT NULL)'
+  );
 }
 
 function isColumn(path: string): boolean {
@@ -611,8 +620,12 @@ function indexDdl(collection: string, spec: IndexSpec): string {
   // A trailing id lets "ORDER BY <fields>, id" (our stable paging order) come straight from the
   // index; it would defeat uniqueness, so unique indexes go without it.
   if (!spec.unique && !fields.some(([path]) => path === '_id')) columns.push('id ASC');
-  const name = `rmix_${collection}__${fields.map(([path, dir]) => `${path}_${dir}`).join('__')}${spec.unique ? '__u' : ''}`;
-  return `CREATE ${spec.unique ? 'UNIQUE ' : ''}INDEX IF NOT EXISTS "${name}" ON ${table(collection)} (${columns.join(', ')})`;
+  const suffix = fields.map(([path, dir]) => `${path}_${dir}`).join('__');
+  const name = `rmix_${collection}__${suffix}${spec.unique ? '__u' : ''}`;
+  return (
+    `CREATE ${spec.unique ? 'UNIQUE ' : ''}INDEX IF NOT EXISTS "${name}" ` +
+    `ON ${table(collection)} (${columns.join(', ')})`
+  );
 }
 
 function bind(value: Exclude<Scalar, null>): string | number {
@@ -627,7 +640,10 @@ function bind(value: Exclude<Scalar, null>): string | number {
  */
 function arrayBranch(path: string, elementTest: string): string {
   const e = fieldExpr(path);
-  return `(${e} >= '[' AND ${e} < '\\' AND EXISTS (SELECT 1 FROM json_each(body, ${jsonPath(path)}) AS el WHERE ${elementTest}))`;
+  return (
+    `(${e} >= '[' AND ${e} < '\\' ` +
+    `AND EXISTS (SELECT 1 FROM json_each(body, ${jsonPath(path)}) AS el WHERE ${elementTest}))`
+  );
 }
 
 function equality(path: string, value: Scalar, arrays: boolean): Compiled {
@@ -689,6 +705,7 @@ function compileTerm(term: Term, holdsArrays: (path: string) => boolean): Compil
       // Cheapest correct form: SQLite's lower() folds ASCII only, which suffices for an ASCII
       // needle; a needle without cased letters (Chinese) needs no folding at all; anything
       // else goes through JS toLowerCase (rm_fold), which is slower but Unicode-aware.
+      // eslint-disable-next-line no-control-regex -- deliberate: \x00-\x7f is "ASCII only", NUL included
       if (/^[\x00-\x7f]*$/.test(needle))
         return { sql: `(typeof(${e}) = 'text' AND instr(lower(${e}), ?) > 0)`, params: [needle] };
       if (needle.toUpperCase() === needle)
@@ -707,7 +724,10 @@ function compileTerm(term: Term, holdsArrays: (path: string) => boolean): Compil
 function groupSql(collection: string, where: Compiled, by: string, sumFields: readonly string[]): string {
   const key = fieldExpr(by);
   const sums = sumFields.map((path, i) => `, ${sumExpr(path)} AS s${i}`).join('');
-  return `SELECT ${key} AS k, count(*) AS n${sums} FROM ${table(collection)} WHERE ${where.sql} GROUP BY ${key} ORDER BY ${key}`;
+  return (
+    `SELECT ${key} AS k, count(*) AS n${sums} FROM ${table(collection)} ` +
+    `WHERE ${where.sql} GROUP BY ${key} ORDER BY ${key}`
+  );
 }
 
 function orderBySql(sort: ReadonlyArray<[string, 1 | -1]>): string {

@@ -87,9 +87,11 @@ function embeddedIpv4(bytes: number[]): string | null {
   const zero = (from: number, to: number) => bytes.slice(from, to).every((b) => b === 0);
   const v4 = (at: number) => bytes.slice(at, at + 4).join('.');
   if (zero(0, 10) && bytes[10] === 0xff && bytes[11] === 0xff) return v4(12); // ::ffff:a.b.c.d
-  if (zero(0, 8) && bytes[8] === 0xff && bytes[9] === 0xff && zero(10, 12)) return v4(12); // ::ffff:0:a.b.c.d (IPv4-translated, RFC 2765)
+  // ::ffff:0:a.b.c.d (IPv4-translated, RFC 2765)
+  if (zero(0, 8) && bytes[8] === 0xff && bytes[9] === 0xff && zero(10, 12)) return v4(12);
   if (zero(0, 12) && !zero(12, 16)) return v4(12); // ::a.b.c.d (IPv4-compatible, deprecated)
-  if (bytes[0] === 0x00 && bytes[1] === 0x64 && bytes[2] === 0xff && bytes[3] === 0x9b && zero(4, 12)) return v4(12); // 64:ff9b::/96
+  // 64:ff9b::/96 (NAT64, RFC 6052)
+  if (bytes[0] === 0x00 && bytes[1] === 0x64 && bytes[2] === 0xff && bytes[3] === 0x9b && zero(4, 12)) return v4(12);
   if (bytes[0] === 0x20 && bytes[1] === 0x02) return v4(2); // 2002::/16 6to4
   return null;
 }

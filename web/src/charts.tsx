@@ -113,19 +113,3 @@ export function Donut({
     </div>
   );
 }
-
-/** A stacked strip: share of each part in one line (e.g. status mix of a department). */
-export function Strip({ parts }: { parts: Datum[] }) {
-  const total = parts.reduce((s, d) => s + d.value, 0) || 1;
-  return (
-    <div class="strip">
-      {parts.map((p) => (
-        <span
-          key={p.key}
-          style={{ width: `${(p.value / total) * 100}%`, background: p.color }}
-          title={`${p.label}: ${p.value}`}
-        />
-      ))}
-    </div>
-  );
-}
