@@ -89,8 +89,16 @@ describe('webhooks /subscriptions', () => {
     'delivers every approval event once, in order, signed — ' + 'also after the receiver was down for a while',
     async () => {
       const secret = 'receiver-secret-approvals';
-      let down = true;
-      const receiver = await startReceiver(() => (down ? 503 : 204));
+      // Down for three attempts; the fourth (the last WEBHOOK_MAX_ATTEMPTS allows) is held until the
+      // failure has been observed, so the check cannot race the retry.
+      let refused = 0;
+      let comeBack!: () => void;
+      const back = new Promise<void>((resolve) => (comeBack = resolve));
+      const receiver = await startReceiver(async () => {
+        if (refused < 3) return (refused++, 503);
+        await back;
+        return 204;
+      });
       try {
         const created = await h.request('POST', '/subscriptions', {
           token: office,
@@ -106,7 +114,7 @@ describe('webhooks /subscriptions', () => {
         const status = await h.request('GET', `/subscriptions/${created.body.id}`, { token: office });
         expect(status.body.failures).toBeGreaterThan(0);
         expect(status.body.lastError).toBe('HTTP 503');
-        down = false;
+        comeBack();
         const second = await approveProject(h, 'D02');
 
         const expected = (await approvalEvents()).slice(before);
