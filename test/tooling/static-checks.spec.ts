@@ -6,9 +6,9 @@ import { promisify } from 'node:util';
 
 /**
  * The static checks are part of `npm test`: the type checker over the service and the dashboard,
- * ESLint, Prettier and the dependency rules of .dependency-cruiser.cjs (layers, no cycles, a pure
- * domain) and knip (no dead exports). Each runs its own command line, as a developer would, and fails the suite with its
- * report.
+ * ESLint, Prettier, knip (no dead exports) and the dependency rules of .dependency-cruiser.cjs
+ * (layers, no cycles, a pure domain). Each runs its own command line, as a developer would, and
+ * fails the suite with its report.
  */
 const ROOT = join(__dirname, '..', '..');
 const BIN = join(ROOT, 'node_modules', '.bin');
