@@ -160,6 +160,3 @@ export const COMMAND_CATALOGUE: Record<CommandType, CommandInfo> = mapRecord(
     refusals: [...new Set(refusals)],
   }),
 );
-
-/** Statuses in which each project command fits (from the command's module). */
-export const ACCEPTED_STATUSES = mapRecord(PROJECT_COMMANDS, (definition) => definition.accepts);

@@ -63,7 +63,7 @@ const R = acceptanceRules;
 const EXTENSION_DATE = citing(SHARED_RULES.INVALID_DATE, ACCEPTANCE);
 const ASSET_COST = citing(SHARED_RULES.INVALID_AMOUNT, ASSET);
 
-export function missingMaterials(materials: Partial<AcceptanceMaterials> | undefined | null): AcceptanceMaterial[] {
+function missingMaterials(materials: Partial<AcceptanceMaterials> | undefined | null): AcceptanceMaterial[] {
   return ACCEPTANCE_MATERIALS.filter((key) => {
     const value = materials?.[key];
     return typeof value !== 'string' || value.trim() === '';

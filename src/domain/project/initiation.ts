@@ -147,8 +147,6 @@ export const RegisterProjectDefinition: RegistrationDefinition<
   },
 };
 
-export const initiationCommands = { RegisterProject: RegisterProjectDefinition };
-
 export const initiationEvents: { ProjectRegistered: EventDefinition<ProjectEventOf<'ProjectRegistered'>> } = {
   ProjectRegistered: {
     label: '项目计划已登记',
