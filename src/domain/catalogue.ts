@@ -5,7 +5,7 @@
  */
 import { AnnualPlanCommandType, AnnualPlanEvent, AnnualPlanEventType } from './annual-plan/types';
 import { annualPlanCommands, annualPlanEvents, annualPlanRules } from './annual-plan/plan';
-import { CommandDefinition, EventDefinition, FAMILIES, Family } from './definitions';
+import { CommandDefinition, DecisionContext, EventDefinition, FAMILIES, Family } from './definitions';
 import { acceptanceCommands, acceptanceEvents, acceptanceRules } from './project/acceptance';
 import { approvalCommands, approvalEvents, approvalRules } from './project/approval';
 import { complianceCommands, complianceEvents, complianceRules } from './project/compliance';
@@ -64,7 +64,7 @@ export const RULES = {
 export type RuleCode = keyof typeof RULES;
 
 /** Every project command but registration: decided on a registered project. */
-export const PROJECT_COMMANDS: ProjectCommandDefinitions<Exclude<ProjectCommandType, 'RegisterProject'>> = {
+export const PROJECT_COMMANDS: ProjectCommandDefinitions<Exclude<ProjectCommandType, 'RegisterProject'>, RuleCode> = {
   ...approvalCommands,
   ...constructionCommands,
   ...fundsCommands,
@@ -141,7 +141,7 @@ export interface CommandInfo {
   refusals: readonly RuleCode[];
 }
 
-const COMMAND_DEFINITIONS: Record<CommandType, CommandDefinition<never, never, unknown>> = {
+const COMMAND_DEFINITIONS: Record<CommandType, CommandDefinition<never, never, unknown, DecisionContext, RuleCode>> = {
   RegisterProject: RegisterProjectDefinition,
   ...PROJECT_COMMANDS,
   ...annualPlanCommands,
@@ -160,6 +160,3 @@ export const COMMAND_CATALOGUE: Record<CommandType, CommandInfo> = mapRecord(
     refusals: [...new Set(refusals)],
   }),
 );
-
-/** Statuses in which each project command fits (from the command's module). */
-export const ACCEPTED_STATUSES = mapRecord(PROJECT_COMMANDS, (definition) => definition.accepts);

@@ -1,4 +1,3 @@
-import type { RuleCode } from './catalogue';
 import { IsoDate } from './calendar';
 import { Policy } from './policy';
 import { Actor, Role } from './roles';
@@ -31,14 +30,16 @@ export interface EventDefinition<E> {
 /**
  * A command as its owning module defines it: who may issue it (第三条), the articles, every
  * refusal code its decision can raise (the HTTP layer documents them), and the decision.
+ * `Code` is the refusal codes the owning module may name (its own, the shared ones, those it borrows): modules
+ * never import catalogue.ts, which derives from them and checks every definition against RuleCode.
  */
-export interface CommandDefinition<C, S, E, X extends DecisionContext = DecisionContext> {
+export interface CommandDefinition<C, S, E, X extends DecisionContext = DecisionContext, Code extends string = string> {
   roles: Role[];
   articles: string;
   /** POST route segment of API.md */
   route: string;
   /** answers 201: the command opens a new stream */
   creates?: boolean;
-  refusals: readonly RuleCode[];
+  refusals: readonly Code[];
   decide(command: C, state: S, ctx: X): E[];
 }

@@ -33,7 +33,3 @@ export class DomainError extends Error {
     if (init.details !== undefined) this.details = init.details;
   }
 }
-
-export function isDomainError(error: unknown): error is DomainError {
-  return error instanceof DomainError;
-}

@@ -13,11 +13,8 @@ export * from './policy';
 export * from './errors';
 export { RULES, refuse, invalidState } from './rules';
 export type { RuleCode } from './rules';
-export { citing, defineRules, refusal } from './rule';
-export type { RuleDefinition, RuleText } from './rule';
 export { fold } from './decider';
 export type { Decider } from './decider';
-export type { CommandDefinition, DecisionContext, EventDefinition } from './definitions';
 export * from './project-values';
 export * from './project-status';
 export * from './project-commands';
@@ -26,20 +23,9 @@ export * from './project/state';
 export { stateView } from './project/state-view';
 export * from './annual-plan/types';
 export * from './catalogue';
-export type { ProjectCommandDefinition, ProjectDecisionContext } from './project/guards';
-export { missingMaterials } from './project/acceptance';
-export { constructionYears } from './project/construction';
 export { omEligibility } from './project/compliance';
-export type { OmEligibility, OmReason } from './project/compliance';
 export { deadlinesOf, nextDueDates } from './project/deadlines';
 export type { Deadline, DeadlineKind } from './project/deadlines';
 export { evolveProject } from './project/evolve';
-export { createProjectDecider, decideProject, projectDecider, projectStreamId } from './project/decider';
-export {
-  annualPlanDecider,
-  annualPlanStreamId,
-  createAnnualPlanDecider,
-  decideAnnualPlan,
-  evolveAnnualPlan,
-  initialAnnualPlanState,
-} from './annual-plan/decider';
+export { createProjectDecider, projectDecider, projectStreamId } from './project/decider';
+export { annualPlanDecider, annualPlanStreamId, initialAnnualPlanState } from './annual-plan/decider';

@@ -8,14 +8,6 @@ export function isFen(value: unknown): value is Fen {
   return typeof value === 'number' && Number.isSafeInteger(value);
 }
 
-export function isPositiveFen(value: unknown): value is Fen {
-  return isFen(value) && value > 0;
-}
-
-export function isNonNegativeFen(value: unknown): value is Fen {
-  return isFen(value) && value >= 0;
-}
-
 /** `part / whole <= basisPoints / 10000`, exact. */
 export function withinBasisPoints(part: Fen, whole: Fen, basisPoints: number): boolean {
   return BigInt(part) * 10_000n <= BigInt(whole) * BigInt(basisPoints);
@@ -24,10 +16,4 @@ export function withinBasisPoints(part: Fen, whole: Fen, basisPoints: number): b
 /** The largest amount still within the ceiling, rounded down to whole fen. */
 export function ceilingOf(whole: Fen, basisPoints: number): Fen {
   return Number((BigInt(whole) * BigInt(basisPoints)) / 10_000n);
-}
-
-/** Ratio in basis points, rounded down: for read models, never for decisions. */
-export function basisPointsOf(part: Fen, whole: Fen): number {
-  if (whole <= 0) return 0;
-  return Number((BigInt(part) * 10_000n) / BigInt(whole));
 }

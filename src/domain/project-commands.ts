@@ -25,7 +25,7 @@ export interface Command<Type extends string, Data> {
   metadata: CommandMetadata;
 }
 
-type P<Type extends string, Data = {}> = Command<Type, Data & { projectId: string }>;
+type P<Type extends string, Data = unknown> = Command<Type, Data & { projectId: string }>;
 type Opinion = { opinion: string };
 type Reason = { reason: string };
 

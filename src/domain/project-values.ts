@@ -1,5 +1,3 @@
-import { CrossDepartment } from './roles';
-
 /** 第二条 project categories. */
 export type Category =
   | 'INFRASTRUCTURE' // 电子政务基础设施
@@ -20,7 +18,15 @@ export interface FastTrack {
   depthMet: boolean;
 }
 
-export type { CrossDepartment };
+/** 第七条 a project several departments build together. */
+export interface CrossDepartment {
+  /** 牵头部门 */
+  leadDepartment: string;
+  /** 参建部门 */
+  participants: string[];
+  /** 框架方案 (第七条), filed jointly before each department applies for its part. */
+  frameworkPlanRef: string;
+}
 
 /** 第十八条 */
 export type IncidentKind = 'SERIOUS_DELAY' | 'MAJOR_LOSS';

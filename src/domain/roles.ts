@@ -34,15 +34,6 @@ export interface Actor {
   department?: string;
 }
 
-export interface CrossDepartment {
-  /** 牵头部门 */
-  leadDepartment: string;
-  /** 参建部门 */
-  participants: string[];
-  /** 框架方案 (第七条), filed jointly before each department applies for its part. */
-  frameworkPlanRef: string;
-}
-
 /**
  * Writing: a construction unit acts only on projects of its own department. Under 第七条 each
  * participating department applies for its own part as its own project, so the lead department

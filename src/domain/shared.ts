@@ -3,7 +3,6 @@
  * (第三条), whether the project exists (第九条), and well-formed amounts and dates.
  */
 import { IsoDate, isInstant, isIsoDate, localDateOf } from './calendar';
-import type { RuleCode } from './catalogue';
 import { isFen } from './money';
 import { CommandMetadata } from './project-commands';
 import { Decided } from './project-events';
@@ -56,6 +55,9 @@ export const SHARED_RULES = defineRules({
   INVALID_DATE: { kind: 'RULE_VIOLATION', article: '第二十一条', zh: '日期无效', en: 'invalid date' },
 });
 
+/** The codes every module may name besides its own. */
+export type SharedRuleCode = keyof typeof SHARED_RULES;
+
 /** The command's own instant is not a time: no policy can be chosen (第三十三条). */
 const COMMAND_TIME_INVALID: RuleDefinition<'INVALID_DATE'> = {
   ...citing(SHARED_RULES.INVALID_DATE, '第三十三条'),
@@ -68,13 +70,13 @@ export const BEFORE_ANY_DECISION = [
   'INVALID_DATE',
   'NO_POLICY_IN_FORCE',
   'ROLE_NOT_ALLOWED',
-] as const satisfies readonly RuleCode[];
+] as const satisfies readonly SharedRuleCode[];
 /** …and for a command on an existing project: existence (第九条) and department (第三条). */
 export const ON_A_PROJECT = [
   ...BEFORE_ANY_DECISION,
   'PROJECT_NOT_FOUND',
   'OTHER_DEPARTMENT',
-] as const satisfies readonly RuleCode[];
+] as const satisfies readonly SharedRuleCode[];
 
 /** The policy of the command's instant; refusal before the measures existed (第三十三条). */
 export function decisionContext(metadata: CommandMetadata, policies: readonly Policy[]): DecisionContext {

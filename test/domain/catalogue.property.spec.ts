@@ -1,10 +1,12 @@
 import fc from 'fast-check';
 import {
   ACCEPTANCE_MATERIALS,
+  AdjustmentReason,
   AnnualPlanCommand,
   COMMAND_CATALOGUE,
   CommandType,
   DomainError,
+  FastTrackReason,
   ProjectCommand,
   ProjectState,
   ROLES,
@@ -14,7 +16,7 @@ import {
   annualPlanDecider,
   projectDecider,
 } from '../../src/domain';
-import { MATERIALS, actors, command, defaultActor, registration } from './fixtures';
+import { MATERIALS, actors, command, defaultActor, outside, registration } from './fixtures';
 
 /**
  * COMMAND_CATALOGUE[type].refusals documents every error code of an operation (OpenAPI). Random
@@ -30,7 +32,7 @@ function expectListed(type: CommandType, run: () => unknown): unknown {
     if (!(error instanceof DomainError)) throw error;
     const listed: readonly RuleCode[] = COMMAND_CATALOGUE[type].refusals;
     if (!(listed as readonly string[]).includes(error.code)) {
-      throw new Error(`${type} refused with ${error.code}, which its refusals do not list`);
+      throw new Error(`${type} refused with ${error.code}, which its refusals do not list`, { cause: error });
     }
     seen.set(type, (seen.get(type) ?? new Set()).add(error.code));
     return undefined;
@@ -66,7 +68,11 @@ const make: fc.Arbitrary<Make> = fc.oneof(
           registration({
             estimateFen: r.estimateFen,
             fastTrack: r.fast
-              ? { reason: r.reason ? 'SECURITY' : ('NOPE' as never), urgent: r.urgent, depthMet: r.depth }
+              ? {
+                  reason: r.reason ? 'SECURITY' : outside<FastTrackReason>('NOPE'),
+                  urgent: r.urgent,
+                  depthMet: r.depth,
+                }
               : null,
             crossDepartment: [
               null,
@@ -125,7 +131,7 @@ const make: fc.Arbitrary<Make> = fc.oneof(
     .map<Make>(
       (r) => () =>
         command('FileAdjustment', {
-          reason: r.reason as never,
+          reason: outside<AdjustmentReason>(r.reason),
           amountFen: r.a,
           newTotalFen: r.t,
           objectivesUnchanged: r.unchanged,

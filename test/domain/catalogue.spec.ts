@@ -6,7 +6,9 @@ import {
   RULES,
   RuleCode,
   decisionArticle,
+  ProjectCommand,
   ProjectCommandType,
+  ProjectEvent,
   eventFamily,
   projectDecider,
 } from '../../src/domain';
@@ -54,7 +56,7 @@ describe('command catalogue (API.md roles)', () => {
         type,
         data: { projectId: 'p' },
         metadata: { now: '2026-11-26T10:00:00+08:00', actor: actors.audit },
-      } as never;
+      } as ProjectCommand;
       expect(() => projectDecider.decide(command, projectDecider.initialState())).toThrow(
         expect.objectContaining({ code: 'ROLE_NOT_ALLOWED', kind: 'FORBIDDEN', article: '第三条' }),
       );
@@ -107,9 +109,9 @@ describe('one home per rule (catalogues derived from the modules)', () => {
   });
 
   it('refines the recorded article where the facts add one', () => {
-    const registered = { type: 'ProjectRegistered', data: { fastTrack: null, crossDepartment: {} } } as never;
+    const registered = { type: 'ProjectRegistered', data: { fastTrack: null, crossDepartment: {} } } as ProjectEvent;
     expect(decisionArticle(registered)).toBe('第二条、第五条、第七条、第九条');
-    const ordered = (article: string) => ({ type: 'RectificationOrdered', data: { article } }) as never;
+    const ordered = (article: string) => ({ type: 'RectificationOrdered', data: { article } }) as ProjectEvent;
     expect(decisionArticle(ordered('第二十四条'))).toBe('第二十四条、第二十七条');
     expect(decisionArticle(ordered('第二十七条'))).toBe('第二十七条');
     expect(decisionArticle(ordered(''))).toBe('第二十七条');

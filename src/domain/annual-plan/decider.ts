@@ -11,7 +11,7 @@ export function initialAnnualPlanState(): AnnualPlanState {
   return { year: null, adopted: false, adoptedOn: null, entries: {} };
 }
 
-export function evolveAnnualPlan(state: AnnualPlanState, event: AnnualPlanEvent): AnnualPlanState {
+function evolveAnnualPlan(state: AnnualPlanState, event: AnnualPlanEvent): AnnualPlanState {
   switch (event.type) {
     case 'ProjectIncludedInPlan': {
       const d = event.data;
@@ -40,7 +40,7 @@ export function evolveAnnualPlan(state: AnnualPlanState, event: AnnualPlanEvent)
 }
 
 /** The time is covered by the measures (第三十三条), the role may issue it (第三条), then the plan's rules. */
-export function decideAnnualPlan(
+function decideAnnualPlan(
   command: AnnualPlanCommand,
   state: AnnualPlanState,
   policies: readonly Policy[] = POLICIES,
@@ -52,7 +52,7 @@ export function decideAnnualPlan(
   return definition.decide(command, state, ctx).map((event) => stampWith(event, decisionArticle(event), ctx));
 }
 
-export function createAnnualPlanDecider(
+function createAnnualPlanDecider(
   policies: readonly Policy[] = POLICIES,
 ): Decider<AnnualPlanCommand, AnnualPlanEvent, AnnualPlanState> {
   return {

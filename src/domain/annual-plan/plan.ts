@@ -5,7 +5,7 @@
 import { CommandDefinition, DecisionContext, EventDefinition } from '../definitions';
 import { Actor } from '../roles';
 import { defineRules, refusal } from '../rule';
-import { BEFORE_ANY_DECISION, SHARED_RULES, recordedBy, requireFen } from '../shared';
+import { BEFORE_ANY_DECISION, SHARED_RULES, SharedRuleCode, recordedBy, requireFen } from '../shared';
 import {
   AnnualPlanCommandOf,
   AnnualPlanCommandType,
@@ -75,7 +75,8 @@ type AnnualPlanCommandDefinitions = {
     AnnualPlanCommandOf<K>,
     AnnualPlanState,
     AnnualPlanEvent,
-    DecisionContext
+    DecisionContext,
+    SharedRuleCode | keyof typeof annualPlanRules
   >;
 };
 

@@ -6,7 +6,7 @@ import { isAfter } from '../calendar';
 import { AWAITING_ACCEPTANCE, PRE_ACCEPTANCE } from '../project-status';
 import { ACCEPTANCE_MATERIALS, AcceptanceMaterial, AcceptanceMaterials } from '../project-values';
 import { citing, defineRules, refusal } from '../rule';
-import { ON_A_PROJECT, SHARED_RULES, requireDate, requireFen } from '../shared';
+import { ON_A_PROJECT, SHARED_RULES, SharedRuleCode, requireDate, requireFen } from '../shared';
 import { ProjectCommandDefinitions, ProjectEventDefinitions, present, requireStatus } from './guards';
 
 const ACCEPTANCE = '第二十一条';
@@ -57,11 +57,13 @@ export const acceptanceRules = defineRules({
     en: 'assets are registered only after acceptance',
   },
 });
+/** The refusal codes this module's commands may name. */
+type Code = SharedRuleCode | keyof typeof acceptanceRules;
 const R = acceptanceRules;
 const EXTENSION_DATE = citing(SHARED_RULES.INVALID_DATE, ACCEPTANCE);
 const ASSET_COST = citing(SHARED_RULES.INVALID_AMOUNT, ASSET);
 
-export function missingMaterials(materials: Partial<AcceptanceMaterials> | undefined | null): AcceptanceMaterial[] {
+function missingMaterials(materials: Partial<AcceptanceMaterials> | undefined | null): AcceptanceMaterial[] {
   return ACCEPTANCE_MATERIALS.filter((key) => {
     const value = materials?.[key];
     return typeof value !== 'string' || value.trim() === '';
@@ -78,7 +80,8 @@ export const acceptanceCommands: ProjectCommandDefinitions<
   | 'RequestAcceptanceExtension'
   | 'GrantAcceptanceExtension'
   | 'RecordAcceptance'
-  | 'RegisterAsset'
+  | 'RegisterAsset',
+  Code
 > = {
   /** 第二十一条 验收方案: method, materials and the expert panel, agreed with the office. */
   AgreeAcceptancePlan: {

@@ -8,7 +8,7 @@ import { ceilingOf } from '../money';
 import { ProjectCommandOf } from '../project-commands';
 import { ProjectEvent } from '../project-events';
 import { citing, defineRules, refusal } from '../rule';
-import { ON_A_PROJECT, SHARED_RULES, requireFen } from '../shared';
+import { ON_A_PROJECT, SHARED_RULES, SharedRuleCode, requireFen } from '../shared';
 import {
   ProjectCommandDefinition,
   ProjectCommandDefinitions,
@@ -49,6 +49,8 @@ export const approvalRules = defineRules({
     en: 'the approved estimate must equal the verified (priced) estimate',
   },
 });
+/** The refusal codes this module's commands may name: its own, and the fast track's (initiation.ts). */
+type Code = SharedRuleCode | keyof typeof approvalRules | (typeof FAST_TRACK_REFUSALS)[number];
 const R = approvalRules;
 /** The design's estimates are amounts of 第八条. */
 const DESIGN_AMOUNT = citing(SHARED_RULES.INVALID_AMOUNT, DESIGN);
@@ -66,7 +68,7 @@ function verdict<T extends Verdict>(
   articles: string,
   accepts: 'PROPOSAL' | 'FEASIBILITY',
   event: (command: ProjectCommandOf<T>, ctx: ProjectDecisionContext) => ProjectEvent,
-): ProjectCommandDefinition<ProjectCommandOf<T>> {
+): ProjectCommandDefinition<ProjectCommandOf<T>, Code> {
   return {
     roles: ['OFFICE'],
     articles,
@@ -87,7 +89,8 @@ export const approvalCommands: ProjectCommandDefinitions<
   | 'SubmitPreliminaryDesign'
   | 'ReviewPreliminaryDesign'
   | 'ApprovePreliminaryDesign'
-  | 'RejectPreliminaryDesign'
+  | 'RejectPreliminaryDesign',
+  Code
 > = {
   SubmitProposal: {
     roles: ['CONSTRUCTION_UNIT'],

@@ -7,7 +7,7 @@
 import { LIVE } from '../project-status';
 import { ComplianceFacts } from '../project-values';
 import { defineRules, refusal } from '../rule';
-import { ON_A_PROJECT, recordedBy } from '../shared';
+import { ON_A_PROJECT, SharedRuleCode, recordedBy } from '../shared';
 import { ProjectCommandDefinitions, ProjectEventDefinitions, requireStatus } from './guards';
 import { ComplianceRecord, ProjectState } from './state';
 
@@ -21,6 +21,8 @@ export const complianceRules = defineRules({
     en: 'the sharing exemption was already granted',
   },
 });
+/** The refusal codes this module's commands may name. */
+type Code = SharedRuleCode | keyof typeof complianceRules;
 
 export interface OmReason {
   code: string;
@@ -115,7 +117,7 @@ export function omEligibility(of: ProjectState | ComplianceRecord): OmEligibilit
   return { eligible: reasons.length === 0, reasons };
 }
 
-export const complianceCommands: ProjectCommandDefinitions<'RecordCompliance' | 'GrantSharingExemption'> = {
+export const complianceCommands: ProjectCommandDefinitions<'RecordCompliance' | 'GrantSharingExemption', Code> = {
   RecordCompliance: {
     roles: ['OFFICE', 'SUPERVISOR'],
     articles: '第十一条、第十二条、第二十四条、第二十七条',

@@ -6,7 +6,7 @@
 import { addCalendarMonths, dueDateInYear, isAfter, isBefore, yearOf } from '../calendar';
 import { POST_START, PRE_APPROVAL, PRE_COMPLETION } from '../project-status';
 import { citing, defineRules, refusal } from '../rule';
-import { ON_A_PROJECT, SHARED_RULES, requireDate, requireFen } from '../shared';
+import { ON_A_PROJECT, SHARED_RULES, SharedRuleCode, requireDate, requireFen } from '../shared';
 import { ProjectCommandDefinitions, ProjectEventDefinitions, present, requireStatus } from './guards';
 import { ProjectState } from './state';
 
@@ -73,6 +73,8 @@ export const constructionRules = defineRules({
     en: 'surplus cannot exceed the project total',
   },
 });
+/** The refusal codes this module's commands may name. */
+type Code = SharedRuleCode | keyof typeof constructionRules;
 const R = constructionRules;
 const START_DATE = citing(SHARED_RULES.INVALID_DATE, APPROVAL_FIRST);
 const COMPLETION_DATE = citing(SHARED_RULES.INVALID_DATE, COMPLETION);
@@ -97,7 +99,8 @@ export const constructionCommands: ProjectCommandDefinitions<
   | 'StartConstruction'
   | 'SubmitPerformanceReport'
   | 'ReportIncident'
-  | 'CompleteConstruction'
+  | 'CompleteConstruction',
+  Code
 > = {
   AssignResponsibility: {
     roles: ['CONSTRUCTION_UNIT'],

@@ -9,10 +9,10 @@ import { IsoDate, dueDateInYear, isAfter, localDateOf, yearOf } from '../calenda
 import { ORDOS_2020, POLICIES, Policy, policyAt } from '../policy';
 import { AWAITING_ACCEPTANCE, NOT_TERMINATED, POST_START } from '../project-status';
 import { defineRules, refusal } from '../rule';
-import { ON_A_PROJECT } from '../shared';
+import { ON_A_PROJECT, SharedRuleCode } from '../shared';
 import { constructionRules, constructionYears } from './construction';
 import { ProjectCommandDefinitions, ProjectEventDefinitions, present, requireStatus } from './guards';
-import { awaitsReport, findRectification } from './oversight';
+import { awaitsReport, findRectification, oversightRules } from './oversight';
 import { ProjectState, RegisteredProject, effectiveStatus } from './state';
 
 const ACCEPTANCE = '第二十一条';
@@ -39,10 +39,17 @@ export const deadlineRules = defineRules({
     en: 'the rectification is not overdue',
   },
 });
+/** The refusal codes this module's commands may name: its own, and checks of construction and oversight. */
+type Code =
+  | SharedRuleCode
+  | keyof typeof deadlineRules
+  | (typeof constructionRules)['REPORT_YEAR_OUT_OF_RANGE']['code']
+  | (typeof oversightRules)['RECTIFICATION_NOT_FOUND']['code'];
 const R = deadlineRules;
 
 export const deadlineCommands: ProjectCommandDefinitions<
-  'MarkAcceptanceOverdue' | 'MarkPerformanceReportOverdue' | 'MarkRectificationOverdue'
+  'MarkAcceptanceOverdue' | 'MarkPerformanceReportOverdue' | 'MarkRectificationOverdue',
+  Code
 > = {
   MarkAcceptanceOverdue: {
     roles: ['SYSTEM'],

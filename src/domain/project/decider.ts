@@ -20,7 +20,7 @@ import { ProjectState, initialProjectState } from './state';
  * issue it (第三条), does the project exist (第九条), is it the caller's department (第三条),
  * then the status and the article's own rules.
  */
-export function decideProject(
+function decideProject(
   command: ProjectCommand,
   state: ProjectState,
   policies: readonly Policy[] = POLICIES,

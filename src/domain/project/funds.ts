@@ -6,7 +6,7 @@ import { ceilingOf, withinBasisPoints } from '../money';
 import { AWAITING_ACCEPTANCE } from '../project-status';
 import { ADJUSTMENT_REASONS } from '../project-values';
 import { citing, defineRules, refusal } from '../rule';
-import { ON_A_PROJECT, SHARED_RULES, requireFen } from '../shared';
+import { ON_A_PROJECT, SHARED_RULES, SharedRuleCode, requireFen } from '../shared';
 import { ProjectCommandDefinitions, ProjectEventDefinitions, present, requireStatus } from './guards';
 
 const ADJUSTMENT = '第二十条';
@@ -47,11 +47,13 @@ export const fundsRules = defineRules({
     en: 'the amount returned exceeds the surplus',
   },
 });
+/** The refusal codes this module's commands may name. */
+type Code = SharedRuleCode | keyof typeof fundsRules;
 const R = fundsRules;
 const ADJUSTMENT_AMOUNT = citing(SHARED_RULES.INVALID_AMOUNT, ADJUSTMENT);
 const SURPLUS_AMOUNT = citing(SHARED_RULES.INVALID_AMOUNT, SURPLUS);
 
-export const fundsCommands: ProjectCommandDefinitions<'FileAdjustment' | 'ReturnSurplusFunds'> = {
+export const fundsCommands: ProjectCommandDefinitions<'FileAdjustment' | 'ReturnSurplusFunds', Code> = {
   /**
    * 第二十条 调整备案: the unit may adjust by itself only when every condition holds; otherwise
    * the change goes through approval again as a new project. The 10 % is of the approved total

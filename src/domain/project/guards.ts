@@ -11,24 +11,31 @@ export interface ProjectDecisionContext extends DecisionContext {
 }
 
 /** A project command's definition: its decision sees a registered project. */
-export interface ProjectCommandDefinition<C = ProjectCommand> extends CommandDefinition<
+export interface ProjectCommandDefinition<C = ProjectCommand, Code extends string = string> extends CommandDefinition<
   C,
   RegisteredProject,
   ProjectEvent,
-  ProjectDecisionContext
+  ProjectDecisionContext,
+  Code
 > {
   /** Statuses in which the command fits; any other answers INVALID_STATE with `articles`. */
   accepts: readonly ProjectStatus[];
 }
 
 /** RegisterProject is decided on a stream that may not exist yet. */
-export interface RegistrationDefinition<C> extends CommandDefinition<C, ProjectState, ProjectEvent> {
+export interface RegistrationDefinition<C, Code extends string = string> extends CommandDefinition<
+  C,
+  ProjectState,
+  ProjectEvent,
+  DecisionContext,
+  Code
+> {
   creates: true;
 }
 
-/** A module's project commands, each typed with its own command. */
-export type ProjectCommandDefinitions<T extends ProjectCommandType> = {
-  [K in T]: ProjectCommandDefinition<ProjectCommandOf<K>>;
+/** A module's project commands, each typed with its own command and the refusal codes it may name. */
+export type ProjectCommandDefinitions<T extends ProjectCommandType, Code extends string> = {
+  [K in T]: ProjectCommandDefinition<ProjectCommandOf<K>, Code>;
 };
 
 export function stateError(state: ProjectState, ctx: ProjectDecisionContext, extra?: Record<string, unknown>): Error {

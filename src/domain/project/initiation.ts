@@ -2,13 +2,12 @@
  * 立项: registering the project plan (第二条, 第五条, 第九条), a cross-department part
  * (第七条) and the fast track that skips the proposal (第六条).
  */
-import { EventDefinition } from '../definitions';
+import { DecisionContext, EventDefinition } from '../definitions';
 import { RegisterProject } from '../project-commands';
 import { ProjectEventOf } from '../project-events';
 import { FAST_TRACK_REASONS, FastTrack } from '../project-values';
-import { DecisionContext } from '../definitions';
 import { defineRules, refusal } from '../rule';
-import { BEFORE_ANY_DECISION, SHARED_RULES, requireFen } from '../shared';
+import { BEFORE_ANY_DECISION, SHARED_RULES, SharedRuleCode, requireFen } from '../shared';
 import { RegistrationDefinition } from './guards';
 
 const FAST_TRACK = '第六条';
@@ -84,7 +83,10 @@ export function checkFastTrackCeiling(totalFen: number, ctx: DecisionContext): v
  * match with the budget's 一上 cannot be checked here (the budget is not in this system): the
  * annual plan's budget feedback records finance's side.
  */
-export const RegisterProjectDefinition: RegistrationDefinition<RegisterProject> = {
+export const RegisterProjectDefinition: RegistrationDefinition<
+  RegisterProject,
+  SharedRuleCode | keyof typeof initiationRules
+> = {
   roles: ['CONSTRUCTION_UNIT'],
   articles: '第二条、第五条、第七条、第九条',
   route: '/projects',
@@ -144,8 +146,6 @@ export const RegisterProjectDefinition: RegistrationDefinition<RegisterProject> 
     ];
   },
 };
-
-export const initiationCommands = { RegisterProject: RegisterProjectDefinition };
 
 export const initiationEvents: { ProjectRegistered: EventDefinition<ProjectEventOf<'ProjectRegistered'>> } = {
   ProjectRegistered: {

@@ -9,7 +9,7 @@
 import { isAfter } from '../calendar';
 import { AWAITING_ACCEPTANCE, LIVE, NOT_TERMINATED, PRE_COMPLETION } from '../project-status';
 import { citing, defineRules, refusal } from '../rule';
-import { ON_A_PROJECT, SHARED_RULES, recordedBy, requireDate } from '../shared';
+import { ON_A_PROJECT, SHARED_RULES, SharedRuleCode, recordedBy, requireDate } from '../shared';
 import { ProjectCommandDefinitions, ProjectEventDefinitions, present, requireStatus } from './guards';
 import { RegisteredProject, Rectification } from './state';
 
@@ -57,6 +57,8 @@ export const oversightRules = defineRules({
     en: 'no rectification report awaits verification',
   },
 });
+/** The refusal codes this module's commands may name. */
+type Code = SharedRuleCode | keyof typeof oversightRules;
 const R = oversightRules;
 const DEADLINE_DATE = citing(SHARED_RULES.INVALID_DATE, RECTIFICATION);
 
@@ -79,7 +81,8 @@ export const oversightCommands: ProjectCommandDefinitions<
   | 'DeferInvestment'
   | 'SuspendProject'
   | 'ResumeProject'
-  | 'TerminateProject'
+  | 'TerminateProject',
+  Code
 > = {
   /** 第十八条、第二十七条 限期整改: findings and a deadline after today. */
   OrderRectification: {

@@ -1,6 +1,6 @@
-import { ProjectState, projectDecider } from '../../../src/domain';
+import { AdjustmentReason, ProjectState, projectDecider } from '../../../src/domain';
 import { DeciderSpecification, stateOf } from '../decider-specification';
-import { H, PID, c, command, play } from '../fixtures';
+import { H, PID, c, command, outside, play } from '../fixtures';
 
 const spec = DeciderSpecification(projectDecider);
 const approvedOf = (state: ProjectState) => (state.status === null ? null : state.approved);
@@ -78,7 +78,7 @@ describe('第二十条 adjustment filing (调整备案)', () => {
       .thenThrows('ADJUSTMENT_OBJECTIVES_CHANGED');
     spec
       .given(building)
-      .when(c.adjust(1, 300_000_000, { reason: 'WANTED_MORE' as never }))
+      .when(c.adjust(1, 300_000_000, { reason: outside<AdjustmentReason>('WANTED_MORE') }))
       .thenThrows('ADJUSTMENT_REASON_NOT_ALLOWED');
   });
 

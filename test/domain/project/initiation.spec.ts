@@ -1,6 +1,6 @@
-import { projectDecider } from '../../../src/domain';
+import { FastTrackReason, projectDecider } from '../../../src/domain';
 import { DeciderSpecification } from '../decider-specification';
-import { EARLY, H, PID, actingAs, at, c, play, registration } from '../fixtures';
+import { EARLY, H, PID, actingAs, at, c, outside, play, registration } from '../fixtures';
 
 const spec = DeciderSpecification(projectDecider);
 const FAST = { reason: 'CITY_REQUIREMENT', urgent: true, depthMet: true } as const;
@@ -120,7 +120,7 @@ describe('第六条 fast track (直接编报可研)', () => {
       .thenThrows('FAST_TRACK_DEPTH_NOT_MET');
     spec
       .given([])
-      .when(c.register({ estimateFen: 1, fastTrack: { ...FAST, reason: 'CONVENIENCE' as never } }))
+      .when(c.register({ estimateFen: 1, fastTrack: { ...FAST, reason: outside<FastTrackReason>('CONVENIENCE') } }))
       .thenThrows('FAST_TRACK_REASON_INVALID');
   });
 
