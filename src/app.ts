@@ -177,7 +177,7 @@ export async function createApp(options: AppModuleOptions): Promise<NestFastifyA
     app,
     new DocumentBuilder()
       .setTitle('Digital Ordos project supervision')
-      .setDescription('数字鄂尔多斯建设项目管理: commands, queries and audit of government IT projects (API.md)')
+      .setDescription('数字鄂尔多斯建设项目管理: commands, queries and audit of government IT projects (docs/api.md)')
       .setVersion('1')
       .addBearerAuth()
       .build(),

@@ -53,7 +53,7 @@ export class GetAnnualPlanHandler implements IQueryHandler<GetAnnualPlan> {
   }
 
   /**
-   * Visibility (API.md): a construction unit sees its own department's entries only, decided on
+   * Visibility (docs/api.md): a construction unit sees its own department's entries only, decided on
    * the projects read model's departments at query time (old plan events carry no department).
    * Counts and sums are recomputed over those entries; the plan's revision, which counts every
    * department's plan events, is withheld.

@@ -11,12 +11,15 @@ export interface RequestContext {
   idempotencyKey?: string;
 }
 
-/** What a command route answers (API.md): the stream's new revision and the events appended. */
+/** What a command route answers (docs/api.md): the stream's new revision and the events appended. */
 export interface CommandAnswer {
   projectId?: string;
   year?: number;
   revision: number;
-  /** Global position of the last event: `GET …?minPosition=` waits until read models have it. */
+  /**
+   * Global position of the last event (the `$all` order subscribers see). To read your own write,
+   * `GET /projects/:id?minRevision=<revision>` waits until the read model has it.
+   */
   position: string;
   events: string[];
 }

@@ -34,7 +34,7 @@ export function canRead(actor: Actor, doc: Doc): boolean {
 
 /**
  * Defence in depth behind ProjectVisibilityGuard: a project the caller may not read answers
- * exactly as an unknown id (API.md "Visibility"), never 403 naming its department.
+ * exactly as an unknown id (docs/api.md "Visibility"), never 403 naming its department.
  */
 export function assertCanRead(actor: Actor, doc: Doc, projectId: string): void {
   if (!canRead(actor, doc)) throw new ProblemError(404, 'PROJECT_NOT_FOUND', 'Not found', `No project ${projectId}.`);

@@ -43,7 +43,7 @@ export const DOMAIN_MODULES = {
 
 /**
  * Every refusal the measures give, with a stable code and the article it comes from.
- * Codes are part of the public contract (API.md problem+json `code`): never rename one.
+ * Codes are part of the public contract (docs/api.md problem+json `code`): never rename one.
  * A decision resting on another article raises the same code with a definition of its own in
  * the owning module (e.g. INVALID_AMOUNT of an adjustment, in funds.ts); this table holds the code's
  * primary definition.
@@ -86,7 +86,7 @@ const PROJECT_EVENTS: ProjectEventDefinitions<ProjectEventType> = {
 };
 
 type AnyEvent = ProjectEvent | AnnualPlanEvent;
-/** Listed by family (API.md order), then in lifecycle order within each. */
+/** Listed by family (docs/api.md order), then in lifecycle order within each. */
 const EVENT_DEFINITIONS: Record<EventType, EventDefinition<AnyEvent>> = sortRecord(
   { ...PROJECT_EVENTS, ...annualPlanEvents },
   ({ family }) => FAMILIES.indexOf(family),
@@ -133,7 +133,7 @@ export function decisionArticle(event: AnyEvent): string | undefined {
 export interface CommandInfo {
   roles: Role[];
   articles: string;
-  /** POST route segment of API.md */
+  /** POST route segment of docs/api.md */
   route: string;
   /** answers 201: the command opens a new stream */
   creates?: boolean;
@@ -147,7 +147,7 @@ const COMMAND_DEFINITIONS: Record<CommandType, CommandDefinition<never, never, u
   ...annualPlanCommands,
 };
 
-/** Who may issue what (API.md commands table); decide enforces it, HTTP may pre-check. */
+/** Who may issue what (docs/api.md commands table); decide enforces it, HTTP may pre-check. */
 export const COMMAND_CATALOGUE: Record<CommandType, CommandInfo> = mapRecord(
   COMMAND_DEFINITIONS,
   // A module may name a shared code again where its own check raises it (e.g. INVALID_DATE of a

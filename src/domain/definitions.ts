@@ -2,7 +2,7 @@ import { IsoDate } from './calendar';
 import { Policy } from './policy';
 import { Actor, Role } from './roles';
 
-/** API.md event families, for history, filters and subscribers. */
+/** docs/api.md event families, for history, filters and subscribers. */
 export type Family = '立项' | '批复' | '建设' | '调整备案' | '验收' | '整改';
 export const FAMILIES: readonly Family[] = ['立项', '批复', '建设', '调整备案', '验收', '整改'];
 
@@ -36,7 +36,7 @@ export interface EventDefinition<E> {
 export interface CommandDefinition<C, S, E, X extends DecisionContext = DecisionContext, Code extends string = string> {
   roles: Role[];
   articles: string;
-  /** POST route segment of API.md */
+  /** POST route segment of docs/api.md */
   route: string;
   /** answers 201: the command opens a new stream */
   creates?: boolean;

@@ -1,5 +1,5 @@
 /**
- * Money is an integer number of fen (分) everywhere (API.md): ratios are computed with BigInt
+ * Money is an integer number of fen (分) everywhere (docs/api.md): ratios are computed with BigInt
  * so that "exactly 10 %" of a large estimate is never lost to floating point (第二十条).
  */
 export type Fen = number;

@@ -8,7 +8,7 @@ export interface RuleText {
   en: string;
 }
 
-/** A refusal with its stable code (API.md problem+json `code`): never rename one. */
+/** A refusal with its stable code (docs/api.md problem+json `code`): never rename one. */
 export interface RuleDefinition<Code extends string = string> extends RuleText {
   code: Code;
 }
@@ -41,7 +41,7 @@ export function refusal(rule: RuleDefinition, details?: Record<string, unknown>)
   });
 }
 
-/** The command does not fit the status (API.md 409 INVALID_STATE, with the current status). */
+/** The command does not fit the status (docs/api.md 409 INVALID_STATE, with the current status). */
 export function invalidState(
   command: string,
   status: string | null,

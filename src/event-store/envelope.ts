@@ -45,7 +45,7 @@ export interface ChainLinks {
   hash: string;
 }
 
-/** The envelope of API.md, stored as a domain event's metadata (what readers of $all see). */
+/** The envelope of docs/api.md, stored as a domain event's metadata (what readers of $all see). */
 export interface DomainEventMetadata extends DecisionMetadata, ChainLinks {}
 
 /**

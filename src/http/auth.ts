@@ -60,7 +60,7 @@ export const tokenPolicyOf = (
 });
 
 /**
- * Verifies `Authorization: Bearer <JWT>` and checks the claims of API.md; throws 401 otherwise.
+ * Verifies `Authorization: Bearer <JWT>` and checks the claims of docs/api.md; throws 401 otherwise.
  * HS256 only (`alg: none` and other algorithms are refused by the library). A token must expire
  * (`exp`), within `maxLifetimeSeconds` of its issue (a leaked token is not valid for ever), and
  * must not claim to be issued in the future; only `clockSkewSeconds` of skew are forgiven.

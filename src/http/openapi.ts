@@ -47,7 +47,7 @@ interface Answer {
 
 const PROBLEM_SCHEMA: Schema = {
   type: 'object',
-  description: 'RFC 9457 problem details; `code` is stable and part of the contract (API.md)',
+  description: 'RFC 9457 problem details; `code` is stable and part of the contract (docs/api.md)',
   required: ['type', 'title', 'status', 'detail', 'code'],
   properties: {
     type: { type: 'string', format: 'uri', example: 'https://ordos.example/problems/validation-failed' },

@@ -19,7 +19,7 @@ export function projectNotFound(method: string, projectId: string): Error {
 }
 
 /**
- * Visibility (API.md): a construction unit learns nothing about another department's project.
+ * Visibility (docs/api.md): a construction unit learns nothing about another department's project.
  * Runs after authentication and before pipes, validation, waiting and revision checks, on every
  * route with a project id: an unknown id and a project the caller may not read get the same
  * 404. Other roles read every project, so for them only an unknown id is a 404.

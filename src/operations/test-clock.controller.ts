@@ -9,7 +9,7 @@ export class SetClockDto {
   now: string;
 }
 
-/** Exists only when the service starts with TEST_CLOCK=1 (API.md "Time"). */
+/** Exists only when the service starts with TEST_CLOCK=1 (docs/api.md "Time"). */
 @ApiTags('admin')
 @ApiBearerAuth()
 @Controller('admin/test-clock')

@@ -375,7 +375,7 @@ export class ProjectionRunner {
 
   /**
    * Resolves true once every projection (or the named one) has applied the event at `position`,
-   * false after `timeoutMs`. Lets a client read its own write (`?minPosition=`).
+   * false after `timeoutMs`. The CLI's rebuild waits with it for the store's head.
    */
   async waitForPosition(position: Position, timeoutMs: number, name?: string): Promise<boolean> {
     const lanes = name ? [this.lane(name)] : [...this.lanes.values()];

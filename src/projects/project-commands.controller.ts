@@ -19,7 +19,7 @@ function Action(path: string, command: keyof typeof COMMAND_CATALOGUE, summary: 
 }
 
 /**
- * Every command of API.md on a project. Each builds its typed command from its DTO, once, and
+ * Every command of docs/api.md on a project. Each builds its typed command from its DTO, once, and
  * hands it to the command path: no rule lives here.
  */
 @ApiTags('project commands')

@@ -27,7 +27,7 @@ import { INSTANCE_ID, LEASE_STORE, type LeaseStore } from '../leases/lease.port'
 import { READ_MODEL_STORE, type Doc, type Filter, type ReadModelStore } from '../read-model/read-model.port';
 import { SUBSCRIPTION_SETTINGS, type SubscriptionSettings } from '../infrastructure/subscription-settings';
 
-/** The system acts here, not a person (API.md: deadline events are appended by the clock). */
+/** The system acts here, not a person (docs/api.md: deadline events are appended by the clock). */
 export const DEADLINE_WATCHER_ACTOR: Actor = { sub: 'deadline-watcher', name: '期限监测', role: 'SYSTEM' };
 
 const PAGE = 500;

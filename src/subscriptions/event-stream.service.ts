@@ -156,7 +156,7 @@ export class EventStreamService implements BeforeApplicationShutdown {
 
   /**
    * What `actor` may see of an event, or undefined. Construction units see only events of their
-   * department's projects (第三条, API.md "Visibility"); an annual-plan event naming several
+   * department's projects (第三条, docs/api.md "Visibility"); an annual-plan event naming several
    * projects shows them their own projects only, without totals over other departments.
    */
   private async view(actor: Actor, event: StoredEvent): Promise<PublishedEvent | undefined> {

@@ -120,7 +120,9 @@ export class WebMetaController {
 
   @Public()
   @Get('meta/commands')
-  @ApiOperation({ summary: 'Read-only command catalogue: who may issue which command, with its articles (API.md)' })
+  @ApiOperation({
+    summary: 'Read-only command catalogue: who may issue which command, with its articles (docs/api.md)',
+  })
   commands() {
     const commands = Object.entries(COMMAND_CATALOGUE)
       .filter(([, info]) => !info.roles.includes('SYSTEM' as Role))

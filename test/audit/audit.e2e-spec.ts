@@ -42,7 +42,7 @@ describe('audit: history, point-in-time state, log and export', () => {
     expect((await h.request('GET', `/projects/${id}/history`, { token: unit })).status).toBe(200);
     expect(
       (await h.request('GET', `/projects/${id}/history`, { token: h.token('CONSTRUCTION_UNIT', 'D99') })).status,
-    ).toBe(404); // another department's project is an unknown id (API.md Visibility)
+    ).toBe(404); // another department's project is an unknown id (docs/api.md Visibility)
     expect((await h.request('GET', `/projects/${id}/history`, { token: h.token('FINANCE') })).status).toBe(403);
     expect((await h.request('GET', `/projects/${randomUUID()}/history`, { token: audit })).status).toBe(404);
   });

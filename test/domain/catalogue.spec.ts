@@ -14,7 +14,7 @@ import {
 } from '../../src/domain';
 import { actors } from './fixtures';
 
-describe('event catalogue (API.md families)', () => {
+describe('event catalogue (docs/api.md families)', () => {
   it('gives every event a Chinese label, a family and an article', () => {
     for (const [type, info] of Object.entries(EVENT_CATALOGUE)) {
       expect(info.label).toMatch(/[\u4e00-\u9fff]/);
@@ -24,7 +24,7 @@ describe('event catalogue (API.md families)', () => {
     }
     expect(Object.keys(EVENT_CATALOGUE)).toHaveLength(43);
   });
-  it('places events as API.md does', () => {
+  it('places events as docs/api.md does', () => {
     expect(eventFamily('PreliminaryDesignApproved')).toBe('批复');
     expect(EVENT_CATALOGUE.PreliminaryDesignApproved.label).toBe('初步设计已批复');
     expect(eventFamily('PreliminaryDesignReviewed')).toBe('批复');
@@ -39,7 +39,7 @@ describe('event catalogue (API.md families)', () => {
   });
 });
 
-describe('command catalogue (API.md roles)', () => {
+describe('command catalogue (docs/api.md roles)', () => {
   it('never lets AUDIT write, and only SYSTEM marks deadlines', () => {
     for (const [type, info] of Object.entries(COMMAND_CATALOGUE)) {
       expect(info.roles).not.toContain('AUDIT');

@@ -1,3 +1,3 @@
 import { ACCEPTANCE_ROUTES, describeRouteContract } from '../support/route-contract';
 
-describeRouteContract('acceptance commands over HTTP (API.md)', ACCEPTANCE_ROUTES);
+describeRouteContract('acceptance commands over HTTP (docs/api.md)', ACCEPTANCE_ROUTES);

@@ -244,4 +244,4 @@ describe('POST /projects 立项 register (第二、五、七、九条)', () => {
   });
 });
 
-describeRouteContract('approval commands over HTTP (API.md)', APPROVAL_ROUTES);
+describeRouteContract('approval commands over HTTP (docs/api.md)', APPROVAL_ROUTES);

@@ -1,3 +1,3 @@
 import { CONSTRUCTION_ROUTES, describeRouteContract } from '../support/route-contract';
 
-describeRouteContract('construction commands over HTTP (API.md)', CONSTRUCTION_ROUTES);
+describeRouteContract('construction commands over HTTP (docs/api.md)', CONSTRUCTION_ROUTES);

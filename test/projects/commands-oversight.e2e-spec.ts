@@ -1,3 +1,3 @@
 import { OVERSIGHT_ROUTES, describeRouteContract } from '../support/route-contract';
 
-describeRouteContract('oversight commands over HTTP (API.md)', OVERSIGHT_ROUTES);
+describeRouteContract('oversight commands over HTTP (docs/api.md)', OVERSIGHT_ROUTES);

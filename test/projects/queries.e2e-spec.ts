@@ -294,7 +294,7 @@ describe('query routes over HTTP', () => {
       });
     });
 
-    it('GET /docs is open and the OpenAPI document lists the routes of API.md', async () => {
+    it('GET /docs is open and the OpenAPI document lists the routes of docs/api.md', async () => {
       const docs = await h.request('GET', '/docs');
       expect(docs.status).toBe(200);
       expect(String(docs.body)).toContain('swagger');

@@ -1,5 +1,5 @@
 /**
- * API.md "Visibility" (issue 11 §6): a construction unit learns nothing about another
+ * docs/api.md "Visibility" (issue 11 §6): a construction unit learns nothing about another
  * department's project — not its existence, revision, department or activity. Every route with
  * a project id answers D02 on D01's project exactly as it answers D02 on an unknown id, before
  * validation, waiting and revision checks; the annual plan and the event stream show a unit its
@@ -31,7 +31,7 @@ function seen(answer: Answer, id: string) {
   };
 }
 
-describe('visibility: another department’s project is an unknown id (API.md, issue 11 §6)', () => {
+describe('visibility: another department’s project is an unknown id (docs/api.md, issue 11 §6)', () => {
   let h: Harness;
   let store: EventStore;
   let project: Project;

@@ -18,10 +18,10 @@ import {
   type Stage,
 } from './fixtures';
 
-/** One command route of API.md and what its success looks like. */
+/** One command route of docs/api.md and what its success looks like. */
 export interface RouteSpec {
   path: string;
-  /** API.md roles; the first one is used where one is enough */
+  /** docs/api.md roles; the first one is used where one is enough */
   roles: Role[];
   /** the stage its happy path starts from */
   from: Stage;
@@ -502,7 +502,7 @@ async function prepare(h: Harness, spec: RouteSpec): Promise<Project> {
 }
 
 /**
- * The contract of API.md for each route: success with the answer and the read model effect,
+ * The contract of docs/api.md for each route: success with the answer and the read model effect,
  * each allowed role, 400, 401, 403 (role and department), 404, 409 (state and revision).
  */
 export function describeRouteContract(title: string, specs: RouteSpec[]): void {
@@ -588,7 +588,7 @@ export function describeRouteContract(title: string, specs: RouteSpec[]): void {
               },
             );
           }
-          // API.md "Visibility": another department's project is an unknown id, whatever the command.
+          // docs/api.md "Visibility": another department's project is an unknown id, whatever the command.
           const other = await h.request('POST', `/projects/${p.id}/${path}`, {
             token: h.token('CONSTRUCTION_UNIT', 'OTHER-DEPT'),
             body,

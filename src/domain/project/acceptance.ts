@@ -158,7 +158,7 @@ export const acceptanceCommands: ProjectCommandDefinitions<
   },
   /**
    * 第二十一条 every material; 第二十二条 archive acceptance passed. A `passed` verdict that the
-   * facts do not support is refused (API.md 422) rather than silently turned into a failure: the
+   * facts do not support is refused (docs/api.md 422) rather than silently turned into a failure: the
    * office records `passed: false` to fail the acceptance, and then no funds may be paid.
    */
   RecordAcceptance: {

@@ -42,7 +42,7 @@ export function stateError(state: ProjectState, ctx: ProjectDecisionContext, ext
   return invalidState(ctx.command.type, state.status, ctx.command.articles, extra);
 }
 
-/** The status, when the command accepts it (API.md 409 INVALID_STATE otherwise). */
+/** The status, when the command accepts it (docs/api.md 409 INVALID_STATE otherwise). */
 export function requireStatus(state: RegisteredProject, ctx: ProjectDecisionContext): ProjectStatus {
   if (!ctx.command.accepts.includes(state.status)) throw stateError(state, ctx);
   return state.status;

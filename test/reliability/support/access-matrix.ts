@@ -8,8 +8,8 @@ import {
 /**
  * The access-control matrix: THE table both the test (access-matrix.e2e-spec.ts) and the
  * documentation (docs/access-matrix.md, rendered by `renderAccessMatrix`) are made of. Command
- * roles come from the route table of API.md (test/http/route-contract.ts); everything else is
- * written out here from API.md "Queries".
+ * roles come from the route table of docs/api.md (test/http/route-contract.ts); everything else is
+ * written out here from docs/api.md "Queries".
  */
 
 /** Who asks. CU_OWN: a construction unit of the fixture project's department; CU_OTHER: of another one. */
@@ -47,7 +47,7 @@ export type BadToken = (typeof BAD_TOKENS)[number];
  * deny: 403 problem+json and nothing stored;
  * refused: 422 problem+json and nothing stored (a rule of the measures, not the role, refuses it);
  * hidden: 404 PROJECT_NOT_FOUND problem+json and nothing stored, exactly as for an unknown id
- * (API.md "Visibility": another department's project is indistinguishable from no project).
+ * (docs/api.md "Visibility": another department's project is indistinguishable from no project).
  */
 export type Cell = 'allow' | 'scoped' | 'deny' | 'refused' | 'hidden';
 
@@ -265,7 +265,8 @@ export function renderAccessMatrix(): string {
   lines.push(
     '',
     'Notes: `/health`, `/metrics`, the OpenAPI documentation and the dashboard’s `/meta/*` are public by design',
-    '(API.md “health and docs open”); they carry counters and catalogues, no project data. `/dev/identities` hands out',
+    '([api.md](api.md) “health and docs open”); they carry counters and catalogues, no project data.',
+    '`/dev/identities` hands out',
     'signed tokens and exists only with `NODE_ENV=development` (404 otherwise, proved with `NODE_ENV=production` in',
     'test/reliability/secrets.e2e-spec.ts). The dashboard’s HTML pages (`/`, `/project/:id`, `/live`) are public',
     'static files without data. A construction unit of a cross-department',
