@@ -5,7 +5,7 @@ import { closeSync, existsSync, mkdtempSync, openSync, readdirSync, rmSync, stat
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { SqliteEventStore } from '../../src/event-store/sqlite-event-store';
-import { builtMain, SERVICE_SECRET } from './support/service';
+import { builtMain, SERVICE_SECRET } from '../reliability/support/service';
 
 /** Runs the compiled CLI as an operator would; never throws, returns what the operator sees. */
 function cli(dataDir: string, args: string[]): { code: number; stdout: string; stderr: string } {
