@@ -8,6 +8,7 @@
  */
 export * from './calendar';
 export * from './money';
+export { hasVisibleText } from './text';
 export * from './roles';
 export * from './policy';
 export * from './errors';

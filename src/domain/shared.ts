@@ -2,7 +2,7 @@
  * Refusals and checks every decision shares: the measures in force (第三十三条), who may act
  * (第三条), whether the project exists (第九条), and well-formed amounts and dates.
  */
-import { IsoDate, isInstant, isIsoDate, localDateOf } from './calendar';
+import { IsoDate, isAfter, isInstant, isIsoDate, localDateOf } from './calendar';
 import { isFen } from './money';
 import { CommandMetadata } from './project-commands';
 import { Decided } from './project-events';
@@ -53,6 +53,18 @@ export const SHARED_RULES = defineRules({
     en: 'amounts are integer fen within range',
   },
   INVALID_DATE: { kind: 'RULE_VIOLATION', article: '第二十一条', zh: '日期无效', en: 'invalid date' },
+  /**
+   * A date stated as a fact (construction started, completed) cannot lie after today, the Ordos
+   * date of the command's instant; raised with the article of the stage the fact belongs to
+   * (one definition per article, in the module that owns the decision); this entry documents
+   * the code.
+   */
+  DATE_IN_FUTURE: {
+    kind: 'RULE_VIOLATION',
+    article: '所述事实所属阶段的条款',
+    zh: '作为事实陈述的日期不得晚于今天',
+    en: 'a date stated as a fact cannot be after today',
+  },
 });
 
 /** The codes every module may name besides its own. */
@@ -121,6 +133,18 @@ export function requireFen(
 export function requireDate(value: unknown, field: string, rule: RuleDefinition<'INVALID_DATE'>): IsoDate {
   if (!isIsoDate(value)) throw refusal(rule, { field, value });
   return value;
+}
+
+/** A date stated as having happened: a valid date, not after today (Ordos time). */
+export function requirePastDate(
+  value: unknown,
+  field: string,
+  rules: { invalid: RuleDefinition<'INVALID_DATE'>; future: RuleDefinition<'DATE_IN_FUTURE'> },
+  ctx: DecisionContext,
+): IsoDate {
+  const date = requireDate(value, field, rules.invalid);
+  if (isAfter(date, ctx.today)) throw refusal(rules.future, { field, value: date, today: ctx.today });
+  return date;
 }
 
 export function recordedBy(actor: Actor) {

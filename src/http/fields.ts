@@ -18,7 +18,7 @@ import {
   ValidateBy,
   ValidateNested,
 } from 'class-validator';
-import { isIsoDate, parseInstant } from '../domain';
+import { hasVisibleText, isIsoDate, parseInstant } from '../domain';
 
 /**
  * Field decorators that validate and document at once, so the OpenAPI schema (/docs) and the
@@ -37,9 +37,34 @@ const doc = (o: FieldOptions, extra: Record<string, unknown>) =>
 
 const presence = (o: FieldOptions) => (o.optional ? [IsOptional()] : []);
 
-/** Non-empty text of at most `max` characters. */
+/**
+ * At least one visible character (a letter, digit, punctuation or symbol): whitespace, zero-width
+ * characters (U+200B, U+FEFF) and controls alone are refused with 400 VALIDATION_FAILED naming
+ * the field, given or required (the domain's hasVisibleText, so both sides read text alike).
+ */
+const Visible = (each = false) =>
+  ValidateBy(
+    {
+      name: 'hasVisibleText',
+      validator: {
+        validate: (value) => hasVisibleText(value),
+        defaultMessage: (a) =>
+          `${a?.property} must contain a visible character (not only spaces, zero-width or control characters)`,
+      },
+    },
+    { each },
+  );
+
+/** Non-empty text of at most `max` characters, with a visible character. */
 export const Text = (max = 2000, o: FieldOptions = {}) =>
-  applyDecorators(...presence(o), IsString(), IsNotEmpty(), MaxLength(max), doc(o, { type: String, maxLength: max }));
+  applyDecorators(
+    ...presence(o),
+    IsString(),
+    IsNotEmpty(),
+    Visible(),
+    MaxLength(max),
+    doc(o, { type: String, maxLength: max }),
+  );
 
 /** Integer fen (分), 0 … Number.MAX_SAFE_INTEGER. */
 export const Fen = (o: FieldOptions & { min?: number } = {}) =>
@@ -100,6 +125,7 @@ export const TextList = (maxItems: number, maxLength = 2000, o: FieldOptions & {
       : []),
     IsString({ each: true }),
     IsNotEmpty({ each: true }),
+    Visible(true),
     MaxLength(maxLength, { each: true }),
     doc(o, { type: [String], maxItems }),
   );

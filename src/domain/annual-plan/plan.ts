@@ -6,6 +6,7 @@ import { CommandDefinition, DecisionContext, EventDefinition } from '../definiti
 import { Actor } from '../roles';
 import { defineRules, refusal } from '../rule';
 import { BEFORE_ANY_DECISION, SHARED_RULES, SharedRuleCode, recordedBy, requireFen } from '../shared';
+import { hasVisibleText } from '../text';
 import {
   AnnualPlanCommandOf,
   AnnualPlanCommandType,
@@ -66,7 +67,7 @@ const R = annualPlanRules;
 
 /** 一经确定，无特殊情况不再调整: after adoption a change needs a reason, recorded with who. */
 function specialCircumstance(reason: string | null | undefined, actor: Actor): SpecialCircumstance {
-  if (!reason || !reason.trim()) throw refusal(R.PLAN_FROZEN);
+  if (!hasVisibleText(reason)) throw refusal(R.PLAN_FROZEN);
   return { reason, recordedBy: recordedBy(actor) };
 }
 

@@ -7,6 +7,7 @@ import { AWAITING_ACCEPTANCE, PRE_ACCEPTANCE } from '../project-status';
 import { ACCEPTANCE_MATERIALS, AcceptanceMaterial, AcceptanceMaterials } from '../project-values';
 import { citing, defineRules, refusal } from '../rule';
 import { ON_A_PROJECT, SHARED_RULES, SharedRuleCode, requireDate, requireFen } from '../shared';
+import { hasVisibleText } from '../text';
 import { ProjectCommandDefinitions, ProjectEventDefinitions, present, requireStatus } from './guards';
 
 const ACCEPTANCE = '第二十一条';
@@ -65,8 +66,7 @@ const ASSET_COST = citing(SHARED_RULES.INVALID_AMOUNT, ASSET);
 
 function missingMaterials(materials: Partial<AcceptanceMaterials> | undefined | null): AcceptanceMaterial[] {
   return ACCEPTANCE_MATERIALS.filter((key) => {
-    const value = materials?.[key];
-    return typeof value !== 'string' || value.trim() === '';
+    return !hasVisibleText(materials?.[key]);
   });
 }
 
@@ -93,7 +93,9 @@ export const acceptanceCommands: ProjectCommandDefinitions<
     decide(command, state, ctx) {
       requireStatus(state, ctx);
       const { projectId, method, experts, materials } = command.data;
-      if (!Array.isArray(experts) || experts.length === 0) throw refusal(R.EXPERT_PANEL_REQUIRED);
+      // Each expert of the panel is named: a blank entry is nobody.
+      if (!Array.isArray(experts) || experts.length === 0 || !experts.every(hasVisibleText))
+        throw refusal(R.EXPERT_PANEL_REQUIRED);
       return [{ type: 'AcceptancePlanAgreed', data: { projectId, method, experts, materials, agreedOn: ctx.today } }];
     },
   },

@@ -9,6 +9,7 @@ import { ProjectCommandOf } from '../project-commands';
 import { ProjectEvent } from '../project-events';
 import { citing, defineRules, refusal } from '../rule';
 import { ON_A_PROJECT, SHARED_RULES, SharedRuleCode, requireFen } from '../shared';
+import { hasVisibleText } from '../text';
 import {
   ProjectCommandDefinition,
   ProjectCommandDefinitions,
@@ -174,7 +175,7 @@ export const approvalCommands: ProjectCommandDefinitions<
         throw stateError(state, ctx, { rejectedStage });
       const d = command.data;
       requireFen(d.estimateFen, 'estimateFen', DESIGN_AMOUNT, { positive: true });
-      if (!d.productSecurityStatement || !d.productSecurityStatement.trim()) {
+      if (!hasVisibleText(d.productSecurityStatement)) {
         throw refusal(R.PRODUCT_SECURITY_STATEMENT_REQUIRED);
       }
       // A fast-tracked project stays under the ceiling through design (第六条 项目总资金小于500万).

@@ -6,7 +6,8 @@
 import { addCalendarMonths, dueDateInYear, isAfter, isBefore, yearOf } from '../calendar';
 import { POST_START, PRE_APPROVAL, PRE_COMPLETION } from '../project-status';
 import { citing, defineRules, refusal } from '../rule';
-import { ON_A_PROJECT, SHARED_RULES, SharedRuleCode, requireDate, requireFen } from '../shared';
+import { ON_A_PROJECT, SHARED_RULES, SharedRuleCode, requireFen, requirePastDate } from '../shared';
+import { hasVisibleText } from '../text';
 import { ProjectCommandDefinitions, ProjectEventDefinitions, present, requireStatus } from './guards';
 import { ProjectState } from './state';
 
@@ -39,8 +40,8 @@ export const constructionRules = defineRules({
   REPORT_YEAR_OUT_OF_RANGE: {
     kind: 'RULE_VIOLATION',
     article: PERFORMANCE_REPORT,
-    zh: '绩效评价报告年度须在建设期内',
-    en: 'the report year must be a construction year',
+    zh: '绩效评价报告年度须在建设期内且不晚于本年度',
+    en: 'the report year must be a construction year, not after this year',
   },
   PERFORMANCE_REPORT_DUPLICATE: {
     kind: 'CONFLICT',
@@ -78,6 +79,18 @@ type Code = SharedRuleCode | keyof typeof constructionRules;
 const R = constructionRules;
 const START_DATE = citing(SHARED_RULES.INVALID_DATE, APPROVAL_FIRST);
 const COMPLETION_DATE = citing(SHARED_RULES.INVALID_DATE, COMPLETION);
+/** 第八条 开工建设 is a fact: the day it started has come. */
+const START_IN_FUTURE = {
+  ...citing(SHARED_RULES.DATE_IN_FUTURE, APPROVAL_FIRST),
+  zh: '开工日期不得晚于今天',
+  en: 'construction cannot have started after today',
+};
+/** 第二十一条 建成: the completion date starts the six months and must have come. */
+const COMPLETION_IN_FUTURE = {
+  ...citing(SHARED_RULES.DATE_IN_FUTURE, COMPLETION),
+  zh: '建成日期不得晚于今天',
+  en: 'construction cannot have been completed after today',
+};
 const REPORT_AMOUNT = citing(SHARED_RULES.INVALID_AMOUNT, PERFORMANCE_REPORT);
 const SURPLUS_AMOUNT = citing(SHARED_RULES.INVALID_AMOUNT, SURPLUS);
 
@@ -141,13 +154,19 @@ export const constructionCommands: ProjectCommandDefinitions<
       'CONSTRUCTION_BEFORE_APPROVAL',
       'INVALID_STATE',
       'INVALID_DATE',
+      'DATE_IN_FUTURE',
       'RESPONSIBILITY_REQUIRED',
       'SUPERVISION_REQUIRED',
     ],
     decide(command, state, ctx) {
       if (PRE_APPROVAL.includes(state.status)) throw refusal(R.CONSTRUCTION_BEFORE_APPROVAL, { status: state.status });
       requireStatus(state, ctx);
-      const startedOn = requireDate(command.data.startedOn, 'startedOn', START_DATE);
+      const startedOn = requirePastDate(
+        command.data.startedOn,
+        'startedOn',
+        { invalid: START_DATE, future: START_IN_FUTURE },
+        ctx,
+      );
       const { approvedOn, approvedEstimateFen } = present(state.approved, state, ctx);
       if (isBefore(startedOn, approvedOn)) throw refusal(R.CONSTRUCTION_BEFORE_APPROVAL, { startedOn, approvedOn });
       const { implementingBody, responsiblePerson, supervisionUnit } = state.responsibility;
@@ -192,19 +211,24 @@ export const constructionCommands: ProjectCommandDefinitions<
       requireStatus(state, ctx);
       const construction = present(state.construction, state, ctx);
       const d = command.data;
+      // 第十七条 建设期内每年: a year of construction that has begun; a start stored before the
+      // dates were checked could lie ahead, so this year bounds the range as well.
+      const thisYear = yearOf(ctx.today);
       const years = constructionYears(state, ctx.today);
-      if (!years.includes(d.year))
-        throw refusal(R.REPORT_YEAR_OUT_OF_RANGE, { year: d.year, constructionYears: years });
+      if (!years.includes(d.year) || d.year > thisYear)
+        throw refusal(R.REPORT_YEAR_OUT_OF_RANGE, { year: d.year, constructionYears: years, thisYear });
       if (construction.reportedYears.includes(d.year)) throw refusal(R.PERFORMANCE_REPORT_DUPLICATE, { year: d.year });
       if (!Number.isInteger(d.progressPercent) || d.progressPercent < 0 || d.progressPercent > 100) {
         throw refusal(REPORT_AMOUNT, { field: 'progressPercent', value: d.progressPercent });
       }
       requireFen(d.investmentExecutedFen, 'investmentExecutedFen', REPORT_AMOUNT);
       // 第十七条 征求监理单位的意见: once a supervision unit exists its opinion is part of the report.
-      if (state.responsibility.supervisionUnit && !d.supervisionOpinion) throw refusal(R.SUPERVISION_OPINION_REQUIRED);
+      if (state.responsibility.supervisionUnit && !hasVisibleText(d.supervisionOpinion))
+        throw refusal(R.SUPERVISION_OPINION_REQUIRED);
       // 第十七条 已投入试运行的系统: the completion year's report covers the trial run.
       const completedOn = state.acceptance?.completedOn;
-      if (completedOn && d.year === yearOf(completedOn) && !d.trialRunNotes) throw refusal(R.TRIAL_RUN_NOTES_REQUIRED);
+      if (completedOn && d.year === yearOf(completedOn) && !hasVisibleText(d.trialRunNotes))
+        throw refusal(R.TRIAL_RUN_NOTES_REQUIRED);
       const dueOn = dueDateInYear(d.year, ctx.policy.performanceReportDueMonthDay);
       return [
         {
@@ -248,6 +272,7 @@ export const constructionCommands: ProjectCommandDefinitions<
       ...ON_A_PROJECT,
       'INVALID_STATE',
       'INVALID_DATE',
+      'DATE_IN_FUTURE',
       'COMPLETION_BEFORE_START',
       'INVALID_AMOUNT',
       'SURPLUS_EXCEEDS_TOTAL',
@@ -256,7 +281,12 @@ export const constructionCommands: ProjectCommandDefinitions<
       requireStatus(state, ctx);
       const { startedOn } = present(state.construction, state, ctx);
       const totalFen = present(state.approved, state, ctx).currentTotalFen;
-      const completedOn = requireDate(command.data.completedOn, 'completedOn', COMPLETION_DATE);
+      const completedOn = requirePastDate(
+        command.data.completedOn,
+        'completedOn',
+        { invalid: COMPLETION_DATE, future: COMPLETION_IN_FUTURE },
+        ctx,
+      );
       if (isBefore(completedOn, startedOn)) throw refusal(R.COMPLETION_BEFORE_START, { completedOn, startedOn });
       const surplusFen = requireFen(command.data.surplusFen, 'surplusFen', SURPLUS_AMOUNT);
       if (surplusFen > totalFen) throw refusal(R.SURPLUS_EXCEEDS_TOTAL, { surplusFen, totalFen });

@@ -2,16 +2,19 @@
  * 立项: registering the project plan (第二条, 第五条, 第九条), a cross-department part
  * (第七条) and the fast track that skips the proposal (第六条).
  */
+import { yearOf } from '../calendar';
 import { DecisionContext, EventDefinition } from '../definitions';
 import { RegisterProject } from '../project-commands';
 import { ProjectEventOf } from '../project-events';
 import { FAST_TRACK_REASONS, FastTrack } from '../project-values';
 import { defineRules, refusal } from '../rule';
 import { BEFORE_ANY_DECISION, SHARED_RULES, SharedRuleCode, requireFen } from '../shared';
+import { hasVisibleText } from '../text';
 import { RegistrationDefinition } from './guards';
 
 const FAST_TRACK = '第六条';
 const CROSS_DEPARTMENT = '第七条';
+const PLAN = '第五条';
 
 export const initiationRules = defineRules({
   PROJECT_EXISTS: { kind: 'CONFLICT', article: '第九条', zh: '项目已登记', en: 'project is already registered' },
@@ -20,6 +23,12 @@ export const initiationRules = defineRules({
     article: '第三条、第七条',
     zh: '项目所属部门须为申报部门（跨部门项目须为牵头或参建部门）',
     en: 'the project’s department must be the caller’s (lead or participant for cross-department projects)',
+  },
+  PLAN_YEAR_OUT_OF_RANGE: {
+    kind: 'RULE_VIOLATION',
+    article: PLAN,
+    zh: '项目计划年度须为本年度或下一年度',
+    en: 'the plan year must be this year or next',
   },
   CROSS_DEPARTMENT_INVALID: {
     kind: 'RULE_VIOLATION',
@@ -96,6 +105,7 @@ export const RegisterProjectDefinition: RegistrationDefinition<
     'PROJECT_EXISTS',
     'CROSS_DEPARTMENT_INVALID',
     'DEPARTMENT_MISMATCH',
+    'PLAN_YEAR_OUT_OF_RANGE',
     'INVALID_AMOUNT',
     ...FAST_TRACK_REFUSALS,
   ],
@@ -105,7 +115,7 @@ export const RegisterProjectDefinition: RegistrationDefinition<
     const cross = d.crossDepartment ?? null;
     if (cross) {
       const members = [cross.leadDepartment, ...cross.participants];
-      if (!cross.frameworkPlanRef || cross.participants.length === 0 || new Set(members).size !== members.length) {
+      if (!hasVisibleText(cross.frameworkPlanRef) || cross.participants.length === 0 || new Set(members).size !== members.length) {
         throw refusal(R.CROSS_DEPARTMENT_INVALID, { crossDepartment: cross });
       }
     }
@@ -117,6 +127,12 @@ export const RegisterProjectDefinition: RegistrationDefinition<
         departmentCode: d.departmentCode,
         callerDepartment: ctx.actor.department ?? null,
       });
+    }
+    // 第五条 提出下一年度项目计划: next year's plan, or this year's while it is still being drawn up
+    // (the annual plan of the year is adopted during it); a past year or one further ahead is no plan.
+    const thisYear = yearOf(ctx.today);
+    if (!Number.isInteger(d.planYear) || (d.planYear !== thisYear && d.planYear !== thisYear + 1)) {
+      throw refusal(R.PLAN_YEAR_OUT_OF_RANGE, { planYear: d.planYear, allowed: [thisYear, thisYear + 1] });
     }
     requireFen(d.estimateFen, 'estimateFen', SHARED_RULES.INVALID_AMOUNT, { positive: true });
     if (d.fastTrack) checkFastTrack(d.fastTrack, d.estimateFen, ctx);

@@ -10,6 +10,7 @@ import { isAfter } from '../calendar';
 import { AWAITING_ACCEPTANCE, LIVE, NOT_TERMINATED, PRE_COMPLETION } from '../project-status';
 import { citing, defineRules, refusal } from '../rule';
 import { ON_A_PROJECT, SHARED_RULES, SharedRuleCode, recordedBy, requireDate } from '../shared';
+import { hasVisibleText } from '../text';
 import { ProjectCommandDefinitions, ProjectEventDefinitions, present, requireStatus } from './guards';
 import { RegisteredProject, Rectification } from './state';
 
@@ -103,7 +104,9 @@ export const oversightCommands: ProjectCommandDefinitions<
       const d = command.data;
       if (state.rectifications[d.rectificationId])
         throw refusal(R.RECTIFICATION_EXISTS, { rectificationId: d.rectificationId });
-      if (!Array.isArray(d.findings) || d.findings.length === 0) throw refusal(R.FINDINGS_REQUIRED);
+      // A blank line is no finding: each one the unit must rectify says something.
+      if (!Array.isArray(d.findings) || d.findings.length === 0 || !d.findings.every(hasVisibleText))
+        throw refusal(R.FINDINGS_REQUIRED);
       const deadline = requireDate(d.deadline, 'deadline', DEADLINE_DATE);
       if (!isAfter(deadline, ctx.today)) throw refusal(R.DEADLINE_NOT_IN_FUTURE, { deadline, today: ctx.today });
       return [
