@@ -56,12 +56,12 @@ export const SHARED_RULES = defineRules({
   /**
    * A date stated as a fact (construction started, completed) cannot lie after today, the Ordos
    * date of the command's instant; raised with the article of the stage the fact belongs to
-   * (one definition per article, in the module that owns the decision); this entry documents
-   * the code.
+   * (one definition per article, in the module that owns the decision: 第八条 the start,
+   * 第二十一条 the completion, in construction.ts); this entry documents the code.
    */
   DATE_IN_FUTURE: {
     kind: 'RULE_VIOLATION',
-    article: '所述事实所属阶段的条款',
+    article: '第八条',
     zh: '作为事实陈述的日期不得晚于今天',
     en: 'a date stated as a fact cannot be after today',
   },

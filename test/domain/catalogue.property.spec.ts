@@ -44,7 +44,7 @@ const amount = fc.oneof(
   fc.constantFrom(0, -1, 1.5, 1, 1_000_000, 19_999_999, 30_000_000, 199_999_999, 200_000_000, 300_000_000, 500_000_000),
   fc.integer({ min: -10, max: 600_000_000 }),
 );
-const text = fc.constantFrom('', ' ', 'x', '第二十四条');
+const text = fc.constantFrom('', ' ', '\u200b', 'x', '第二十四条');
 const offset = fc.integer({ min: -40, max: 400 });
 const date = (today: string, d: number | null) => (d === null ? '2026-02-30' : addDays(today, d));
 const day = fc.option(offset, { freq: 8 });
@@ -60,12 +60,14 @@ const make: fc.Arbitrary<Make> = fc.oneof(
       depth: fc.boolean(),
       reason: fc.boolean(),
       cross: fc.nat(3),
+      planYear: fc.integer({ min: -1, max: 2 }),
     })
     .map<Make>(
-      (r) => () =>
+      (r) => (today) =>
         command(
           'RegisterProject',
           registration({
+            planYear: yearOf(today) + r.planYear,
             estimateFen: r.estimateFen,
             fastTrack: r.fast
               ? {
@@ -104,7 +106,9 @@ const make: fc.Arbitrary<Make> = fc.oneof(
   text.map<Make>((s) => () => command('AssignResponsibility', { implementingBody: s, responsiblePerson: s })),
   fc.constant<Make>(() => command('EngageSupervisionUnit', { supervisionUnit: 's', contractRef: 'c' })),
   day.map<Make>(
-    (d) => (today) => command('StartConstruction', { startedOn: date(today, d === null ? null : -Math.abs(d)) }),
+    (d) => (today) =>
+      // mostly a past day, sometimes one ahead (DATE_IN_FUTURE)
+      command('StartConstruction', { startedOn: date(today, d === null ? null : d > 300 ? d - 300 : -Math.abs(d)) }),
   ),
   fc
     .record({
@@ -142,7 +146,7 @@ const make: fc.Arbitrary<Make> = fc.oneof(
     ([d, s]) =>
       (today) =>
         command('CompleteConstruction', {
-          completedOn: date(today, d === null ? null : -Math.abs(d) % 60),
+          completedOn: date(today, d === null ? null : d > 380 ? d - 380 : -Math.abs(d) % 60),
           surplusFen: s,
         }),
   ),
@@ -229,7 +233,7 @@ const REPORT = {
 
 /** The lawful path, so that random probes between its steps meet every status. */
 const lawful: Make[] = [
-  () => command('RegisterProject', registration()),
+  (today) => command('RegisterProject', registration({ planYear: yearOf(today) })),
   () => command('SubmitProposal', { documentRef: 'd' }),
   () => command('ApproveProposal', { opinion: 'o' }),
   () => command('SubmitFeasibilityStudy', { documentRef: 'd' }),

@@ -200,7 +200,7 @@ describe('invariants hold for random command sequences (property)', () => {
           apply(
             command(
               'RegisterProject',
-              registration({ estimateFen: registered, fastTrack: fastTrack ? FAST : null }),
+              registration({ estimateFen: registered, fastTrack: fastTrack ? FAST : null, planYear: 2024 }),
               undefined,
               at(today),
             ),

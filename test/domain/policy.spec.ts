@@ -27,7 +27,10 @@ describe('第三十三条 policy versioning (有效期5年)', () => {
   });
 
   it('decides within force without the lapse flag', () => {
-    const [event] = projectDecider.decide(at('2024-03-01T10:00:00+08:00', c.register()), projectDecider.initialState());
+    const [event] = projectDecider.decide(
+      at('2024-03-01T10:00:00+08:00', c.register({ planYear: 2024 })),
+      projectDecider.initialState(),
+    );
     expect(event.policy).toBe('ordos-2020');
     expect(event).not.toHaveProperty('policyLapsed');
   });
@@ -49,7 +52,7 @@ describe('第三十三条 policy versioning (有效期5年)', () => {
     // the same command in 2024 is still decided under ordos-2020
     spec
       .given([])
-      .when(at('2024-03-01T10:00:00+08:00', c.register({ estimateFen: 700_000_000, fastTrack: FAST })))
+      .when(at('2024-03-01T10:00:00+08:00', c.register({ estimateFen: 700_000_000, fastTrack: FAST, planYear: 2024 })))
       .thenThrows('FAST_TRACK_OVER_LIMIT');
     // deadlines already decided stay on the events: history replays to the same state
     const history = play([at(EARLY, c.submitProposal())], H.registered());

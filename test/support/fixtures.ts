@@ -130,6 +130,24 @@ export type Stage = 'DRAFT_PLAN' | 'TERMINATED' | (typeof STEPS)[number][0];
 
 let departments = 0;
 
+/**
+ * POST /projects. A plan year the harness's today cannot plan (第五条: this year or next), as the
+ * annual-plan tests use to keep their plans apart, is registered as the year before it would be:
+ * the clock moves to 1 June of that year for the registration and back at once.
+ */
+async function registerFor(h: Harness, body: ReturnType<typeof registration>, dept: string) {
+  const thisYear = Number(today(h).slice(0, 4));
+  const register = () => h.request('POST', '/projects', { token: h.token('CONSTRUCTION_UNIT', dept), body });
+  if (body.planYear === thisYear || body.planYear === thisYear + 1) return register();
+  const now = h.clock.now();
+  h.clock.set(new Date(`${body.planYear - 1}-06-01T02:00:00.000Z`));
+  try {
+    return await register();
+  } finally {
+    h.clock.set(now);
+  }
+}
+
 /** Registers a fresh project (own department unless given) and drives it to `stage`. */
 export async function driveTo(
   h: Harness,
@@ -138,7 +156,7 @@ export async function driveTo(
 ): Promise<Project> {
   const dept = options.dept ?? `D${String(++departments).padStart(3, '0')}`;
   const body = registration(dept, options.overrides);
-  const created = await h.request('POST', '/projects', { token: h.token('CONSTRUCTION_UNIT', dept), body });
+  const created = await registerFor(h, body, dept);
   if (created.status !== 201) throw new Error(`register answered ${created.status}: ${JSON.stringify(created.body)}`);
   const p: Project = { id: body.projectId, dept, revision: created.body.revision };
   if (stage === 'DRAFT_PLAN') return p;

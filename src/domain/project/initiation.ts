@@ -115,7 +115,11 @@ export const RegisterProjectDefinition: RegistrationDefinition<
     const cross = d.crossDepartment ?? null;
     if (cross) {
       const members = [cross.leadDepartment, ...cross.participants];
-      if (!hasVisibleText(cross.frameworkPlanRef) || cross.participants.length === 0 || new Set(members).size !== members.length) {
+      if (
+        !hasVisibleText(cross.frameworkPlanRef) ||
+        cross.participants.length === 0 ||
+        new Set(members).size !== members.length
+      ) {
         throw refusal(R.CROSS_DEPARTMENT_INVALID, { crossDepartment: cross });
       }
     }
