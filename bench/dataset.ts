@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import {
+  localDateOf,
   projectDecider,
   projectStreamId,
   type Actor,
@@ -60,12 +61,21 @@ export function registration(i: number, projectId: string) {
   };
 }
 
-/** The commands of one project's life, up to `steps` of them (10 reach construction). */
+/** decideAll decides a project's commands one hour apart from its first instant. */
+const STEP_MS = 3_600_000;
+
+/**
+ * The commands of one project's life, up to `steps` of them (10 reach construction), the first
+ * decided at `startMs`. Construction starts the day it is recorded (the tenth command's Ordos
+ * date): not before the design approval an hour or two earlier, nor after that day (第八条).
+ */
 export function lifecycle(
   i: number,
   projectId: string,
   steps: number,
+  startMs: number,
 ): Array<{ type: string; data: Record<string, unknown>; actor: Actor }> {
+  const startedOn = localDateOf(new Date(startMs + 9 * STEP_MS).toISOString());
   const reg = registration(i, projectId);
   const u = unit(reg.departmentCode);
   const all = [
@@ -90,7 +100,7 @@ export function lifecycle(
       actor: office,
     },
     { type: 'AssignResponsibility', data: { implementingBody: '信息中心', responsiblePerson: '张三' }, actor: u },
-    { type: 'StartConstruction', data: { startedOn: '2026-03-01' }, actor: u },
+    { type: 'StartConstruction', data: { startedOn }, actor: u },
   ];
   return all.slice(0, steps).map((c) => ({ ...c, data: { ...c.data, projectId } }));
 }
@@ -121,7 +131,7 @@ export async function generate(
     projectIds.push(projectId);
     // Spread the statuses: most projects get the full 10 steps, some stop earlier.
     const steps = i % 5 === 0 ? 1 + (i % 9) : Math.min(10, options.eventsPerProject);
-    const pendings = decideAll(projectId, lifecycle(i, projectId, steps), started + i * 1000);
+    const pendings = decideAll(projectId, lifecycle(i, projectId, steps, started + i * 1000), started + i * 1000);
     events += pendings.length;
     inFlight.push(store.append(projectStreamId(projectId), pendings, 'no_stream'));
     if (inFlight.length >= 512) {
@@ -131,7 +141,7 @@ export async function generate(
   }
   await Promise.all(inFlight);
   const longProjectId = randomUUID();
-  const long = lifecycle(projectIds.length, longProjectId, 10);
+  const long = lifecycle(projectIds.length, longProjectId, 10, started);
   for (let k = long.length; k < options.longProjectEvents; k++) {
     long.push({
       type: 'RecordCompliance',
@@ -158,7 +168,7 @@ function decideAll(projectId: string, commands: ReturnType<typeof lifecycle>, st
   let state: ProjectState = projectDecider.initialState();
   const out: PendingEvent[] = [];
   commands.forEach((command, k) => {
-    const now = new Date(startMs + k * 3_600_000).toISOString();
+    const now = new Date(startMs + k * STEP_MS).toISOString();
     const decided = projectDecider.decide(
       { type: command.type, data: command.data, metadata: { now, actor: command.actor } } as ProjectCommand,
       state,

@@ -24,7 +24,12 @@ export async function httpWorkload(service: RunningService, projects: number, co
     return token;
   };
   const steps: Array<(i: number, id: string) => { path: string; body: object; token: string }> = [
-    (i, id) => ({ path: '/projects', body: registration(i, id), token: unit(registration(i, id).departmentCode) }),
+    (i, id) => ({
+      path: '/projects',
+      // 第五条: the plan year is this year or next, of the clock the service runs on
+      body: { ...registration(i, id), planYear: Number(today.slice(0, 4)) },
+      token: unit(registration(i, id).departmentCode),
+    }),
     (i, id) => ({
       path: `/projects/${id}/submit-proposal`,
       body: { documentRef: `JY-${i}` },

@@ -19,7 +19,8 @@ export function registrationBody(projectId: string, dept: string): Record<string
     name: '鄂尔多斯市政务服务一网通办平台升级',
     category: 'SOFTWARE',
     departmentCode: dept,
-    planYear: 2026,
+    // 第五条: this year (of the real clock these servers run on) is a plan year they accept
+    planYear: Number(ordosToday().slice(0, 4)),
     nature: 'UPGRADE',
     estimateFen: ESTIMATE,
     basis: '《数字鄂尔多斯建设规划》',
