@@ -119,6 +119,7 @@ describe('第五条 annual construction plan (年度建设计划)', () => {
     const error = spec.given(adopted).when(include('p-2')).thenThrows('PLAN_FROZEN', 'RULE_VIOLATION');
     expect(error.article).toBe('第五条');
     spec.given(adopted).when(include('p-2', '  ')).thenThrows('PLAN_FROZEN');
+    spec.given(adopted).when(include('p-2', '\u200b\ufeff')).thenThrows('PLAN_FROZEN');
     spec
       .given(adopted)
       .when(include('p-2', '市政府专题会议要求'))

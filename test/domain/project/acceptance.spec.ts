@@ -198,3 +198,23 @@ describe('第二十三条 asset registration', () => {
       .thenThrows('INVALID_STATE');
   });
 });
+
+describe('第二十一条 experts and materials of nothing visible are none', () => {
+  it('EXPERT_PANEL_REQUIRED when an expert is blank', () => {
+    spec
+      .given(completed)
+      .when(command('AgreeAcceptancePlan', { method: 'm', experts: ['专家甲', '\u200b'], materials: [] }))
+      .thenThrows('EXPERT_PANEL_REQUIRED');
+    spec
+      .given(completed)
+      .when(command('AgreeAcceptancePlan', { method: 'm', experts: ['专家甲'], materials: [] }))
+      .thenMatches([{ type: 'AcceptancePlanAgreed' }]);
+  });
+  it('MATERIALS_INCOMPLETE names a material that is only invisible characters', () => {
+    const error = spec
+      .given(ready)
+      .when(c.accept({ ...MATERIALS, financialReport: '\ufeff\u200b' }))
+      .thenThrows('MATERIALS_INCOMPLETE');
+    expect(error.details).toEqual({ missing: ['financialReport'] });
+  });
+});

@@ -166,3 +166,24 @@ describe('第八条 preliminary design, review and pricing, approval', () => {
     spec.given(H.approved()).when(c.approveDesign()).thenThrows('INVALID_STATE');
   });
 });
+
+describe('第十三条 a product security statement of nothing visible is none', () => {
+  it.each(['\u200b', '\ufeff', '\u3000 \t', '\u0007'])('refuses %j', (productSecurityStatement) => {
+    spec
+      .given(feasibilityApproved)
+      .when(command('SubmitPreliminaryDesign', { documentRef: 'd', estimateFen: 1, productSecurityStatement }))
+      .thenThrows('PRODUCT_SECURITY_STATEMENT_REQUIRED');
+  });
+  it('accepts a statement with a visible character among invisible ones', () => {
+    spec
+      .given(feasibilityApproved)
+      .when(
+        command('SubmitPreliminaryDesign', {
+          documentRef: 'd',
+          estimateFen: 1,
+          productSecurityStatement: '\u200b国产',
+        }),
+      )
+      .thenMatches([{ type: 'PreliminaryDesignSubmitted' }]);
+  });
+});

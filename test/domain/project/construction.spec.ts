@@ -197,3 +197,112 @@ describe('第十八条 incidents and 第十九条/第二十一条 completion', (
     spec.given(H.ready()).when(c.complete()).thenThrows('INVALID_STATE');
   });
 });
+
+describe('facts happen in the past: start (第八条), completion (第二十一条), report year (第十七条)', () => {
+  it('DATE_IN_FUTURE (第八条) for a start after today, Ordos time; today itself is a start', () => {
+    const error = spec.given(H.ready()).when(c.start('2026-11-27')).thenThrows('DATE_IN_FUTURE', 'RULE_VIOLATION');
+    expect(error.article).toBe('第八条');
+    expect(error.details).toEqual({ field: 'startedOn', value: '2026-11-27', today: TODAY });
+    spec
+      .given(H.ready())
+      .when(c.start(TODAY))
+      .thenMatches([{ type: 'ConstructionStarted', data: { startedOn: TODAY } }]);
+    // 00:30 in Ordos is still the previous day in UTC: the Ordos day counts
+    spec
+      .given(H.ready())
+      .when(at('2026-11-26T16:30:00Z', c.start('2026-11-27')))
+      .thenMatches([{ type: 'ConstructionStarted', data: { startedOn: '2026-11-27' } }]);
+    spec
+      .given(H.ready())
+      .when(at('2026-11-27T15:59:00Z', c.start('2026-11-28')))
+      .thenThrows('DATE_IN_FUTURE');
+  });
+
+  it('DATE_IN_FUTURE (第二十一条) for a completion after today; today itself is a completion', () => {
+    const error = spec.given(H.underConstruction()).when(c.complete('2026-11-27')).thenThrows('DATE_IN_FUTURE');
+    expect(error.article).toBe('第二十一条');
+    expect(error.details).toEqual({ field: 'completedOn', value: '2026-11-27', today: TODAY });
+    spec
+      .given(H.underConstruction())
+      .when(c.complete(TODAY))
+      .thenMatches([{ type: 'ConstructionCompleted', data: { completedOn: TODAY, acceptanceDueOn: '2027-05-26' } }]);
+  });
+
+  it('a completion not before the start: the start day itself may be the completion day', () => {
+    spec.given(H.underConstruction()).when(c.complete('2026-01-09')).thenThrows('COMPLETION_BEFORE_START');
+    spec
+      .given(H.underConstruction())
+      .when(c.complete('2026-01-10'))
+      .thenMatches([{ type: 'ConstructionCompleted' }]);
+  });
+
+  it('REPORT_YEAR_OUT_OF_RANGE for a year after this one, even with a start stored ahead of its day', () => {
+    // A ConstructionStarted stored before starts were checked may lie ahead: its year is no
+    // construction year yet, and neither is the year before it.
+    const startedAhead = [
+      ...H.ready(),
+      {
+        type: 'ConstructionStarted' as const,
+        data: {
+          projectId: PID,
+          startedOn: '2027-02-01',
+          approvedEstimateFen: 300_000_000,
+          supervisionRequired: true,
+          performanceReportDueOn: '2027-12-31',
+        },
+      },
+    ];
+    const error = spec.given(startedAhead).when(c.report(2027)).thenThrows('REPORT_YEAR_OUT_OF_RANGE');
+    expect(error.article).toBe('第十七条');
+    expect(error.details).toMatchObject({ year: 2027, thisYear: 2026 });
+    spec.given(startedAhead).when(c.report(2026)).thenThrows('REPORT_YEAR_OUT_OF_RANGE');
+    spec
+      .given(startedAhead)
+      .when(at('2027-03-01T10:00:00+08:00', c.report(2027)))
+      .thenMatches([{ type: 'PerformanceReportSubmitted', data: { year: 2027 } }]);
+  });
+
+  it('a report year runs from the start year to this year', () => {
+    const in2025 = <C extends Parameters<typeof at>[1]>(cmd: C) => at('2025-02-03T10:00:00+08:00', cmd);
+    const approved2025 = play(
+      [
+        c.register(),
+        c.submitProposal(),
+        c.approveProposal(),
+        c.submitFeasibility(),
+        c.approveFeasibility(),
+        c.submitDesign(),
+        c.reviewDesign(),
+        c.approveDesign(),
+        c.assign(),
+        c.engage(),
+      ].map(in2025),
+    );
+    const since2025 = play([at('2025-03-01T10:00:00+08:00', c.start('2025-03-01'))], approved2025);
+    spec.given(since2025).when(c.report(2024)).thenThrows('REPORT_YEAR_OUT_OF_RANGE');
+    spec
+      .given(since2025)
+      .when(c.report(2025))
+      .thenMatches([{ type: 'PerformanceReportSubmitted', data: { year: 2025, late: true } }]);
+    spec
+      .given(since2025)
+      .when(c.report(2026))
+      .thenMatches([{ type: 'PerformanceReportSubmitted', data: { year: 2026, late: false } }]);
+    spec.given(since2025).when(c.report(2027)).thenThrows('REPORT_YEAR_OUT_OF_RANGE');
+  });
+
+  it('an opinion or notes of nothing visible are none (第十七条)', () => {
+    spec
+      .given(H.underConstruction())
+      .when(c.report(2026, { supervisionOpinion: ' \u200b\ufeff ' }))
+      .thenThrows('SUPERVISION_OPINION_REQUIRED');
+    spec
+      .given(H.completed())
+      .when(c.report(2026, { trialRunNotes: '\u3000\t' }))
+      .thenThrows('TRIAL_RUN_NOTES_REQUIRED');
+    spec
+      .given(H.completed())
+      .when(c.report(2026, { supervisionOpinion: '\u200b良好', trialRunNotes: '稳定' }))
+      .thenMatches([{ type: 'PerformanceReportSubmitted' }]);
+  });
+});

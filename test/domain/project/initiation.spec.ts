@@ -152,3 +152,52 @@ describe('第六条 fast track (直接编报可研)', () => {
       .thenMatches([{ type: 'PreliminaryDesignSubmitted' }]);
   });
 });
+
+describe('第五条 the plan year is this year or next (提出下一年度项目计划)', () => {
+  it('registers a plan for this year or next, Ordos time', () => {
+    for (const planYear of [2026, 2027]) {
+      spec
+        .given([])
+        .when(c.register({ planYear }))
+        .thenMatches([{ type: 'ProjectRegistered', data: { planYear } }]);
+    }
+    // 00:30 on 1 January in Ordos is still 31 December in UTC: the Ordos year counts
+    spec
+      .given([])
+      .when(at('2026-12-31T16:30:00Z', c.register({ planYear: 2028 })))
+      .thenMatches([{ type: 'ProjectRegistered', data: { planYear: 2028, registeredOn: '2027-01-01' } }]);
+  });
+
+  it('PLAN_YEAR_OUT_OF_RANGE for a past year, one further ahead, or no year', () => {
+    const error = spec
+      .given([])
+      .when(c.register({ planYear: 2025 }))
+      .thenThrows('PLAN_YEAR_OUT_OF_RANGE');
+    expect(error.article).toBe('第五条');
+    expect(error.details).toEqual({ planYear: 2025, allowed: [2026, 2027] });
+    spec
+      .given([])
+      .when(c.register({ planYear: 2028 }))
+      .thenThrows('PLAN_YEAR_OUT_OF_RANGE', 'RULE_VIOLATION');
+    spec
+      .given([])
+      .when(c.register({ planYear: 2026.5 }))
+      .thenThrows('PLAN_YEAR_OUT_OF_RANGE');
+    spec
+      .given([])
+      .when(at('2026-12-31T16:30:00Z', c.register({ planYear: 2026 })))
+      .thenThrows('PLAN_YEAR_OUT_OF_RANGE');
+  });
+
+  it('a framework plan reference of nothing visible is none (第七条)', () => {
+    const cross = { leadDepartment: 'D-BIG', participants: ['D-EDU'], frameworkPlanRef: '\u200b\u3000' };
+    spec
+      .given([])
+      .when(c.register({ crossDepartment: cross }))
+      .thenThrows('CROSS_DEPARTMENT_INVALID');
+    spec
+      .given([])
+      .when(c.register({ crossDepartment: { ...cross, frameworkPlanRef: '\u200bfw-1' } }))
+      .thenMatches([{ type: 'ProjectRegistered' }]);
+  });
+});

@@ -195,3 +195,18 @@ describe('第二十七条、第三十条 sanctions; 第十八条 suspension', ()
       .thenThrows('ROLE_NOT_ALLOWED', 'FORBIDDEN');
   });
 });
+
+describe('第二十七条 a finding of nothing visible is none', () => {
+  const order = (findings: string[]) =>
+    command('OrderRectification', { rectificationId: 'r-9', findings, deadline: '2027-01-01', article: '第二十七条' });
+  it('FINDINGS_REQUIRED when a finding is blank', () => {
+    spec
+      .given(building)
+      .when(order(['未按期报送', ' \u200b']))
+      .thenThrows('FINDINGS_REQUIRED');
+    spec
+      .given(building)
+      .when(order(['未按期报送']))
+      .thenMatches([{ type: 'RectificationOrdered' }]);
+  });
+});
