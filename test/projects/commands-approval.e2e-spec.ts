@@ -117,7 +117,7 @@ describe('POST /projects 立项 register (第二、五、七、九条)', () => {
   });
 
   it('422 FAST_TRACK_OVER_LIMIT 第六条 at exactly 5,000,000 yuan; below it the proposal stage is skipped', async () => {
-    const fastTrack = { reason: 'SECURITY', urgent: true, depthMet: true };
+    const fastTrack = { reason: 'SECURITY', urgent: true, depthMet: true, evidenceRef: 'doc:city-requirement' };
     const over = await h.request('POST', '/projects', {
       token: h.token('CONSTRUCTION_UNIT', 'R01'),
       body: registration('R01', { estimateFen: 500_000_000, fastTrack }),
