@@ -35,7 +35,8 @@ function projectIdOf(event: StoredEvent): string | undefined {
 export const projectsProjection: Projection = {
   name: 'projects',
   // 4: the folded `state` kept beside the document is grouped (registration, approved, …)
-  version: 4,
+  // 5: `policy {id, lapsed}` — the policy the latest decision rests on (第三十三条)
+  version: 5,
   collection: 'projects',
   indexes: [
     { fields: { status: 1, updatedAt: -1 } },
@@ -80,10 +81,21 @@ export const projectsProjection: Projection = {
       registeredAt: (doc?.registeredAt as string | undefined) ?? event.metadata.occurredAt,
       updatedAt: event.metadata.occurredAt,
       revision: event.revision,
+      policy: decidedUnder(event) ?? doc?.policy ?? null,
     };
   },
   finalize: (doc) => toProjectDoc(doc.state as ProjectState, doc),
 };
+
+/**
+ * 第三十三条: the policy an event was decided under, as its metadata recorded it when it was
+ * decided (never re-derived from today's policy list), and whether it had lapsed then.
+ */
+function decidedUnder(event: StoredEvent): { id: string; lapsed: boolean } | undefined {
+  const { policy, policyLapsed } = event.metadata;
+  if (!policy || policy === 'n/a') return undefined;
+  return { id: policy, lapsed: policyLapsed === true };
+}
 
 function toProjectDoc(state: ProjectState, folded: DocBody): DocBody {
   const deadlines = deadlinesOf(state);
@@ -159,6 +171,8 @@ function toProjectDoc(state: ProjectState, folded: DocBody): DocBody {
     registeredAt: folded.registeredAt,
     updatedAt: folded.updatedAt,
     revision: folded.revision,
+    /** The policy of the project's latest decision and whether it had lapsed (第三十三条). */
+    policy: folded.policy ?? null,
     state,
   };
 }
