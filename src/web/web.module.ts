@@ -16,7 +16,7 @@ import { ApiExcludeController, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { existsSync } from 'node:fs';
 import type { AppConfig } from '../infrastructure/config';
-import { COMMAND_CATALOGUE, EVENT_CATALOGUE, NoPolicyInForceError, policyAt, type Role } from '../domain';
+import { COMMAND_CATALOGUE, EVENT_CATALOGUE, NoPolicyInForceError, POLICIES, policyAt, type Role } from '../domain';
 import { Public } from '../http/auth';
 import { CLOCK, TestClock, type Clock } from '../infrastructure/clock';
 import { APP_CONFIG } from '../infrastructure/tokens';
@@ -84,7 +84,7 @@ export class WebPagesController {
  */
 function policyInfo(now: string) {
   try {
-    const { policy, lapsed } = policyAt(now);
+    const { policy, lapsed } = policyAt(now, POLICIES);
     const { id, effectiveFrom, effectiveUntil } = policy;
     return { id, effectiveFrom, effectiveUntil, lapsed };
   } catch (error) {
