@@ -139,7 +139,7 @@ describe('POST /projects 立项 register (第二、五、七、九条)', () => {
     expect((await readProject(h, { ...p, revision: feasibility.body.revision })).status).toBe('FEASIBILITY');
   });
 
-  it('422 FAST_TRACK_EVIDENCE_REQUIRED 第六条 without the document; approve-feasibility confirms the fast track', async () => {
+  it('422 FAST_TRACK_EVIDENCE_REQUIRED 第六条 without the document; approve-feasibility confirms it', async () => {
     const fastTrack = { reason: 'CITY_REQUIREMENT', urgent: true, depthMet: true };
     const missing = await h.request('POST', '/projects', {
       token: h.token('CONSTRUCTION_UNIT', 'R01'),

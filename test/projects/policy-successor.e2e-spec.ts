@@ -41,7 +41,7 @@ describe('第三十三条 a successor policy is a data change; history is not re
     await h.close();
   });
 
-  it('new decisions record the successor; stored events, their folded state and the read model keep theirs', async () => {
+  it('new decisions record the successor; stored events, their replay and the read model keep theirs', async () => {
     // December 2025: ordos-2020 had lapsed and no successor was in force yet.
     h.clock.set(new Date('2025-12-01T02:00:00.000Z'));
     expect((await h.request('GET', '/meta/info')).body.policy).toMatchObject({ id: 'ordos-2020', lapsed: true });
