@@ -10,7 +10,7 @@ import {
   type ProjectState,
 } from '../domain';
 import type { StoredEvent } from '../event-store/event-store.port';
-import type { DocBody, Projection } from '../projections/projection';
+import { decidedUnder, type DocBody, type Projection } from '../projections/projection';
 import { projectIdOfStream } from '../application/streams';
 
 /** Family keys usable as field names (dashboards sum them). */
@@ -86,16 +86,6 @@ export const projectsProjection: Projection = {
   },
   finalize: (doc) => toProjectDoc(doc.state as ProjectState, doc),
 };
-
-/**
- * 第三十三条: the policy an event was decided under, as its metadata recorded it when it was
- * decided (never re-derived from today's policy list), and whether it had lapsed then.
- */
-function decidedUnder(event: StoredEvent): { id: string; lapsed: boolean } | undefined {
-  const { policy, policyLapsed } = event.metadata;
-  if (!policy || policy === 'n/a') return undefined;
-  return { id: policy, lapsed: policyLapsed === true };
-}
 
 function toProjectDoc(state: ProjectState, folded: DocBody): DocBody {
   const deadlines = deadlinesOf(state);

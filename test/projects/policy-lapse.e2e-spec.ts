@@ -71,6 +71,25 @@ describe('第三十三条 the lapse of the measures is visible', () => {
     expect(ofProject[1]).toContain('ProposalSubmitted');
     expect(ofProject[1].endsWith(',true')).toBe(true);
 
+    // The annual plan's read model too, for the office and (from its own entries) for the unit.
+    const included = await h.request('POST', '/annual-plans/2026/include', {
+      token: h.token('OFFICE'),
+      body: { projectId: p.id, reviewOpinion: '符合数字鄂尔多斯规划' },
+    });
+    expect(included.status).toBe(200);
+    expect(included.body).toMatchObject({ year: 2026, policyLapsed: true });
+    let plan: Record<string, any> = {};
+    for (let i = 0; i < 100 && plan.projectCount !== 1; i++) {
+      plan = (await h.request('GET', '/annual-plans/2026', { token: h.token('OFFICE') })).body;
+      if (plan.projectCount !== 1) await new Promise((r) => setTimeout(r, 20));
+    }
+    expect(plan.policy).toEqual({ id: 'ordos-2020', lapsed: true });
+    expect(plan.history.map((e: { policy: unknown }) => e.policy)).toEqual([{ id: 'ordos-2020', lapsed: true }]);
+    const unitPlan = await h.request('GET', '/annual-plans/2026', { token: h.token('CONSTRUCTION_UNIT', 'L01') });
+    expect(unitPlan.body.policy).toEqual({ id: 'ordos-2020', lapsed: true });
+    const otherPlan = await h.request('GET', '/annual-plans/2026', { token: h.token('CONSTRUCTION_UNIT', 'L02') });
+    expect(otherPlan.body.policy).toBeNull();
+
     // The history shows each event's own flag, as it was decided.
     const history = await h.request('GET', `/projects/${p.id}/history`, { token: h.token('AUDIT') });
     const flags = history.body.events.map((e: { metadata: { policyLapsed?: boolean } }) => e.metadata.policyLapsed);
