@@ -35,7 +35,7 @@ function projectIdOf(event: StoredEvent): string | undefined {
 export const projectsProjection: Projection = {
   name: 'projects',
   // 4: the folded `state` kept beside the document is grouped (registration, approved, …)
-  // 5: `policy {id, lapsed}` — the policy the latest decision rests on (第三十三条)
+  // 5: `policy {id, lapsed}` — the policy the latest decision rests on (第三十三条); fastTrackConfirmed
   version: 5,
   collection: 'projects',
   indexes: [
@@ -125,6 +125,8 @@ function toProjectDoc(state: ProjectState, folded: DocBody): DocBody {
     supervisionUnit: project?.responsibility.supervisionUnit ?? null,
     supervisionRequired: approved?.supervisionRequired ?? false,
     fastTrack: (registration?.fastTrack ?? null) !== null,
+    /** 第六条: the office confirmed the fast track with the feasibility approval. */
+    fastTrackConfirmed: project?.approval.fastTrackConfirmed ?? false,
     dates: {
       approvedOn: approved?.approvedOn ?? null,
       startedOn: project?.construction?.startedOn ?? null,

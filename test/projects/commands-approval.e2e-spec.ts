@@ -172,6 +172,8 @@ describe('POST /projects 立项 register (第二、五、七、九条)', () => {
     expect(event.data).toMatchObject({ fastTrackConfirmed: true, fastTrackEvidenceRef: evidenceRef });
     const state = await h.request('GET', `/projects/${p.id}/state`, { token: h.token('OFFICE') });
     expect(state.body.state).toMatchObject({ skippedProposal: true, fastTrackConfirmed: true });
+    const doc = await readProject(h, { ...p, revision: approved.body.revision });
+    expect(doc).toMatchObject({ fastTrack: true, fastTrackConfirmed: true });
   });
 
   it('422 PROPOSAL_REQUIRED 第六条: no feasibility study before the proposal is approved (no fast track)', async () => {
