@@ -6,6 +6,7 @@ import { canRead, publicView } from '../application/read-scope';
 import { ANNUAL_PLAN_STREAM_PREFIX } from '../application/streams';
 import { EVENT_STORE, type EventStore } from '../event-store/event-store.port';
 import { upcast } from '../event-store/upcasters';
+import { decidedUnder, type DecidedUnder } from '../projections/projection';
 import { ProjectionService } from '../projections/projection.service';
 import { READ_MODEL_STORE, type ReadModelStore } from '../read-model/read-model.port';
 
@@ -21,6 +22,8 @@ interface PlanHistoryEntry {
   type: string;
   occurredAt: string;
   data: Record<string, unknown>;
+  /** 第三十三条: the policy the event was decided under and whether it had lapsed. */
+  policy: DecidedUnder | null;
 }
 
 @QueryHandler(GetAnnualPlan)
@@ -48,6 +51,7 @@ export class GetAnnualPlanHandler implements IQueryHandler<GetAnnualPlan> {
         occurredAt: event.metadata.occurredAt,
         actor: event.metadata.actor,
         data: event.data as Record<string, unknown>,
+        policy: decidedUnder(stored) ?? null,
       };
     });
   }
@@ -89,6 +93,8 @@ export class GetAnnualPlanHandler implements IQueryHandler<GetAnnualPlan> {
       inBudgetCount: mine.filter((e) => e.budget?.inBudget).length,
       history: visibleHistory,
       updatedAt: visibleHistory.length > 0 ? visibleHistory[visibleHistory.length - 1].occurredAt : null,
+      // The policy of the latest decision this unit may see, not of another department's entry.
+      policy: visibleHistory.length > 0 ? visibleHistory[visibleHistory.length - 1].policy : null,
       revision: null,
     };
   }

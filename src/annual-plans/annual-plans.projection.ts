@@ -1,5 +1,5 @@
 import { annualPlanDecider, initialAnnualPlanState, type AnnualPlanEvent, type AnnualPlanState } from '../domain';
-import type { Projection } from '../projections/projection';
+import { decidedUnder, type Projection } from '../projections/projection';
 import { ANNUAL_PLAN_STREAM_PREFIX } from '../application/streams';
 
 /** 第五条 one document per plan year: entries, adoption and finance's feedback. */
@@ -7,7 +7,8 @@ export const annualPlansProjection: Projection = {
   name: 'annual-plans',
   // 2: the plan's history is no longer copied into the document (it grew without bound toward
   // MongoDB's 16 MB limit); GET /annual-plans/:year reads it from the stream annual-plan-<year>.
-  version: 2,
+  // 3: `policy {id, lapsed}` — the policy the plan's latest decision rests on (第三十三条)
+  version: 3,
   collection: 'annual_plans',
   indexes: [{ fields: { year: 1 } }],
   types: ['ProjectIncludedInPlan', 'AnnualPlanAdopted', 'BudgetFeedbackRecorded'],
@@ -29,6 +30,7 @@ export const annualPlansProjection: Projection = {
       inBudgetCount: entries.filter((e) => e.budget?.inBudget).length,
       updatedAt: event.metadata.occurredAt,
       revision: event.revision,
+      policy: decidedUnder(event) ?? doc?.policy ?? null,
       state,
     };
   },

@@ -22,6 +22,11 @@ export interface CommandAnswer {
    */
   position: string;
   events: string[];
+  /**
+   * 第三十三条: present (true) when the events appended were decided after the measures lapsed
+   * (no successor policy in force): the decision rests on expired rules. Absent otherwise.
+   */
+  policyLapsed?: true;
 }
 
 /** A command's answer with its status: 201 when the command opened its stream. */

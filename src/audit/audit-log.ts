@@ -120,6 +120,8 @@ export const CSV_COLUMNS = [
   'causationId',
   'hash',
   'data',
+  // 第三十三条: the decision rested on lapsed measures (added last: existing columns keep their place)
+  'policyLapsed',
 ] as const;
 
 /** RFC 4180 quoting; a leading = + - @ is neutralised so spreadsheets do not run it as a formula. */
@@ -151,6 +153,7 @@ export function csvRow(event: EventHead, dataJson: string): string {
     m.causationId,
     m.hash,
     dataJson,
+    m.policyLapsed === true,
   ];
   return `${cells.map(csvCell).join(',')}\r\n`;
 }

@@ -248,7 +248,7 @@ function answerOf(job: Job, outcome: Omit<CommandOutcome, 'streamId'>): Dispatch
   const { revision, position, events } = outcome;
   return {
     status: job.creates && outcome.created ? 201 : 200,
-    body: { ...job.identity, revision, position, events },
+    body: { ...job.identity, revision, position, events, ...(outcome.policyLapsed ? { policyLapsed: true } : {}) },
   };
 }
 
@@ -260,6 +260,7 @@ function appendedOutcome(events: StoredEvent[]): Omit<CommandOutcome, 'streamId'
     position: last.position,
     events: events.map((e) => e.type),
     created: events[0].revision === 0,
+    ...(events.some((e) => e.metadata.policyLapsed) ? { policyLapsed: true } : {}),
   };
 }
 

@@ -43,6 +43,8 @@ export interface CommandOutcome {
   position: string;
   events: string[];
   created: boolean;
+  /** 第三十三条: some event appended was decided after the policy in force had lapsed. */
+  policyLapsed?: boolean;
 }
 
 interface Folded<S> {
@@ -179,6 +181,7 @@ export class StreamCommandHandler<C extends DomainCommand, E extends DomainEvent
           position: result.position,
           events: pending.map((e) => e.type),
           created: revision === -1,
+          ...(decided.some((d) => d.policyLapsed) ? { policyLapsed: true } : {}),
         };
       } catch (error) {
         this.states.delete(streamId);

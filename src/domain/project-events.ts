@@ -55,7 +55,16 @@ export type FeasibilityStudySubmitted = E<
   'FeasibilityStudySubmitted',
   { documentRef: string; submittedOn: IsoDate; /** 第六条 proposal stage skipped */ fastTrack: boolean }
 >;
-export type FeasibilityApproved = E<'FeasibilityApproved', Decision & { approvedOn: IsoDate }>;
+export type FeasibilityApproved = E<
+  'FeasibilityApproved',
+  Decision & {
+    approvedOn: IsoDate;
+    /** 第六条: the office confirms the fast track of a project that skipped the proposal (absent otherwise). */
+    fastTrackConfirmed?: true;
+    /** The fast track's evidence the office confirmed, when the registration carried one. */
+    fastTrackEvidenceRef?: string;
+  }
+>;
 export type FeasibilityRejected = E<'FeasibilityRejected', Decision & { rejectedOn: IsoDate }>;
 export type PreliminaryDesignSubmitted = E<
   'PreliminaryDesignSubmitted',

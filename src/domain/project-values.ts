@@ -16,6 +16,11 @@ export interface FastTrack {
   reason: FastTrackReason;
   urgent: boolean;
   depthMet: boolean;
+  /**
+   * 第六条(一): the document of the city's requirement or of the special reason. Required when a
+   * fast track is registered now; absent on fast tracks registered before it was asked for.
+   */
+  evidenceRef?: string;
 }
 
 /** 第七条 a project several departments build together. */

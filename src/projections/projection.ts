@@ -27,3 +27,20 @@ export interface Projection {
    */
   finalize?(doc: DocBody): DocBody;
 }
+
+/** The policy a decision rests on, as a read model shows it (第三十三条). */
+export interface DecidedUnder {
+  id: string;
+  lapsed: boolean;
+}
+
+/**
+ * 第三十三条: the policy an event was decided under, as its metadata recorded it when it was
+ * decided (never re-derived from today's policy list), and whether it had lapsed then. Records
+ * without a decision (no policy, or the old 'n/a') give undefined.
+ */
+export function decidedUnder(event: StoredEvent): DecidedUnder | undefined {
+  const { policy, policyLapsed } = event.metadata;
+  if (!policy || policy === 'n/a') return undefined;
+  return { id: policy, lapsed: policyLapsed === true };
+}

@@ -36,6 +36,12 @@ export class FastTrackDto implements FastTrack {
   @OneOf(FAST_TRACK_REASONS, { description: '第六条(一) ground' }) reason: FastTrackReason;
   @Bool({ description: '第六条(二) urgent' }) urgent: boolean;
   @Bool({ description: '第六条(四) preliminary work depth meets requirements' }) depthMet: boolean;
+  /** Optional here so that its absence is refused with its article (422 第六条 FAST_TRACK_EVIDENCE_REQUIRED). */
+  @Text(500, {
+    optional: true,
+    description: '第六条(一) the document of the city’s requirement or the special reason (required with a fast track)',
+  })
+  evidenceRef?: string;
 }
 
 /** 立项: POST /projects (第二、五、七、九条). */

@@ -117,6 +117,8 @@ const LIST_FIELDS = [
   'registeredAt',
   'updatedAt',
   'revision',
+  // 第三十三条: the policy of the latest decision and whether it had lapsed, on every row.
+  'policy',
 ] as const;
 
 @QueryHandler(ListProjects)

@@ -10,7 +10,7 @@ import {
   type ProjectState,
 } from '../domain';
 import type { StoredEvent } from '../event-store/event-store.port';
-import type { DocBody, Projection } from '../projections/projection';
+import { decidedUnder, type DocBody, type Projection } from '../projections/projection';
 import { projectIdOfStream } from '../application/streams';
 
 /** Family keys usable as field names (dashboards sum them). */
@@ -35,7 +35,8 @@ function projectIdOf(event: StoredEvent): string | undefined {
 export const projectsProjection: Projection = {
   name: 'projects',
   // 4: the folded `state` kept beside the document is grouped (registration, approved, …)
-  version: 4,
+  // 5: `policy {id, lapsed}` — the policy the latest decision rests on (第三十三条); fastTrackConfirmed
+  version: 5,
   collection: 'projects',
   indexes: [
     { fields: { status: 1, updatedAt: -1 } },
@@ -80,6 +81,7 @@ export const projectsProjection: Projection = {
       registeredAt: (doc?.registeredAt as string | undefined) ?? event.metadata.occurredAt,
       updatedAt: event.metadata.occurredAt,
       revision: event.revision,
+      policy: decidedUnder(event) ?? doc?.policy ?? null,
     };
   },
   finalize: (doc) => toProjectDoc(doc.state as ProjectState, doc),
@@ -123,6 +125,8 @@ function toProjectDoc(state: ProjectState, folded: DocBody): DocBody {
     supervisionUnit: project?.responsibility.supervisionUnit ?? null,
     supervisionRequired: approved?.supervisionRequired ?? false,
     fastTrack: (registration?.fastTrack ?? null) !== null,
+    /** 第六条: the office confirmed the fast track with the feasibility approval. */
+    fastTrackConfirmed: project?.approval.fastTrackConfirmed ?? false,
     dates: {
       approvedOn: approved?.approvedOn ?? null,
       startedOn: project?.construction?.startedOn ?? null,
@@ -159,6 +163,8 @@ function toProjectDoc(state: ProjectState, folded: DocBody): DocBody {
     registeredAt: folded.registeredAt,
     updatedAt: folded.updatedAt,
     revision: folded.revision,
+    /** The policy of the project's latest decision and whether it had lapsed (第三十三条). */
+    policy: folded.policy ?? null,
     state,
   };
 }

@@ -16,7 +16,7 @@ import { ApiExcludeController, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { existsSync } from 'node:fs';
 import type { AppConfig } from '../infrastructure/config';
-import { COMMAND_CATALOGUE, EVENT_CATALOGUE, type Role } from '../domain';
+import { COMMAND_CATALOGUE, EVENT_CATALOGUE, NoPolicyInForceError, POLICIES, policyAt, type Role } from '../domain';
 import { Public } from '../http/auth';
 import { CLOCK, TestClock, type Clock } from '../infrastructure/clock';
 import { APP_CONFIG } from '../infrastructure/tokens';
@@ -77,6 +77,22 @@ export class WebPagesController {
   }
 }
 
+/**
+ * 第三十三条 (有效期5年): the policy new decisions are taken under at `now`, and whether it has
+ * lapsed — decided under the last policy but flagged, as every decision event records it.
+ * `null` before the first policy (commands are refused then: NO_POLICY_IN_FORCE).
+ */
+function policyInfo(now: string) {
+  try {
+    const { policy, lapsed } = policyAt(now, POLICIES);
+    const { id, effectiveFrom, effectiveUntil } = policy;
+    return { id, effectiveFrom, effectiveUntil, lapsed };
+  } catch (error) {
+    if (error instanceof NoPolicyInForceError) return null;
+    throw error;
+  }
+}
+
 interface DevIdentity {
   key: string;
   role: Role;
@@ -107,14 +123,18 @@ export class WebMetaController {
   @Public()
   @Get('meta/info')
   @ApiOperation({
-    summary: 'Dashboard bootstrap: whether development identities exist, the test clock, department names',
+    summary:
+      'Dashboard bootstrap: whether development identities exist, the test clock, department names, ' +
+      'and the policy in force now with whether it has lapsed (第三十三条)',
   })
   info(@Req() request: FastifyRequest) {
+    const now = this.clock.now().toISOString();
     return {
       devIdentities: devIdentitiesOffered(this.config, request),
       testClock: this.clock instanceof TestClock,
-      now: this.clock.now().toISOString(),
+      now,
       departments: DEMO_DEPARTMENTS,
+      policy: policyInfo(now),
     };
   }
 

@@ -117,7 +117,14 @@ describe('Idempotency-Key and contention (issue 11)', () => {
     }
     expect({ status: first.status, body: first.body }).toEqual({
       status: 200,
-      body: { projectId: p.id, revision: p.revision + 1, position: expect.any(String), events: ['ProposalApproved'] },
+      // 第三十三条: decided after ordos-2020 lapsed, and the answer says so.
+      body: {
+        projectId: p.id,
+        revision: p.revision + 1,
+        position: expect.any(String),
+        events: ['ProposalApproved'],
+        policyLapsed: true,
+      },
     });
     expect((await history(p.id)).filter((e) => e.type === 'ProposalApproved')).toHaveLength(1);
     const retry = await send();

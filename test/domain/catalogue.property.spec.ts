@@ -74,6 +74,7 @@ const make: fc.Arbitrary<Make> = fc.oneof(
                   reason: r.reason ? 'SECURITY' : outside<FastTrackReason>('NOPE'),
                   urgent: r.urgent,
                   depthMet: r.depth,
+                  evidenceRef: 'doc:city-requirement',
                 }
               : null,
             crossDepartment: [

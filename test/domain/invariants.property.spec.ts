@@ -64,7 +64,7 @@ const amount = fc.oneof(
   fc.constantFrom(1, 10_000_000, 19_999_999, 20_000_000, 30_000_000, 30_000_001),
   fc.integer({ min: 1, max: 60_000_000 }),
 );
-const FAST = { reason: 'SECURITY', urgent: true, depthMet: true } as const;
+const FAST = { reason: 'SECURITY', urgent: true, depthMet: true, evidenceRef: 'doc:city-requirement' } as const;
 
 const template: fc.Arbitrary<Template> = fc.oneof(
   fc.constant<Template>(() => command('SubmitProposal', { documentRef: 'd' })),

@@ -9,7 +9,7 @@ const SUCCESSOR: Policy = {
   effectiveUntil: '2030-06-21',
   fastTrackCeilingFen: 800_000_000,
 };
-const FAST = { reason: 'SECURITY', urgent: true, depthMet: true } as const;
+const FAST = { reason: 'SECURITY', urgent: true, depthMet: true, evidenceRef: 'doc:city-requirement' } as const;
 
 describe('第三十三条 policy versioning (有效期5年)', () => {
   it('ordos-2020 is in force from 2020-06-22 to 2025-06-21 inclusive, in Ordos days', () => {

@@ -117,7 +117,7 @@ describe('POST /projects 立项 register (第二、五、七、九条)', () => {
   });
 
   it('422 FAST_TRACK_OVER_LIMIT 第六条 at exactly 5,000,000 yuan; below it the proposal stage is skipped', async () => {
-    const fastTrack = { reason: 'SECURITY', urgent: true, depthMet: true };
+    const fastTrack = { reason: 'SECURITY', urgent: true, depthMet: true, evidenceRef: 'doc:city-requirement' };
     const over = await h.request('POST', '/projects', {
       token: h.token('CONSTRUCTION_UNIT', 'R01'),
       body: registration('R01', { estimateFen: 500_000_000, fastTrack }),
@@ -137,6 +137,43 @@ describe('POST /projects 立项 register (第二、五、七、九条)', () => {
     });
     expect(feasibility.status).toBe(200);
     expect((await readProject(h, { ...p, revision: feasibility.body.revision })).status).toBe('FEASIBILITY');
+  });
+
+  it('422 FAST_TRACK_EVIDENCE_REQUIRED 第六条 without the document; approve-feasibility confirms it', async () => {
+    const fastTrack = { reason: 'CITY_REQUIREMENT', urgent: true, depthMet: true };
+    const missing = await h.request('POST', '/projects', {
+      token: h.token('CONSTRUCTION_UNIT', 'R01'),
+      body: registration('R01', { estimateFen: 100, fastTrack }),
+    });
+    expectProblem(missing, 422, 'FAST_TRACK_EVIDENCE_REQUIRED', '第六条');
+    const blank = await h.request('POST', '/projects', {
+      token: h.token('CONSTRUCTION_UNIT', 'R01'),
+      body: registration('R01', { estimateFen: 100, fastTrack: { ...fastTrack, evidenceRef: '\u200b ' } }),
+    });
+    expectProblem(blank, 422, 'FAST_TRACK_EVIDENCE_REQUIRED', '第六条');
+
+    const evidenceRef = '鄂府办发〔2026〕12号';
+    const p = await driveTo(h, 'DRAFT_PLAN', {
+      dept: 'R01',
+      overrides: { estimateFen: 100, fastTrack: { ...fastTrack, evidenceRef } },
+    });
+    const submitted = await h.request('POST', `/projects/${p.id}/submit-feasibility`, {
+      token: h.token('CONSTRUCTION_UNIT', 'R01'),
+      body: { documentRef: 'KY' },
+    });
+    expect(submitted.status).toBe(200);
+    const approved = await h.request('POST', `/projects/${p.id}/approve-feasibility`, {
+      token: h.token('OFFICE'),
+      body: { opinion: '同意，确认直接编报可研' },
+    });
+    expect(approved.status).toBe(200);
+    const history = await h.request('GET', `/projects/${p.id}/history`, { token: h.token('OFFICE') });
+    const event = history.body.events.find((e: { type: string }) => e.type === 'FeasibilityApproved');
+    expect(event.data).toMatchObject({ fastTrackConfirmed: true, fastTrackEvidenceRef: evidenceRef });
+    const state = await h.request('GET', `/projects/${p.id}/state`, { token: h.token('OFFICE') });
+    expect(state.body.state).toMatchObject({ skippedProposal: true, fastTrackConfirmed: true });
+    const doc = await readProject(h, { ...p, revision: approved.body.revision });
+    expect(doc).toMatchObject({ fastTrack: true, fastTrackConfirmed: true });
   });
 
   it('422 PROPOSAL_REQUIRED 第六条: no feasibility study before the proposal is approved (no fast track)', async () => {

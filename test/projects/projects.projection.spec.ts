@@ -119,6 +119,29 @@ describe('projects projection', () => {
     expect(project(events)).toEqual(project(events));
   });
 
+  it('policy {id, lapsed}: the policy of the latest decision, as each event recorded it (第三十三条)', () => {
+    const decided = (e: StoredEvent, policy: string, lapsed: boolean): StoredEvent => {
+      const { policyLapsed: _previous, ...metadata } = e.metadata;
+      return {
+        ...e,
+        metadata: { ...metadata, policy, ...(lapsed ? { policyLapsed: true } : {}) } as StoredEvent['metadata'],
+      };
+    };
+    const [registered, ...later] = stored(H.approved());
+    const old = project([registered]);
+    expect(old?.policy).toEqual({ id: 'ordos-2020', lapsed: false });
+    const lapsed = later.map((e) => decided(e, 'ordos-2020', true));
+    expect(project(lapsed, old)?.policy).toEqual({ id: 'ordos-2020', lapsed: true });
+    const last = lapsed.length - 1;
+    const successor = lapsed.map((e, i) => (i < last ? e : decided(e, 'ordos-2030', false)));
+    const doc = project([registered, ...successor]);
+    expect(doc?.policy).toEqual({ id: 'ordos-2030', lapsed: false });
+    // Rebuilt from the same events, the same answer; a record that decided nothing changes nothing.
+    expect(project([registered, ...successor])).toEqual(doc);
+    const undecided = { ...decided(successor[last], 'n/a', false), revision: 99 };
+    expect(project([undecided], doc)?.policy).toEqual({ id: 'ordos-2030', lapsed: false });
+  });
+
   it('ignores events of other streams', () => {
     const [registered] = stored(H.registered());
     const others = ['annual-plan-2026', 'idempotency-0a1b', '$integrity-seal', 'projects-x', `x-project-${PID}`];

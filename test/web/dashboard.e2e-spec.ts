@@ -118,6 +118,10 @@ describe('dashboard (Chromium)', () => {
       expect(await page.locator('[data-testid=chart-department] .bar').count()).toBe(5);
       await page.getByTestId('overdue-list').getByText('全民健康信息平台升级').waitFor();
       await expect(page.getByTestId('overdue-list').innerText()).resolves.toMatch(/逾期 \d+ 天/);
+      // 第三十三条: the measures lapsed after 2025-06-21; a banner says so on every page.
+      await expect(page.getByTestId('policy-lapsed').innerText()).resolves.toContain(
+        '本办法已于2025年6月21日到期（第三十三条：有效期5年），自2025年6月22日起作出的决定均依据已失效的办法（ordos-2020）',
+      );
       await page.screenshot({ path: join(SHOTS, '02-portfolio.png'), fullPage: true });
 
       // Search (Chinese) filters the list.
@@ -133,6 +137,8 @@ describe('dashboard (Chromium)', () => {
         .getByText(/哈希链完整/)
         .waitFor();
       await page.locator('[data-testid=timeline] li').nth(1).waitFor();
+      // …and the project's latest decision rests on the lapsed measures.
+      await page.getByTestId('policy-lapsed-badge').getByText('依据已失效的办法').waitFor();
 
       // Time travel: slider to the first event → the state then was DRAFT_PLAN.
       const slider = page.getByTestId('time-slider');
@@ -173,6 +179,10 @@ describe('dashboard (Chromium)', () => {
       // English toggle.
       await page.getByTestId('lang-toggle').click();
       await page.getByText('Live event stream').waitFor();
+      await page
+        .getByTestId('policy-lapsed')
+        .getByText(/The measures expired on 21 June 2025/)
+        .waitFor();
     },
   );
 
@@ -186,6 +196,7 @@ describe('dashboard (Chromium)', () => {
     await mobile.getByTestId('token-input').fill(h.token('CONSTRUCTION_UNIT', 'D03'));
     await mobile.getByTestId('token-submit').click();
     await mobile.getByTestId('kpi-total').getByText('1').waitFor();
+    await mobile.getByTestId('policy-lapsed').waitFor();
     await mobile.screenshot({ path: join(SHOTS, '06-mobile-unit.png'), fullPage: true });
     await context.close();
   });

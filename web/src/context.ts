@@ -9,6 +9,14 @@ export interface Department {
   nameEn: string;
 }
 
+/** GET /meta/info `policy`: the policy new decisions are taken under, and whether it lapsed (第三十三条). */
+export interface PolicyInfo {
+  id: string;
+  effectiveFrom: string;
+  effectiveUntil: string;
+  lapsed: boolean;
+}
+
 export interface CommandMeta {
   type: string;
   roles: string[];

@@ -98,6 +98,10 @@ const zh: Dict = {
   yes: '是',
   no: '否',
   fastTrack: '快速通道',
+  policyLapsedBanner: '本办法已于{until}到期（第三十三条：有效期5年），自{since}起作出的决定均依据已失效的办法（{id}）',
+  policyLapsedBadge: '依据已失效的办法',
+  policyLapsedEvent: '办法已失效',
+  policyLapsedHint: '决定依据的办法（{id}）在作出时已失效（第三十三条）',
   om: '运维经费',
   omEligible: '符合运维经费安排条件',
   omNotEligible: '不符合运维经费安排条件',
@@ -209,6 +213,12 @@ const en: Dict = {
   yes: 'Yes',
   no: 'No',
   fastTrack: 'Fast track',
+  policyLapsedBanner:
+    'The measures expired on {until} (Art. 33: in force five years); ' +
+    'decisions since {since} rest on lapsed measures ({id})',
+  policyLapsedBadge: 'Decided under lapsed measures',
+  policyLapsedEvent: 'Measures lapsed',
+  policyLapsedHint: 'The policy of this decision ({id}) had lapsed when it was taken (Art. 33)',
   om: 'O&M funding',
   omEligible: 'Eligible for O&M funding',
   omNotEligible: 'Not eligible for O&M funding',

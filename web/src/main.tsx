@@ -1,12 +1,13 @@
 import { render } from 'preact';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { api, decodeToken, openEventStream, setUnauthorizedHandler, type StreamEvent } from './api';
-import { Ctx, makeT, type AppCtx, type CommandMeta, type Department, type Session } from './context';
+import { Ctx, makeT, type AppCtx, type CommandMeta, type Department, type PolicyInfo, type Session } from './context';
 import { pick, ROLE, FAMILY, type Lang } from './i18n';
 import { Login } from './login';
 import { Portfolio } from './portfolio';
 import { ProjectView } from './project';
 import { LiveView } from './live';
+import { PolicyLapsedBanner } from './policy';
 import './styles.css';
 
 const TOKEN_KEY = 'ordos.token';
@@ -35,6 +36,13 @@ function usePath(): [string, (p: string) => void] {
   return [path, navigate];
 }
 
+/** GET /meta/info: what the dashboard needs before anyone signs in. */
+interface Meta {
+  devIdentities: boolean;
+  departments: Department[];
+  policy?: PolicyInfo | null;
+}
+
 interface Toast {
   id: number;
   event: StreamEvent;
@@ -43,7 +51,7 @@ interface Toast {
 function App() {
   const [lang, setLang] = useState<Lang>((localStorage.getItem(LANG_KEY) as Lang) || 'zh');
   const [session, setSession] = useState<Session | null>(loadSession);
-  const [meta, setMeta] = useState<{ devIdentities: boolean; departments: Department[] } | null>(null);
+  const [meta, setMeta] = useState<Meta | null>(null);
   const [commands, setCommands] = useState<CommandMeta[]>([]);
   const [path, navigate] = usePath();
   const [live, setLive] = useState<'connecting' | 'open' | 'closed'>('connecting');
@@ -59,7 +67,7 @@ function App() {
   }, [lang]);
 
   useEffect(() => {
-    api<{ devIdentities: boolean; departments: Department[] }>(null, '/meta/info')
+    api<Meta>(null, '/meta/info')
       .then(setMeta)
       .catch(() => setMeta({ devIdentities: false, departments: [] }));
     api<{ commands: CommandMeta[] }>(null, '/meta/commands')
@@ -180,6 +188,7 @@ function App() {
           </button>
         </div>
       </header>
+      <PolicyLapsedBanner policy={meta.policy} lang={lang} />
       <main class="page">
         {view === 'portfolio' && <Portfolio />}
         {view === 'project' && projectMatch && <ProjectView id={projectMatch[1].toLowerCase()} key={projectMatch[1]} />}

@@ -14,7 +14,13 @@ interface HistoryEvent {
   family: string | null;
   article: string | null;
   data: Record<string, unknown>;
-  metadata: { occurredAt: string; actor?: { name?: string; role: string; department?: string }; article?: string };
+  metadata: {
+    occurredAt: string;
+    actor?: { name?: string; role: string; department?: string };
+    article?: string;
+    policy?: string;
+    policyLapsed?: boolean;
+  };
 }
 
 interface Obligation {
@@ -53,6 +59,8 @@ interface ProjectDetail extends ProjectLike {
   omEligibility?: { eligible: boolean; reasons?: Array<string | { code?: string; messageZh?: string }> };
   openObligations: Obligation[];
   rectifications: Rectification[];
+  /** 第三十三条: the policy of the latest decision and whether it had lapsed (read model v5). */
+  policy?: { id: string; lapsed: boolean } | null;
 }
 
 /** The state folded from the stream (GET /projects/:id/state), as far as this view reads it. */
@@ -183,6 +191,15 @@ export function ProjectView({ id }: { id: string }) {
             {deptName(project.departmentCode)} · {pick(lang, CATEGORY[project.category], project.category)} ·{' '}
             {t('revision')} {project.revision}
             {project.fastTrack && <span class="badge small">{t('fastTrack')}</span>}
+            {project.policy?.lapsed && (
+              <span
+                class="badge warn small"
+                data-testid="policy-lapsed-badge"
+                title={t('policyLapsedHint', { id: project.policy.id })}
+              >
+                {t('policyLapsedBadge')}
+              </span>
+            )}
           </p>
         </div>
         <div class="head-right">
@@ -368,6 +385,14 @@ export function ProjectView({ id }: { id: string }) {
                               : t('system')}
                           </span>
                           {e.article && <span class="art">{e.article}</span>}
+                          {e.metadata.policyLapsed && (
+                            <span
+                              class="badge warn small"
+                              title={t('policyLapsedHint', { id: e.metadata.policy ?? '' })}
+                            >
+                              {t('policyLapsedEvent')}
+                            </span>
+                          )}
                           <time>{dateTime(e.metadata.occurredAt, lang)}</time>
                           <span class="rev">#{e.revision}</span>
                         </div>

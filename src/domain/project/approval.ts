@@ -68,7 +68,7 @@ function verdict<T extends Verdict>(
   route: string,
   articles: string,
   accepts: 'PROPOSAL' | 'FEASIBILITY',
-  event: (command: ProjectCommandOf<T>, ctx: ProjectDecisionContext) => ProjectEvent,
+  event: (command: ProjectCommandOf<T>, ctx: ProjectDecisionContext, state: RegisteredProject) => ProjectEvent,
 ): ProjectCommandDefinition<ProjectCommandOf<T>, Code> {
   return {
     roles: ['OFFICE'],
@@ -78,7 +78,7 @@ function verdict<T extends Verdict>(
     refusals: [...ON_A_PROJECT, 'INVALID_STATE'],
     decide(command, state, ctx) {
       requireAwaitingDecision(state, ctx);
-      return [event(command, ctx)];
+      return [event(command, ctx, state)];
     },
   };
 }
@@ -143,10 +143,22 @@ export const approvalCommands: ProjectCommandDefinitions<
       ];
     },
   },
-  ApproveFeasibility: verdict<'ApproveFeasibility'>('approve-feasibility', DESIGN, 'FEASIBILITY', ({ data }, ctx) => ({
-    type: 'FeasibilityApproved',
-    data: { projectId: data.projectId, opinion: data.opinion, approvedOn: ctx.today },
-  })),
+  /** 第六条: approving the study of a project that skipped the proposal confirms its fast track. */
+  ApproveFeasibility: verdict<'ApproveFeasibility'>(
+    'approve-feasibility',
+    DESIGN,
+    'FEASIBILITY',
+    ({ data }, ctx, state) => {
+      const evidenceRef = state.registration.fastTrack?.evidenceRef;
+      const confirmation = state.approval.skippedProposal
+        ? { fastTrackConfirmed: true as const, ...(evidenceRef ? { fastTrackEvidenceRef: evidenceRef } : {}) }
+        : {};
+      return {
+        type: 'FeasibilityApproved',
+        data: { projectId: data.projectId, opinion: data.opinion, approvedOn: ctx.today, ...confirmation },
+      };
+    },
+  ),
   RejectFeasibility: verdict<'RejectFeasibility'>('reject-feasibility', DESIGN, 'FEASIBILITY', ({ data }, ctx) => ({
     type: 'FeasibilityRejected',
     data: { projectId: data.projectId, opinion: data.opinion, rejectedOn: ctx.today },

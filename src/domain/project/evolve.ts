@@ -66,8 +66,16 @@ function evolveRegistered(
         },
       };
     case 'ProposalApproved':
-    case 'FeasibilityApproved':
       return { ...state, approval: { ...approval, stageApproved: true } };
+    case 'FeasibilityApproved':
+      return {
+        ...state,
+        approval: {
+          ...approval,
+          stageApproved: true,
+          ...(event.data.fastTrackConfirmed ? { fastTrackConfirmed: true } : {}),
+        },
+      };
     case 'ProposalRejected':
       return { ...state, status: 'REJECTED', approval: { ...approval, rejectedStage: 'PROPOSAL' } };
     case 'FeasibilityRejected':

@@ -54,6 +54,12 @@ export const initiationRules = defineRules({
     zh: '直接编报可研须前期工作深度达到规定要求',
     en: 'fast track requires the preliminary work depth to be met',
   },
+  FAST_TRACK_EVIDENCE_REQUIRED: {
+    kind: 'RULE_VIOLATION',
+    article: FAST_TRACK,
+    zh: '直接编报可研须附市委市政府明确要求或特殊原因的文件依据',
+    en: 'a fast track must carry the document of the city’s requirement or of the special reason',
+  },
   FAST_TRACK_REASON_INVALID: {
     kind: 'RULE_VIOLATION',
     article: FAST_TRACK,
@@ -87,6 +93,11 @@ export function checkFastTrackCeiling(totalFen: number, ctx: DecisionContext): v
   }
 }
 
+/** A document reference someone can read: some character besides spaces, zero-width and controls. */
+function hasVisibleText(value: unknown): value is string {
+  return typeof value === 'string' && value.replace(/[\s\p{Cc}\p{Cf}]/gu, '').length > 0;
+}
+
 /**
  * 第五条 project plan; 第七条 cross-department parts; 第九条 the catalogue entry. The estimate's
  * match with the budget's 一上 cannot be checked here (the budget is not in this system): the
@@ -108,6 +119,7 @@ export const RegisterProjectDefinition: RegistrationDefinition<
     'PLAN_YEAR_OUT_OF_RANGE',
     'INVALID_AMOUNT',
     ...FAST_TRACK_REFUSALS,
+    'FAST_TRACK_EVIDENCE_REQUIRED',
   ],
   decide(command, state, ctx) {
     if (state.status !== null) throw refusal(R.PROJECT_EXISTS, { projectId: command.data.projectId });
@@ -139,7 +151,11 @@ export const RegisterProjectDefinition: RegistrationDefinition<
       throw refusal(R.PLAN_YEAR_OUT_OF_RANGE, { planYear: d.planYear, allowed: [thisYear, thisYear + 1] });
     }
     requireFen(d.estimateFen, 'estimateFen', SHARED_RULES.INVALID_AMOUNT, { positive: true });
-    if (d.fastTrack) checkFastTrack(d.fastTrack, d.estimateFen, ctx);
+    if (d.fastTrack) {
+      checkFastTrack(d.fastTrack, d.estimateFen, ctx);
+      // 第六条(一) at registration only: fast tracks stored before the evidence was asked for stay valid.
+      if (!hasVisibleText(d.fastTrack.evidenceRef)) throw refusal(R.FAST_TRACK_EVIDENCE_REQUIRED);
+    }
     return [
       {
         type: 'ProjectRegistered',

@@ -55,5 +55,7 @@ export function stateView(state: ProjectState): Record<string, unknown> {
     rectifications: state.rectifications,
     criticisms: state.oversight.criticisms,
     investmentDeferred: state.oversight.investmentDeferred,
+    /** 第六条: the office confirmed the fast track with the feasibility approval (v2 of the contract). */
+    fastTrackConfirmed: a.fastTrackConfirmed ?? false,
   };
 }

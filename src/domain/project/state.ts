@@ -36,6 +36,8 @@ export interface ApprovalProgress {
   rejectedStage: ApprovalStage | null;
   /** 第六条: the proposal stage was skipped on the fast track. */
   skippedProposal: boolean;
+  /** 第六条: the office confirmed the fast track when it approved the feasibility study. */
+  fastTrackConfirmed?: boolean;
   /** The last preliminary design submitted, with its review and pricing once held. */
   design: { estimateFen: number; review: { passed: boolean; verifiedEstimateFen: number } | null } | null;
 }

@@ -1,9 +1,9 @@
-import { FastTrackReason, projectDecider } from '../../../src/domain';
+import { FastTrackReason, ProjectEvent, fold, projectDecider, stateView } from '../../../src/domain';
 import { DeciderSpecification } from '../decider-specification';
 import { EARLY, H, PID, actingAs, at, c, outside, play, registration } from '../fixtures';
 
 const spec = DeciderSpecification(projectDecider);
-const FAST = { reason: 'CITY_REQUIREMENT', urgent: true, depthMet: true } as const;
+const FAST = { reason: 'CITY_REQUIREMENT', urgent: true, depthMet: true, evidenceRef: 'doc:city-requirement' } as const;
 
 describe('第五条 registering a project plan (ProjectRegistered 项目计划已登记)', () => {
   it('registers with every plan field and the civil date', () => {
@@ -134,6 +134,79 @@ describe('第六条 fast track (直接编报可研)', () => {
           data: { projectId: PID, documentRef: 'doc:fs', submittedOn: '2026-11-26', fastTrack: true },
         },
       ]);
+  });
+
+  it('accepts a fast track that carries the document of the city’s requirement (第六条(一))', () => {
+    spec
+      .given([])
+      .when(c.register({ estimateFen: 1, fastTrack: FAST }))
+      .thenMatches([{ type: 'ProjectRegistered', data: { fastTrack: { evidenceRef: 'doc:city-requirement' } } }]);
+  });
+
+  it('refuses a fast track without its evidence, or with an invisible one (第六条)', () => {
+    const { evidenceRef: _omitted, ...withoutEvidence } = FAST;
+    const error = spec
+      .given([])
+      .when(c.register({ estimateFen: 1, fastTrack: withoutEvidence }))
+      .thenThrows('FAST_TRACK_EVIDENCE_REQUIRED', 'RULE_VIOLATION');
+    expect(error.article).toBe('第六条');
+    spec
+      .given([])
+      .when(c.register({ estimateFen: 1, fastTrack: { ...FAST, evidenceRef: ' \u200b\t' } }))
+      .thenThrows('FAST_TRACK_EVIDENCE_REQUIRED');
+  });
+
+  it('approving the feasibility of a fast-tracked project records the office’s confirmation', () => {
+    const submitted = play([at(EARLY, c.submitFeasibility())], H.registered({ estimateFen: 1, fastTrack: FAST }));
+    const [approved] = spec
+      .given(submitted)
+      .when(c.approveFeasibility())
+      .thenMatches([
+        {
+          type: 'FeasibilityApproved',
+          data: { fastTrackConfirmed: true, fastTrackEvidenceRef: 'doc:city-requirement' },
+          article: '第八条',
+        },
+      ]);
+    expect(approved.data).toHaveProperty('approvedOn');
+    const state = fold(projectDecider, play([at(EARLY, c.approveFeasibility())], submitted));
+    expect(stateView(state)).toMatchObject({ skippedProposal: true, fastTrackConfirmed: true });
+  });
+
+  it('records no fast-track confirmation on the normal path', () => {
+    const submitted = play(
+      [c.submitProposal(), c.approveProposal(), c.submitFeasibility()].map((x) => at(EARLY, x)),
+      H.registered(),
+    );
+    const [approved] = spec
+      .given(submitted)
+      .when(c.approveFeasibility())
+      .thenMatches([{ type: 'FeasibilityApproved' }]);
+    expect(approved.data).not.toHaveProperty('fastTrackConfirmed');
+    expect(stateView(fold(projectDecider, [...submitted, approved]))).toMatchObject({ fastTrackConfirmed: false });
+  });
+
+  it('keeps a fast track stored before the evidence was required: it goes on and is confirmed without one', () => {
+    const { evidenceRef: _omitted, ...old } = FAST;
+    // A ProjectRegistered written before 第六条's evidence was asked for (stored history).
+    const stored: ProjectEvent[] = [
+      {
+        type: 'ProjectRegistered',
+        data: {
+          projectId: PID,
+          ...registration({ estimateFen: 1 }),
+          crossDepartment: null,
+          fastTrack: old,
+          registeredOn: '2026-01-05',
+        },
+      },
+    ];
+    const submitted = play([at(EARLY, c.submitFeasibility())], stored);
+    const [approved] = spec
+      .given(submitted)
+      .when(c.approveFeasibility())
+      .thenMatches([{ type: 'FeasibilityApproved', data: { fastTrackConfirmed: true } }]);
+    expect(approved.data).not.toHaveProperty('fastTrackEvidenceRef');
   });
 
   it('refuses to skip the proposal without a fast track', () => {

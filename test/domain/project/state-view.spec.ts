@@ -48,6 +48,7 @@ const CONTRACT_FIELDS = [
   'rectifications',
   'criticisms',
   'investmentDeferred',
+  'fastTrackConfirmed',
 ];
 
 describe('stateView: the folded state as the contract shows it (flat)', () => {
