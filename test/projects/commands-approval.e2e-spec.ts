@@ -150,7 +150,9 @@ describe('POST /projects 立项 register (第二、五、七、九条)', () => {
       token: h.token('CONSTRUCTION_UNIT', 'R01'),
       body: registration('R01', { estimateFen: 100, fastTrack: { ...fastTrack, evidenceRef: '\u200b ' } }),
     });
-    expectProblem(blank, 422, 'FAST_TRACK_EVIDENCE_REQUIRED', '第六条');
+    // Sent but with no visible character: every text field refuses that at validation (400, named).
+    expectProblem(blank, 400, 'VALIDATION_FAILED');
+    expect(JSON.stringify(blank.body.errors)).toContain('fastTrack.evidenceRef');
 
     const evidenceRef = '鄂府办发〔2026〕12号';
     const p = await driveTo(h, 'DRAFT_PLAN', {

@@ -93,11 +93,6 @@ export function checkFastTrackCeiling(totalFen: number, ctx: DecisionContext): v
   }
 }
 
-/** A document reference someone can read: some character besides spaces, zero-width and controls. */
-function hasVisibleText(value: unknown): value is string {
-  return typeof value === 'string' && value.replace(/[\s\p{Cc}\p{Cf}]/gu, '').length > 0;
-}
-
 /**
  * 第五条 project plan; 第七条 cross-department parts; 第九条 the catalogue entry. The estimate's
  * match with the budget's 一上 cannot be checked here (the budget is not in this system): the
