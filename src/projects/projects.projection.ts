@@ -35,7 +35,8 @@ function projectIdOf(event: StoredEvent): string | undefined {
 export const projectsProjection: Projection = {
   name: 'projects',
   // 4: the folded `state` kept beside the document is grouped (registration, approved, …)
-  version: 4,
+  // 5: the state keeps each incident (第十八条) with its decision; the document shows them
+  version: 5,
   collection: 'projects',
   indexes: [
     { fields: { status: 1, updatedAt: -1 } },
@@ -150,6 +151,9 @@ function toProjectDoc(state: ProjectState, folded: DocBody): DocBody {
     sharingExemption: project?.compliance.sharingExemption ?? null,
     omEligibility: omEligibility(state),
     asset: project?.asset ?? null,
+    /** 第十八条 every reported incident with the office's decision; the undecided ones are open obligations. */
+    incidents: project?.oversight.incidentLog ?? [],
+    openIncidents: (project?.oversight.incidentLog ?? []).filter((i) => i.decision === null).length,
     sanctions: {
       criticisms: project?.oversight.criticisms ?? 0,
       investmentDeferred: project?.oversight.investmentDeferred ?? false,

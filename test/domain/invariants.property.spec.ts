@@ -115,9 +115,14 @@ const template: fc.Arbitrary<Template> = fc.oneof(
         }),
   ),
   fc.constant<Template>(() => command('RegisterAsset', { assetClass: 'INTANGIBLE', costFen: 1 })),
-  fc.constant<Template>(() => command('SuspendProject', { reason: 'r' })),
+  fc.constant<Template>(() =>
+    command('ReportIncident', { incidentId: 'incident-1', kind: 'SERIOUS_DELAY', description: 'x' }),
+  ),
+  fc.constant<Template>(() => command('SuspendProject', { reason: 'r', basis: { incidentId: 'incident-1' } })),
   fc.constant<Template>(() => command('ResumeProject', { reason: 'r' })),
-  fc.constant<Template>(() => command('TerminateProject', { reason: 'r' })),
+  fc.constant<Template>((today) =>
+    command('TerminateProject', { reason: 'r', basis: { rectificationId: `r-${addDays(today, -40)}` } }),
+  ),
   fc.constant<Template>((today) =>
     command('OrderRectification', {
       rectificationId: `r-${today}`,
