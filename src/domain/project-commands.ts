@@ -115,7 +115,8 @@ export type VerifyRectification = P<
   'VerifyRectification',
   { rectificationId: string; passed: boolean; opinion: string }
 >;
-type Sanction = Reason & { basis: SanctionBasis };
+/** The basis is the decision's to check (第二十七条): absent, the sanction is refused 422. */
+type Sanction = Reason & { basis?: SanctionBasis };
 export type CriticizeProject = P<'CriticizeProject', Sanction>;
 export type DeferInvestment = P<'DeferInvestment', Sanction>;
 export type SuspendProject = P<'SuspendProject', Sanction>;

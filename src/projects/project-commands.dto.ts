@@ -88,7 +88,8 @@ export class SanctionBasisDto implements SanctionBasis {
 /** criticize, defer-investment, suspend, terminate: the reason and the basis (第二十七条). */
 export class SanctionDto extends CommandBody implements In<'CriticizeProject'> {
   @Text() reason: string;
-  @Nested(SanctionBasisDto) basis: SanctionBasisDto;
+  @Nested(SanctionBasisDto, { optional: true, description: 'required by the rule: absent answers 422' })
+  basis?: SanctionBasisDto;
 }
 
 /** 第十八条 the office's decision on a reported incident. */

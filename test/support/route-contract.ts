@@ -463,7 +463,7 @@ export const OVERSIGHT_ROUTES: RouteSpec[] = [
     before: (h, p) => rejectedRectification(h, p),
     body: (_h, p) => ({ reason: '整改不到位', basis: { rectificationId: p.rectificationId ?? randomUUID() } }),
     events: ['ProjectCriticized'],
-    required: ['reason', 'basis'],
+    required: ['reason'],
     effect: (doc) => expect(doc.sanctions.criticisms).toBe(1),
   },
   {
@@ -474,7 +474,7 @@ export const OVERSIGHT_ROUTES: RouteSpec[] = [
     before: (h, p) => rejectedRectification(h, p),
     body: (_h, p) => ({ reason: '整改不到位', basis: { rectificationId: p.rectificationId ?? randomUUID() } }),
     events: ['InvestmentDeferred'],
-    required: ['reason', 'basis'],
+    required: ['reason'],
     effect: (doc) => expect(doc.sanctions.investmentDeferred).toBe(true),
   },
   {
@@ -485,7 +485,7 @@ export const OVERSIGHT_ROUTES: RouteSpec[] = [
     before: (h, p) => rejectedRectification(h, p),
     body: (_h, p) => ({ reason: '整改不到位', basis: { rectificationId: p.rectificationId ?? randomUUID() } }),
     events: ['ProjectSuspended'],
-    required: ['reason', 'basis'],
+    required: ['reason'],
     effect: (doc) => expect(doc.status).toBe('SUSPENDED'),
   },
   {
@@ -508,7 +508,7 @@ export const OVERSIGHT_ROUTES: RouteSpec[] = [
     before: (h, p) => rejectedRectification(h, p),
     body: (_h, p) => ({ reason: '整改后仍不符合要求', basis: { rectificationId: p.rectificationId ?? randomUUID() } }),
     events: ['ProjectTerminated'],
-    required: ['reason', 'basis'],
+    required: ['reason'],
     effect: (doc) => expect(doc.status).toBe('TERMINATED'),
   },
   {

@@ -140,7 +140,10 @@ function evolveRegistered(
         decision: null,
         decidedOn: null,
       };
-      return { ...state, oversight: { ...state.oversight, incidents: incidents + 1, incidentLog: [...incidentLog, incident] } };
+      return {
+        ...state,
+        oversight: { ...state.oversight, incidents: incidents + 1, incidentLog: [...incidentLog, incident] },
+      };
     }
     case 'IncidentDecided': {
       const { incidentId, decision, decidedOn } = event.data;

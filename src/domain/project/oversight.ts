@@ -116,7 +116,9 @@ export const oversightRules = defineRules({
     kind: 'RULE_VIOLATION',
     article: RECTIFICATION,
     zh: '处理须载明所依据的逾期或不合格的整改（暂停可依据重大问题报告，通报批评可依据第三十条所列情形）',
-    en: 'a sanction names exactly one basis it may rest on: a rectification (an incident for a suspension, a violation for a criticism)',
+    en:
+      'a sanction names exactly one basis it may rest on: a rectification ' +
+      '(or an incident for a suspension, a violation for a criticism)',
   },
   SANCTION_BASIS_NOT_FOUND: {
     kind: 'RULE_VIOLATION',
@@ -256,7 +258,10 @@ function suspension(
   if (state.status === 'SUSPENDED') return decided;
   if (!SUSPENDABLE.includes(state.status)) throw stateError(state, ctx, { decision: 'SUSPEND' });
   const previousStatus = state.status;
-  return [...decided, { type: 'ProjectSuspended', data: { projectId, reason, previousStatus, suspendedOn: ctx.today, basis } }];
+  return [
+    ...decided,
+    { type: 'ProjectSuspended', data: { projectId, reason, previousStatus, suspendedOn: ctx.today, basis } },
+  ];
 }
 
 export const oversightCommands: ProjectCommandDefinitions<

@@ -1,4 +1,4 @@
-import { projectDecider } from '../../../src/domain';
+import { projectDecider, type IncidentDecision } from '../../../src/domain';
 import { DeciderSpecification, stateOf } from '../decider-specification';
 import { H, PID, actingAs, actors, at, c, command, play } from '../fixtures';
 
@@ -139,7 +139,15 @@ describe('第二十七条 rectification: the article cited and who orders', () =
       .thenMatches([{ type: 'RectificationOrdered', data: { article: '第十条' } }]);
   });
   it('refuses what is not an article of the measures: 422 ARTICLE_NOT_IN_MEASURES (第二十七条)', () => {
-    for (const article of ['第三十四条', '第零条', '第二十七', '27', '第十七条、第十七条', '第十七条,第二十七条', '第十七条、']) {
+    for (const article of [
+      '第三十四条',
+      '第零条',
+      '第二十七',
+      '27',
+      '第十七条、第十七条',
+      '第十七条,第二十七条',
+      '第十七条、',
+    ]) {
       const error = spec.given(building).when(order(article)).thenThrows('ARTICLE_NOT_IN_MEASURES', 'RULE_VIOLATION');
       expect(error.article).toBe('第二十七条');
     }
@@ -148,15 +156,19 @@ describe('第二十七条 rectification: the article cited and who orders', () =
     spec
       .given(building)
       .when(actingAs(actors.finance, order('第十九条', 'FUND_USE')))
-      .thenMatches([
-        { type: 'RectificationOrdered', data: { subject: 'FUND_USE', orderedBy: { role: 'FINANCE' } } },
-      ]);
+      .thenMatches([{ type: 'RectificationOrdered', data: { subject: 'FUND_USE', orderedBy: { role: 'FINANCE' } } }]);
     spec
       .given(building)
       .when(actingAs(actors.finance, order('第十九条', 'PROCUREMENT')))
       .thenMatches([{ type: 'RectificationOrdered', data: { subject: 'PROCUREMENT' } }]);
-    spec.given(building).when(actingAs(actors.finance, order('第十一条'))).thenThrows('FINANCE_FUNDS_ONLY');
-    spec.given(building).when(actingAs(actors.finance, order('第十一条', 'OTHER'))).thenThrows('FINANCE_FUNDS_ONLY');
+    spec
+      .given(building)
+      .when(actingAs(actors.finance, order('第十一条')))
+      .thenThrows('FINANCE_FUNDS_ONLY');
+    spec
+      .given(building)
+      .when(actingAs(actors.finance, order('第十一条', 'OTHER')))
+      .thenThrows('FINANCE_FUNDS_ONLY');
     // the office and supervisors may name any subject, or none
     spec
       .given(building)
@@ -165,10 +177,19 @@ describe('第二十七条 rectification: the article cited and who orders', () =
     const withSubject = play([actingAs(actors.finance, order('第十九条', 'FUND_USE'))], building);
     expect(stateOf(projectDecider, withSubject)).toMatchObject({ rectifications: { 'r-5': { subject: 'FUND_USE' } } });
     const financeOrdered = play([actingAs(actors.finance, order('第十九条', 'FUND_USE'))], building);
-    const reported = play([command('SubmitRectification', { rectificationId: 'r-5', report: '已整改' })], financeOrdered);
+    const reported = play(
+      [command('SubmitRectification', { rectificationId: 'r-5', report: '已整改' })],
+      financeOrdered,
+    );
     const verifyR5 = command('VerifyRectification', { rectificationId: 'r-5', passed: true, opinion: '合格' });
-    spec.given(reported).when(actingAs(actors.finance, verifyR5)).thenMatches([{ type: 'RectificationVerified' }]);
-    spec.given(reported).when(verifyR5).thenMatches([{ type: 'RectificationVerified' }]);
+    spec
+      .given(reported)
+      .when(actingAs(actors.finance, verifyR5))
+      .thenMatches([{ type: 'RectificationVerified' }]);
+    spec
+      .given(reported)
+      .when(verifyR5)
+      .thenMatches([{ type: 'RectificationVerified' }]);
     const officeOrdered = play([submit()], ordered);
     const error = spec
       .given(officeOrdered)
@@ -240,7 +261,12 @@ describe('第二十七条 sanctions rest on an overdue or rejected rectification
       ['DeferInvestment', { incidentId: 'i-1' }, 'SANCTION_BASIS_REQUIRED', '第二十七条、第三十条'],
       ['TerminateProject', { violation: 'FRAUD' }, 'SANCTION_BASIS_REQUIRED', '第二十七条'],
       ['SuspendProject', { violation: 'FRAUD' }, 'SANCTION_BASIS_REQUIRED', '第十八条、第二十七条'],
-      ['CriticizeProject', { rectificationId: 'r-1', violation: 'FRAUD' }, 'SANCTION_BASIS_REQUIRED', '第二十七条、第三十条'],
+      [
+        'CriticizeProject',
+        { rectificationId: 'r-1', violation: 'FRAUD' },
+        'SANCTION_BASIS_REQUIRED',
+        '第二十七条、第三十条',
+      ],
       ['CriticizeProject', { violation: 'BRIBERY' }, 'SANCTION_BASIS_REQUIRED', '第三十条'],
       ['TerminateProject', { rectificationId: 'nope' }, 'SANCTION_BASIS_NOT_FOUND', '第二十七条'],
       ['SuspendProject', { incidentId: 'nope' }, 'SANCTION_BASIS_NOT_FOUND', '第十八条'],
@@ -250,7 +276,7 @@ describe('第二十七条 sanctions rest on an overdue or rejected rectification
       const error = spec.given(rejected).when(cmd).thenThrows(code, 'RULE_VIOLATION');
       expect({ type, basis, article: error.article }).toEqual({ type, basis, article });
     }
-    const missing = command('TerminateProject', { reason: 'x' } as never);
+    const missing = command('TerminateProject', { reason: 'x' });
     spec.given(rejected).when(missing).thenThrows('SANCTION_BASIS_REQUIRED');
   });
   it('第三十条: a criticism may name the violation instead', () => {
@@ -308,7 +334,9 @@ describe('第二十七条 sanctions rest on an overdue or rejected rectification
     spec
       .given(suspended)
       .when(command('TerminateProject', onR1))
-      .thenMatches([{ type: 'ProjectTerminated', data: { previousStatus: 'SUSPENDED', basis: { rectificationId: 'r-1' } } }]);
+      .thenMatches([
+        { type: 'ProjectTerminated', data: { previousStatus: 'SUSPENDED', basis: { rectificationId: 'r-1' } } },
+      ]);
   });
   it('the office terminates, naming the rectification; a terminated project accepts nothing', () => {
     spec
@@ -467,15 +495,21 @@ describe('第十八条 the office decides on a reported incident', () => {
       .thenThrows('INCIDENT_ALREADY_DECIDED', 'CONFLICT');
     spec
       .given(reported)
-      .when(decide('LATER' as never))
+      .when(decide('LATER' as IncidentDecision))
       .thenThrows('INVALID_INCIDENT_DECISION', 'RULE_VIOLATION');
-    spec.given(reported).when(actingAs(actors.supervisor, decide('NOTED'))).thenThrows('ROLE_NOT_ALLOWED');
+    spec
+      .given(reported)
+      .when(actingAs(actors.supervisor, decide('NOTED')))
+      .thenThrows('ROLE_NOT_ALLOWED');
     spec.given(reported).when(incident()).thenThrows('INCIDENT_EXISTS', 'CONFLICT');
   });
   it('incidents stored before they had ids are named incident-<n> by the fold', () => {
     const old = [
       ...building,
-      { type: 'IncidentReported', data: { projectId: PID, kind: 'SERIOUS_DELAY', description: 'a', reportedOn: TODAY } },
+      {
+        type: 'IncidentReported',
+        data: { projectId: PID, kind: 'SERIOUS_DELAY', description: 'a', reportedOn: TODAY },
+      },
       { type: 'IncidentReported', data: { projectId: PID, kind: 'MAJOR_LOSS', description: 'b', reportedOn: TODAY } },
     ] as typeof building;
     expect(stateOf(projectDecider, old)).toMatchObject({
