@@ -205,6 +205,13 @@ describe('第二十七条 sanctions and 第十八条 incident decisions over HTT
     const doc = await readProject(h, p);
     expect(doc).toMatchObject({ sanctions: { criticisms: 1, investmentDeferred: true }, openIncidents: 1 });
     expect(doc.incidents).toEqual([expect.objectContaining({ incidentId: 'incident-1', decision: null })]);
+    const history = await h.request('GET', `/projects/${p.id}/history`, { token: h.token('AUDIT') });
+    expect(history.status).toBe(200);
+    const shown = history.body.events.filter((e: any) => ['ProjectCriticized', 'InvestmentDeferred'].includes(e.type));
+    expect(shown.map((e: any) => [e.label, e.data.basis])).toEqual([
+      ['通报批评', undefined],
+      ['暂缓安排投资计划', undefined],
+    ]);
     const decided = await command(h, p, 'OFFICE', 'decide-incident', {
       incidentId: 'incident-1',
       decision: 'RECTIFY',

@@ -1,25 +1,18 @@
 /**
  * 整改 and sanctions: rectification ordered with a deadline, reported and verified (第二十七条),
  * criticism and deferred investment (第二十七条, 第三十条), suspension and termination
- * (第十八条, 第二十七条), and the office's decision on a reported incident (第十八条). Where
+ * (第十八条, 第二十七条). Where
  * DOMAIN.md is silent: rectification may be ordered whenever the project lives, suspended
  * included (supervision does not stop), and open rectifications may be closed even after
  * rejection; a suspended project accepts only resume, rectification and termination; terminated,
  * nothing. Every sanction names its basis (第二十七条 只有逾期不整改或者整改后仍不符合要求):
  * a rectification overdue (still awaiting its first report after the deadline) or rejected (its
  * last report not accepted and no newer one submitted); a suspension may rest on a 第十八条
- * incident instead, a criticism on a 第三十条 violation.
+ * incident instead (incidents.ts), a criticism on a 第三十条 violation.
  */
 import { isAfter } from '../calendar';
-import { ProjectEvent } from '../project-events';
-import { AWAITING_ACCEPTANCE, LIVE, NOT_TERMINATED, PRE_COMPLETION } from '../project-status';
-import {
-  INCIDENT_DECISIONS,
-  RECTIFICATION_SUBJECTS,
-  RecordedBasis,
-  SanctionBasis,
-  VIOLATIONS,
-} from '../project-values';
+import { LIVE, NOT_TERMINATED } from '../project-status';
+import { RECTIFICATION_SUBJECTS, RecordedBasis, SanctionBasis, VIOLATIONS } from '../project-values';
 import { citing, defineRules, refusal } from '../rule';
 import { ON_A_PROJECT, SHARED_RULES, SharedRuleCode, recordedBy, requireDate } from '../shared';
 import {
@@ -28,18 +21,15 @@ import {
   ProjectEventDefinitions,
   present,
   requireStatus,
-  stateError,
 } from './guards';
-import { Incident, RegisteredProject, Rectification } from './state';
+import { INCIDENT, SUSPENDABLE, findIncident, incidentRules, suspension } from './incidents';
+import { RegisteredProject, Rectification } from './state';
 
 const RECTIFICATION = '第二十七条';
 const SANCTIONS = '第二十七条、第三十条';
 const SUSPENSION = '第十八条、第二十七条';
 /** 第十八条 incidents are among what an order answers. */
 const ORDER = SUSPENSION;
-const INCIDENT = '第十八条';
-/** Where a suspension fits: before completion and while acceptance is awaited. */
-const SUSPENDABLE = [...PRE_COMPLETION, ...AWAITING_ACCEPTANCE];
 /** 第二十七条 finance (市财政局) orders rectification on fund use and procurement only. */
 const FINANCE_SUBJECTS = ['FUND_USE', 'PROCUREMENT'];
 
@@ -132,33 +122,9 @@ export const oversightRules = defineRules({
     zh: '只有逾期不整改或者整改后仍不符合要求的，方可通报批评、暂缓安排投资计划、暂停或终止项目',
     en: 'a sanction rests on a rectification that is overdue or whose report was rejected',
   },
-  INCIDENT_DECIDED_OTHERWISE: {
-    kind: 'RULE_VIOLATION',
-    article: INCIDENT,
-    zh: '该重大问题已决定责令整改或知悉，不能据此暂停建设',
-    en: 'the incident was decided otherwise (RECTIFY or NOTED): no suspension rests on it',
-  },
-  INCIDENT_NOT_FOUND: {
-    kind: 'NOT_FOUND',
-    article: INCIDENT,
-    zh: '重大问题报告不存在',
-    en: 'no such incident',
-  },
-  INCIDENT_ALREADY_DECIDED: {
-    kind: 'CONFLICT',
-    article: INCIDENT,
-    zh: '该重大问题已作出处理决定',
-    en: 'the incident was already decided',
-  },
-  INVALID_INCIDENT_DECISION: {
-    kind: 'RULE_VIOLATION',
-    article: INCIDENT,
-    zh: '处理决定须为责令整改、暂停建设或知悉',
-    en: 'the decision is one of RECTIFY, SUSPEND, NOTED',
-  },
 });
 /** The refusal codes this module's commands may name. */
-type Code = SharedRuleCode | keyof typeof oversightRules;
+type Code = SharedRuleCode | keyof typeof oversightRules | keyof typeof incidentRules;
 const R = oversightRules;
 /** What a sanction without a valid basis meets (第二十七条). */
 const BASIS_REFUSALS = [
@@ -185,10 +151,6 @@ function requireArticles(article: string): string {
   if (cited.some((a) => !MEASURES_ARTICLES.includes(a)) || new Set(cited).size !== cited.length)
     throw refusal(R.ARTICLE_NOT_IN_MEASURES, { article, articles: `${MEASURES_ARTICLES[0]}…第三十三条` });
   return cited.join('、');
-}
-
-function findIncident(state: RegisteredProject, incidentId: string): Incident | undefined {
-  return state.oversight.incidentLog.find((i) => i.incidentId === incidentId);
 }
 
 type BasisKind = keyof SanctionBasis;
@@ -221,7 +183,10 @@ function requireBasis(
     const incident = findIncident(state, basis.incidentId);
     if (!incident) throw refusal(citing(R.SANCTION_BASIS_NOT_FOUND, INCIDENT), { incidentId: basis.incidentId });
     if (incident.decision !== null && incident.decision !== 'SUSPEND')
-      throw refusal(R.INCIDENT_DECIDED_OTHERWISE, { incidentId: incident.incidentId, decision: incident.decision });
+      throw refusal(incidentRules.INCIDENT_DECIDED_OTHERWISE, {
+        incidentId: incident.incidentId,
+        decision: incident.decision,
+      });
     return { incidentId: incident.incidentId };
   }
   const rectificationId = String(basis?.rectificationId);
@@ -239,31 +204,6 @@ function requireBasis(
   return { rectificationId };
 }
 
-/**
- * A suspension (暂停项目建设) and, when it rests on an incident not yet decided, the office's
- * decision on that incident: suspending on an incident is deciding it (第十八条), by either route.
- */
-function suspension(
-  state: RegisteredProject,
-  ctx: ProjectDecisionContext,
-  reason: string,
-  basis: RecordedBasis,
-): ProjectEvent[] {
-  const projectId = state.projectId;
-  const decided: ProjectEvent[] = [];
-  if ('incidentId' in basis && findIncident(state, basis.incidentId)?.decision === null) {
-    const data = { projectId, incidentId: basis.incidentId, decision: 'SUSPEND' as const, opinion: reason };
-    decided.push({ type: 'IncidentDecided', data: { ...data, decidedOn: ctx.today } });
-  }
-  if (state.status === 'SUSPENDED') return decided;
-  if (!SUSPENDABLE.includes(state.status)) throw stateError(state, ctx, { decision: 'SUSPEND' });
-  const previousStatus = state.status;
-  return [
-    ...decided,
-    { type: 'ProjectSuspended', data: { projectId, reason, previousStatus, suspendedOn: ctx.today, basis } },
-  ];
-}
-
 export const oversightCommands: ProjectCommandDefinitions<
   | 'OrderRectification'
   | 'SubmitRectification'
@@ -272,8 +212,7 @@ export const oversightCommands: ProjectCommandDefinitions<
   | 'DeferInvestment'
   | 'SuspendProject'
   | 'ResumeProject'
-  | 'TerminateProject'
-  | 'DecideIncident',
+  | 'TerminateProject',
   Code
 > = {
   /** 第十八条、第二十七条 限期整改: findings and a deadline after today. */
@@ -466,36 +405,6 @@ export const oversightCommands: ProjectCommandDefinitions<
       ];
     },
   },
-  /**
-   * 第十八条 the office decides on a reported serious delay or major loss: RECTIFY (the order
-   * follows with order-rectification, citing 第十八条), SUSPEND (the project is suspended with the
-   * incident as basis, unless it already is), or NOTED. Until then the incident is an open obligation.
-   */
-  DecideIncident: {
-    roles: ['OFFICE'],
-    articles: INCIDENT,
-    route: 'decide-incident',
-    accepts: NOT_TERMINATED,
-    refusals: [
-      ...ON_A_PROJECT,
-      'INVALID_STATE',
-      'INCIDENT_NOT_FOUND',
-      'INCIDENT_ALREADY_DECIDED',
-      'INVALID_INCIDENT_DECISION',
-    ],
-    decide(command, state, ctx) {
-      requireStatus(state, ctx);
-      const { projectId, incidentId, decision, opinion } = command.data;
-      const incident = findIncident(state, incidentId);
-      if (!incident) throw refusal(R.INCIDENT_NOT_FOUND, { incidentId });
-      if (incident.decision !== null)
-        throw refusal(R.INCIDENT_ALREADY_DECIDED, { incidentId, decision: incident.decision });
-      if (!INCIDENT_DECISIONS.includes(decision))
-        throw refusal(R.INVALID_INCIDENT_DECISION, { decision, allowed: INCIDENT_DECISIONS });
-      if (decision === 'SUSPEND') return suspension(state, ctx, opinion, { incidentId });
-      return [{ type: 'IncidentDecided', data: { projectId, incidentId, decision, opinion, decidedOn: ctx.today } }];
-    },
-  },
 };
 
 export const oversightEvents: ProjectEventDefinitions<
@@ -508,7 +417,6 @@ export const oversightEvents: ProjectEventDefinitions<
   | 'ProjectSuspended'
   | 'ProjectResumed'
   | 'ProjectTerminated'
-  | 'IncidentDecided'
 > = {
   RectificationOrdered: {
     label: '已责令限期整改',
@@ -528,5 +436,4 @@ export const oversightEvents: ProjectEventDefinitions<
   ProjectSuspended: { label: '暂停项目建设', family: '整改', article: SUSPENSION },
   ProjectResumed: { label: '恢复项目建设', family: '整改', article: SUSPENSION },
   ProjectTerminated: { label: '项目已终止', family: '整改', article: RECTIFICATION },
-  IncidentDecided: { label: '重大问题已作出处理决定', family: '整改', article: INCIDENT },
 };
