@@ -56,11 +56,11 @@ export function findIncident(state: RegisteredProject, incidentId: string): Inci
   return state.oversight.incidentLog.find((i) => i.incidentId === incidentId);
 }
 
-export /**
+/**
  * A suspension (暂停项目建设) and, when it rests on an incident not yet decided, the office's
  * decision on that incident: suspending on an incident is deciding it (第十八条), by either route.
  */
-function suspension(
+export function suspension(
   state: RegisteredProject,
   ctx: ProjectDecisionContext,
   reason: string,
