@@ -245,8 +245,22 @@ async function main(): Promise<void> {
         supervisionUnit: pickOne(['内蒙古信达监理有限公司', '北方工程监理咨询有限公司']),
         contractRef: `JL-${p.id.slice(0, 6)}`,
       });
-    if (p.target === 'TERMINATED')
-      return void (await post('terminate', office, { reason: '建设条件发生重大变化，经领导小组研究终止' }));
+    if (p.target === 'TERMINATED') {
+      // 第二十七条: termination rests on a rectification that was ordered, reported and rejected
+      const rectificationId = randomUUID();
+      await post('order-rectification', office, {
+        rectificationId,
+        findings: ['建设内容与批复的初步设计不符'],
+        deadline: today(30),
+        article: '第十九条',
+      });
+      await post('submit-rectification', unit, { rectificationId, report: '已调整建设内容' });
+      await post('verify-rectification', office, { rectificationId, passed: false, opinion: '整改后仍不符合要求' });
+      return void (await post('terminate', office, {
+        reason: '整改后仍不符合要求，终止项目',
+        basis: { rectificationId },
+      }));
+    }
     if (!reach(p.target, 'UNDER_CONSTRUCTION')) return;
     await post('start-construction', unit, { startedOn: today() });
     if (rand() < 0.35)
@@ -263,8 +277,16 @@ async function main(): Promise<void> {
         deadline: today(60),
         article: pickOne(['第十二条', '第二十四条', '第十一条']),
       });
-    if (p.target === 'SUSPENDED')
-      return void (await post('suspend', office, { reason: '项目进度严重滞后，暂停建设限期整改' }));
+    if (p.target === 'SUSPENDED') {
+      // 第十八条: the unit reports the serious delay; the office decides to suspend on it
+      const incidentId = randomUUID();
+      await post('report-incident', unit, { incidentId, kind: 'SERIOUS_DELAY', description: '项目进度严重滞后' });
+      return void (await post('decide-incident', office, {
+        incidentId,
+        decision: 'SUSPEND',
+        opinion: '项目进度严重滞后，暂停建设限期整改',
+      }));
+    }
     if (!reach(p.target, 'COMPLETED')) return;
     await post('complete-construction', unit, { completedOn: today(), surplusFen: Math.round(approved * 0.02) });
   };

@@ -15,6 +15,7 @@ import { fundsCommands, fundsEvents, fundsRules } from './project/funds';
 import { ProjectCommandDefinitions, ProjectEventDefinitions } from './project/guards';
 import { RegisterProjectDefinition, initiationEvents, initiationRules } from './project/initiation';
 import { oversightCommands, oversightEvents, oversightRules } from './project/oversight';
+import { incidentCommands, incidentEvents, incidentRules } from './project/incidents';
 import { ProjectCommandType } from './project-commands';
 import { ProjectEvent, ProjectEventType } from './project-events';
 import { Role } from './roles';
@@ -37,6 +38,7 @@ export const DOMAIN_MODULES = {
   acceptance: acceptanceRules,
   compliance: complianceRules,
   oversight: oversightRules,
+  incidents: incidentRules,
   deadlines: deadlineRules,
   annualPlan: annualPlanRules,
 } as const;
@@ -57,6 +59,7 @@ export const RULES = {
   ...acceptanceRules,
   ...complianceRules,
   ...oversightRules,
+  ...incidentRules,
   ...deadlineRules,
   ...annualPlanRules,
 } satisfies Record<string, RuleText>;
@@ -71,6 +74,7 @@ export const PROJECT_COMMANDS: ProjectCommandDefinitions<Exclude<ProjectCommandT
   ...acceptanceCommands,
   ...complianceCommands,
   ...oversightCommands,
+  ...incidentCommands,
   ...deadlineCommands,
 };
 
@@ -82,6 +86,7 @@ const PROJECT_EVENTS: ProjectEventDefinitions<ProjectEventType> = {
   ...acceptanceEvents,
   ...complianceEvents,
   ...oversightEvents,
+  ...incidentEvents,
   ...deadlineEvents,
 };
 

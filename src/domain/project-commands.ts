@@ -7,8 +7,11 @@ import {
   ComplianceFacts,
   CrossDepartment,
   FastTrack,
+  IncidentDecision,
   IncidentKind,
   Nature,
+  RectificationSubject,
+  SanctionBasis,
 } from './project-values';
 import { Actor } from './roles';
 
@@ -79,7 +82,7 @@ export type SubmitPerformanceReport = P<
     trialRunNotes?: string | null;
   }
 >;
-export type ReportIncident = P<'ReportIncident', { kind: IncidentKind; description: string }>;
+export type ReportIncident = P<'ReportIncident', { incidentId: string; kind: IncidentKind; description: string }>;
 export type FileAdjustment = P<
   'FileAdjustment',
   {
@@ -105,18 +108,21 @@ export type RecordCompliance = P<'RecordCompliance', ComplianceFacts>;
 export type GrantSharingExemption = P<'GrantSharingExemption', Reason>;
 export type OrderRectification = P<
   'OrderRectification',
-  { rectificationId: string; findings: string[]; deadline: IsoDate; article: string }
+  { rectificationId: string; findings: string[]; deadline: IsoDate; article: string; subject?: RectificationSubject }
 >;
 export type SubmitRectification = P<'SubmitRectification', { rectificationId: string; report: string }>;
 export type VerifyRectification = P<
   'VerifyRectification',
   { rectificationId: string; passed: boolean; opinion: string }
 >;
-export type CriticizeProject = P<'CriticizeProject', Reason>;
-export type DeferInvestment = P<'DeferInvestment', Reason>;
-export type SuspendProject = P<'SuspendProject', Reason>;
+/** The basis is the decision's to check (第二十七条): absent, the sanction is refused 422. */
+type Sanction = Reason & { basis?: SanctionBasis };
+export type CriticizeProject = P<'CriticizeProject', Sanction>;
+export type DeferInvestment = P<'DeferInvestment', Sanction>;
+export type SuspendProject = P<'SuspendProject', Sanction>;
 export type ResumeProject = P<'ResumeProject', Reason>;
-export type TerminateProject = P<'TerminateProject', Reason>;
+export type TerminateProject = P<'TerminateProject', Sanction>;
+export type DecideIncident = P<'DecideIncident', { incidentId: string; decision: IncidentDecision; opinion: string }>;
 export type MarkAcceptanceOverdue = P<'MarkAcceptanceOverdue'>;
 export type MarkPerformanceReportOverdue = P<'MarkPerformanceReportOverdue', { year: number }>;
 export type MarkRectificationOverdue = P<'MarkRectificationOverdue', { rectificationId: string }>;
@@ -157,6 +163,7 @@ export type ProjectCommand =
   | SuspendProject
   | ResumeProject
   | TerminateProject
+  | DecideIncident
   | MarkAcceptanceOverdue
   | MarkPerformanceReportOverdue
   | MarkRectificationOverdue;

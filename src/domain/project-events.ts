@@ -8,9 +8,12 @@ import {
   ComplianceFacts,
   CrossDepartment,
   FastTrack,
+  IncidentDecision,
   IncidentKind,
   Nature,
+  RecordedBasis,
   RecordedBy,
+  RectificationSubject,
 } from './project-values';
 import { ProjectStatus } from './project-status';
 
@@ -107,7 +110,21 @@ export type PerformanceReportSubmitted = E<
     submittedOn: IsoDate;
   }
 >;
-export type IncidentReported = E<'IncidentReported', { kind: IncidentKind; description: string; reportedOn: IsoDate }>;
+export type IncidentReported = E<
+  'IncidentReported',
+  {
+    /** Absent on events stored before incidents had ids: the fold names them `incident-<n>`. */
+    incidentId?: string;
+    kind: IncidentKind;
+    description: string;
+    reportedOn: IsoDate;
+  }
+>;
+/** 第十八条 the office's decision on a reported incident (a SUSPEND decision comes with ProjectSuspended). */
+export type IncidentDecided = E<
+  'IncidentDecided',
+  Decision & { incidentId: string; decision: IncidentDecision; decidedOn: IsoDate }
+>;
 export type AdjustmentFiled = E<
   'AdjustmentFiled',
   {
@@ -179,6 +196,8 @@ export type RectificationOrdered = E<
     findings: string[];
     deadline: IsoDate;
     article: string;
+    /** 第二十七条 what the order is about; absent on older events and when not named. */
+    subject?: RectificationSubject;
     orderedBy: RecordedBy;
     orderedOn: IsoDate;
   }
@@ -197,17 +216,21 @@ export type RectificationRejected = E<
 >;
 export type ProjectCriticized = E<
   'ProjectCriticized',
-  { reason: string; criticismCount: number; criticizedOn: IsoDate }
+  { reason: string; criticismCount: number; criticizedOn: IsoDate; basis?: RecordedBasis }
 >;
-export type InvestmentDeferred = E<'InvestmentDeferred', { reason: string; deferredOn: IsoDate }>;
+/** `basis` (第二十七条) is on every sanction decided since sanctions name one; absent on older events. */
+export type InvestmentDeferred = E<
+  'InvestmentDeferred',
+  { reason: string; deferredOn: IsoDate; basis?: RecordedBasis }
+>;
 export type ProjectSuspended = E<
   'ProjectSuspended',
-  { reason: string; previousStatus: ProjectStatus; suspendedOn: IsoDate }
+  { reason: string; previousStatus: ProjectStatus; suspendedOn: IsoDate; basis?: RecordedBasis }
 >;
 export type ProjectResumed = E<'ProjectResumed', { reason: string; resumedStatus: ProjectStatus; resumedOn: IsoDate }>;
 export type ProjectTerminated = E<
   'ProjectTerminated',
-  { reason: string; previousStatus: ProjectStatus; terminatedOn: IsoDate }
+  { reason: string; previousStatus: ProjectStatus; terminatedOn: IsoDate; basis?: RecordedBasis }
 >;
 export type AcceptanceOverdue = E<
   'AcceptanceOverdue',
@@ -260,6 +283,7 @@ export type ProjectEvent =
   | ProjectSuspended
   | ProjectResumed
   | ProjectTerminated
+  | IncidentDecided
   | AcceptanceOverdue
   | PerformanceReportOverdue
   | RectificationOverdue;

@@ -36,6 +36,41 @@ export interface CrossDepartment {
 /** 第十八条 */
 export type IncidentKind = 'SERIOUS_DELAY' | 'MAJOR_LOSS';
 
+/** 第十八条 the office's decision on a reported incident: order rectification, suspend, or take note. */
+export type IncidentDecision = 'RECTIFY' | 'SUSPEND' | 'NOTED';
+export const INCIDENT_DECISIONS: readonly IncidentDecision[] = ['RECTIFY', 'SUSPEND', 'NOTED'];
+
+/** 第三十条 the violations a criticism may name without a rectification behind it. */
+export type Violation = 'UNAPPROVED' | 'FRAUD' | 'OVER_ESTIMATE' | 'POOR_QUALITY' | 'WASTE' | 'ACCIDENT';
+export const VIOLATIONS: readonly Violation[] = [
+  'UNAPPROVED',
+  'FRAUD',
+  'OVER_ESTIMATE',
+  'POOR_QUALITY',
+  'WASTE',
+  'ACCIDENT',
+];
+
+/**
+ * What a sanction rests on (第二十七条): an overdue or rejected rectification; for a suspension a
+ * 第十八条 incident; for a criticism a 第三十条 violation. As a command carries it, one member is
+ * set; which members a sanction may use is the decision's rule.
+ */
+export interface SanctionBasis {
+  rectificationId?: string;
+  incidentId?: string;
+  violation?: Violation;
+}
+/** The basis as a sanction event records it: exactly one member. */
+export type RecordedBasis = { rectificationId: string } | { incidentId: string } | { violation: Violation };
+
+/**
+ * 第二十七条 what a rectification order is about. Finance orders rectification on fund use and
+ * procurement only; the office and supervisors may name a subject or leave it out.
+ */
+export type RectificationSubject = 'FUND_USE' | 'PROCUREMENT' | 'OTHER';
+export const RECTIFICATION_SUBJECTS: readonly RectificationSubject[] = ['FUND_USE', 'PROCUREMENT', 'OTHER'];
+
 /** 第二十条 the three allowed grounds for a self-filed adjustment. */
 export type AdjustmentReason = 'CITY_APPROVED' | 'TECHNICAL_OPTIMIZATION' | 'BUSINESS_NEEDS';
 export const ADJUSTMENT_REASONS: readonly AdjustmentReason[] = [

@@ -3,8 +3,10 @@
  * that each is a valid input at its step (test/http/openapi.e2e-spec.ts walks them over HTTP):
  *
  *   2026-03-02  registered (plan year 2026) … preliminary design approved at 400 万元 (approvedOn)
- *   2026-03-16  construction starts (startedOn: not before the approval, not after today)
- *   2026-04-01  a rectification is ordered with a deadline of 2026-06-30, reported and verified
+ *   2026-03-16  construction starts (startedOn: not before the approval, not after today); an
+ *               incident is reported and the office decides to order rectification (第十八条)
+ *   2026-04-01  a rectification is ordered with a deadline of 2026-06-30, reported and rejected;
+ *               the sanctions rest on it (第二十七条): criticism, deferral, suspension, resumption
  *   2026-11-30  construction completed (completedOn ≥ startedOn); acceptance due 2027-05-30
  *   2027-01-15  extension to 2027-08-31 requested and granted, archive acceptance, acceptance, asset
  *
@@ -14,6 +16,8 @@
 export const EXAMPLE_DEPARTMENT = 'DSJ';
 export const EXAMPLE_PROJECT_ID = '3f0b6c2e-8d1a-4c57-9e2b-5a7d4e1f9c30';
 export const EXAMPLE_RECTIFICATION_ID = '8a2d5f14-6b3c-4e9a-b7d1-2c4e6f8a0b13';
+export const EXAMPLE_INCIDENT_ID = '5c7e9a1b-3d2f-4a6c-8e0b-9f1d3b5a7c24';
+const ON_THE_RECTIFICATION = { rectificationId: EXAMPLE_RECTIFICATION_ID };
 
 const MATERIALS = {
   acceptanceReport: 'YS-2027-01 验收报告',
@@ -72,7 +76,16 @@ export const REQUEST_EXAMPLES: Record<string, Record<string, unknown>> = {
     userOpinions: '办事群众反映良好',
     supervisionOpinion: '进度、质量符合合同要求',
   },
-  [projectCommand('report-incident')]: { kind: 'SERIOUS_DELAY', description: '数据接口联调滞后两个月' },
+  [projectCommand('report-incident')]: {
+    incidentId: EXAMPLE_INCIDENT_ID,
+    kind: 'SERIOUS_DELAY',
+    description: '数据接口联调滞后两个月',
+  },
+  [projectCommand('decide-incident')]: {
+    incidentId: EXAMPLE_INCIDENT_ID,
+    decision: 'RECTIFY',
+    opinion: '责令限期整改，加快接口联调',
+  },
   [projectCommand('file-adjustment')]: {
     reason: 'CITY_APPROVED',
     amountFen: 40_000_000,
@@ -110,14 +123,14 @@ export const REQUEST_EXAMPLES: Record<string, Record<string, unknown>> = {
   [projectCommand('submit-rectification')]: { rectificationId: EXAMPLE_RECTIFICATION_ID, report: '已补报并完善制度' },
   [projectCommand('verify-rectification')]: {
     rectificationId: EXAMPLE_RECTIFICATION_ID,
-    passed: true,
-    opinion: '整改到位',
+    passed: false,
+    opinion: '整改后仍不符合要求',
   },
-  [projectCommand('criticize')]: { reason: '未按期整改，予以通报批评' },
-  [projectCommand('defer-investment')]: { reason: '整改期间暂缓安排投资计划' },
-  [projectCommand('suspend')]: { reason: '重大安全隐患，暂停建设' },
-  [projectCommand('resume')]: { reason: '隐患已消除，恢复建设' },
-  [projectCommand('terminate')]: { reason: '需求已由其他项目覆盖，终止建设' },
+  [projectCommand('criticize')]: { reason: '整改后仍不符合要求，予以通报批评', basis: ON_THE_RECTIFICATION },
+  [projectCommand('defer-investment')]: { reason: '整改不到位，暂缓安排投资计划', basis: ON_THE_RECTIFICATION },
+  [projectCommand('suspend')]: { reason: '整改不到位，暂停建设', basis: ON_THE_RECTIFICATION },
+  [projectCommand('resume')]: { reason: '整改方案已落实，恢复建设' },
+  [projectCommand('terminate')]: { reason: '整改后仍不符合要求，终止建设', basis: ON_THE_RECTIFICATION },
   'POST /annual-plans/{year}/include': { projectId: EXAMPLE_PROJECT_ID, reviewOpinion: '符合规划，纳入2026年度计划' },
   'POST /annual-plans/{year}/adopt': { meetingRef: '领导小组联席会议纪要〔2026〕1号' },
   'POST /annual-plans/{year}/budget-feedback': {

@@ -119,7 +119,8 @@ export class ProjectCommandsController {
 
   @Action('report-incident', 'ReportIncident', '报告严重滞后或重大损失')
   reportIncident(@Param('id', ProjectId) id: string, @Body() b: D.ReportIncidentDto, @Ctx() c: RequestContext) {
-    return this.send(id, { type: 'ReportIncident', data: b }, c);
+    const incidentId = b.incidentId ?? newId(c, `ReportIncident ${id}`);
+    return this.send(id, { type: 'ReportIncident', data: { ...b, incidentId } }, c);
   }
 
   @Action('file-adjustment', 'FileAdjustment', '调整备案')
@@ -202,17 +203,17 @@ export class ProjectCommandsController {
   }
 
   @Action('criticize', 'CriticizeProject', '通报批评')
-  criticize(@Param('id', ProjectId) id: string, @Body() b: D.ReasonDto, @Ctx() c: RequestContext) {
+  criticize(@Param('id', ProjectId) id: string, @Body() b: D.SanctionDto, @Ctx() c: RequestContext) {
     return this.send(id, { type: 'CriticizeProject', data: b }, c);
   }
 
   @Action('defer-investment', 'DeferInvestment', '暂缓安排投资计划')
-  deferInvestment(@Param('id', ProjectId) id: string, @Body() b: D.ReasonDto, @Ctx() c: RequestContext) {
+  deferInvestment(@Param('id', ProjectId) id: string, @Body() b: D.SanctionDto, @Ctx() c: RequestContext) {
     return this.send(id, { type: 'DeferInvestment', data: b }, c);
   }
 
   @Action('suspend', 'SuspendProject', '暂停项目建设')
-  suspend(@Param('id', ProjectId) id: string, @Body() b: D.ReasonDto, @Ctx() c: RequestContext) {
+  suspend(@Param('id', ProjectId) id: string, @Body() b: D.SanctionDto, @Ctx() c: RequestContext) {
     return this.send(id, { type: 'SuspendProject', data: b }, c);
   }
 
@@ -222,8 +223,13 @@ export class ProjectCommandsController {
   }
 
   @Action('terminate', 'TerminateProject', '终止项目')
-  terminate(@Param('id', ProjectId) id: string, @Body() b: D.ReasonDto, @Ctx() c: RequestContext) {
+  terminate(@Param('id', ProjectId) id: string, @Body() b: D.SanctionDto, @Ctx() c: RequestContext) {
     return this.send(id, { type: 'TerminateProject', data: b }, c);
+  }
+
+  @Action('decide-incident', 'DecideIncident', '对严重滞后或重大损失作出处理决定')
+  decideIncident(@Param('id', ProjectId) id: string, @Body() b: D.DecideIncidentDto, @Ctx() c: RequestContext) {
+    return this.send(id, { type: 'DecideIncident', data: b }, c);
   }
 
   private async send(projectId: string, command: ProjectRequest, ctx: RequestContext): Promise<CommandAnswer> {

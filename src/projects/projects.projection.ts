@@ -36,7 +36,8 @@ export const projectsProjection: Projection = {
   name: 'projects',
   // 4: the folded `state` kept beside the document is grouped (registration, approved, …)
   // 5: `policy {id, lapsed}` — the policy the latest decision rests on (第三十三条); fastTrackConfirmed
-  version: 5,
+  // 6: the state keeps each incident (第十八条) with its decision; the document shows them
+  version: 6,
   collection: 'projects',
   indexes: [
     { fields: { status: 1, updatedAt: -1 } },
@@ -154,6 +155,9 @@ function toProjectDoc(state: ProjectState, folded: DocBody): DocBody {
     sharingExemption: project?.compliance.sharingExemption ?? null,
     omEligibility: omEligibility(state),
     asset: project?.asset ?? null,
+    /** 第十八条 every reported incident with the office's decision; the undecided ones are open obligations. */
+    incidents: project?.oversight.incidentLog ?? [],
+    openIncidents: (project?.oversight.incidentLog ?? []).filter((i) => i.decision === null).length,
     sanctions: {
       criticisms: project?.oversight.criticisms ?? 0,
       investmentDeferred: project?.oversight.investmentDeferred ?? false,

@@ -27,7 +27,7 @@ describe('Idempotency-Key records', () => {
 
   it('are written without policy or article, and verify', async () => {
     const p = await driveTo(h, 'UNDER_CONSTRUCTION');
-    const body = { reason: '滞后' };
+    const body = { reason: '滞后', basis: { violation: 'WASTE' } };
     const headers = { 'idempotency-key': 'shape-1' };
     const token = h.token('OFFICE');
     expect((await h.request('POST', `/projects/${p.id}/criticize`, { token, body, headers })).status).toBe(200);
@@ -49,7 +49,7 @@ describe('Idempotency-Key records', () => {
     const send = () =>
       h.request('POST', `/projects/${p.id}/criticize`, {
         token: h.token('OFFICE'),
-        body: { reason: '滞后' },
+        body: { reason: '滞后', basis: { violation: 'WASTE' } },
         headers: { 'idempotency-key': 'shape-2' },
       });
     const first = await send();

@@ -180,7 +180,7 @@ describe('Idempotency-Key and contention (issue 11)', () => {
     const send = () =>
       h.request('POST', `/projects/${p.id}/criticize`, {
         token: h.token('OFFICE'),
-        body: { reason: '滞后' },
+        body: { reason: '滞后', basis: { violation: 'WASTE' } },
         headers: { 'idempotency-key': 'o1-check' },
       });
     const first = await send();
@@ -248,7 +248,7 @@ describe('Idempotency-Key and contention (issue 11)', () => {
     const send = () =>
       h.request('POST', `/projects/${p.id}/criticize`, {
         token: h.token('OFFICE'),
-        body: { reason: '滞后' },
+        body: { reason: '滞后', basis: { violation: 'WASTE' } },
         headers: { 'idempotency-key': 'retention-1' },
       });
     const start = h.clock.now();
@@ -279,7 +279,7 @@ describe('Idempotency-Key and contention (issue 11)', () => {
       const send = () =>
         h.request('POST', `/projects/${p.id}/criticize`, {
           token: h.token('OFFICE'),
-          body: { reason: '滞后' },
+          body: { reason: '滞后', basis: { violation: 'WASTE' } },
           headers: { 'idempotency-key': key },
         });
       const original = store.append.bind(store);
@@ -357,7 +357,7 @@ describe('Idempotency-Key and contention (issue 11)', () => {
       try {
         const contended = await h.request('POST', `/projects/${p.id}/criticize`, {
           token: h.token('OFFICE'),
-          body: { reason: '滞后' },
+          body: { reason: '滞后', basis: { violation: 'WASTE' } },
           headers: { 'idempotency-key': 'contended-1' },
         });
         expectProblem(contended, 503, 'CONTENDED');
@@ -365,7 +365,7 @@ describe('Idempotency-Key and contention (issue 11)', () => {
         expect(contended.body.detail).not.toMatch(/changed since you read it/);
         const expecting = await h.request('POST', `/projects/${p.id}/criticize`, {
           token: h.token('OFFICE'),
-          body: { reason: '滞后', expectedRevision: p.revision },
+          body: { reason: '滞后', expectedRevision: p.revision, basis: { violation: 'WASTE' } },
         });
         expectProblem(expecting, 409, 'REVISION_CONFLICT');
       } finally {
@@ -374,7 +374,7 @@ describe('Idempotency-Key and contention (issue 11)', () => {
       // the refused attempt released its key: the retry is decided
       const retry = await h.request('POST', `/projects/${p.id}/criticize`, {
         token: h.token('OFFICE'),
-        body: { reason: '滞后' },
+        body: { reason: '滞后', basis: { violation: 'WASTE' } },
         headers: { 'idempotency-key': 'contended-1' },
       });
       expect(retry.status).toBe(200);

@@ -130,7 +130,10 @@ const make: fc.Arbitrary<Make> = fc.oneof(
           trialRunNotes: r.trial,
         }),
     ),
-  fc.constant<Make>(() => command('ReportIncident', { kind: 'SERIOUS_DELAY', description: 'x' })),
+  fc.constant<Make>(() => command('ReportIncident', { incidentId: 'i-1', kind: 'SERIOUS_DELAY', description: 'x' })),
+  fc
+    .constantFrom('RECTIFY' as const, 'SUSPEND' as const, 'NOTED' as const)
+    .map<Make>((decision) => () => command('DecideIncident', { incidentId: 'i-1', decision, opinion: 'o' })),
   fc
     .record({ a: amount, t: amount, unchanged: fc.boolean(), reason: fc.constantFrom('BUSINESS_NEEDS', 'NOPE') })
     .map<Make>(
@@ -197,11 +200,13 @@ const make: fc.Arbitrary<Make> = fc.oneof(
       () =>
         command('VerifyRectification', { rectificationId: id, passed, opinion: 'o' }),
   ),
-  fc.constant<Make>(() => command('CriticizeProject', { reason: 'r' })),
-  fc.constant<Make>(() => command('DeferInvestment', { reason: 'r' })),
-  fc.constant<Make>(() => command('SuspendProject', { reason: 'r' })),
+  rid.map<Make>((id) => () => command('CriticizeProject', { reason: 'r', basis: { rectificationId: id } })),
+  fc.constant<Make>(() => command('CriticizeProject', { reason: 'r', basis: { violation: 'WASTE' } })),
+  rid.map<Make>((id) => () => command('DeferInvestment', { reason: 'r', basis: { rectificationId: id } })),
+  rid.map<Make>((id) => () => command('SuspendProject', { reason: 'r', basis: { rectificationId: id } })),
+  fc.constant<Make>(() => command('SuspendProject', { reason: 'r', basis: { incidentId: 'i-1' } })),
   fc.constant<Make>(() => command('ResumeProject', { reason: 'r' })),
-  fc.constant<Make>(() => command('TerminateProject', { reason: 'r' })),
+  rid.map<Make>((id) => () => command('TerminateProject', { reason: 'r', basis: { rectificationId: id } })),
   fc.constant<Make>(() => command('MarkAcceptanceOverdue', {})),
   year.map<Make>((y) => () => command('MarkPerformanceReportOverdue', { year: y })),
   rid.map<Make>((id) => () => command('MarkRectificationOverdue', { rectificationId: id })),

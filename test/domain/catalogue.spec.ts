@@ -22,7 +22,7 @@ describe('event catalogue (docs/api.md families)', () => {
       expect(info.article).toMatch(/^第.+条$/);
       expect(eventFamily(type)).toBe(info.family);
     }
-    expect(Object.keys(EVENT_CATALOGUE)).toHaveLength(43);
+    expect(Object.keys(EVENT_CATALOGUE)).toHaveLength(44);
   });
   it('places events as docs/api.md does', () => {
     expect(eventFamily('PreliminaryDesignApproved')).toBe('批复');
@@ -47,8 +47,9 @@ describe('command catalogue (docs/api.md roles)', () => {
       expect(info.articles).toMatch(/^第.+条$/);
     }
     expect(COMMAND_CATALOGUE.RegisterProject.creates).toBe(true);
-    expect(COMMAND_CATALOGUE.TerminateProject.roles).toEqual(['OFFICE', 'LEADING_GROUP']);
-    expect(COMMAND_CATALOGUE.OrderRectification.roles).toEqual(['OFFICE', 'SUPERVISOR']);
+    // 第二十七条 names the office as the one who terminates, and finance among those who order
+    expect(COMMAND_CATALOGUE.TerminateProject.roles).toEqual(['OFFICE']);
+    expect(COMMAND_CATALOGUE.OrderRectification.roles).toEqual(['OFFICE', 'SUPERVISOR', 'FINANCE']);
   });
   it('refuses every project command from an unlisted role before anything else', () => {
     for (const type of Object.keys(COMMAND_CATALOGUE).filter((t) => !/Plan|Budget/.test(t)) as ProjectCommandType[]) {

@@ -115,9 +115,22 @@ const template: fc.Arbitrary<Template> = fc.oneof(
         }),
   ),
   fc.constant<Template>(() => command('RegisterAsset', { assetClass: 'INTANGIBLE', costFen: 1 })),
-  fc.constant<Template>(() => command('SuspendProject', { reason: 'r' })),
+  fc.constant<Template>(() =>
+    command('ReportIncident', { incidentId: 'incident-1', kind: 'SERIOUS_DELAY', description: 'x' }),
+  ),
+  fc.constant<Template>(() => command('SuspendProject', { reason: 'r', basis: { incidentId: 'incident-1' } })),
   fc.constant<Template>(() => command('ResumeProject', { reason: 'r' })),
-  fc.constant<Template>(() => command('TerminateProject', { reason: 'r' })),
+  fc.constant<Template>(() => command('SuspendProject', { reason: 'r', basis: { rectificationId: 'r-fixed' } })),
+  fc.constant<Template>(() => command('TerminateProject', { reason: 'r', basis: { rectificationId: 'r-fixed' } })),
+  // 第二十七条: a rectification that goes overdue as the random days pass, a basis for the sanctions
+  fc.constant<Template>((today) =>
+    command('OrderRectification', {
+      rectificationId: 'r-fixed',
+      findings: ['f'],
+      deadline: addDays(today, 1),
+      article: '第二十七条',
+    }),
+  ),
   fc.constant<Template>((today) =>
     command('OrderRectification', {
       rectificationId: `r-${today}`,

@@ -170,12 +170,12 @@ describe('errors over HTTP: 401 exactly, problem+json, Idempotency-Key', () => {
       const p = await driveTo(h, 'DRAFT_PLAN');
       const a = await h.request('POST', `/projects/${p.id}/criticize`, {
         token: h.token('OFFICE', undefined, 'office-a'),
-        body: { reason: '一' },
+        body: { reason: '一', basis: { violation: 'WASTE' } },
         headers: { 'idempotency-key': 'shared' },
       });
       const b = await h.request('POST', `/projects/${p.id}/criticize`, {
         token: h.token('OFFICE', undefined, 'office-b'),
-        body: { reason: '一' },
+        body: { reason: '一', basis: { violation: 'WASTE' } },
         headers: { 'idempotency-key': 'shared' },
       });
       expect([a.status, b.status]).toEqual([200, 200]);
@@ -198,7 +198,7 @@ describe('errors over HTTP: 401 exactly, problem+json, Idempotency-Key', () => {
       const p = await driveTo(h, 'DRAFT_PLAN');
       const response = await h.request('POST', `/projects/${p.id}/criticize`, {
         token: h.token('OFFICE'),
-        body: { reason: 'x' },
+        body: { reason: 'x', basis: { violation: 'WASTE' } },
         headers: { 'idempotency-key': 'has spaces and 中文' },
       });
       expectProblem(response, 400, 'VALIDATION_FAILED');
@@ -210,7 +210,10 @@ describe('errors over HTTP: 401 exactly, problem+json, Idempotency-Key', () => {
     const p = await driveTo(h, 'DRAFT_PLAN');
     const results = await Promise.all(
       Array.from({ length: 4 }, (_, i) =>
-        h.request('POST', `/projects/${p.id}/criticize`, { token: h.token('OFFICE'), body: { reason: `第${i}次` } }),
+        h.request('POST', `/projects/${p.id}/criticize`, {
+          token: h.token('OFFICE'),
+          body: { reason: `第${i}次`, basis: { violation: 'WASTE' } },
+        }),
       ),
     );
     expect(results.map((r) => r.status)).toEqual([200, 200, 200, 200]);

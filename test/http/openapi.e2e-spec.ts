@@ -187,9 +187,9 @@ describe('the OpenAPI document tells the whole contract', () => {
     ).toEqual([]);
   });
 
-  it('every operation (64 with the test clock) lists its error answers as problem+json with their codes', () => {
+  it('every operation (65 with the test clock) lists its error answers as problem+json with their codes', () => {
     const ops = operations(doc);
-    expect(ops).toHaveLength(64);
+    expect(ops).toHaveLength(65);
     expect(doc.components.schemas.Problem).toMatchObject({
       required: ['type', 'title', 'status', 'detail', 'code'],
       properties: { errors: { type: 'array' }, article: { type: 'string' }, instance: { type: 'string' } },
@@ -354,7 +354,7 @@ describe('the OpenAPI document tells the whole contract', () => {
         [[command('submit-proposal')], 'reject-proposal'],
         [TO_FEASIBILITY, 'reject-feasibility'],
         [TO_DESIGN, 'reject-preliminary-design'],
-        [[], 'terminate'],
+        [['order-rectification', 'submit-rectification', 'verify-rectification'].map(command), 'terminate'],
       ];
       for (const [before, last] of sides) {
         const id = randomUUID();
@@ -368,11 +368,10 @@ describe('the OpenAPI document tells the whole contract', () => {
         'start-construction',
         'submit-performance-report',
         'report-incident',
+        'decide-incident',
         'file-adjustment',
         'record-compliance',
         'grant-sharing-exemption',
-        'suspend',
-        'resume',
       ];
       for (const key of building.map(command)) await step(key);
       at('2026-04-01T09:00:00+08:00');
@@ -382,6 +381,8 @@ describe('the OpenAPI document tells the whole contract', () => {
         'verify-rectification',
         'criticize',
         'defer-investment',
+        'suspend',
+        'resume',
       ];
       for (const key of oversight.map(command)) await step(key);
     });

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { registration, startHarness, type Harness } from '../support/harness';
 import { ALL_MATERIALS, expectProblem, today } from '../support/fixtures';
 
@@ -164,7 +165,8 @@ describe('a full lifecycle from 立项 to asset registration over HTTP', () => {
     });
     expect(doc.eventsByFamily).toEqual({ initiation: 4, approval: 4, construction: 6, adjustment: 1, acceptance: 4 });
 
-    const terminate = await h.request('POST', `/projects/${id}/terminate`, { token: office, body: { reason: '终止' } });
+    const sanction = { reason: '终止', basis: { rectificationId: randomUUID() } };
+    const terminate = await h.request('POST', `/projects/${id}/terminate`, { token: office, body: sanction });
     expectProblem(terminate, 409, 'INVALID_STATE');
     expect(terminate.body.currentStatus).toBe('ASSET_REGISTERED');
     const listed = await h.request('GET', '/projects?status=ASSET_REGISTERED', { token: office });

@@ -7,6 +7,7 @@ import {
   driveTo,
   expectProblem,
   orderRectification,
+  rejectedRectification,
   readProject,
   today,
   type Project,
@@ -336,12 +337,13 @@ describe('rules of the measures over HTTP (422 with code and article)', () => {
       'terminated accepts nothing',
     async () => {
       const p = await driveTo(h, 'UNDER_CONSTRUCTION');
-      await command(h, p, 'OFFICE', 'suspend', { reason: '重大损失' });
+      const basis = await rejectedRectification(h, p);
+      await command(h, p, 'OFFICE', 'suspend', { reason: '整改不到位', basis });
       const report = await post(p, 'report-incident', { kind: 'MAJOR_LOSS', description: '损失' });
       expectProblem(report, 409, 'INVALID_STATE');
       expect(report.body.currentStatus).toBe('SUSPENDED');
       await orderRectification(h, p);
-      await command(h, p, 'LEADING_GROUP', 'terminate', { reason: '终止' });
+      await command(h, p, 'OFFICE', 'terminate', { reason: '终止', basis });
       const resume = await post(p, 'resume', { reason: '恢复' }, 'OFFICE');
       expectProblem(resume, 409, 'INVALID_STATE');
       expect(resume.body.currentStatus).toBe('TERMINATED');

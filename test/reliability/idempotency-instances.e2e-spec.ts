@@ -128,7 +128,7 @@ describe('two instances over one DATA_DIR: one key, one decision', () => {
         Array.from({ length: 16 }, (_, i) =>
           (i % 2 === 0 ? a : b).request('POST', `/projects/${id}/criticize`, {
             token: office,
-            body: { reason: `第${i}次 ${ordosToday()}` },
+            body: { reason: `第${i}次 ${ordosToday()}`, basis: { violation: 'WASTE' } },
           }),
         ),
       );

@@ -204,7 +204,7 @@ describe('EventStoreDB or MongoDB unreachable (guarantee 5): the built service a
         expect(answer.status).toBe(400);
         const valid = await service.request('POST', '/projects/00000000-0000-4000-8000-000000000000/criticize', {
           token: office(),
-          body: { reason: '测试' },
+          body: { reason: '测试', basis: { violation: 'WASTE' } },
           timeoutMs: 30_000,
         });
         expect({ status: valid.status, code: valid.body?.code }).toEqual({ status: 503, code: 'STORE_UNAVAILABLE' });

@@ -132,7 +132,7 @@ describe('visibility: another department’s project is an unknown id (docs/api.
     expect({ status: office.status, code: office.body.code }).toEqual({ status: 403, code: 'ROLE_NOT_ALLOWED' });
     const stale = await h.request('POST', `/projects/${project.id}/criticize`, {
       token: h.token('OFFICE'),
-      body: { reason: '滞后', expectedRevision: 0 },
+      body: { reason: '滞后', expectedRevision: 0, basis: { violation: 'WASTE' } },
     });
     expect({ status: stale.status, code: stale.body.code, actual: stale.body.actualRevision }).toEqual({
       status: 409,
@@ -154,7 +154,7 @@ describe('visibility: another department’s project is an unknown id (docs/api.
       .then((answer) => ((answeredAt = Date.now()), answer));
     await new Promise((r) => setTimeout(r, 400));
     const writtenAt = Date.now();
-    await command(h, project, 'OFFICE', 'criticize', { reason: '进度滞后' });
+    await command(h, project, 'OFFICE', 'criticize', { reason: '进度滞后', basis: { violation: 'WASTE' } });
     const answer = await poll;
     expect({ status: answer.status, code: answer.body.code }).toEqual({ status: 404, code: 'PROJECT_NOT_FOUND' });
     expect(answeredAt).toBeLessThan(writtenAt);

@@ -42,6 +42,8 @@ export interface Project {
   revision: number;
   /** set by the stages that order a rectification */
   rectificationId?: string;
+  /** set by the stages that report an incident */
+  incidentId?: string;
 }
 
 /** A token for `role`; construction units get the project's department. */
@@ -161,7 +163,7 @@ export async function driveTo(
   const p: Project = { id: body.projectId, dept, revision: created.body.revision };
   if (stage === 'DRAFT_PLAN') return p;
   if (stage === 'TERMINATED') {
-    await command(h, p, 'OFFICE', 'terminate', { reason: '不再建设' });
+    await command(h, p, 'OFFICE', 'terminate', { reason: '不再建设', basis: await rejectedRectification(h, p) });
     return p;
   }
   const last = STEPS.findIndex(([s]) => s === stage);
@@ -181,6 +183,29 @@ export async function orderRectification(h: Harness, p: Project, days = 30): Pro
   });
   p.rectificationId = rectificationId;
   return rectificationId;
+}
+
+/**
+ * A rectification ordered (OFFICE), reported and rejected: what a sanction may rest on (第二十七条
+ * 整改后仍不符合要求). Remembers its id on p; answers the basis to send.
+ */
+export async function rejectedRectification(h: Harness, p: Project): Promise<{ rectificationId: string }> {
+  const rectificationId = await orderRectification(h, p);
+  await command(h, p, 'CONSTRUCTION_UNIT', 'submit-rectification', { rectificationId, report: '已整改' });
+  await command(h, p, 'OFFICE', 'verify-rectification', { rectificationId, passed: false, opinion: '整改不到位' });
+  return { rectificationId };
+}
+
+/** Reports an incident (第十八条) on p; remembers its id on p. */
+export async function reportIncident(h: Harness, p: Project): Promise<string> {
+  const incidentId = randomUUID();
+  await command(h, p, 'CONSTRUCTION_UNIT', 'report-incident', {
+    incidentId,
+    kind: 'SERIOUS_DELAY',
+    description: '接口联调严重滞后',
+  });
+  p.incidentId = incidentId;
+  return incidentId;
 }
 
 /** GET /projects/:id waiting for `revision` (read-your-write). */

@@ -11,6 +11,8 @@ import {
   invalidFields,
   orderRectification,
   readProject,
+  rejectedRectification,
+  reportIncident,
   today,
   tokenFor,
   type Project,
@@ -384,14 +386,16 @@ export const OVERSIGHT_ROUTES: RouteSpec[] = [
   },
   {
     path: 'order-rectification',
-    roles: ['OFFICE', 'SUPERVISOR'],
+    roles: ['OFFICE', 'SUPERVISOR', 'FINANCE'],
     from: 'UNDER_CONSTRUCTION',
     invalidFrom: 'TERMINATED',
+    // FINANCE orders on fund use and procurement only (第二十七条): the subject lets every role order it
     body: (h, p) => ({
       rectificationId: (p.rectificationId = randomUUID()),
       findings: ['未开展等保测评'],
       deadline: today(h, 30),
       article: '第十一条',
+      subject: 'PROCUREMENT',
     }),
     events: ['RectificationOrdered'],
     required: ['findings', 'deadline', 'article'],
@@ -423,11 +427,19 @@ export const OVERSIGHT_ROUTES: RouteSpec[] = [
   },
   {
     path: 'verify-rectification',
-    roles: ['OFFICE', 'SUPERVISOR'],
+    roles: ['OFFICE', 'SUPERVISOR', 'FINANCE'],
     from: 'UNDER_CONSTRUCTION',
     invalidFrom: 'TERMINATED',
+    // ordered by finance, which verifies only its own orders; the office and supervisors verify any
     before: async (h, p) => {
-      await orderRectification(h, p);
+      p.rectificationId = randomUUID();
+      await command(h, p, 'FINANCE', 'order-rectification', {
+        rectificationId: p.rectificationId,
+        findings: ['资金支付未按合同进度'],
+        deadline: today(h, 30),
+        article: '第十九条',
+        subject: 'FUND_USE',
+      });
       await command(h, p, 'CONSTRUCTION_UNIT', 'submit-rectification', {
         rectificationId: p.rectificationId,
         report: '已整改',
@@ -448,7 +460,8 @@ export const OVERSIGHT_ROUTES: RouteSpec[] = [
     roles: ['OFFICE'],
     from: 'DRAFT_PLAN',
     invalidFrom: 'TERMINATED',
-    body: () => ({ reason: '逾期未整改' }),
+    before: (h, p) => rejectedRectification(h, p),
+    body: (_h, p) => ({ reason: '整改不到位', basis: { rectificationId: p.rectificationId ?? randomUUID() } }),
     events: ['ProjectCriticized'],
     required: ['reason'],
     effect: (doc) => expect(doc.sanctions.criticisms).toBe(1),
@@ -458,7 +471,8 @@ export const OVERSIGHT_ROUTES: RouteSpec[] = [
     roles: ['OFFICE'],
     from: 'DRAFT_PLAN',
     invalidFrom: 'TERMINATED',
-    body: () => ({ reason: '整改不到位' }),
+    before: (h, p) => rejectedRectification(h, p),
+    body: (_h, p) => ({ reason: '整改不到位', basis: { rectificationId: p.rectificationId ?? randomUUID() } }),
     events: ['InvestmentDeferred'],
     required: ['reason'],
     effect: (doc) => expect(doc.sanctions.investmentDeferred).toBe(true),
@@ -468,7 +482,8 @@ export const OVERSIGHT_ROUTES: RouteSpec[] = [
     roles: ['OFFICE'],
     from: 'UNDER_CONSTRUCTION',
     invalidFrom: 'TERMINATED',
-    body: () => ({ reason: '重大投资损失' }),
+    before: (h, p) => rejectedRectification(h, p),
+    body: (_h, p) => ({ reason: '整改不到位', basis: { rectificationId: p.rectificationId ?? randomUUID() } }),
     events: ['ProjectSuspended'],
     required: ['reason'],
     effect: (doc) => expect(doc.status).toBe('SUSPENDED'),
@@ -477,7 +492,8 @@ export const OVERSIGHT_ROUTES: RouteSpec[] = [
     path: 'resume',
     roles: ['OFFICE'],
     from: 'UNDER_CONSTRUCTION',
-    before: (h, p) => command(h, p, 'OFFICE', 'suspend', { reason: '暂停' }),
+    before: async (h, p) =>
+      command(h, p, 'OFFICE', 'suspend', { reason: '暂停', basis: await rejectedRectification(h, p) }),
     body: () => ({ reason: '整改完成' }),
     events: ['ProjectResumed'],
     required: ['reason'],
@@ -485,13 +501,31 @@ export const OVERSIGHT_ROUTES: RouteSpec[] = [
   },
   {
     path: 'terminate',
-    roles: ['OFFICE', 'LEADING_GROUP'],
+    // 第二十七条 names the office; the leading group adopts plans and does not terminate
+    roles: ['OFFICE'],
     from: 'DRAFT_PLAN',
     invalidFrom: 'TERMINATED',
-    body: () => ({ reason: '不再建设' }),
+    before: (h, p) => rejectedRectification(h, p),
+    body: (_h, p) => ({ reason: '整改后仍不符合要求', basis: { rectificationId: p.rectificationId ?? randomUUID() } }),
     events: ['ProjectTerminated'],
     required: ['reason'],
     effect: (doc) => expect(doc.status).toBe('TERMINATED'),
+  },
+  {
+    path: 'decide-incident',
+    roles: ['OFFICE'],
+    from: 'UNDER_CONSTRUCTION',
+    invalidFrom: 'TERMINATED',
+    before: (h, p) => reportIncident(h, p),
+    body: (_h, p) => ({ incidentId: p.incidentId ?? randomUUID(), decision: 'NOTED', opinion: '已知悉，加强调度' }),
+    events: ['IncidentDecided'],
+    required: ['incidentId', 'decision', 'opinion'],
+    effect: (doc, h, p) => {
+      expect(doc.openIncidents).toBe(0);
+      expect(doc.incidents).toEqual([
+        expect.objectContaining({ incidentId: p.incidentId, decision: 'NOTED', decidedOn: today(h) }),
+      ]);
+    },
   },
 ];
 

@@ -8,7 +8,7 @@ type Field =
   | { name: string; kind: 'yuan' | 'int'; label: [string, string]; value?: number }
   | { name: string; kind: 'bool'; label: [string, string]; value?: boolean }
   | { name: string; kind: 'select'; label: [string, string]; options: Array<[string, string, string]>; value?: string }
-  | { name: 'rectificationId'; kind: 'rect'; label: [string, string] }
+  | { name: 'rectificationId' | 'basis'; kind: 'rect'; label: [string, string] }
   | { name: 'materials'; kind: 'materials'; label: [string, string] };
 
 interface Spec {
@@ -40,6 +40,8 @@ const stage = (s: string, approved: boolean) => (p: ProjectLike) =>
 const notFinal = (p: ProjectLike) => !['TERMINATED', 'REJECTED'].includes(p.status);
 const opinion = (v: string): Field => ({ name: 'opinion', kind: 'textarea', label: ['意见', 'Opinion'], value: v });
 const reason = (v: string): Field => ({ name: 'reason', kind: 'textarea', label: ['理由', 'Reason'], value: v });
+/** 第二十七条 a sanction names the overdue or rejected rectification it rests on. */
+const basis: Field = { name: 'basis', kind: 'rect', label: ['所依据的整改事项', 'Basis: rectification'] };
 const openRect = (p: ProjectLike) =>
   (p.rectifications ?? []).some((r) => r.status === 'OPEN' || r.status === 'REJECTED');
 const submittedRect = (p: ProjectLike) => (p.rectifications ?? []).some((r) => r.status === 'SUBMITTED');
@@ -325,25 +327,30 @@ export const ACTIONS: Record<string, Spec> = {
       opinion('整改到位'),
     ],
   },
-  criticize: { label: ['通报批评', 'Criticise'], tone: 'danger', when: notFinal, fields: [reason('逾期未整改')] },
+  criticize: {
+    label: ['通报批评', 'Criticise'],
+    tone: 'danger',
+    when: notFinal,
+    fields: [reason('逾期未整改'), basis],
+  },
   'defer-investment': {
     label: ['暂缓安排投资计划', 'Defer investment'],
     tone: 'danger',
     when: notFinal,
-    fields: [reason('整改不到位')],
+    fields: [reason('整改不到位'), basis],
   },
   suspend: {
     label: ['暂停建设', 'Suspend'],
     tone: 'danger',
     when: is('APPROVED', 'UNDER_CONSTRUCTION', 'COMPLETED'),
-    fields: [reason('严重滞后，责令暂停')],
+    fields: [reason('严重滞后，责令暂停'), basis],
   },
   resume: { label: ['恢复建设', 'Resume'], when: is('SUSPENDED'), fields: [reason('整改完成，恢复建设')] },
   terminate: {
     label: ['终止项目', 'Terminate'],
     tone: 'danger',
     when: (p) => p.status !== 'TERMINATED',
-    fields: [reason('不再具备建设条件')],
+    fields: [reason('整改后仍不符合要求'), basis],
   },
 };
 
@@ -386,7 +393,8 @@ function toBody(spec: Spec, values: Record<string, unknown>): Record<string, unk
     else if (f.kind === 'textarea' || f.kind === 'text') {
       if (v === '' && (f.name === 'supervisionOpinion' || f.name === 'trialRunNotes')) continue;
       body[f.name] = v;
-    } else body[f.name] = v;
+    } else if (f.kind === 'rect' && f.name === 'basis') body.basis = { rectificationId: v };
+    else body[f.name] = v;
   }
   return body;
 }

@@ -73,6 +73,12 @@ export const constructionRules = defineRules({
     zh: '结余资金不得超过项目总投资',
     en: 'surplus cannot exceed the project total',
   },
+  INCIDENT_EXISTS: {
+    kind: 'CONFLICT',
+    article: '第十八条',
+    zh: '该编号的重大问题报告已存在',
+    en: 'an incident with this id was already reported',
+  },
 });
 /** The refusal codes this module's commands may name. */
 type Code = SharedRuleCode | keyof typeof constructionRules;
@@ -255,11 +261,14 @@ export const constructionCommands: ProjectCommandDefinitions<
     articles: '第十八条',
     route: 'report-incident',
     accepts: ['APPROVED', 'UNDER_CONSTRUCTION'],
-    refusals: [...ON_A_PROJECT, 'INVALID_STATE'],
+    refusals: [...ON_A_PROJECT, 'INVALID_STATE', 'INCIDENT_EXISTS'],
     decide(command, state, ctx) {
       requireStatus(state, ctx);
-      const { projectId, kind, description } = command.data;
-      return [{ type: 'IncidentReported', data: { projectId, kind, description, reportedOn: ctx.today } }];
+      const { projectId, incidentId, kind, description } = command.data;
+      // the id names the incident in the office's decision (第十八条) and in a suspension's basis
+      if (state.oversight.incidentLog.some((i) => i.incidentId === incidentId))
+        throw refusal(R.INCIDENT_EXISTS, { incidentId });
+      return [{ type: 'IncidentReported', data: { projectId, incidentId, kind, description, reportedOn: ctx.today } }];
     },
   },
   /** 第二十一条: the six months run from the completion date, under the policy of today. */

@@ -1,5 +1,14 @@
 import { ProjectEvent } from '../project-events';
-import { ProjectState, RegisteredProject, Rectification } from './state';
+import { Incident, ProjectState, RegisteredProject, Rectification } from './state';
+
+/**
+ * An incident's id: the one its event carries, or for events stored before incidents had ids,
+ * `incident-<n>` by its place among the project's incidents (the stream is append-only, so n never
+ * changes). New reports always carry a generated id, so the two kinds never meet.
+ */
+export function incidentIdOf(event: { data: { incidentId?: string } }, reportedBefore: number): string {
+  return event.data.incidentId ?? `incident-${reportedBefore + 1}`;
+}
 
 function withRectification(state: RegisteredProject, id: string, change: Partial<Rectification>): RegisteredProject {
   const current = state.rectifications[id];
@@ -32,7 +41,7 @@ export function evolveProject(state: ProjectState, event: ProjectEvent): Project
       asset: null,
       compliance: { facts: null, sharingExemption: null },
       rectifications: {},
-      oversight: { incidents: 0, criticisms: 0, investmentDeferred: false },
+      oversight: { incidents: 0, incidentLog: [], criticisms: 0, investmentDeferred: false },
     };
   }
   // A stream starts with its registration; anything before it changes nothing.
@@ -130,8 +139,27 @@ function evolveRegistered(
       const overdueReportYears = [...construction.overdueReportYears, event.data.year].sort((a, b) => a - b);
       return { ...state, construction: { ...construction, overdueReportYears } };
     }
-    case 'IncidentReported':
-      return { ...state, oversight: { ...state.oversight, incidents: state.oversight.incidents + 1 } };
+    case 'IncidentReported': {
+      const { incidents, incidentLog } = state.oversight;
+      const incident: Incident = {
+        incidentId: incidentIdOf(event, incidents),
+        kind: event.data.kind,
+        reportedOn: event.data.reportedOn,
+        decision: null,
+        decidedOn: null,
+      };
+      return {
+        ...state,
+        oversight: { ...state.oversight, incidents: incidents + 1, incidentLog: [...incidentLog, incident] },
+      };
+    }
+    case 'IncidentDecided': {
+      const { incidentId, decision, decidedOn } = event.data;
+      const incidentLog = state.oversight.incidentLog.map((i) =>
+        i.incidentId === incidentId ? { ...i, decision, decidedOn } : i,
+      );
+      return { ...state, oversight: { ...state.oversight, incidentLog } };
+    }
     case 'AdjustmentFiled':
       if (!approved) return state;
       return {
@@ -227,6 +255,7 @@ function evolveRegistered(
         deadline: d.deadline,
         article: d.article,
         orderedByRole: d.orderedBy.role,
+        subject: d.subject ?? null,
         status: 'OPEN',
         overdueMarked: false,
       };

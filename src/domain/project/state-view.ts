@@ -38,6 +38,9 @@ export function stateView(state: ProjectState): Record<string, unknown> {
     reportedYears: c?.reportedYears ?? [],
     overdueReportYears: c?.overdueReportYears ?? [],
     incidents: state.oversight.incidents,
+    incidentLog: state.oversight.incidentLog,
+    /** 第十八条 open obligations: incidents the office has not decided on. */
+    undecidedIncidents: state.oversight.incidentLog.filter((i) => i.decision === null).map((i) => i.incidentId),
     completedOn: x?.completedOn ?? null,
     surplusFen: x?.surplusFen ?? 0,
     surplusReturnedFen: x?.surplusReturnedFen ?? 0,

@@ -1,5 +1,14 @@
 import { IsoDate } from '../calendar';
-import { AssetClass, Category, ComplianceFacts, CrossDepartment, FastTrack } from '../project-values';
+import {
+  AssetClass,
+  Category,
+  ComplianceFacts,
+  CrossDepartment,
+  FastTrack,
+  IncidentDecision,
+  IncidentKind,
+  RectificationSubject,
+} from '../project-values';
 import { ApprovalStage, ProjectStatus } from '../project-status';
 
 export type RectificationStatus =
@@ -14,8 +23,19 @@ export interface Rectification {
   deadline: IsoDate;
   article: string;
   orderedByRole: string;
+  /** 第二十七条 what the order is about; null when not named (and on orders stored before subjects). */
+  subject: RectificationSubject | null;
   status: RectificationStatus;
   overdueMarked: boolean;
+}
+
+/** 第十八条 a reported serious delay or major loss, open until the office decides on it. */
+export interface Incident {
+  incidentId: string;
+  kind: IncidentKind;
+  reportedOn: IsoDate;
+  decision: IncidentDecision | null;
+  decidedOn: IsoDate | null;
 }
 
 /** 项目计划 as registered (第五条, 第九条): fixed once, by ProjectRegistered. */
@@ -93,6 +113,8 @@ export interface ComplianceRecord {
 /** 第十八条, 第二十七条, 第三十条 */
 export interface OversightRecord {
   incidents: number;
+  /** Every reported incident in the order reported, with the office's decision once taken. */
+  incidentLog: Incident[];
   criticisms: number;
   investmentDeferred: boolean;
 }

@@ -155,16 +155,16 @@ describe('第十八条 incidents and 第十九条/第二十一条 completion', (
   it('reports a serious delay', () => {
     spec
       .given(H.underConstruction())
-      .when(command('ReportIncident', { kind: 'SERIOUS_DELAY', description: '延期' }))
+      .when(command('ReportIncident', { incidentId: 'i-1', kind: 'SERIOUS_DELAY', description: '延期' }))
       .then([
         {
           type: 'IncidentReported',
-          data: { projectId: PID, kind: 'SERIOUS_DELAY', description: '延期', reportedOn: TODAY },
+          data: { projectId: PID, incidentId: 'i-1', kind: 'SERIOUS_DELAY', description: '延期', reportedOn: TODAY },
         },
       ]);
     spec
       .given(H.registered())
-      .when(command('ReportIncident', { kind: 'MAJOR_LOSS', description: 'x' }))
+      .when(command('ReportIncident', { incidentId: 'i-1', kind: 'MAJOR_LOSS', description: 'x' }))
       .thenThrows('INVALID_STATE');
   });
   it('completes with acceptance due six calendar months later', () => {

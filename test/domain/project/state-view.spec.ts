@@ -31,6 +31,8 @@ const CONTRACT_FIELDS = [
   'reportedYears',
   'overdueReportYears',
   'incidents',
+  'incidentLog',
+  'undecidedIncidents',
   'completedOn',
   'surplusFen',
   'surplusReturnedFen',

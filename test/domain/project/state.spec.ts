@@ -36,7 +36,9 @@ describe('ProjectState: what exists at each stage', () => {
   });
 
   it('a suspended project keeps the status its obligations follow', () => {
-    const suspended = fold(projectDecider, play([command('SuspendProject', { reason: 'r' })], H.underConstruction()));
+    const incident = command('ReportIncident', { incidentId: 'i-1', kind: 'MAJOR_LOSS', description: 'd' });
+    const suspend = command('SuspendProject', { reason: 'r', basis: { incidentId: 'i-1' } });
+    const suspended = fold(projectDecider, play([incident, suspend], H.underConstruction()));
     expect(suspended.status).toBe('SUSPENDED');
     expect(effectiveStatus(suspended)).toBe('UNDER_CONSTRUCTION');
   });
