@@ -35,7 +35,8 @@ function projectIdOf(event: StoredEvent): string | undefined {
 export const projectsProjection: Projection = {
   name: 'projects',
   // 4: the folded `state` kept beside the document is grouped (registration, approved, …)
-  version: 4,
+  // 5: the acceptance keeps a missed due date and whether it was on time (第二十一条)
+  version: 5,
   collection: 'projects',
   indexes: [
     { fields: { status: 1, updatedAt: -1 } },
@@ -129,7 +130,11 @@ function toProjectDoc(state: ProjectState, folded: DocBody): DocBody {
       completedOn: acceptance?.completedOn ?? null,
       acceptanceDueOn: acceptance?.dueOn ?? null,
       acceptedOn: acceptance?.acceptedOn ?? null,
+      /** 第二十一条: a due date that passed unmet stays on record when an extension moves the due date */
+      acceptanceMissedDueOn: acceptance?.missedDueOn ?? null,
     },
+    /** as AcceptancePassed decided it; null until accepted */
+    acceptedOnTime: acceptance?.acceptedOnTime ?? null,
     surplus: { surplusFen: acceptance?.surplusFen ?? 0, returnedFen: acceptance?.surplusReturnedFen ?? 0 },
     openObligations: open,
     overdueKinds,
