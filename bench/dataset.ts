@@ -86,7 +86,12 @@ export function lifecycle(
     { type: 'ApproveFeasibility', data: { opinion: '同意' }, actor: office },
     {
       type: 'SubmitPreliminaryDesign',
-      data: { documentRef: `SJ-${i}`, estimateFen: reg.estimateFen, productSecurityStatement: '国产化产品' },
+      data: {
+        documentRef: `SJ-${i}`,
+        estimateFen: reg.estimateFen,
+        productSecurityStatement: '国产化产品',
+        cryptoApplicationPlan: `MM-${i}`,
+      },
       actor: u,
     },
     {

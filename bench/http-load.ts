@@ -48,6 +48,7 @@ export async function httpWorkload(service: RunningService, projects: number, co
         documentRef: `SJ-${i}`,
         estimateFen: registration(i, id).estimateFen,
         productSecurityStatement: '国产化',
+        cryptoApplicationPlan: `MM-${i}`,
       },
       token: unit(registration(i, id).departmentCode),
     }),

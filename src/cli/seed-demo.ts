@@ -227,6 +227,7 @@ async function main(): Promise<void> {
       documentRef: `CS-${p.id.slice(0, 6)}`,
       estimateFen: p.estimate,
       productSecurityStatement: '采用安全可靠的国产软硬件产品',
+      cryptoApplicationPlan: `MM-${p.id.slice(0, 6)} 密码应用方案`,
     });
     if (!reach(p.target, 'APPROVED')) return;
     const approved = Math.round(p.estimate * pickOne([0.92, 0.95, 0.97, 1]));
@@ -301,9 +302,16 @@ async function main(): Promise<void> {
       materials: ['验收报告', '建设总结'],
     });
     await post('record-archive-acceptance', office, { passed: true, opinion: '档案齐全' });
-    await post('record-acceptance', office, {
+    // 第二十一条: the construction unit organizes the acceptance on the agreed plan and records it.
+    await post('record-acceptance', unit, {
       passed: true,
       opinion: '同意通过验收',
+      keyContent: {
+        productSecurityReliability: '核心软硬件均为安全可靠产品',
+        cryptoAssessmentPassed: true,
+        securityReviewPassed: true,
+        ...(CATEGORY_OF(p.name) === 'INFRASTRUCTURE' ? { energyEfficiency: '机房 PUE 1.3，设备符合能效标准' } : {}),
+      },
       materials: {
         acceptanceReport: 'YS-1',
         constructionSummary: 'ZJ-1',

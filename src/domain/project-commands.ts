@@ -1,5 +1,6 @@
 import { IsoDate } from './calendar';
 import {
+  AcceptanceKeyContent,
   AcceptanceMaterials,
   AdjustmentReason,
   AssetClass,
@@ -60,7 +61,13 @@ export type ApproveFeasibility = P<'ApproveFeasibility', Opinion>;
 export type RejectFeasibility = P<'RejectFeasibility', Opinion>;
 export type SubmitPreliminaryDesign = P<
   'SubmitPreliminaryDesign',
-  { documentRef: string; estimateFen: number; productSecurityStatement: string }
+  {
+    documentRef: string;
+    estimateFen: number;
+    productSecurityStatement: string;
+    /** 第十二条 密码应用方案 (document ref), planned with the project */
+    cryptoApplicationPlan: string;
+  }
 >;
 export type ReviewPreliminaryDesign = P<
   'ReviewPreliminaryDesign',
@@ -101,7 +108,13 @@ export type RequestAcceptanceExtension = P<'RequestAcceptanceExtension', { until
 export type GrantAcceptanceExtension = P<'GrantAcceptanceExtension', Opinion>;
 export type RecordAcceptance = P<
   'RecordAcceptance',
-  { passed: boolean; opinion: string; materials: Partial<AcceptanceMaterials> }
+  {
+    passed: boolean;
+    opinion: string;
+    materials: Partial<AcceptanceMaterials>;
+    /** 第十三条: what the acceptance found on its key content; complete for a pass */
+    keyContent: Partial<AcceptanceKeyContent>;
+  }
 >;
 export type RegisterAsset = P<'RegisterAsset', { assetClass: AssetClass; costFen: number }>;
 export type RecordCompliance = P<'RecordCompliance', ComplianceFacts>;

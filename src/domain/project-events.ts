@@ -1,5 +1,6 @@
 import { IsoDate } from './calendar';
 import {
+  AcceptanceKeyContent,
   AcceptanceMaterial,
   AcceptanceMaterials,
   AdjustmentReason,
@@ -71,7 +72,14 @@ export type FeasibilityApproved = E<
 export type FeasibilityRejected = E<'FeasibilityRejected', Decision & { rejectedOn: IsoDate }>;
 export type PreliminaryDesignSubmitted = E<
   'PreliminaryDesignSubmitted',
-  { documentRef: string; estimateFen: number; productSecurityStatement: string; submittedOn: IsoDate }
+  {
+    documentRef: string;
+    estimateFen: number;
+    productSecurityStatement: string;
+    /** 第十二条 密码应用方案: on every submission since version 2; absent on events stored before it */
+    cryptoApplicationPlan?: string;
+    submittedOn: IsoDate;
+  }
 >;
 export type PreliminaryDesignReviewed = E<
   'PreliminaryDesignReviewed',
@@ -167,20 +175,41 @@ export type AcceptanceExtensionGranted = E<
 >;
 export type AcceptancePassed = E<
   'AcceptancePassed',
-  Decision & { materials: AcceptanceMaterials; acceptedOn: IsoDate; acceptanceDueOn: IsoDate; onTime: boolean }
+  Decision & {
+    materials: AcceptanceMaterials;
+    /** 第十三条; absent on events stored before version 2 */
+    keyContent?: AcceptanceKeyContent;
+    acceptedOn: IsoDate;
+    acceptanceDueOn: IsoDate;
+    /** 第二十一条: by the due date, and no earlier due date passed unmet */
+    onTime: boolean;
+    /** the first due date that passed unmet (then onTime is false); absent before version 2 */
+    missedDueOn?: IsoDate | null;
+  }
 >;
 export type AcceptanceFailed = E<
   'AcceptanceFailed',
   Decision & {
     materials: Partial<AcceptanceMaterials>;
     missingMaterials: AcceptanceMaterial[];
+    /** 第十三条, as the construction unit recorded it; absent on events stored before version 2 */
+    keyContent?: Partial<AcceptanceKeyContent>;
     archiveAcceptancePassed: boolean;
     /** 第二十一条: 未通过验收的项目不得拨付相关财政资金 */
     fundsBlocked: true;
     failedOn: IsoDate;
   }
 >;
-export type AssetRegistered = E<'AssetRegistered', { assetClass: AssetClass; costFen: number; registeredOn: IsoDate }>;
+export type AssetRegistered = E<
+  'AssetRegistered',
+  {
+    assetClass: AssetClass;
+    costFen: number;
+    /** 第二十三条: the actual cost the asset may not exceed; absent on events stored before version 2 */
+    actualCostFen?: number;
+    registeredOn: IsoDate;
+  }
+>;
 export type ComplianceRecorded = E<
   'ComplianceRecorded',
   ComplianceFacts & { recordedOn: IsoDate; recordedBy: RecordedBy; omEligible: boolean; omReasonCodes: string[] }

@@ -100,6 +100,20 @@ export const ACCEPTANCE_MATERIALS: readonly AcceptanceMaterial[] = [
   'cryptoAssessmentReport',
 ];
 
+/**
+ * 第十三条 the key content of acceptance (验收重点内容): the security and reliability of the
+ * software and hardware products, the crypto application security assessment (密评) and the
+ * security review (安全审查 / 等级保护测评) passed, and for hardware and new data centres
+ * (INFRASTRUCTURE) their energy efficiency (能效).
+ */
+export interface AcceptanceKeyContent {
+  productSecurityReliability: string; // 软硬件产品安全可靠情况
+  cryptoAssessmentPassed: boolean; // 密码应用安全性评估通过
+  securityReviewPassed: boolean; // 安全审查通过
+  energyEfficiency?: string; // 硬件及新建数据中心能效情况 (INFRASTRUCTURE: required)
+}
+export type AcceptanceKeyContentItem = keyof AcceptanceKeyContent;
+
 /** 第二十三条 */
 export type AssetClass = 'INTANGIBLE' | 'FIXED';
 

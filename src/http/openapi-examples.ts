@@ -9,6 +9,7 @@
  *               the sanctions rest on it (第二十七条): criticism, deferral, suspension, resumption
  *   2026-11-30  construction completed (completedOn ≥ startedOn); acceptance due 2027-05-30
  *   2027-01-15  extension to 2027-08-31 requested and granted, archive acceptance, acceptance, asset
+ *               (at its actual cost: 390 万 after the adjustment, less the 5 万 surplus)
  *
  * Dates stated as facts are valid on and after the day of their step. Ids that must name an
  * existing project (`projectId` of the annual-plan routes) cannot be valid on their own.
@@ -58,6 +59,7 @@ export const REQUEST_EXAMPLES: Record<string, Record<string, unknown>> = {
     documentRef: 'CS-2026-001 初步设计方案和投资概算',
     estimateFen: 420_000_000,
     productSecurityStatement: '采用国产安全可靠软硬件产品',
+    cryptoApplicationPlan: 'MM-2026-001 密码应用方案',
   },
   [projectCommand('review-preliminary-design')]: {
     passed: true,
@@ -103,7 +105,16 @@ export const REQUEST_EXAMPLES: Record<string, Record<string, unknown>> = {
   [projectCommand('record-archive-acceptance')]: { passed: true, opinion: '档案齐全，验收合格' },
   [projectCommand('request-acceptance-extension')]: { until: '2027-08-31', reason: '密码测评排期顺延' },
   [projectCommand('grant-acceptance-extension')]: { opinion: '同意延期至2027年8月31日' },
-  [projectCommand('record-acceptance')]: { passed: true, opinion: '验收通过', materials: MATERIALS },
+  [projectCommand('record-acceptance')]: {
+    passed: true,
+    opinion: '验收通过',
+    materials: MATERIALS,
+    keyContent: {
+      productSecurityReliability: '核心软硬件均为安全可靠产品',
+      cryptoAssessmentPassed: true,
+      securityReviewPassed: true,
+    },
+  },
   [projectCommand('register-asset')]: { assetClass: 'INTANGIBLE', costFen: 385_000_000 },
   [projectCommand('record-compliance')]: {
     sharesData: true,

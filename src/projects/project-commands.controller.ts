@@ -160,7 +160,11 @@ export class ProjectCommandsController {
 
   @Action('record-acceptance', 'RecordAcceptance', '验收')
   recordAcceptance(@Param('id', ProjectId) id: string, @Body() b: D.RecordAcceptanceDto, @Ctx() c: RequestContext) {
-    return this.send(id, { type: 'RecordAcceptance', data: { ...b, materials: b.materials ?? {} } }, c);
+    return this.send(
+      id,
+      { type: 'RecordAcceptance', data: { ...b, materials: b.materials ?? {}, keyContent: b.keyContent ?? {} } },
+      c,
+    );
   }
 
   @Action('register-asset', 'RegisterAsset', '资产登记')

@@ -1,6 +1,7 @@
 import {
   ADJUSTMENT_REASONS,
   FAST_TRACK_REASONS,
+  type AcceptanceKeyContent,
   type AcceptanceMaterials,
   type AdjustmentReason,
   type AssetClass,
@@ -110,6 +111,8 @@ export class SubmitPreliminaryDesignDto extends CommandBody implements In<'Submi
   @Text(500) documentRef: string;
   @Fen({ min: 1, description: 'investment estimate' }) estimateFen: number;
   @Text(10000, { description: '第十三条 security and reliability of products' }) productSecurityStatement: string;
+  @Text(500, { description: '第十二条 密码应用方案 crypto application plan (document ref)' })
+  cryptoApplicationPlan: string;
 }
 
 export class ReviewPreliminaryDesignDto extends CommandBody implements In<'ReviewPreliminaryDesign'> {
@@ -196,10 +199,28 @@ export class AcceptanceMaterialsDto implements Partial<AcceptanceMaterials> {
   @Text(500, { optional: true }) cryptoAssessmentReport?: string;
 }
 
+/**
+ * 第十三条 the key content of acceptance; a pass needs every item (energy efficiency for
+ * INFRASTRUCTURE only), and what is missing is listed in the 422.
+ */
+export class AcceptanceKeyContentDto implements Partial<AcceptanceKeyContent> {
+  @Text(10000, { optional: true, description: '软硬件产品安全可靠情况 product security and reliability' })
+  productSecurityReliability?: string;
+  @Bool({ optional: true, description: '密码应用安全性评估通过 crypto assessment passed' })
+  cryptoAssessmentPassed?: boolean;
+  @Bool({ optional: true, description: '安全审查通过 security review passed' }) securityReviewPassed?: boolean;
+  @Text(10000, {
+    optional: true,
+    description: '能效 energy efficiency of hardware and new data centres (INFRASTRUCTURE)',
+  })
+  energyEfficiency?: string;
+}
+
 export class RecordAcceptanceDto extends CommandBody {
   @Bool() passed: boolean;
   @Text() opinion: string;
   @Nested(AcceptanceMaterialsDto, { optional: true }) materials?: AcceptanceMaterialsDto;
+  @Nested(AcceptanceKeyContentDto, { optional: true }) keyContent?: AcceptanceKeyContentDto;
 }
 
 export class RegisterAssetDto extends CommandBody implements In<'RegisterAsset'> {
@@ -238,7 +259,8 @@ export class VerifyRectificationDto extends CommandBody implements In<'VerifyRec
 
 /**
  * Which DTO carries which command's data. RegisterProject's body may name the project (the route's
- * id); RecordAcceptance's materials and OrderRectification's and ReportIncident's ids are filled in by the controller
+ * id); RecordAcceptance's materials and key content and OrderRectification's and ReportIncident's ids are filled in
+ * by the controller
  * when absent, so only their fields (not their optionality) are compared.
  */
 interface ProjectCommandDtos {
@@ -306,6 +328,7 @@ interface NestedDtos {
   FastTrack: FastTrackDto;
   AcceptanceMaterials: AcceptanceMaterialsDto;
   SanctionBasis: SanctionBasisDto;
+  AcceptanceKeyContent: AcceptanceKeyContentDto;
 }
 
 interface NestedValues {
@@ -313,4 +336,5 @@ interface NestedValues {
   FastTrack: FastTrack;
   AcceptanceMaterials: AcceptanceMaterials;
   SanctionBasis: SanctionBasis;
+  AcceptanceKeyContent: AcceptanceKeyContent;
 }

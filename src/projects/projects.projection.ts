@@ -37,7 +37,8 @@ export const projectsProjection: Projection = {
   // 4: the folded `state` kept beside the document is grouped (registration, approved, …)
   // 5: `policy {id, lapsed}` — the policy the latest decision rests on (第三十三条); fastTrackConfirmed
   // 6: the state keeps each incident (第十八条) with its decision; the document shows them
-  version: 6,
+  // 7: the acceptance keeps a missed due date and whether it was on time (第二十一条)
+  version: 7,
   collection: 'projects',
   indexes: [
     { fields: { status: 1, updatedAt: -1 } },
@@ -134,7 +135,11 @@ function toProjectDoc(state: ProjectState, folded: DocBody): DocBody {
       completedOn: acceptance?.completedOn ?? null,
       acceptanceDueOn: acceptance?.dueOn ?? null,
       acceptedOn: acceptance?.acceptedOn ?? null,
+      /** 第二十一条: a due date that passed unmet stays on record when an extension moves the due date */
+      acceptanceMissedDueOn: acceptance?.missedDueOn ?? null,
     },
+    /** as AcceptancePassed decided it; null until accepted */
+    acceptedOnTime: acceptance?.acceptedOnTime ?? null,
     surplus: { surplusFen: acceptance?.surplusFen ?? 0, returnedFen: acceptance?.surplusReturnedFen ?? 0 },
     openObligations: open,
     overdueKinds,

@@ -16,7 +16,7 @@ import {
   annualPlanDecider,
   projectDecider,
 } from '../../src/domain';
-import { MATERIALS, actors, command, defaultActor, outside, registration } from './fixtures';
+import { KEY_CONTENT, MATERIALS, actors, command, defaultActor, outside, registration } from './fixtures';
 
 /**
  * COMMAND_CATALOGUE[type].refusals documents every error code of an operation (OpenAPI). Random
@@ -92,10 +92,15 @@ const make: fc.Arbitrary<Make> = fc.oneof(
   fc.constant<Make>(() => command('SubmitFeasibilityStudy', { documentRef: 'd' })),
   fc.constant<Make>(() => command('ApproveFeasibility', { opinion: 'o' })),
   fc.constant<Make>(() => command('RejectFeasibility', { opinion: 'o' })),
-  fc.tuple(amount, text).map<Make>(
-    ([estimateFen, s]) =>
+  fc.tuple(amount, text, text).map<Make>(
+    ([estimateFen, s, plan]) =>
       () =>
-        command('SubmitPreliminaryDesign', { documentRef: 'd', estimateFen, productSecurityStatement: s }),
+        command('SubmitPreliminaryDesign', {
+          documentRef: 'd',
+          estimateFen,
+          productSecurityStatement: s,
+          cryptoApplicationPlan: plan,
+        }),
   ),
   fc.tuple(amount, fc.boolean()).map<Make>(
     ([e, passed]) =>
@@ -163,15 +168,26 @@ const make: fc.Arbitrary<Make> = fc.oneof(
   fc.boolean().map<Make>((passed) => () => command('RecordArchiveAcceptance', { passed, opinion: 'o' })),
   day.map<Make>((d) => (today) => command('RequestAcceptanceExtension', { until: date(today, d), reason: 'r' })),
   fc.constant<Make>(() => command('GrantAcceptanceExtension', { opinion: 'o' })),
-  fc.tuple(fc.boolean(), fc.subarray([...ACCEPTANCE_MATERIALS])).map<Make>(
-    ([passed, keys]) =>
-      () =>
-        command('RecordAcceptance', {
-          passed,
-          opinion: 'o',
-          materials: Object.fromEntries(keys.map((k) => [k, MATERIALS[k]])),
-        }),
-  ),
+  fc
+    .tuple(
+      fc.boolean(),
+      fc.subarray([...ACCEPTANCE_MATERIALS]),
+      fc.record({ reliability: text, crypto: fc.option(fc.boolean()), security: fc.option(fc.boolean()) }),
+    )
+    .map<Make>(
+      ([passed, keys, k]) =>
+        () =>
+          command('RecordAcceptance', {
+            passed,
+            opinion: 'o',
+            materials: Object.fromEntries(keys.map((key) => [key, MATERIALS[key]])),
+            keyContent: {
+              productSecurityReliability: k.reliability,
+              ...(k.crypto === null ? {} : { cryptoAssessmentPassed: k.crypto }),
+              ...(k.security === null ? {} : { securityReviewPassed: k.security }),
+            },
+          }),
+    ),
   amount.map<Make>((costFen) => () => command('RegisterAsset', { assetClass: 'INTANGIBLE', costFen })),
   fc.boolean().map<Make>(
     (b) => () =>
@@ -181,7 +197,7 @@ const make: fc.Arbitrary<Make> = fc.oneof(
         inCatalogue: b,
         cryptoAssessmentPassed: true,
         securityAssessmentPassed: b,
-        majorSecurityHazard: false,
+        majorSecurityHazard: !b,
       }),
   ),
   fc.constant<Make>(() => command('GrantSharingExemption', { reason: 'r' })),
@@ -245,7 +261,12 @@ const lawful: Make[] = [
   () => command('SubmitFeasibilityStudy', { documentRef: 'd' }),
   () => command('ApproveFeasibility', { opinion: 'o' }),
   () =>
-    command('SubmitPreliminaryDesign', { documentRef: 'd', estimateFen: 300_000_000, productSecurityStatement: 's' }),
+    command('SubmitPreliminaryDesign', {
+      documentRef: 'd',
+      estimateFen: 300_000_000,
+      productSecurityStatement: 's',
+      cryptoApplicationPlan: 'c',
+    }),
   () => command('ReviewPreliminaryDesign', { passed: true, verifiedEstimateFen: 300_000_000, opinion: 'o' }),
   () => command('ApprovePreliminaryDesign', { opinion: 'o', approvedEstimateFen: 300_000_000 }),
   () => command('AssignResponsibility', { implementingBody: 'b', responsiblePerson: 'p' }),
@@ -262,7 +283,7 @@ const lawful: Make[] = [
   (today) => command('CompleteConstruction', { completedOn: today, surplusFen: 1_000_000 }),
   () => command('AgreeAcceptancePlan', { method: 'm', experts: ['e'], materials: [] }),
   () => command('RecordArchiveAcceptance', { passed: true, opinion: 'o' }),
-  () => command('RecordAcceptance', { passed: true, opinion: 'o', materials: MATERIALS }),
+  () => command('RecordAcceptance', { passed: true, opinion: 'o', materials: MATERIALS, keyContent: KEY_CONTENT }),
   () => command('RegisterAsset', { assetClass: 'INTANGIBLE', costFen: 1 }),
 ];
 

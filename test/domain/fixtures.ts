@@ -1,4 +1,5 @@
 import {
+  AcceptanceKeyContent,
   AcceptanceMaterials,
   Actor,
   COMMAND_CATALOGUE,
@@ -101,6 +102,14 @@ export const MATERIALS: AcceptanceMaterials = {
   cryptoAssessmentReport: 'doc:ca',
 };
 
+/** 第十三条 key content of a passed acceptance (energy efficiency: for INFRASTRUCTURE, given anyway). */
+export const KEY_CONTENT: AcceptanceKeyContent = {
+  productSecurityReliability: '国产安全可靠产品',
+  cryptoAssessmentPassed: true,
+  securityReviewPassed: true,
+  energyEfficiency: 'PUE 1.3',
+};
+
 export const c = {
   register: (over: Partial<DataOf<'RegisterProject'>> = {}) => command('RegisterProject', registration(over)),
   submitProposal: () => command('SubmitProposal', { documentRef: 'doc:proposal' }),
@@ -108,7 +117,12 @@ export const c = {
   submitFeasibility: () => command('SubmitFeasibilityStudy', { documentRef: 'doc:fs' }),
   approveFeasibility: () => command('ApproveFeasibility', { opinion: '同意' }),
   submitDesign: (estimateFen = 300_000_000) =>
-    command('SubmitPreliminaryDesign', { documentRef: 'doc:pd', estimateFen, productSecurityStatement: '国产化' }),
+    command('SubmitPreliminaryDesign', {
+      documentRef: 'doc:pd',
+      estimateFen,
+      productSecurityStatement: '国产化',
+      cryptoApplicationPlan: 'doc:mm',
+    }),
   reviewDesign: (verifiedEstimateFen = 300_000_000, passed = true) =>
     command('ReviewPreliminaryDesign', { passed, verifiedEstimateFen, opinion: '核价' }),
   approveDesign: (approvedEstimateFen = 300_000_000) =>
@@ -120,8 +134,11 @@ export const c = {
     command('CompleteConstruction', { completedOn, surplusFen }),
   agreePlan: () => command('AgreeAcceptancePlan', { method: '会议验收', experts: ['专家甲'], materials: ['全部'] }),
   archive: (passed = true) => command('RecordArchiveAcceptance', { passed, opinion: '档案' }),
-  accept: (materials: Partial<AcceptanceMaterials> = MATERIALS, passed = true) =>
-    command('RecordAcceptance', { passed, opinion: '验收', materials }),
+  accept: (
+    materials: Partial<AcceptanceMaterials> = MATERIALS,
+    passed = true,
+    keyContent: Partial<AcceptanceKeyContent> = KEY_CONTENT,
+  ) => command('RecordAcceptance', { passed, opinion: '验收', materials, keyContent }),
   order: (rectificationId = 'r-1', deadline = '2026-12-31') =>
     command('OrderRectification', { rectificationId, findings: ['未共享数据'], deadline, article: '第二十四条' }),
   report: (year: number, over: Partial<DataOf<'SubmitPerformanceReport'>> = {}) =>

@@ -11,7 +11,7 @@ import {
   projectDecider,
   withinBasisPoints,
 } from '../../src/domain';
-import { MATERIALS, command, defaultActor, registration } from './fixtures';
+import { KEY_CONTENT, MATERIALS, command, defaultActor, registration } from './fixtures';
 
 /**
  * Random command sequences, valid or not, never lead to a state that breaks the measures:
@@ -49,6 +49,10 @@ function violations(state: ProjectState): string[] {
   const accepted = s.status === 'ACCEPTED' || s.status === 'ASSET_REGISTERED';
   if (accepted && s.acceptance?.archivePassed !== true) v.push('第二十二条 accepted without archive acceptance');
   if (s.status === 'ASSET_REGISTERED' && !s.acceptance?.acceptedOn) v.push('第二十三条 asset before acceptance');
+  if (s.asset && s.approved && s.acceptance && s.asset.costFen > s.approved.currentTotalFen - s.acceptance.surplusFen)
+    v.push('第二十三条 asset over the actual cost');
+  if (s.acceptance?.acceptedOnTime === true && s.acceptance.missedDueOn !== null)
+    v.push('第二十一条 on time after a missed due date');
   if (s.approval.skippedProposal && approved !== null && approved >= ORDOS_2020.fastTrackCeilingFen) {
     v.push('第六条 fast track over the ceiling');
   }
@@ -74,7 +78,12 @@ const template: fc.Arbitrary<Template> = fc.oneof(
   fc.constant<Template>(() => command('ApproveFeasibility', { opinion: 'o' })),
   estimate.map<Template>(
     (e) => () =>
-      command('SubmitPreliminaryDesign', { documentRef: 'd', estimateFen: e, productSecurityStatement: 's' }),
+      command('SubmitPreliminaryDesign', {
+        documentRef: 'd',
+        estimateFen: e,
+        productSecurityStatement: 's',
+        cryptoApplicationPlan: 'c',
+      }),
   ),
   fc.tuple(estimate, fc.boolean()).map<Template>(
     ([e, passed]) =>
@@ -112,9 +121,12 @@ const template: fc.Arbitrary<Template> = fc.oneof(
           passed,
           opinion: 'o',
           materials: Object.fromEntries(keys.map((k) => [k, MATERIALS[k]])),
+          keyContent: KEY_CONTENT,
         }),
   ),
-  fc.constant<Template>(() => command('RegisterAsset', { assetClass: 'INTANGIBLE', costFen: 1 })),
+  fc
+    .oneof(amount, estimate)
+    .map<Template>((costFen) => () => command('RegisterAsset', { assetClass: 'INTANGIBLE', costFen })),
   fc.constant<Template>(() =>
     command('ReportIncident', { incidentId: 'incident-1', kind: 'SERIOUS_DELAY', description: 'x' }),
   ),
@@ -153,7 +165,13 @@ const happyPath = (e: number, adjust: number): Template[] => [
   () => command('ApproveProposal', { opinion: 'o' }),
   () => command('SubmitFeasibilityStudy', { documentRef: 'd' }),
   () => command('ApproveFeasibility', { opinion: 'o' }),
-  () => command('SubmitPreliminaryDesign', { documentRef: 'd', estimateFen: e, productSecurityStatement: 's' }),
+  () =>
+    command('SubmitPreliminaryDesign', {
+      documentRef: 'd',
+      estimateFen: e,
+      productSecurityStatement: 's',
+      cryptoApplicationPlan: 'c',
+    }),
   () => command('ReviewPreliminaryDesign', { passed: true, verifiedEstimateFen: e, opinion: 'o' }),
   () => command('ApprovePreliminaryDesign', { opinion: 'o', approvedEstimateFen: e }),
   () => command('AssignResponsibility', { implementingBody: 'b', responsiblePerson: 'p' }),
@@ -170,7 +188,7 @@ const happyPath = (e: number, adjust: number): Template[] => [
   (today) => command('CompleteConstruction', { completedOn: today, surplusFen: 1_000_000 }),
   () => command('AgreeAcceptancePlan', { method: 'm', experts: ['e'], materials: [] }),
   () => command('RecordArchiveAcceptance', { passed: true, opinion: 'o' }),
-  () => command('RecordAcceptance', { passed: true, opinion: 'o', materials: MATERIALS }),
+  () => command('RecordAcceptance', { passed: true, opinion: 'o', materials: MATERIALS, keyContent: KEY_CONTENT }),
   () => command('RegisterAsset', { assetClass: 'INTANGIBLE', costFen: 1 }),
 ];
 

@@ -235,7 +235,12 @@ describe('POST /projects 立项 register (第二、五、七、九条)', () => {
     ).toBe(200);
     const wrongStage = await h.request('POST', `/projects/${p.id}/submit-preliminary-design`, {
       token: h.token('CONSTRUCTION_UNIT', p.dept),
-      body: { documentRef: 'CS', estimateFen: ESTIMATE_FEN, productSecurityStatement: '安全' },
+      body: {
+        documentRef: 'CS',
+        estimateFen: ESTIMATE_FEN,
+        productSecurityStatement: '安全',
+        cryptoApplicationPlan: 'M',
+      },
     });
     expectProblem(wrongStage, 409, 'INVALID_STATE');
     expect(wrongStage.body.currentStatus).toBe('REJECTED');

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { registration, startHarness, type Harness } from '../support/harness';
-import { ALL_MATERIALS, expectProblem, today } from '../support/fixtures';
+import { ALL_MATERIALS, KEY_CONTENT, expectProblem, today } from '../support/fixtures';
 
 describe('a full lifecycle from 立项 to asset registration over HTTP', () => {
   let h: Harness;
@@ -31,7 +31,12 @@ describe('a full lifecycle from 立项 to asset registration over HTTP', () => {
       [
         unit,
         'submit-preliminary-design',
-        { documentRef: 'CS-1', estimateFen: 420_000_000, productSecurityStatement: '国产密码' },
+        {
+          documentRef: 'CS-1',
+          estimateFen: 420_000_000,
+          productSecurityStatement: '国产密码',
+          cryptoApplicationPlan: 'MM-1',
+        },
         'PreliminaryDesignSubmitted',
         { status: 'PRELIMINARY_DESIGN' },
       ],
@@ -119,11 +124,11 @@ describe('a full lifecycle from 立项 to asset registration over HTTP', () => {
         { status: 'COMPLETED' },
       ],
       [
-        office,
+        unit,
         'record-acceptance',
-        { passed: true, opinion: '通过', materials: ALL_MATERIALS },
+        { passed: true, opinion: '通过', materials: ALL_MATERIALS, keyContent: KEY_CONTENT },
         'AcceptancePassed',
-        { status: 'ACCEPTED' },
+        { status: 'ACCEPTED', acceptedOnTime: true },
       ],
       [
         unit,

@@ -3,15 +3,27 @@ import { startHarness, type Harness } from '../support/harness';
 import {
   ALL_MATERIALS,
   ESTIMATE_FEN,
+  KEY_CONTENT,
+  SURPLUS_FEN,
   command,
   driveTo,
   expectProblem,
+  invalidFields,
   orderRectification,
   rejectedRectification,
   readProject,
   today,
   type Project,
 } from '../support/fixtures';
+
+const COMPLIANT = {
+  sharesData: true,
+  duplicateCollection: false,
+  inCatalogue: true,
+  cryptoAssessmentPassed: true,
+  securityAssessmentPassed: true,
+  majorSecurityHazard: false,
+};
 
 /** 422 RULE_VIOLATION refusals over HTTP: each with its code and article, and nothing appended. */
 describe('rules of the measures over HTTP (422 with code and article)', () => {
@@ -206,24 +218,19 @@ describe('rules of the measures over HTTP (422 with code and article)', () => {
     '第二十一条 acceptance: plan first, every material listed when missing, ' + 'extension later than the due date',
     async () => {
       const p = await driveTo(h, 'COMPLETED');
-      const noPlan = await post(
-        p,
-        'record-acceptance',
-        { passed: true, opinion: '通过', materials: ALL_MATERIALS },
-        'OFFICE',
-      );
+      const noPlan = await post(p, 'record-acceptance', {
+        passed: true,
+        opinion: '通过',
+        materials: ALL_MATERIALS,
+        keyContent: KEY_CONTENT,
+      });
       expectProblem(noPlan, 422, 'ACCEPTANCE_PLAN_REQUIRED', '第二十一条');
       await command(h, p, 'OFFICE', 'agree-acceptance-plan', { method: '会议', experts: ['甲'], materials: [] });
       const { securityAssessmentReport: _s, cryptoAssessmentReport: _c, ...partial } = ALL_MATERIALS;
-      const incomplete = await post(
-        p,
-        'record-acceptance',
-        { passed: true, opinion: '通过', materials: partial },
-        'OFFICE',
-      );
+      const incomplete = await post(p, 'record-acceptance', { passed: true, opinion: '通过', materials: partial });
       expectProblem(incomplete, 422, 'MATERIALS_INCOMPLETE', '第二十一条');
       expect(incomplete.body.missing).toEqual(['securityAssessmentReport', 'cryptoAssessmentReport']);
-      const none = await post(p, 'record-acceptance', { passed: true, opinion: '通过' }, 'OFFICE');
+      const none = await post(p, 'record-acceptance', { passed: true, opinion: '通过' });
       expectProblem(none, 422, 'MATERIALS_INCOMPLETE', '第二十一条');
       expect(none.body.missing).toHaveLength(7);
 
@@ -249,32 +256,120 @@ describe('rules of the measures over HTTP (422 with code and article)', () => {
       'passed: false records AcceptanceFailed and acceptance may be held again',
     async () => {
       const p = await driveTo(h, 'PLAN_AGREED');
-      const noArchive = await post(
-        p,
-        'record-acceptance',
-        { passed: true, opinion: '通过', materials: ALL_MATERIALS },
-        'OFFICE',
-      );
+      const passing = { passed: true, opinion: '通过', materials: ALL_MATERIALS, keyContent: KEY_CONTENT };
+      const noArchive = await post(p, 'record-acceptance', passing);
       expectProblem(noArchive, 422, 'ARCHIVE_ACCEPTANCE_REQUIRED', '第二十二条');
       await command(h, p, 'OFFICE', 'record-archive-acceptance', { passed: false, opinion: '档案不全' });
-      expectProblem(
-        await post(p, 'record-acceptance', { passed: true, opinion: '通过', materials: ALL_MATERIALS }, 'OFFICE'),
-        422,
-        'ARCHIVE_ACCEPTANCE_REQUIRED',
-        '第二十二条',
-      );
-      const failed = await command(h, p, 'OFFICE', 'record-acceptance', { passed: false, opinion: '不通过' });
+      expectProblem(await post(p, 'record-acceptance', passing), 422, 'ARCHIVE_ACCEPTANCE_REQUIRED', '第二十二条');
+      const failed = await command(h, p, 'CONSTRUCTION_UNIT', 'record-acceptance', {
+        passed: false,
+        opinion: '不通过',
+      });
       expect(failed.events).toEqual(['AcceptanceFailed']);
       expect((await readProject(h, p)).status).toBe('ACCEPTANCE_FAILED');
       await command(h, p, 'OFFICE', 'record-archive-acceptance', { passed: true, opinion: '补齐' });
-      await command(h, p, 'OFFICE', 'record-acceptance', {
-        passed: true,
-        opinion: '复验通过',
-        materials: ALL_MATERIALS,
-      });
+      await command(h, p, 'CONSTRUCTION_UNIT', 'record-acceptance', { ...passing, opinion: '复验通过' });
       expect((await readProject(h, p)).status).toBe('ACCEPTED');
     },
   );
+
+  it('第十三条 key content: listed when missing, crypto and security passed, no open major hazard', async () => {
+    const p = await driveTo(h, 'ARCHIVE_PASSED');
+    const body = (keyContent: object) => ({ passed: true, opinion: '通过', materials: ALL_MATERIALS, keyContent });
+    const none = await post(p, 'record-acceptance', { passed: true, opinion: '通过', materials: ALL_MATERIALS });
+    expectProblem(none, 422, 'KEY_CONTENT_INCOMPLETE', '第十三条');
+    expect(none.body.missing).toEqual(['productSecurityReliability', 'cryptoAssessmentPassed', 'securityReviewPassed']);
+    const crypto = await post(p, 'record-acceptance', body({ ...KEY_CONTENT, cryptoAssessmentPassed: false }));
+    expectProblem(crypto, 422, 'KEY_CONTENT_NOT_PASSED', '第十三条');
+    expect(crypto.body.failed).toEqual(['cryptoAssessmentPassed']);
+    const wrongType = await post(p, 'record-acceptance', body({ ...KEY_CONTENT, securityReviewPassed: 'yes' }));
+    expectProblem(wrongType, 400, 'VALIDATION_FAILED');
+    expect(invalidFields(wrongType)).toEqual(['keyContent.securityReviewPassed']);
+
+    await command(h, p, 'SUPERVISOR', 'record-compliance', { ...COMPLIANT, majorSecurityHazard: true });
+    expectProblem(await post(p, 'record-acceptance', body(KEY_CONTENT)), 422, 'MAJOR_SECURITY_HAZARD_OPEN', '第十三条');
+    // the office agrees the plan; the construction unit records the acceptance (第二十一条)
+    expectProblem(await post(p, 'record-acceptance', body(KEY_CONTENT), 'OFFICE'), 403, 'ROLE_NOT_ALLOWED');
+    await expectUnchanged(p);
+    await command(h, p, 'SUPERVISOR', 'record-compliance', COMPLIANT);
+    await command(h, p, 'CONSTRUCTION_UNIT', 'record-acceptance', body(KEY_CONTENT));
+    expect((await readProject(h, p)).status).toBe('ACCEPTED');
+  });
+
+  it('第十三条 energy efficiency is key content of an INFRASTRUCTURE project', async () => {
+    const p = await driveTo(h, 'ARCHIVE_PASSED', { overrides: { category: 'INFRASTRUCTURE' } });
+    const body = (keyContent: object) => ({ passed: true, opinion: '通过', materials: ALL_MATERIALS, keyContent });
+    const missing = await post(p, 'record-acceptance', body(KEY_CONTENT));
+    expectProblem(missing, 422, 'KEY_CONTENT_INCOMPLETE', '第十三条');
+    expect(missing.body.missing).toEqual(['energyEfficiency']);
+    await command(
+      h,
+      p,
+      'CONSTRUCTION_UNIT',
+      'record-acceptance',
+      body({ ...KEY_CONTENT, energyEfficiency: 'PUE 1.25' }),
+    );
+    expect((await readProject(h, p)).status).toBe('ACCEPTED');
+  });
+
+  it('第二十一条 EXTENSION_TOO_LATE after the due date; a late acceptance stays late', async () => {
+    const start = h.clock.now();
+    try {
+      const p = await driveTo(h, 'ARCHIVE_PASSED');
+      const due = (await readProject(h, p)).dates.acceptanceDueOn;
+      h.clock.set(new Date(`${due}T23:00:00+08:00`));
+      // on the due date itself: in time
+      await command(h, p, 'CONSTRUCTION_UNIT', 'request-acceptance-extension', { until: '2099-12-31', reason: '测评' });
+      h.clock.set(new Date(start.getTime() + 200 * 86_400_000));
+      const late = await post(p, 'request-acceptance-extension', { until: '2099-12-31', reason: '测评' });
+      expectProblem(late, 422, 'EXTENSION_TOO_LATE', '第二十一条');
+      expect(late.body).toMatchObject({ currentDueOn: due, today: today(h) });
+      // the office grants the timely request after the due date: the missed date stays on record
+      await command(h, p, 'OFFICE', 'grant-acceptance-extension', { opinion: '同意' });
+      const extended = await readProject(h, p);
+      expect(extended.dates).toMatchObject({ acceptanceDueOn: '2099-12-31', acceptanceMissedDueOn: due });
+      expect(extended.openObligations).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({ kind: 'ACCEPTANCE', dueOn: '2099-12-31', missedDueOn: due }),
+        ]),
+      );
+      await command(h, p, 'CONSTRUCTION_UNIT', 'record-acceptance', {
+        passed: true,
+        opinion: '通过',
+        materials: ALL_MATERIALS,
+        keyContent: KEY_CONTENT,
+      });
+      const history = await h.request('GET', `/projects/${p.id}/history`, { token: h.token('AUDIT') });
+      const passed = history.body.events.find((e: { type: string }) => e.type === 'AcceptancePassed');
+      expect(passed.data).toMatchObject({ acceptanceDueOn: '2099-12-31', onTime: false, missedDueOn: due });
+      expect((await readProject(h, p)).acceptedOnTime).toBe(false);
+    } finally {
+      h.clock.set(start);
+    }
+  });
+
+  it('第二十三条 ASSET_COST_EXCEEDS_ACTUAL above the approved total less the surplus', async () => {
+    const p = await driveTo(h, 'ACCEPTED');
+    const actualCostFen = ESTIMATE_FEN - SURPLUS_FEN;
+    const over = await post(p, 'register-asset', { assetClass: 'INTANGIBLE', costFen: actualCostFen + 1 });
+    expectProblem(over, 422, 'ASSET_COST_EXCEEDS_ACTUAL', '第二十三条');
+    expect(over.body).toMatchObject({ costFen: actualCostFen + 1, actualCostFen, surplusFen: SURPLUS_FEN });
+    await expectUnchanged(p);
+    await command(h, p, 'CONSTRUCTION_UNIT', 'register-asset', { assetClass: 'INTANGIBLE', costFen: actualCostFen });
+  });
+
+  it('第十二条 the preliminary design carries its crypto application plan', async () => {
+    const p = await driveTo(h, 'FEASIBILITY_APPROVED');
+    const design = { documentRef: 'CS-1', estimateFen: ESTIMATE_FEN, productSecurityStatement: '安全可靠' };
+    const absent = await post(p, 'submit-preliminary-design', design);
+    expectProblem(absent, 400, 'VALIDATION_FAILED');
+    expect(invalidFields(absent)).toEqual(['cryptoApplicationPlan']);
+    // No visible character: refused at validation like every text field (the domain refuses it too).
+    const blank = await post(p, 'submit-preliminary-design', { ...design, cryptoApplicationPlan: '   ' });
+    expectProblem(blank, 400, 'VALIDATION_FAILED');
+    expect(invalidFields(blank)).toEqual(['cryptoApplicationPlan']);
+    await expectUnchanged(p);
+  });
 
   it('第二十三条 ASSET_BEFORE_ACCEPTANCE', async () => {
     const p = await driveTo(h, 'COMPLETED');

@@ -67,7 +67,12 @@ export async function approveProject(h: Harness, dept: string): Promise<string> 
     [
       unit,
       'submit-preliminary-design',
-      { documentRef: 'DOC-D', estimateFen: 300_000_000, productSecurityStatement: '国产化' },
+      {
+        documentRef: 'DOC-D',
+        estimateFen: 300_000_000,
+        productSecurityStatement: '国产化',
+        cryptoApplicationPlan: 'M',
+      },
     ],
     [office, 'review-preliminary-design', { passed: true, verifiedEstimateFen: 300_000_000, opinion: '核价' }],
     [office, 'approve-preliminary-design', { opinion: '批复', approvedEstimateFen: 300_000_000 }],

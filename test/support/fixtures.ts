@@ -20,6 +20,13 @@ export const ALL_MATERIALS = {
   cryptoAssessmentReport: 'DOC-CA',
 };
 
+/** 第十三条 the key content a passed acceptance records (energy efficiency: required for INFRASTRUCTURE). */
+export const KEY_CONTENT = {
+  productSecurityReliability: '采用安全可靠软硬件产品',
+  cryptoAssessmentPassed: true,
+  securityReviewPassed: true,
+};
+
 /** The Ordos civil date (UTC+8) of the harness clock, `YYYY-MM-DD`. */
 export function today(h: Harness, plusDays = 0): string {
   return new Date(h.clock.now().getTime() + 8 * 3_600_000 + plusDays * 86_400_000).toISOString().slice(0, 10);
@@ -79,7 +86,12 @@ export const STEPS: Step[] = [
     'DESIGN_SUBMITTED',
     'CONSTRUCTION_UNIT',
     'submit-preliminary-design',
-    () => ({ documentRef: 'CS-2026-001', estimateFen: ESTIMATE_FEN, productSecurityStatement: '采用安全可靠产品' }),
+    () => ({
+      documentRef: 'CS-2026-001',
+      estimateFen: ESTIMATE_FEN,
+      productSecurityStatement: '采用安全可靠产品',
+      cryptoApplicationPlan: 'MM-2026-001 密码应用方案',
+    }),
   ],
   [
     'DESIGN_REVIEWED',
@@ -119,7 +131,12 @@ export const STEPS: Step[] = [
     () => ({ method: '专家评审', experts: ['李四', '王五'], materials: ['验收报告'] }),
   ],
   ['ARCHIVE_PASSED', 'OFFICE', 'record-archive-acceptance', () => ({ passed: true, opinion: '档案齐全' })],
-  ['ACCEPTED', 'OFFICE', 'record-acceptance', () => ({ passed: true, opinion: '验收通过', materials: ALL_MATERIALS })],
+  [
+    'ACCEPTED',
+    'CONSTRUCTION_UNIT',
+    'record-acceptance',
+    () => ({ passed: true, opinion: '验收通过', materials: ALL_MATERIALS, keyContent: KEY_CONTENT }),
+  ],
   [
     'ASSET_REGISTERED',
     'CONSTRUCTION_UNIT',

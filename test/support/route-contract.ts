@@ -3,6 +3,7 @@ import { startHarness, type Harness } from './harness';
 import {
   ALL_MATERIALS,
   ESTIMATE_FEN,
+  KEY_CONTENT,
   ROLES,
   SURPLUS_FEN,
   command,
@@ -108,9 +109,14 @@ export const APPROVAL_ROUTES: RouteSpec[] = [
     path: 'submit-preliminary-design',
     roles: ['CONSTRUCTION_UNIT'],
     from: 'FEASIBILITY_APPROVED',
-    body: () => ({ documentRef: 'CS-1', estimateFen: ESTIMATE_FEN, productSecurityStatement: '国产安全可靠' }),
+    body: () => ({
+      documentRef: 'CS-1',
+      estimateFen: ESTIMATE_FEN,
+      productSecurityStatement: '国产安全可靠',
+      cryptoApplicationPlan: 'MM-1',
+    }),
     events: ['PreliminaryDesignSubmitted'],
-    required: ['documentRef', 'estimateFen', 'productSecurityStatement'],
+    required: ['documentRef', 'estimateFen', 'productSecurityStatement', 'cryptoApplicationPlan'],
     effect: (doc) => expect(doc.status).toBe('PRELIMINARY_DESIGN'),
   },
   {
@@ -325,14 +331,15 @@ export const ACCEPTANCE_ROUTES: RouteSpec[] = [
   },
   {
     path: 'record-acceptance',
-    roles: ['OFFICE'],
+    roles: ['CONSTRUCTION_UNIT'],
     from: 'ARCHIVE_PASSED',
-    body: () => ({ passed: true, opinion: '验收通过', materials: ALL_MATERIALS }),
+    body: () => ({ passed: true, opinion: '验收通过', materials: ALL_MATERIALS, keyContent: KEY_CONTENT }),
     events: ['AcceptancePassed'],
     required: ['passed', 'opinion'],
     effect: (doc, h) => {
       expect(doc.status).toBe('ACCEPTED');
       expect(doc.dates.acceptedOn).toBe(today(h));
+      expect(doc.acceptedOnTime).toBe(true);
     },
   },
   {

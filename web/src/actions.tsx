@@ -9,7 +9,8 @@ type Field =
   | { name: string; kind: 'bool'; label: [string, string]; value?: boolean }
   | { name: string; kind: 'select'; label: [string, string]; options: Array<[string, string, string]>; value?: string }
   | { name: 'rectificationId' | 'basis'; kind: 'rect'; label: [string, string] }
-  | { name: 'materials'; kind: 'materials'; label: [string, string] };
+  | { name: 'materials'; kind: 'materials'; label: [string, string] }
+  | { name: 'keyContent'; kind: 'keyContent'; label: [string, string] };
 
 interface Spec {
   label: [string, string];
@@ -92,6 +93,12 @@ export const ACTIONS: Record<string, Spec> = {
         kind: 'textarea',
         label: ['产品安全可靠性说明', 'Product security statement'],
         value: '采用安全可靠的软硬件产品',
+      },
+      {
+        name: 'cryptoApplicationPlan',
+        kind: 'text',
+        label: ['密码应用方案（文件编号）', 'Crypto application plan (document ref)'],
+        value: 'MM-',
       },
     ],
   },
@@ -241,6 +248,7 @@ export const ACTIONS: Record<string, Spec> = {
       { name: 'passed', kind: 'bool', label: ['通过', 'Passed'], value: true },
       opinion('验收通过'),
       { name: 'materials', kind: 'materials', label: ['验收材料', 'Materials'] },
+      { name: 'keyContent', kind: 'keyContent', label: ['验收重点内容（第十三条）', 'Key content (Art. 13)'] },
     ],
   },
   'request-acceptance-extension': {
@@ -254,7 +262,8 @@ export const ACTIONS: Record<string, Spec> = {
   'grant-acceptance-extension': {
     label: ['同意延期验收', 'Grant extension'],
     when: is('COMPLETED', 'ACCEPTANCE_FAILED'),
-    fields: [{ name: 'until', kind: 'date', label: ['延期至', 'Until'], value: inDays(90) }, opinion('同意延期')],
+    // the office grants the date the unit asked for: the body is the opinion only
+    fields: [opinion('同意延期')],
   },
   'register-asset': {
     label: ['登记资产', 'Register asset'],
@@ -364,6 +373,14 @@ const MATERIALS: Array<[string, string, string]> = [
   ['cryptoAssessmentReport', '密评报告', 'Crypto assessment'],
 ];
 
+/** 第十三条 key content: [name, kind, zh, en]. */
+const KEY_CONTENT: Array<[string, 'text' | 'bool', string, string]> = [
+  ['productSecurityReliability', 'text', '软硬件产品安全可靠情况', 'Product security and reliability'],
+  ['cryptoAssessmentPassed', 'bool', '密码应用安全性评估通过', 'Crypto assessment passed'],
+  ['securityReviewPassed', 'bool', '安全审查通过', 'Security review passed'],
+  ['energyEfficiency', 'text', '能效情况（基础设施项目必填）', 'Energy efficiency (infrastructure projects)'],
+];
+
 function defaultValue(f: Field, p: ProjectLike): unknown {
   if (f.kind === 'yuan') {
     if (f.value !== undefined) return f.value;
@@ -376,6 +393,13 @@ function defaultValue(f: Field, p: ProjectLike): unknown {
   }
   if (f.kind === 'materials')
     return Object.fromEntries(MATERIALS.map(([k]) => [k, `DOC-${k.slice(0, 2).toUpperCase()}`]));
+  if (f.kind === 'keyContent')
+    return {
+      productSecurityReliability: '采用安全可靠的软硬件产品',
+      cryptoAssessmentPassed: true,
+      securityReviewPassed: true,
+      energyEfficiency: '',
+    };
   return (f as { value?: unknown }).value ?? '';
 }
 
@@ -390,7 +414,11 @@ function toBody(spec: Spec, values: Record<string, unknown>): Record<string, unk
         .split(/[,，\n]/)
         .map((s) => s.trim())
         .filter(Boolean);
-    else if (f.kind === 'textarea' || f.kind === 'text') {
+    else if (f.kind === 'keyContent') {
+      // energy efficiency is key content of infrastructure only: an empty one is left out
+      const { energyEfficiency, ...rest } = v as Record<string, unknown>;
+      body[f.name] = energyEfficiency === '' ? rest : { ...rest, energyEfficiency };
+    } else if (f.kind === 'textarea' || f.kind === 'text') {
       if (v === '' && (f.name === 'supervisionOpinion' || f.name === 'trialRunNotes')) continue;
       body[f.name] = v;
     } else if (f.kind === 'rect' && f.name === 'basis') body.basis = { rectificationId: v };
@@ -586,6 +614,34 @@ function FieldInput({
         {label}
       </label>
     );
+  if (f.kind === 'keyContent') {
+    const v = value as Record<string, string | boolean>;
+    return (
+      <fieldset class="field">
+        <legend>{label}</legend>
+        <div class="materials">
+          {KEY_CONTENT.map(([k, kind, zh, en]) =>
+            kind === 'bool' ? (
+              <label key={k} class="check">
+                <input
+                  type="checkbox"
+                  name={k}
+                  checked={Boolean(v[k])}
+                  onChange={(e) => onChange({ ...v, [k]: target(e).checked })}
+                />
+                {lang === 'zh' ? zh : en}
+              </label>
+            ) : (
+              <label key={k}>
+                <span>{lang === 'zh' ? zh : en}</span>
+                <input name={k} value={String(v[k] ?? '')} onInput={(e) => onChange({ ...v, [k]: target(e).value })} />
+              </label>
+            ),
+          )}
+        </div>
+      </fieldset>
+    );
+  }
   if (f.kind === 'materials') {
     const v = value as Record<string, string>;
     return (

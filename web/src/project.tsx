@@ -55,7 +55,10 @@ interface ProjectDetail extends ProjectLike {
     completedOn?: string | null;
     acceptanceDueOn?: string | null;
     acceptedOn?: string | null;
+    acceptanceMissedDueOn?: string | null;
   };
+  /** 第二十一条: as the acceptance decided it; null until accepted */
+  acceptedOnTime?: boolean | null;
   omEligibility?: { eligible: boolean; reasons?: Array<string | { code?: string; messageZh?: string }> };
   openObligations: Obligation[];
   rectifications: Rectification[];
@@ -176,7 +179,14 @@ export function ProjectView({ id }: { id: string }) {
     [t('startedOn'), dateOnly(project.dates?.startedOn)],
     [t('completedOn'), dateOnly(project.dates?.completedOn)],
     [t('acceptanceDueOn'), dateOnly(project.dates?.acceptanceDueOn)],
-    [t('acceptedOn'), dateOnly(project.dates?.acceptedOn)],
+    // 第二十一条: a due date once missed stays on record when an extension moves the due date
+    ...(project.dates?.acceptanceMissedDueOn
+      ? [[t('acceptanceMissedDueOn'), dateOnly(project.dates.acceptanceMissedDueOn)] as [string, string]]
+      : []),
+    [
+      t('acceptedOn'),
+      dateOnly(project.dates?.acceptedOn) + (project.acceptedOnTime === false ? ` · ${t('acceptedLate')}` : ''),
+    ],
   ];
 
   return (

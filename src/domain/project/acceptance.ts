@@ -1,15 +1,27 @@
 /**
  * 验收: the acceptance plan and its experts, extension (第二十一条), the archive acceptance
- * (第二十二条), acceptance itself, and asset registration after it (第二十三条).
+ * (第二十二条), acceptance itself with its key content (第十三条), and asset registration after it
+ * (第二十三条). The construction unit organizes the acceptance on the plan agreed with the office
+ * and records its result; the office agrees the plan, records the archive acceptance and grants
+ * extensions.
  */
-import { isAfter } from '../calendar';
+import { IsoDate, isAfter } from '../calendar';
 import { AWAITING_ACCEPTANCE, PRE_ACCEPTANCE } from '../project-status';
-import { ACCEPTANCE_MATERIALS, AcceptanceMaterial, AcceptanceMaterials } from '../project-values';
+import {
+  ACCEPTANCE_MATERIALS,
+  AcceptanceKeyContent,
+  AcceptanceKeyContentItem,
+  AcceptanceMaterial,
+  AcceptanceMaterials,
+  Category,
+} from '../project-values';
 import { citing, defineRules, refusal } from '../rule';
 import { ON_A_PROJECT, SHARED_RULES, SharedRuleCode, requireDate, requireFen } from '../shared';
 import { hasVisibleText } from '../text';
 import { ProjectCommandDefinitions, ProjectEventDefinitions, present, requireStatus } from './guards';
+import { RegisteredProject } from './state';
 
+const KEY_CONTENT = '第十三条';
 const ACCEPTANCE = '第二十一条';
 const ARCHIVE = '第二十二条';
 const ASSET = '第二十三条';
@@ -45,6 +57,30 @@ export const acceptanceRules = defineRules({
     zh: '延期验收日期须晚于当前验收期限',
     en: 'the extension must end after the current acceptance due date',
   },
+  EXTENSION_TOO_LATE: {
+    kind: 'RULE_VIOLATION',
+    article: ACCEPTANCE,
+    zh: '验收期限已过，不能再申请延期验收；延期验收须在期限届满前申请',
+    en: 'an extension must be requested before the acceptance due date has passed',
+  },
+  KEY_CONTENT_INCOMPLETE: {
+    kind: 'RULE_VIOLATION',
+    article: KEY_CONTENT,
+    zh: '验收重点内容不全（产品安全可靠、密码及安全审查、硬件及新建数据中心能效）',
+    en: 'the key content of acceptance is incomplete',
+  },
+  KEY_CONTENT_NOT_PASSED: {
+    kind: 'RULE_VIOLATION',
+    article: KEY_CONTENT,
+    zh: '密码应用安全性评估或安全审查未通过的，不得通过项目验收',
+    en: 'acceptance cannot pass while the crypto assessment or the security review has not passed',
+  },
+  MAJOR_SECURITY_HAZARD_OPEN: {
+    kind: 'RULE_VIOLATION',
+    article: KEY_CONTENT,
+    zh: '存在未消除的重大安全隐患，不得通过项目验收',
+    en: 'acceptance cannot pass while a major security hazard is open',
+  },
   EXTENSION_NOT_REQUESTED: {
     kind: 'RULE_VIOLATION',
     article: ACCEPTANCE,
@@ -57,12 +93,20 @@ export const acceptanceRules = defineRules({
     zh: '完成项目验收后方可办理资产登记',
     en: 'assets are registered only after acceptance',
   },
+  ASSET_COST_EXCEEDS_ACTUAL: {
+    kind: 'RULE_VIOLATION',
+    article: ASSET,
+    zh: '资产登记金额不得超过项目实际成本（调整后的批复总投资减结余资金）',
+    en: 'the asset cost exceeds the project’s actual cost (the approved total after adjustments, less the surplus)',
+  },
 });
 /** The refusal codes this module's commands may name. */
 type Code = SharedRuleCode | keyof typeof acceptanceRules;
 const R = acceptanceRules;
 const EXTENSION_DATE = citing(SHARED_RULES.INVALID_DATE, ACCEPTANCE);
 const ASSET_COST = citing(SHARED_RULES.INVALID_AMOUNT, ASSET);
+
+/** A document reference or statement given: a string with more than white space. */
 
 function missingMaterials(materials: Partial<AcceptanceMaterials> | undefined | null): AcceptanceMaterial[] {
   return ACCEPTANCE_MATERIALS.filter((key) => {
@@ -72,6 +116,46 @@ function missingMaterials(materials: Partial<AcceptanceMaterials> | undefined | 
 
 function isComplete(materials: Partial<AcceptanceMaterials> | undefined): materials is AcceptanceMaterials {
   return missingMaterials(materials).length === 0;
+}
+
+/** 第十三条 key content not stated; energy efficiency is key content of hardware and new data centres. */
+function missingKeyContent(
+  content: Partial<AcceptanceKeyContent> | undefined | null,
+  category: Category,
+): AcceptanceKeyContentItem[] {
+  const missing: AcceptanceKeyContentItem[] = [];
+  if (!hasVisibleText(content?.productSecurityReliability)) missing.push('productSecurityReliability');
+  if (typeof content?.cryptoAssessmentPassed !== 'boolean') missing.push('cryptoAssessmentPassed');
+  if (typeof content?.securityReviewPassed !== 'boolean') missing.push('securityReviewPassed');
+  if (category === 'INFRASTRUCTURE' && !hasVisibleText(content?.energyEfficiency)) missing.push('energyEfficiency');
+  return missing;
+}
+
+/**
+ * 第十三条 what a passed acceptance must show: its key content complete, the crypto assessment and
+ * the security review passed, and no major security hazard open. A hazard is open while the latest
+ * compliance record (record-compliance, by the office or a supervisor) found one: only a newer
+ * record that finds none clears it — a rectification report alone does not.
+ */
+function checkKeyContent(
+  content: Partial<AcceptanceKeyContent> | undefined,
+  state: RegisteredProject,
+): asserts content is AcceptanceKeyContent {
+  const missing = missingKeyContent(content, state.registration.category);
+  if (missing.length > 0) throw refusal(R.KEY_CONTENT_INCOMPLETE, { missing, category: state.registration.category });
+  const failed = (['cryptoAssessmentPassed', 'securityReviewPassed'] as const).filter((key) => content?.[key] !== true);
+  if (failed.length > 0) throw refusal(R.KEY_CONTENT_NOT_PASSED, { failed });
+  if (state.compliance.facts?.majorSecurityHazard === true) {
+    throw refusal(R.MAJOR_SECURITY_HAZARD_OPEN, { majorSecurityHazard: true });
+  }
+}
+
+/**
+ * 第二十一条 the first due date missed: one already on record (marked overdue, or passed before an
+ * extension was granted), else today's due date when today is after it.
+ */
+function missedDueDate(acceptance: { missedDueOn: IsoDate | null; dueOn: IsoDate }, today: IsoDate): IsoDate | null {
+  return acceptance.missedDueOn ?? (isAfter(today, acceptance.dueOn) ? acceptance.dueOn : null);
 }
 
 export const acceptanceCommands: ProjectCommandDefinitions<
@@ -118,10 +202,15 @@ export const acceptanceCommands: ProjectCommandDefinitions<
     articles: ACCEPTANCE,
     route: 'request-acceptance-extension',
     accepts: AWAITING_ACCEPTANCE,
-    refusals: [...ON_A_PROJECT, 'INVALID_STATE', 'INVALID_DATE', 'EXTENSION_NOT_LATER'],
+    refusals: [...ON_A_PROJECT, 'INVALID_STATE', 'EXTENSION_TOO_LATE', 'INVALID_DATE', 'EXTENSION_NOT_LATER'],
     decide(command, state, ctx) {
       requireStatus(state, ctx);
       const currentDueOn = present(state.acceptance, state, ctx).dueOn;
+      // 不能按期验收的 applies before the deadline: once it has passed the acceptance is late, and
+      // an extension asked now would only hide that (the due date itself is still in time).
+      if (isAfter(ctx.today, currentDueOn)) {
+        throw refusal(R.EXTENSION_TOO_LATE, { currentDueOn, today: ctx.today });
+      }
       const until = requireDate(command.data.until, 'until', EXTENSION_DATE);
       if (!isAfter(until, currentDueOn)) throw refusal(R.EXTENSION_NOT_LATER, { until, currentDueOn });
       const { projectId, reason } = command.data;
@@ -159,12 +248,14 @@ export const acceptanceCommands: ProjectCommandDefinitions<
     },
   },
   /**
-   * 第二十一条 every material; 第二十二条 archive acceptance passed. A `passed` verdict that the
-   * facts do not support is refused (docs/api.md 422) rather than silently turned into a failure: the
-   * office records `passed: false` to fail the acceptance, and then no funds may be paid.
+   * 第二十一条 the construction unit organizes the acceptance on the plan agreed with the office and
+   * records its result: every material; 第二十二条 archive acceptance passed; 第十三条 the key
+   * content. A `passed` verdict that the facts do not support is refused (docs/api.md 422) rather
+   * than silently turned into a failure: the unit records `passed: false` to fail the acceptance,
+   * and then no funds may be paid.
    */
   RecordAcceptance: {
-    roles: ['OFFICE'],
+    roles: ['CONSTRUCTION_UNIT'],
     articles: '第十三条、第二十一条、第二十二条',
     route: 'record-acceptance',
     accepts: AWAITING_ACCEPTANCE,
@@ -174,6 +265,9 @@ export const acceptanceCommands: ProjectCommandDefinitions<
       'ACCEPTANCE_PLAN_REQUIRED',
       'MATERIALS_INCOMPLETE',
       'ARCHIVE_ACCEPTANCE_REQUIRED',
+      'KEY_CONTENT_INCOMPLETE',
+      'KEY_CONTENT_NOT_PASSED',
+      'MAJOR_SECURITY_HAZARD_OPEN',
     ],
     decide(command, state, ctx) {
       requireStatus(state, ctx);
@@ -187,7 +281,8 @@ export const acceptanceCommands: ProjectCommandDefinitions<
         if (!archivePassed) {
           throw refusal(R.ARCHIVE_ACCEPTANCE_REQUIRED, { archiveAcceptancePassed: acceptance.archivePassed });
         }
-        const acceptanceDueOn = acceptance.dueOn;
+        checkKeyContent(d.keyContent, state);
+        const missedDueOn = missedDueDate(acceptance, ctx.today);
         return [
           {
             type: 'AcceptancePassed',
@@ -195,9 +290,11 @@ export const acceptanceCommands: ProjectCommandDefinitions<
               projectId: d.projectId,
               opinion: d.opinion,
               materials: d.materials,
+              keyContent: d.keyContent,
               acceptedOn: ctx.today,
-              acceptanceDueOn,
-              onTime: !isAfter(ctx.today, acceptanceDueOn),
+              acceptanceDueOn: acceptance.dueOn,
+              onTime: missedDueOn === null,
+              missedDueOn,
             },
           },
         ];
@@ -210,6 +307,7 @@ export const acceptanceCommands: ProjectCommandDefinitions<
             opinion: d.opinion,
             materials: d.materials ?? {},
             missingMaterials: missing,
+            keyContent: d.keyContent ?? {},
             archiveAcceptancePassed: archivePassed,
             fundsBlocked: true,
             failedOn: ctx.today,
@@ -218,19 +316,38 @@ export const acceptanceCommands: ProjectCommandDefinitions<
       ];
     },
   },
-  /** 第二十三条: only after acceptance; before it the refusal names the article, not the state. */
+  /**
+   * 第二十三条: only after acceptance; before it the refusal names the article, not the state. An
+   * intangible asset is entered at cost (按成本), and no asset at more than the project cost: the
+   * approved total as last adjusted (第二十条; fixed at completion) less the surplus declared then
+   * (第十九条), whether or not finance has recorded it returned yet.
+   */
   RegisterAsset: {
     roles: ['CONSTRUCTION_UNIT'],
     articles: ASSET,
     route: 'register-asset',
     accepts: ['ACCEPTED'],
-    refusals: [...ON_A_PROJECT, 'ASSET_BEFORE_ACCEPTANCE', 'INVALID_STATE', 'INVALID_AMOUNT'],
+    refusals: [
+      ...ON_A_PROJECT,
+      'ASSET_BEFORE_ACCEPTANCE',
+      'INVALID_STATE',
+      'INVALID_AMOUNT',
+      'ASSET_COST_EXCEEDS_ACTUAL',
+    ],
     decide(command, state, ctx) {
       if (PRE_ACCEPTANCE.includes(state.status)) throw refusal(R.ASSET_BEFORE_ACCEPTANCE, { status: state.status });
       requireStatus(state, ctx);
       const costFen = requireFen(command.data.costFen, 'costFen', ASSET_COST, { positive: true });
+      const totalFen = present(state.approved, state, ctx).currentTotalFen;
+      const surplusFen = present(state.acceptance, state, ctx).surplusFen;
+      const actualCostFen = totalFen - surplusFen;
+      if (costFen > actualCostFen) {
+        throw refusal(R.ASSET_COST_EXCEEDS_ACTUAL, { costFen, actualCostFen, totalFen, surplusFen });
+      }
       const { projectId, assetClass } = command.data;
-      return [{ type: 'AssetRegistered', data: { projectId, assetClass, costFen, registeredOn: ctx.today } }];
+      return [
+        { type: 'AssetRegistered', data: { projectId, assetClass, costFen, actualCostFen, registeredOn: ctx.today } },
+      ];
     },
   },
 };

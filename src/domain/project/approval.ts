@@ -1,7 +1,8 @@
 /**
  * 批复: the approval stages, each submitted then approved or rejected — the project proposal
  * (第六条), the feasibility study (第六条, 第八条) and the preliminary design with its estimate,
- * reviewed and priced before approval (第八条) and stating product security (第十三条).
+ * reviewed and priced before approval (第八条), stating product security (第十三条) and carrying
+ * its crypto application plan (第十二条 同步规划).
  * Resubmission after a rejection is allowed for the rejected stage only.
  */
 import { ceilingOf } from '../money';
@@ -23,6 +24,8 @@ import { RegisteredProject } from './state';
 
 const PROPOSAL = '第六条';
 const DESIGN = '第八条';
+/** The design with its estimate (第八条), crypto application plan (第十二条) and product security (第十三条). */
+const DESIGN_SUBMISSION = '第八条、第十二条、第十三条';
 
 export const approvalRules = defineRules({
   PROPOSAL_REQUIRED: {
@@ -36,6 +39,12 @@ export const approvalRules = defineRules({
     article: '第十三条',
     zh: '报批阶段须说明软硬件产品安全可靠情况',
     en: 'a product security and reliability statement is required at approval',
+  },
+  CRYPTO_APPLICATION_PLAN_REQUIRED: {
+    kind: 'RULE_VIOLATION',
+    article: '第十二条',
+    zh: '初步设计须附密码应用方案（同步规划）',
+    en: 'the preliminary design must carry its crypto application plan',
   },
   DESIGN_REVIEW_REQUIRED: {
     kind: 'RULE_VIOLATION',
@@ -165,7 +174,7 @@ export const approvalCommands: ProjectCommandDefinitions<
   })),
   SubmitPreliminaryDesign: {
     roles: ['CONSTRUCTION_UNIT'],
-    articles: '第八条、第十三条',
+    articles: DESIGN_SUBMISSION,
     route: 'submit-preliminary-design',
     accepts: ['FEASIBILITY', 'PRELIMINARY_DESIGN', 'REJECTED'],
     refusals: [
@@ -173,6 +182,7 @@ export const approvalCommands: ProjectCommandDefinitions<
       'INVALID_STATE',
       'INVALID_AMOUNT',
       'PRODUCT_SECURITY_STATEMENT_REQUIRED',
+      'CRYPTO_APPLICATION_PLAN_REQUIRED',
       'FAST_TRACK_OVER_LIMIT',
     ],
     decide(command, state, ctx) {
@@ -190,6 +200,10 @@ export const approvalCommands: ProjectCommandDefinitions<
       if (!hasVisibleText(d.productSecurityStatement)) {
         throw refusal(R.PRODUCT_SECURITY_STATEMENT_REQUIRED);
       }
+      // 第十二条 同步规划: the crypto guarantee is planned with the design, not after it.
+      if (!d.cryptoApplicationPlan || !d.cryptoApplicationPlan.trim()) {
+        throw refusal(R.CRYPTO_APPLICATION_PLAN_REQUIRED);
+      }
       // A fast-tracked project stays under the ceiling through design (第六条 项目总资金小于500万).
       if (state.approval.skippedProposal) checkFastTrackCeiling(d.estimateFen, ctx);
       return [
@@ -200,6 +214,7 @@ export const approvalCommands: ProjectCommandDefinitions<
             documentRef: d.documentRef,
             estimateFen: d.estimateFen,
             productSecurityStatement: d.productSecurityStatement,
+            cryptoApplicationPlan: d.cryptoApplicationPlan,
             submittedOn: ctx.today,
           },
         },
@@ -294,7 +309,7 @@ export const approvalEvents: ProjectEventDefinitions<
 > = {
   ProposalSubmitted: { label: '项目建议书已报送', family: '立项', article: PROPOSAL },
   FeasibilityStudySubmitted: { label: '可行性研究报告已报送', family: '立项', article: '第六条、第八条' },
-  PreliminaryDesignSubmitted: { label: '初步设计方案和投资概算已报送', family: '立项', article: '第八条、第十三条' },
+  PreliminaryDesignSubmitted: { label: '初步设计方案和投资概算已报送', family: '立项', article: DESIGN_SUBMISSION },
   ProposalApproved: { label: '项目建议书已批复', family: '批复', article: PROPOSAL },
   ProposalRejected: { label: '项目建议书未获批复', family: '批复', article: PROPOSAL },
   FeasibilityApproved: { label: '可行性研究报告已批复', family: '批复', article: DESIGN },

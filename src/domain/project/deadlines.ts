@@ -139,6 +139,12 @@ export interface Deadline {
   rectificationId?: string;
   /** acceptance only: the due date comes from a granted extension (延期验收) */
   extended?: boolean;
+  /**
+   * acceptance only: an earlier due date that passed unmet (marked overdue, or passed before the
+   * extension was granted). The record stays when the extension moves `dueOn`: the acceptance is
+   * late whenever it is held (第二十一条).
+   */
+  missedDueOn?: IsoDate | null;
 }
 
 /** The report due day of the policy that was in force in that year (第十七条). */
@@ -188,6 +194,7 @@ export function deadlinesOf(state: ProjectState, now?: string, policies: readonl
       overdue: isOverdue(open, acceptance.dueOn, marked),
       markedOverdue: marked,
       extended: acceptance.extended,
+      missedDueOn: acceptance.missedDueOn,
     });
   }
 

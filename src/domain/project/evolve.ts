@@ -1,3 +1,4 @@
+import { isAfter } from '../calendar';
 import { ProjectEvent } from '../project-events';
 import { Incident, ProjectState, RegisteredProject, Rectification } from './state';
 
@@ -182,10 +183,12 @@ function evolveRegistered(
           extended: false,
           pendingExtension: null,
           overdueMarkedFor: null,
+          missedDueOn: null,
           planAgreed: false,
           archivePassed: null,
           failures: 0,
           acceptedOn: null,
+          acceptedOnTime: null,
         },
       };
     case 'SurplusFundsReturned':
@@ -202,18 +205,27 @@ function evolveRegistered(
       const pendingExtension = { until: event.data.until, reason: event.data.reason };
       return { ...state, acceptance: { ...acceptance, pendingExtension } };
     }
-    case 'AcceptanceExtensionGranted':
+    case 'AcceptanceExtensionGranted': {
       if (!acceptance) return state;
+      const { previousDueOn, grantedOn, acceptanceDueOn } = event.data;
+      // Granted after the due date it replaces: that date was missed, whatever the new one (第二十一条).
+      const missedDueOn = acceptance.missedDueOn ?? (isAfter(grantedOn, previousDueOn) ? previousDueOn : null);
       return {
         ...state,
-        acceptance: { ...acceptance, pendingExtension: null, extended: true, dueOn: event.data.acceptanceDueOn },
+        acceptance: { ...acceptance, pendingExtension: null, extended: true, dueOn: acceptanceDueOn, missedDueOn },
       };
+    }
     case 'AcceptancePassed':
       if (!acceptance) return state;
       return {
         ...state,
         status: 'ACCEPTED',
-        acceptance: { ...acceptance, acceptedOn: event.data.acceptedOn, pendingExtension: null },
+        acceptance: {
+          ...acceptance,
+          acceptedOn: event.data.acceptedOn,
+          acceptedOnTime: event.data.onTime,
+          pendingExtension: null,
+        },
       };
     case 'AcceptanceFailed':
       if (!acceptance) return state;
@@ -222,9 +234,12 @@ function evolveRegistered(
         status: 'ACCEPTANCE_FAILED',
         acceptance: { ...acceptance, failures: acceptance.failures + 1 },
       };
-    case 'AcceptanceOverdue':
+    case 'AcceptanceOverdue': {
       if (!acceptance) return state;
-      return { ...state, acceptance: { ...acceptance, overdueMarkedFor: event.data.acceptanceDueOn } };
+      const overdueMarkedFor = event.data.acceptanceDueOn;
+      const missedDueOn = acceptance.missedDueOn ?? overdueMarkedFor;
+      return { ...state, acceptance: { ...acceptance, overdueMarkedFor, missedDueOn } };
+    }
     case 'AssetRegistered':
       return {
         ...state,

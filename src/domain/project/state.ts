@@ -98,10 +98,18 @@ export interface Acceptance {
   extended: boolean;
   pendingExtension: { until: IsoDate; reason: string } | null;
   overdueMarkedFor: IsoDate | null;
+  /**
+   * 第二十一条: the first due date that passed with the acceptance still open — marked overdue by
+   * the watcher, or replaced by an extension granted only after it. Never cleared: an acceptance
+   * after a missed deadline stays late even when a later extension covers its date.
+   */
+  missedDueOn: IsoDate | null;
   planAgreed: boolean;
   archivePassed: boolean | null;
   failures: number;
   acceptedOn: IsoDate | null;
+  /** as AcceptancePassed decided it (第二十一条); null until accepted */
+  acceptedOnTime: boolean | null;
 }
 
 /** 第二十四条 facts as last recorded, and the city government's exemption. */

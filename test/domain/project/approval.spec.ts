@@ -1,6 +1,6 @@
-import { projectDecider } from '../../../src/domain';
+import { ProjectEvent, projectDecider } from '../../../src/domain';
 import { DeciderSpecification } from '../decider-specification';
-import { EARLY, H, PID, at, c, command, play } from '../fixtures';
+import { EARLY, H, PID, at, c, command, outside, play } from '../fixtures';
 
 const spec = DeciderSpecification(projectDecider);
 const early = play([at(EARLY, c.submitProposal())], H.registered());
@@ -84,7 +84,15 @@ describe('第八条 feasibility (可行性批复)', () => {
 });
 
 describe('第八条 preliminary design, review and pricing, approval', () => {
-  it('submits with estimate and the 第十三条 product security statement', () => {
+  const design = (over: { productSecurityStatement?: string; cryptoApplicationPlan?: string }) =>
+    command('SubmitPreliminaryDesign', {
+      documentRef: 'd',
+      estimateFen: 1,
+      productSecurityStatement: '国产化',
+      cryptoApplicationPlan: 'doc:mm',
+      ...over,
+    });
+  it('submits with estimate, the 第十三条 product security statement and the 第十二条 crypto plan', () => {
     spec
       .given(feasibilityApproved)
       .when(c.submitDesign(123_456_789))
@@ -96,14 +104,35 @@ describe('第八条 preliminary design, review and pricing, approval', () => {
             documentRef: 'doc:pd',
             estimateFen: 123_456_789,
             productSecurityStatement: '国产化',
+            cryptoApplicationPlan: 'doc:mm',
             submittedOn: TODAY,
           },
         },
       ]);
     spec
       .given(feasibilityApproved)
-      .when(command('SubmitPreliminaryDesign', { documentRef: 'd', estimateFen: 1, productSecurityStatement: ' ' }))
+      .when(design({ productSecurityStatement: ' ' }))
       .thenThrows('PRODUCT_SECURITY_STATEMENT_REQUIRED');
+  });
+  it('CRYPTO_APPLICATION_PLAN_REQUIRED (第十二条 同步规划) without the crypto application plan', () => {
+    for (const cryptoApplicationPlan of ['', ' \t', outside<string>(undefined)]) {
+      const error = spec
+        .given(feasibilityApproved)
+        .when(design({ cryptoApplicationPlan }))
+        .thenThrows('CRYPTO_APPLICATION_PLAN_REQUIRED', 'RULE_VIOLATION');
+      expect(error.article).toBe('第十二条');
+    }
+  });
+  it('a design stored before version 2, without the crypto plan, still folds and is approved', () => {
+    const submitted = designSubmitted.at(-1);
+    if (submitted?.type !== 'PreliminaryDesignSubmitted') throw new Error('the design is the last event');
+    const { cryptoApplicationPlan: _plan, ...old } = submitted.data;
+    const before: ProjectEvent[] = [...designSubmitted.slice(0, -1), { type: 'PreliminaryDesignSubmitted', data: old }];
+    const reviewed = play([at(EARLY, c.reviewDesign())], before);
+    spec
+      .given(reviewed)
+      .when(c.approveDesign())
+      .thenMatches([{ type: 'PreliminaryDesignApproved' }]);
   });
   it('records the review and pricing', () => {
     spec
@@ -171,7 +200,14 @@ describe('第十三条 a product security statement of nothing visible is none',
   it.each(['\u200b', '\ufeff', '\u3000 \t', '\u0007'])('refuses %j', (productSecurityStatement) => {
     spec
       .given(feasibilityApproved)
-      .when(command('SubmitPreliminaryDesign', { documentRef: 'd', estimateFen: 1, productSecurityStatement }))
+      .when(
+        command('SubmitPreliminaryDesign', {
+          documentRef: 'd',
+          estimateFen: 1,
+          productSecurityStatement,
+          cryptoApplicationPlan: 'm',
+        }),
+      )
       .thenThrows('PRODUCT_SECURITY_STATEMENT_REQUIRED');
   });
   it('accepts a statement with a visible character among invisible ones', () => {
@@ -182,6 +218,7 @@ describe('第十三条 a product security statement of nothing visible is none',
           documentRef: 'd',
           estimateFen: 1,
           productSecurityStatement: '\u200b国产',
+          cryptoApplicationPlan: 'm',
         }),
       )
       .thenMatches([{ type: 'PreliminaryDesignSubmitted' }]);

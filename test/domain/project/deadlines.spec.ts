@@ -33,6 +33,27 @@ describe('deadline watcher commands (SYSTEM)', () => {
     spec.given(extended).when(at('2027-03-01T00:00:00+08:00', mark())).thenThrows('ACCEPTANCE_NOT_OVERDUE');
     const [d] = deadlinesOf(stateOf(projectDecider, extended), '2027-05-01T00:00:00+08:00');
     expect(d).toMatchObject({ kind: 'ACCEPTANCE', dueOn: '2027-04-30', extended: true, open: true, overdue: true });
+    expect(d.missedDueOn).toBeNull();
+  });
+  it('an extension granted after the due date moves it, but the missed date stays on record', () => {
+    const grantedLate = play(
+      [
+        at('2027-02-27T10:00:00+08:00', command('RequestAcceptanceExtension', { until: '2027-04-30', reason: 'r' })),
+        at('2027-03-01T00:00:00+08:00', mark()),
+        at('2027-03-03T10:00:00+08:00', command('GrantAcceptanceExtension', { opinion: 'ok' })),
+      ],
+      completed,
+    );
+    const state = stateOf(projectDecider, grantedLate);
+    const [now] = deadlinesOf(state, '2027-03-04T00:00:00+08:00');
+    expect(now).toMatchObject({ dueOn: '2027-04-30', overdue: false, markedOverdue: false, missedDueOn: '2027-02-28' });
+    const [marked] = deadlinesOf(state);
+    expect(marked).toMatchObject({ overdue: false, markedOverdue: false, missedDueOn: '2027-02-28' });
+    // the new due date is watched again
+    spec
+      .given(grantedLate)
+      .when(at('2027-05-01T00:00:00+08:00', mark()))
+      .thenMatches([{ type: 'AcceptanceOverdue', data: { acceptanceDueOn: '2027-04-30' } }]);
   });
   it('only the system marks overdue', () => {
     spec
@@ -95,6 +116,7 @@ describe('deadlinesOf', () => {
         overdue: true,
         markedOverdue: false,
         extended: false,
+        missedDueOn: null,
       },
       {
         kind: 'PERFORMANCE_REPORT',

@@ -1,7 +1,7 @@
 import { fold, projectDecider, stateView } from '../../../src/domain';
 import { H } from '../fixtures';
 
-/** The fields of `GET /projects/:id/state` in version 1 of the contract, in their order. */
+/** The fields of `GET /projects/:id/state` in version 1 of the contract (and version 2's additions), in order. */
 const CONTRACT_FIELDS = [
   'status',
   'projectId',
@@ -40,10 +40,12 @@ const CONTRACT_FIELDS = [
   'acceptanceExtended',
   'pendingExtension',
   'acceptanceOverdueMarkedFor',
+  'acceptanceMissedDueOn',
   'acceptancePlanAgreed',
   'archiveAcceptancePassed',
   'acceptanceFailures',
   'acceptedOn',
+  'acceptedOnTime',
   'asset',
   'compliance',
   'sharingExemption',

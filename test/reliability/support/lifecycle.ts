@@ -42,7 +42,12 @@ export const LIFECYCLE: Step[] = [
   {
     path: 'submit-preliminary-design',
     role: 'CONSTRUCTION_UNIT',
-    body: () => ({ documentRef: 'CS-1', estimateFen: ESTIMATE, productSecurityStatement: '安全可靠' }),
+    body: () => ({
+      documentRef: 'CS-1',
+      estimateFen: ESTIMATE,
+      productSecurityStatement: '安全可靠',
+      cryptoApplicationPlan: 'MM-1',
+    }),
   },
   {
     path: 'review-preliminary-design',
