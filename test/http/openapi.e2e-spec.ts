@@ -341,7 +341,12 @@ describe('the OpenAPI document tells the whole contract', () => {
     const command = (route: string) => `POST /projects/{id}/${route}`;
     const REGISTER = 'POST /projects';
     const TO_FEASIBILITY = ['submit-proposal', 'approve-proposal', 'submit-feasibility'].map(command);
-    const TO_DESIGN = [...TO_FEASIBILITY, command('approve-feasibility'), command('submit-preliminary-design')];
+    const TO_DESIGN = [
+      ...TO_FEASIBILITY,
+      command('review-sharing'), // 第二十四条: before the study of a NEW or UPGRADE project is approved
+      command('approve-feasibility'),
+      command('submit-preliminary-design'),
+    ];
 
     it('2026-03-02: registration, annual plan, approvals; rejections and a termination on others', async () => {
       at('2026-03-02T10:00:00+08:00');

@@ -55,6 +55,8 @@ export function stateView(state: ProjectState): Record<string, unknown> {
     asset: state.asset,
     compliance: state.compliance.facts,
     sharingExemption: state.compliance.sharingExemption,
+    /** 第二十四条 the office's sharing review (v2 of the contract). */
+    sharingReview: state.compliance.sharingReview,
     rectifications: state.rectifications,
     criticisms: state.oversight.criticisms,
     investmentDeferred: state.oversight.investmentDeferred,
