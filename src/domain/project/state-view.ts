@@ -55,12 +55,12 @@ export function stateView(state: ProjectState): Record<string, unknown> {
     asset: state.asset,
     compliance: state.compliance.facts,
     sharingExemption: state.compliance.sharingExemption,
-    /** 第二十四条 the office's sharing review (v2 of the contract). */
-    sharingReview: state.compliance.sharingReview,
     rectifications: state.rectifications,
     criticisms: state.oversight.criticisms,
     investmentDeferred: state.oversight.investmentDeferred,
     /** 第六条: the office confirmed the fast track with the feasibility approval (v2 of the contract). */
     fastTrackConfirmed: a.fastTrackConfirmed ?? false,
+    /** 第二十四条 the office's sharing review (v2 of the contract); null until reviewed. */
+    sharingReview: state.compliance.sharingReview,
   };
 }
