@@ -132,7 +132,7 @@ export const APPROVAL_ROUTES: RouteSpec[] = [
     required: ['passed', 'verifiedEstimateFen', 'opinion'],
     effect: (doc) => {
       expect(doc.status).toBe('PRELIMINARY_DESIGN');
-      expect(family(doc, 'approval')).toBe(3);
+      expect(family(doc, 'approval')).toBe(4);
     },
   },
   {
