@@ -157,7 +157,10 @@ describe('第六条 fast track (直接编报可研)', () => {
   });
 
   it('approving the feasibility of a fast-tracked project records the office’s confirmation', () => {
-    const submitted = play([c.submitFeasibility(), c.reviewSharing()].map((x) => at(EARLY, x)), H.registered({ estimateFen: 1, fastTrack: FAST }));
+    const submitted = play(
+      [c.submitFeasibility(), c.reviewSharing()].map((x) => at(EARLY, x)),
+      H.registered({ estimateFen: 1, fastTrack: FAST }),
+    );
     const [approved] = spec
       .given(submitted)
       .when(c.approveFeasibility())
@@ -201,7 +204,10 @@ describe('第六条 fast track (直接编报可研)', () => {
         },
       },
     ];
-    const submitted = play([c.submitFeasibility(), c.reviewSharing()].map((x) => at(EARLY, x)), stored);
+    const submitted = play(
+      [c.submitFeasibility(), c.reviewSharing()].map((x) => at(EARLY, x)),
+      stored,
+    );
     const [approved] = spec
       .given(submitted)
       .when(c.approveFeasibility())
