@@ -65,8 +65,8 @@ export function registration(i: number, projectId: string) {
 const STEP_MS = 3_600_000;
 
 /**
- * The commands of one project's life, up to `steps` of them (10 reach construction), the first
- * decided at `startMs`. Construction starts the day it is recorded (the tenth command's Ordos
+ * The commands of one project's life, up to `steps` of them (11 reach construction), the first
+ * decided at `startMs`. Construction starts the day it is recorded (the eleventh command's Ordos
  * date): not before the design approval an hour or two earlier, nor after that day (第八条).
  */
 export function lifecycle(
@@ -75,7 +75,7 @@ export function lifecycle(
   steps: number,
   startMs: number,
 ): Array<{ type: string; data: Record<string, unknown>; actor: Actor }> {
-  const startedOn = localDateOf(new Date(startMs + 9 * STEP_MS).toISOString());
+  const startedOn = localDateOf(new Date(startMs + 10 * STEP_MS).toISOString());
   const reg = registration(i, projectId);
   const u = unit(reg.departmentCode);
   const all = [
@@ -83,6 +83,7 @@ export function lifecycle(
     { type: 'SubmitProposal', data: { documentRef: `JY-${i}` }, actor: u },
     { type: 'ApproveProposal', data: { opinion: '同意' }, actor: office },
     { type: 'SubmitFeasibilityStudy', data: { documentRef: `KY-${i}` }, actor: u },
+    { type: 'ReviewSharing', data: { shareable: true, opinion: '按目录共享' }, actor: office },
     { type: 'ApproveFeasibility', data: { opinion: '同意' }, actor: office },
     {
       type: 'SubmitPreliminaryDesign',
@@ -115,7 +116,7 @@ export interface GenerateOptions {
   projects: number;
   /** …and more until at least this many events are stored. */
   minEvents?: number;
-  /** Events per project on average (1–10 lifecycle steps; the mix spreads statuses). */
+  /** Events per project on average (1–11 lifecycle steps; the mix spreads statuses). */
   eventsPerProject: number;
   /** One extra project with this many events (history/state benchmarks). */
   longProjectEvents: number;
@@ -134,8 +135,8 @@ export async function generate(
   for (let i = 0; i < options.projects || events + options.longProjectEvents < (options.minEvents ?? 0); i++) {
     const projectId = randomUUID();
     projectIds.push(projectId);
-    // Spread the statuses: most projects get the full 10 steps, some stop earlier.
-    const steps = i % 5 === 0 ? 1 + (i % 9) : Math.min(10, options.eventsPerProject);
+    // Spread the statuses: most projects get the full 11 steps, some stop earlier.
+    const steps = i % 5 === 0 ? 1 + (i % 10) : Math.min(11, options.eventsPerProject);
     const pendings = decideAll(projectId, lifecycle(i, projectId, steps, started + i * 1000), started + i * 1000);
     events += pendings.length;
     inFlight.push(store.append(projectStreamId(projectId), pendings, 'no_stream'));
@@ -146,7 +147,7 @@ export async function generate(
   }
   await Promise.all(inFlight);
   const longProjectId = randomUUID();
-  const long = lifecycle(projectIds.length, longProjectId, 10, started);
+  const long = lifecycle(projectIds.length, longProjectId, 11, started);
   for (let k = long.length; k < options.longProjectEvents; k++) {
     long.push({
       type: 'RecordCompliance',

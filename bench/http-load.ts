@@ -41,6 +41,11 @@ export async function httpWorkload(service: RunningService, projects: number, co
       body: { documentRef: `KY-${i}` },
       token: unit(registration(i, id).departmentCode),
     }),
+    (_i, id) => ({
+      path: `/projects/${id}/review-sharing`,
+      body: { shareable: true, opinion: '按目录共享' },
+      token: office,
+    }),
     (_i, id) => ({ path: `/projects/${id}/approve-feasibility`, body: { opinion: '同意' }, token: office }),
     (i, id) => ({
       path: `/projects/${id}/submit-preliminary-design`,

@@ -104,7 +104,7 @@ async function main(): Promise<void> {
     const dataset = await generate(store, {
       projects: scale.projects,
       minEvents: scale.events,
-      eventsPerProject: 10,
+      eventsPerProject: 11,
       longProjectEvents: 1000,
     });
     const genSeconds = Number(process.hrtime.bigint() - t) / 1e9;

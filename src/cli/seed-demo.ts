@@ -221,6 +221,7 @@ async function main(): Promise<void> {
     if (!reach(p.target, 'FEASIBILITY_APPROVED'))
       return void (rand() < 0.5 && (await post('submit-feasibility', unit, { documentRef: `KY-${p.id.slice(0, 6)}` })));
     await post('submit-feasibility', unit, { documentRef: `KY-${p.id.slice(0, 6)}` });
+    await post('review-sharing', office, { shareable: true, opinion: '数据资源按目录共享' });
     await post('approve-feasibility', office, { opinion: '可研批复' });
     if (!reach(p.target, 'DESIGN_SUBMITTED')) return;
     await post('submit-preliminary-design', unit, {

@@ -119,6 +119,8 @@ export type RecordAcceptance = P<
 export type RegisterAsset = P<'RegisterAsset', { assetClass: AssetClass; costFen: number }>;
 export type RecordCompliance = P<'RecordCompliance', ComplianceFacts>;
 export type GrantSharingExemption = P<'GrantSharingExemption', Reason>;
+/** 第二十四条 the office's review of the project's information sharing. */
+export type ReviewSharing = P<'ReviewSharing', { shareable: boolean; opinion: string }>;
 export type OrderRectification = P<
   'OrderRectification',
   { rectificationId: string; findings: string[]; deadline: IsoDate; article: string; subject?: RectificationSubject }
@@ -168,6 +170,7 @@ export type ProjectCommand =
   | RegisterAsset
   | RecordCompliance
   | GrantSharingExemption
+  | ReviewSharing
   | OrderRectification
   | SubmitRectification
   | VerifyRectification

@@ -218,6 +218,7 @@ export type SharingExemptionGranted = E<
   'SharingExemptionGranted',
   { reason: string; grantedOn: IsoDate; grantedBy: RecordedBy }
 >;
+export type SharingReviewed = E<'SharingReviewed', { shareable: boolean; opinion: string; reviewedOn: IsoDate }>;
 export type RectificationOrdered = E<
   'RectificationOrdered',
   {
@@ -303,6 +304,7 @@ export type ProjectEvent =
   | AssetRegistered
   | ComplianceRecorded
   | SharingExemptionGranted
+  | SharingReviewed
   | RectificationOrdered
   | RectificationSubmitted
   | RectificationVerified

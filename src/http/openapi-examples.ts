@@ -125,6 +125,7 @@ export const REQUEST_EXAMPLES: Record<string, Record<string, unknown>> = {
     majorSecurityHazard: false,
   },
   [projectCommand('grant-sharing-exemption')]: { reason: '涉密数据，经市人民政府批准保留' },
+  [projectCommand('review-sharing')]: { shareable: true, opinion: '数据资源按目录共享，同意' },
   [projectCommand('order-rectification')]: {
     rectificationId: EXAMPLE_RECTIFICATION_ID,
     findings: ['未按期报送绩效评价报告'],

@@ -182,6 +182,11 @@ export class ProjectCommandsController {
     return this.send(id, { type: 'GrantSharingExemption', data: b }, c);
   }
 
+  @Action('review-sharing', 'ReviewSharing', '信息共享审核（第二十四条）')
+  reviewSharing(@Param('id', ProjectId) id: string, @Body() b: D.ReviewSharingDto, @Ctx() c: RequestContext) {
+    return this.send(id, { type: 'ReviewSharing', data: b }, c);
+  }
+
   @Action('order-rectification', 'OrderRectification', '限期整改')
   orderRectification(@Param('id', ProjectId) id: string, @Body() b: D.OrderRectificationDto, @Ctx() c: RequestContext) {
     const rectificationId = b.rectificationId ?? newId(c, `OrderRectification ${id}`);

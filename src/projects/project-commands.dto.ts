@@ -183,6 +183,12 @@ export class PassedOpinionDto extends CommandBody implements In<'RecordArchiveAc
   @Text() opinion: string;
 }
 
+/** 第二十四条 the office's sharing review: will the system share its information resources. */
+export class ReviewSharingDto extends CommandBody implements In<'ReviewSharing'> {
+  @Bool() shareable: boolean;
+  @Text() opinion: string;
+}
+
 export class ExtensionRequestDto extends CommandBody implements In<'RequestAcceptanceExtension'> {
   @Day() until: string;
   @Text() reason: string;
@@ -291,6 +297,7 @@ interface ProjectCommandDtos {
   RegisterAsset: RegisterAssetDto;
   RecordCompliance: ComplianceDto;
   GrantSharingExemption: ReasonDto;
+  ReviewSharing: ReviewSharingDto;
   OrderRectification: OrderRectificationDto;
   SubmitRectification: SubmitRectificationDto;
   VerifyRectification: VerifyRectificationDto;

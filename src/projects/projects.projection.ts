@@ -38,7 +38,8 @@ export const projectsProjection: Projection = {
   // 5: `policy {id, lapsed}` — the policy the latest decision rests on (第三十三条); fastTrackConfirmed
   // 6: the state keeps each incident (第十八条) with its decision; the document shows them
   // 7: the acceptance keeps a missed due date and whether it was on time (第二十一条)
-  version: 7,
+  // 8: `sharingReview` — the office's sharing review (第二十四条)
+  version: 8,
   collection: 'projects',
   indexes: [
     { fields: { status: 1, updatedAt: -1 } },
@@ -158,6 +159,8 @@ function toProjectDoc(state: ProjectState, folded: DocBody): DocBody {
     rectificationCount: rectifications.length,
     compliance: project?.compliance.facts ?? null,
     sharingExemption: project?.compliance.sharingExemption ?? null,
+    /** 第二十四条 the office's sharing review; null until reviewed. */
+    sharingReview: project?.compliance.sharingReview ?? null,
     omEligibility: omEligibility(state),
     asset: project?.asset ?? null,
     /** 第十八条 every reported incident with the office's decision; the undecided ones are open obligations. */

@@ -91,6 +91,7 @@ const make: fc.Arbitrary<Make> = fc.oneof(
   fc.constant<Make>(() => command('RejectProposal', { opinion: 'o' })),
   fc.constant<Make>(() => command('SubmitFeasibilityStudy', { documentRef: 'd' })),
   fc.constant<Make>(() => command('ApproveFeasibility', { opinion: 'o' })),
+  fc.boolean().map<Make>((shareable) => () => command('ReviewSharing', { shareable, opinion: 'o' })),
   fc.constant<Make>(() => command('RejectFeasibility', { opinion: 'o' })),
   fc.tuple(amount, text, text).map<Make>(
     ([estimateFen, s, plan]) =>
@@ -259,6 +260,7 @@ const lawful: Make[] = [
   () => command('SubmitProposal', { documentRef: 'd' }),
   () => command('ApproveProposal', { opinion: 'o' }),
   () => command('SubmitFeasibilityStudy', { documentRef: 'd' }),
+  () => command('ReviewSharing', { shareable: true, opinion: 'o' }),
   () => command('ApproveFeasibility', { opinion: 'o' }),
   () =>
     command('SubmitPreliminaryDesign', {

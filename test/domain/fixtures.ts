@@ -115,6 +115,7 @@ export const c = {
   submitProposal: () => command('SubmitProposal', { documentRef: 'doc:proposal' }),
   approveProposal: () => command('ApproveProposal', { opinion: '同意' }),
   submitFeasibility: () => command('SubmitFeasibilityStudy', { documentRef: 'doc:fs' }),
+  reviewSharing: (shareable = true) => command('ReviewSharing', { shareable, opinion: '共享审核' }),
   approveFeasibility: () => command('ApproveFeasibility', { opinion: '同意' }),
   submitDesign: (estimateFen = 300_000_000) =>
     command('SubmitPreliminaryDesign', {
@@ -181,6 +182,7 @@ export const H = {
         c.submitProposal(),
         c.approveProposal(),
         c.submitFeasibility(),
+        c.reviewSharing(),
         c.approveFeasibility(),
         c.submitDesign(estimateFen),
         c.reviewDesign(estimateFen),

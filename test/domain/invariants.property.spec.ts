@@ -76,6 +76,7 @@ const template: fc.Arbitrary<Template> = fc.oneof(
   fc.constant<Template>(() => command('RejectProposal', { opinion: 'o' })),
   fc.constant<Template>(() => command('SubmitFeasibilityStudy', { documentRef: 'd' })),
   fc.constant<Template>(() => command('ApproveFeasibility', { opinion: 'o' })),
+  fc.boolean().map<Template>((shareable) => () => command('ReviewSharing', { shareable, opinion: 'o' })),
   estimate.map<Template>(
     (e) => () =>
       command('SubmitPreliminaryDesign', {
@@ -164,6 +165,7 @@ const happyPath = (e: number, adjust: number): Template[] => [
   () => command('SubmitProposal', { documentRef: 'd' }),
   () => command('ApproveProposal', { opinion: 'o' }),
   () => command('SubmitFeasibilityStudy', { documentRef: 'd' }),
+  () => command('ReviewSharing', { shareable: true, opinion: 'o' }),
   () => command('ApproveFeasibility', { opinion: 'o' }),
   () =>
     command('SubmitPreliminaryDesign', {
@@ -207,7 +209,7 @@ describe('invariants hold for random command sequences (property)', () => {
         estimate,
         fc.boolean(),
         amount,
-        fc.array(fc.array(step, { maxLength: 2 }), { minLength: 16, maxLength: 16 }),
+        fc.array(fc.array(step, { maxLength: 2 }), { minLength: 17, maxLength: 17 }),
         (registered, fastTrack, adjust, noise) => {
           let today = '2024-01-02';
           const at = (d: string) => `${d}T10:00:00+08:00`;

@@ -187,9 +187,9 @@ describe('the OpenAPI document tells the whole contract', () => {
     ).toEqual([]);
   });
 
-  it('every operation (65 with the test clock) lists its error answers as problem+json with their codes', () => {
+  it('every operation (66 with the test clock) lists its error answers as problem+json with their codes', () => {
     const ops = operations(doc);
-    expect(ops).toHaveLength(65);
+    expect(ops).toHaveLength(66);
     expect(doc.components.schemas.Problem).toMatchObject({
       required: ['type', 'title', 'status', 'detail', 'code'],
       properties: { errors: { type: 'array' }, article: { type: 'string' }, instance: { type: 'string' } },
@@ -341,7 +341,12 @@ describe('the OpenAPI document tells the whole contract', () => {
     const command = (route: string) => `POST /projects/{id}/${route}`;
     const REGISTER = 'POST /projects';
     const TO_FEASIBILITY = ['submit-proposal', 'approve-proposal', 'submit-feasibility'].map(command);
-    const TO_DESIGN = [...TO_FEASIBILITY, command('approve-feasibility'), command('submit-preliminary-design')];
+    const TO_DESIGN = [
+      ...TO_FEASIBILITY,
+      command('review-sharing'), // 第二十四条: before the study of a NEW or UPGRADE project is approved
+      command('approve-feasibility'),
+      command('submit-preliminary-design'),
+    ];
 
     it('2026-03-02: registration, annual plan, approvals; rejections and a termination on others', async () => {
       at('2026-03-02T10:00:00+08:00');

@@ -164,6 +164,11 @@ describe('POST /projects 立项 register (第二、五、七、九条)', () => {
       body: { documentRef: 'KY' },
     });
     expect(submitted.status).toBe(200);
+    const reviewed = await h.request('POST', `/projects/${p.id}/review-sharing`, {
+      token: h.token('OFFICE'),
+      body: { shareable: true, opinion: '按目录共享' },
+    });
+    expect(reviewed.status).toBe(200);
     const approved = await h.request('POST', `/projects/${p.id}/approve-feasibility`, {
       token: h.token('OFFICE'),
       body: { opinion: '同意，确认直接编报可研' },

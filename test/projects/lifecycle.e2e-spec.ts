@@ -27,6 +27,13 @@ describe('a full lifecycle from 立项 to asset registration over HTTP', () => {
       [unit, 'submit-proposal', { documentRef: 'JY-1' }, 'ProposalSubmitted', { status: 'PROPOSAL' }],
       [office, 'approve-proposal', { opinion: '同意' }, 'ProposalApproved', { status: 'PROPOSAL' }],
       [unit, 'submit-feasibility', { documentRef: 'KY-1' }, 'FeasibilityStudySubmitted', { status: 'FEASIBILITY' }],
+      [
+        office,
+        'review-sharing',
+        { shareable: true, opinion: '按目录共享' },
+        'SharingReviewed',
+        { status: 'FEASIBILITY' },
+      ],
       [office, 'approve-feasibility', { opinion: '可研批复' }, 'FeasibilityApproved', { status: 'FEASIBILITY' }],
       [
         unit,
@@ -153,12 +160,12 @@ describe('a full lifecycle from 立项 to asset registration over HTTP', () => {
       expect({ path, status: read.status }).toEqual({ path, status: 200 });
       expect({ path, ...read.body }).toMatchObject({ path, revision, ...expected });
     }
-    expect(revision).toBe(18);
+    expect(revision).toBe(19);
 
     const doc = (await h.request('GET', `/projects/${id}`, { token: h.token('AUDIT') })).body;
     expect(doc).toMatchObject({
       status: 'ASSET_REGISTERED',
-      eventCount: 19,
+      eventCount: 20,
       openObligations: [],
       adjustedFundsTotalFen: 40_000_000,
     });
@@ -168,7 +175,7 @@ describe('a full lifecycle from 立项 to asset registration over HTTP', () => {
       completedOn: today(h),
       acceptedOn: today(h),
     });
-    expect(doc.eventsByFamily).toEqual({ initiation: 4, approval: 4, construction: 6, adjustment: 1, acceptance: 4 });
+    expect(doc.eventsByFamily).toEqual({ initiation: 4, approval: 5, construction: 6, adjustment: 1, acceptance: 4 });
 
     const sanction = { reason: '终止', basis: { rectificationId: randomUUID() } };
     const terminate = await h.request('POST', `/projects/${id}/terminate`, { token: office, body: sanction });

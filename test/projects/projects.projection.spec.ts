@@ -86,7 +86,7 @@ describe('projects projection', () => {
     expect(last.type).toBe('AdjustmentFiled');
     expect(doc).toMatchObject({
       status: 'UNDER_CONSTRUCTION',
-      eventsByFamily: { initiation: 4, approval: 4, construction: 3, adjustment: 1 },
+      eventsByFamily: { initiation: 4, approval: 5, construction: 3, adjustment: 1 },
       eventCount: events.length,
       revision: last.revision,
       _v: last.revision,

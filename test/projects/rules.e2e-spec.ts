@@ -475,4 +475,40 @@ describe('rules of the measures over HTTP (422 with code and article)', () => {
       '第二十四条',
     );
   });
+
+  it('第二十四条 SHARING_REVIEW_REQUIRED before a NEW or UPGRADE study is approved; none for a CONTINUATION', async () => {
+    const p = await driveTo(h, 'FEASIBILITY_SUBMITTED', { overrides: { nature: 'NEW' } });
+    const refused = await post(p, 'approve-feasibility', { opinion: '同意' }, 'OFFICE');
+    expectProblem(refused, 422, 'SHARING_REVIEW_REQUIRED', '第二十四条');
+    await expectUnchanged(p);
+    await command(h, p, 'OFFICE', 'review-sharing', { shareable: true, opinion: '按目录共享' });
+    expect((await readProject(h, p)).sharingReview).toMatchObject({ shareable: true, reviewedOn: today(h) });
+    await command(h, p, 'OFFICE', 'approve-feasibility', { opinion: '同意' });
+
+    const continuation = await driveTo(h, 'FEASIBILITY_SUBMITTED', { overrides: { nature: 'CONTINUATION' } });
+    await command(h, continuation, 'OFFICE', 'approve-feasibility', { opinion: '同意' });
+  });
+
+  it('第二十四条 SHARING_EXEMPTION_REQUIRED: a project that will not share needs the government first', async () => {
+    const p = await driveTo(h, 'FEASIBILITY_SUBMITTED');
+    await command(h, p, 'OFFICE', 'review-sharing', { shareable: false, opinion: '涉密数据不能共享' });
+    await command(h, p, 'OFFICE', 'approve-feasibility', { opinion: '同意' });
+    await command(h, p, 'CONSTRUCTION_UNIT', 'submit-preliminary-design', {
+      documentRef: 'CS-1',
+      estimateFen: ESTIMATE_FEN,
+      productSecurityStatement: '安全可靠',
+    });
+    await command(h, p, 'OFFICE', 'review-preliminary-design', {
+      passed: true,
+      verifiedEstimateFen: ESTIMATE_FEN,
+      opinion: '通过',
+    });
+    const approve = { opinion: '批复', approvedEstimateFen: ESTIMATE_FEN };
+    const refused = await post(p, 'approve-preliminary-design', approve, 'OFFICE');
+    expectProblem(refused, 422, 'SHARING_EXEMPTION_REQUIRED', '第二十四条');
+    await expectUnchanged(p);
+    await command(h, p, 'GOVERNMENT', 'grant-sharing-exemption', { reason: '涉密系统，经市人民政府批准' });
+    await command(h, p, 'OFFICE', 'approve-preliminary-design', approve);
+    expect((await readProject(h, p)).status).toBe('APPROVED');
+  });
 });

@@ -37,7 +37,7 @@ describe('concurrency: conflicting commands on one project (guarantee 2)', () =>
 
   it.each([
     ['approve-proposal', 'PROPOSAL_SUBMITTED', { opinion: '同意' }, 'ProposalApproved'],
-    ['approve-feasibility', 'FEASIBILITY_SUBMITTED', { opinion: '可研批复' }, 'FeasibilityApproved'],
+    ['approve-feasibility', 'SHARING_REVIEWED', { opinion: '可研批复' }, 'FeasibilityApproved'],
     [
       'approve-preliminary-design',
       'DESIGN_REVIEWED',

@@ -53,7 +53,7 @@ export async function startReceiver(
   };
 }
 
-/** Registers a project and takes it through every approval (4 events of family 批复). */
+/** Registers a project and takes it through every approval (5 events of family 批复, the sharing review among them). */
 export async function approveProject(h: Harness, dept: string): Promise<string> {
   const unit = h.token('CONSTRUCTION_UNIT', dept);
   const office = h.token('OFFICE');
@@ -63,6 +63,7 @@ export async function approveProject(h: Harness, dept: string): Promise<string> 
     [unit, 'submit-proposal', { documentRef: 'DOC-P' }],
     [office, 'approve-proposal', { opinion: '同意' }],
     [unit, 'submit-feasibility', { documentRef: 'DOC-F' }],
+    [office, 'review-sharing', { shareable: true, opinion: '按目录共享' }],
     [office, 'approve-feasibility', { opinion: '同意' }],
     [
       unit,

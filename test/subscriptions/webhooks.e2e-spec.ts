@@ -118,7 +118,7 @@ describe('webhooks /subscriptions', () => {
         const second = await approveProject(h, 'D02');
 
         const expected = (await approvalEvents()).slice(before);
-        expect(expected).toHaveLength(8);
+        expect(expected).toHaveLength(10); // two projects × 5 approval-family events (第二十四条 review included)
         await waitFor(() => receiver.accepted().length >= expected.length, 10_000, 'all approvals delivered');
         await new Promise((r) => setTimeout(r, 100)); // nothing more arrives
         const accepted = receiver.accepted();
@@ -128,16 +128,18 @@ describe('webhooks /subscriptions', () => {
           expect(comparePositions(accepted[i - 1].json.position, accepted[i].json.position)).toBe(-1);
         expect(accepted.map((d) => d.json.type)).toEqual([
           'ProposalApproved',
+          'SharingReviewed',
           'FeasibilityApproved',
           'PreliminaryDesignReviewed',
           'PreliminaryDesignApproved',
           'ProposalApproved',
+          'SharingReviewed',
           'FeasibilityApproved',
           'PreliminaryDesignReviewed',
           'PreliminaryDesignApproved',
         ]);
-        expect(accepted.slice(0, 4).every((d) => d.json.streamId === `project-${first}`)).toBe(true);
-        expect(accepted.slice(4).every((d) => d.json.streamId === `project-${second}`)).toBe(true);
+        expect(accepted.slice(0, 5).every((d) => d.json.streamId === `project-${first}`)).toBe(true);
+        expect(accepted.slice(5).every((d) => d.json.streamId === `project-${second}`)).toBe(true);
         for (const d of receiver.all) {
           expect(
             verifySignature(secret, d.headers['x-signature'] as string, d.headers['x-timestamp'] as string, d.body),

@@ -81,6 +81,7 @@ export const STEPS: Step[] = [
   ['PROPOSAL_SUBMITTED', 'CONSTRUCTION_UNIT', 'submit-proposal', () => ({ documentRef: 'JY-2026-001' })],
   ['PROPOSAL_APPROVED', 'OFFICE', 'approve-proposal', () => ({ opinion: '同意立项' })],
   ['FEASIBILITY_SUBMITTED', 'CONSTRUCTION_UNIT', 'submit-feasibility', () => ({ documentRef: 'KY-2026-001' })],
+  ['SHARING_REVIEWED', 'OFFICE', 'review-sharing', () => ({ shareable: true, opinion: '按目录共享' })],
   ['FEASIBILITY_APPROVED', 'OFFICE', 'approve-feasibility', () => ({ opinion: '可研批复' })],
   [
     'DESIGN_SUBMITTED',

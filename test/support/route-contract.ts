@@ -85,15 +85,25 @@ export const APPROVAL_ROUTES: RouteSpec[] = [
     effect: (doc) => expect(doc.status).toBe('FEASIBILITY'),
   },
   {
-    path: 'approve-feasibility',
+    path: 'review-sharing',
     roles: ['OFFICE'],
     from: 'FEASIBILITY_SUBMITTED',
+    invalidFrom: 'TERMINATED',
+    body: () => ({ shareable: true, opinion: '按目录共享' }),
+    events: ['SharingReviewed'],
+    required: ['shareable', 'opinion'],
+    effect: (doc) => expect(doc.sharingReview).toMatchObject({ shareable: true, opinion: '按目录共享' }),
+  },
+  {
+    path: 'approve-feasibility',
+    roles: ['OFFICE'],
+    from: 'SHARING_REVIEWED',
     body: () => ({ opinion: '可研批复' }),
     events: ['FeasibilityApproved'],
     required: ['opinion'],
     effect: (doc) => {
       expect(doc.status).toBe('FEASIBILITY');
-      expect(family(doc, 'approval')).toBe(2);
+      expect(family(doc, 'approval')).toBe(3);
     },
   },
   {
@@ -128,7 +138,7 @@ export const APPROVAL_ROUTES: RouteSpec[] = [
     required: ['passed', 'verifiedEstimateFen', 'opinion'],
     effect: (doc) => {
       expect(doc.status).toBe('PRELIMINARY_DESIGN');
-      expect(family(doc, 'approval')).toBe(3);
+      expect(family(doc, 'approval')).toBe(4);
     },
   },
   {

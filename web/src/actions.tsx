@@ -70,6 +70,14 @@ export const ACTIONS: Record<string, Spec> = {
     when: (p) => stage('PROPOSAL', true)(p) || p.status === 'DRAFT_PLAN',
     fields: [{ name: 'documentRef', kind: 'text', label: ['文件编号', 'Document ref'], value: 'KY-' }],
   },
+  'review-sharing': {
+    label: ['信息共享审核', 'Review sharing'],
+    when: is('DRAFT_PLAN', 'PROPOSAL', 'FEASIBILITY', 'PRELIMINARY_DESIGN'),
+    fields: [
+      { name: 'shareable', kind: 'bool', label: ['按要求共享', 'Shareable'], value: true },
+      opinion('数据资源按目录共享'),
+    ],
+  },
   'approve-feasibility': {
     label: ['批复可行性研究报告', 'Approve feasibility'],
     tone: 'primary',

@@ -3,7 +3,8 @@
  * (第六条), the feasibility study (第六条, 第八条) and the preliminary design with its estimate,
  * reviewed and priced before approval (第八条), stating product security (第十三条) and carrying
  * its crypto application plan (第十二条 同步规划).
- * Resubmission after a rejection is allowed for the rejected stage only.
+ * Resubmission after a rejection is allowed for the rejected stage only. Information sharing
+ * (第二十四条) is reviewed before the study is approved; see compliance.ts.
  */
 import { ceilingOf } from '../money';
 import { ProjectCommandOf } from '../project-commands';
@@ -19,6 +20,7 @@ import {
   requireStatus,
   stateError,
 } from './guards';
+import { SharingGateCode, requireSharingExemption, requireSharingReview } from './compliance';
 import { FAST_TRACK_REFUSALS, checkFastTrack, checkFastTrackCeiling } from './initiation';
 import { RegisteredProject } from './state';
 
@@ -60,7 +62,7 @@ export const approvalRules = defineRules({
   },
 });
 /** The refusal codes this module's commands may name: its own, and the fast track's (initiation.ts). */
-type Code = SharedRuleCode | keyof typeof approvalRules | (typeof FAST_TRACK_REFUSALS)[number];
+type Code = SharedRuleCode | keyof typeof approvalRules | (typeof FAST_TRACK_REFUSALS)[number] | SharingGateCode;
 const R = approvalRules;
 /** The design's estimates are amounts of 第八条. */
 const DESIGN_AMOUNT = citing(SHARED_RULES.INVALID_AMOUNT, DESIGN);
@@ -78,15 +80,17 @@ function verdict<T extends Verdict>(
   articles: string,
   accepts: 'PROPOSAL' | 'FEASIBILITY',
   event: (command: ProjectCommandOf<T>, ctx: ProjectDecisionContext, state: RegisteredProject) => ProjectEvent,
+  gate?: { refusals: Code[]; check: (state: RegisteredProject) => void },
 ): ProjectCommandDefinition<ProjectCommandOf<T>, Code> {
   return {
     roles: ['OFFICE'],
     articles,
     route,
     accepts: [accepts],
-    refusals: [...ON_A_PROJECT, 'INVALID_STATE'],
+    refusals: [...ON_A_PROJECT, 'INVALID_STATE', ...(gate?.refusals ?? [])],
     decide(command, state, ctx) {
       requireAwaitingDecision(state, ctx);
+      gate?.check(state);
       return [event(command, ctx, state)];
     },
   };
@@ -167,6 +171,8 @@ export const approvalCommands: ProjectCommandDefinitions<
         data: { projectId: data.projectId, opinion: data.opinion, approvedOn: ctx.today, ...confirmation },
       };
     },
+    // 第二十四条: a NEW or UPGRADE project's sharing is reviewed before its study is approved.
+    { refusals: ['SHARING_REVIEW_REQUIRED'], check: requireSharingReview },
   ),
   RejectFeasibility: verdict<'RejectFeasibility'>('reject-feasibility', DESIGN, 'FEASIBILITY', ({ data }, ctx) => ({
     type: 'FeasibilityRejected',
@@ -252,6 +258,7 @@ export const approvalCommands: ProjectCommandDefinitions<
       'INVALID_AMOUNT',
       'ESTIMATE_MISMATCH',
       'FAST_TRACK_OVER_LIMIT',
+      'SHARING_EXEMPTION_REQUIRED',
     ],
     decide(command, state, ctx) {
       requireStatus(state, ctx);
@@ -266,6 +273,8 @@ export const approvalCommands: ProjectCommandDefinitions<
         });
       }
       if (state.approval.skippedProposal) checkFastTrackCeiling(d.approvedEstimateFen, ctx);
+      // 第二十四条 经市人民政府批准后方可建设或者保留.
+      requireSharingExemption(state);
       return [
         {
           type: 'PreliminaryDesignApproved',

@@ -4,12 +4,12 @@
  * O&M funding eligibility of 第二十四条. Records apply from planning on (经市人民政府批准后方可
  * 建设或者保留) until the end of life, but not to rejected projects.
  */
-import { LIVE } from '../project-status';
+import { LIVE, PRE_APPROVAL } from '../project-status';
 import { ComplianceFacts } from '../project-values';
 import { defineRules, refusal } from '../rule';
 import { ON_A_PROJECT, SharedRuleCode, recordedBy } from '../shared';
 import { ProjectCommandDefinitions, ProjectEventDefinitions, requireStatus } from './guards';
-import { ComplianceRecord, ProjectState } from './state';
+import { ComplianceRecord, ProjectState, RegisteredProject } from './state';
 
 const SHARING = '第二十四条';
 
@@ -19,6 +19,18 @@ export const complianceRules = defineRules({
     article: SHARING,
     zh: '已获市人民政府批准保留',
     en: 'the sharing exemption was already granted',
+  },
+  SHARING_REVIEW_REQUIRED: {
+    kind: 'RULE_VIOLATION',
+    article: SHARING,
+    zh: '新建、改扩建项目须先经信息共享审核方可批复可行性研究报告',
+    en: 'a new or upgrade project needs the sharing review before its feasibility study is approved',
+  },
+  SHARING_EXEMPTION_REQUIRED: {
+    kind: 'RULE_VIOLATION',
+    article: SHARING,
+    zh: '不能进行信息共享的项目须经市人民政府批准后方可批复初步设计',
+    en: 'a project that will not share needs the city government exemption before its design is approved',
   },
 });
 /** The refusal codes this module's commands may name. */
@@ -36,7 +48,7 @@ export interface OmEligibility {
   reasons: OmReason[];
 }
 
-const NOT_RECORDED: ComplianceRecord = { facts: null, sharingExemption: null };
+const NOT_RECORDED: ComplianceRecord = { facts: null, sharingExemption: null, sharingReview: null };
 
 type OmReasonCode =
   | 'COMPLIANCE_NOT_RECORDED'
@@ -93,6 +105,37 @@ export const OM_REASONS: { readonly [K in OmReasonCode]: OmReason & { code: K } 
   },
 };
 
+/** The refusals the approval stages (approval.ts) may name for the sharing review. */
+export type SharingGateCode = 'SHARING_REVIEW_REQUIRED' | 'SHARING_EXEMPTION_REQUIRED';
+
+/** 第二十四条 the review applies to what is built or rebuilt (新建、改扩建), not to continuations. */
+function needsSharingReview(state: RegisteredProject): boolean {
+  return state.registration.nature !== 'CONTINUATION';
+}
+
+/**
+ * 第二十四条 before the feasibility study of a NEW or UPGRADE project is approved, the office has
+ * reviewed its information sharing. Checked only at that decision: a project whose study was
+ * approved before the rule is not judged again.
+ */
+export function requireSharingReview(state: RegisteredProject): void {
+  if (needsSharingReview(state) && !state.compliance.sharingReview) {
+    throw refusal(complianceRules.SHARING_REVIEW_REQUIRED, { nature: state.registration.nature });
+  }
+}
+
+/**
+ * 第二十四条 经市人民政府批准后方可建设或者保留: a project the review found not shareable has its
+ * preliminary design approved only with the government's exemption. A project never reviewed
+ * (its study approved before the rule) is not judged again here.
+ */
+export function requireSharingExemption(state: RegisteredProject): void {
+  const review = state.compliance.sharingReview;
+  if (review && !review.shareable && !state.compliance.sharingExemption) {
+    throw refusal(complianceRules.SHARING_EXEMPTION_REQUIRED, { reviewedOn: review.reviewedOn });
+  }
+}
+
 /**
  * 第二十四条 "联网通办是原则，孤网是例外": no separate O&M funding for a system that does not
  * share or re-collects data (一), is outside the total catalogue (二), or fails crypto/security
@@ -117,7 +160,10 @@ export function omEligibility(of: ProjectState | ComplianceRecord): OmEligibilit
   return { eligible: reasons.length === 0, reasons };
 }
 
-export const complianceCommands: ProjectCommandDefinitions<'RecordCompliance' | 'GrantSharingExemption', Code> = {
+export const complianceCommands: ProjectCommandDefinitions<
+  'RecordCompliance' | 'GrantSharingExemption' | 'ReviewSharing',
+  Code
+> = {
   RecordCompliance: {
     roles: ['OFFICE', 'SUPERVISOR'],
     articles: '第十一条、第十二条、第二十四条、第二十七条',
@@ -135,7 +181,7 @@ export const complianceCommands: ProjectCommandDefinitions<'RecordCompliance' | 
         securityAssessmentPassed: d.securityAssessmentPassed,
         majorSecurityHazard: d.majorSecurityHazard,
       };
-      const eligibility = omEligibility({ facts, sharingExemption: state.compliance.sharingExemption });
+      const eligibility = omEligibility({ ...state.compliance, facts });
       return [
         {
           type: 'ComplianceRecorded',
@@ -171,13 +217,29 @@ export const complianceCommands: ProjectCommandDefinitions<'RecordCompliance' | 
       ];
     },
   },
+  /** 第二十四条 信息资源共享 reviewed by the office (会同有关部门审核) during approval; the last review counts. */
+  ReviewSharing: {
+    roles: ['OFFICE'],
+    articles: SHARING,
+    route: 'review-sharing',
+    accepts: PRE_APPROVAL,
+    refusals: [...ON_A_PROJECT, 'INVALID_STATE'],
+    decide(command, state, ctx) {
+      requireStatus(state, ctx);
+      const { projectId, shareable, opinion } = command.data;
+      return [{ type: 'SharingReviewed', data: { projectId, shareable, opinion, reviewedOn: ctx.today } }];
+    },
+  },
 };
 
-export const complianceEvents: ProjectEventDefinitions<'ComplianceRecorded' | 'SharingExemptionGranted'> = {
+export const complianceEvents: ProjectEventDefinitions<
+  'ComplianceRecorded' | 'SharingExemptionGranted' | 'SharingReviewed'
+> = {
   ComplianceRecorded: {
     label: '合规情况已记录',
     family: '建设',
     article: '第十一条、第十二条、第二十四条、第二十七条',
   },
   SharingExemptionGranted: { label: '市人民政府已批准保留', family: '建设', article: SHARING },
+  SharingReviewed: { label: '信息共享已审核', family: '批复', article: SHARING },
 };

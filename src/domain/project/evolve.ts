@@ -29,6 +29,7 @@ export function evolveProject(state: ProjectState, event: ProjectEvent): Project
         name: d.name,
         category: d.category,
         departmentCode: d.departmentCode,
+        nature: d.nature,
         crossDepartment: d.crossDepartment,
         planYear: d.planYear,
         estimateFen: d.estimateFen,
@@ -40,7 +41,7 @@ export function evolveProject(state: ProjectState, event: ProjectEvent): Project
       construction: null,
       acceptance: null,
       asset: null,
-      compliance: { facts: null, sharingExemption: null },
+      compliance: { facts: null, sharingExemption: null, sharingReview: null },
       rectifications: {},
       oversight: { incidents: 0, incidentLog: [], criticisms: 0, investmentDeferred: false },
     };
@@ -261,6 +262,10 @@ function evolveRegistered(
     case 'SharingExemptionGranted': {
       const sharingExemption = { reason: event.data.reason, grantedOn: event.data.grantedOn };
       return { ...state, compliance: { ...state.compliance, sharingExemption } };
+    }
+    case 'SharingReviewed': {
+      const { shareable, opinion, reviewedOn } = event.data;
+      return { ...state, compliance: { ...state.compliance, sharingReview: { shareable, opinion, reviewedOn } } };
     }
     case 'RectificationOrdered': {
       const d = event.data;

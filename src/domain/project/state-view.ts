@@ -62,5 +62,7 @@ export function stateView(state: ProjectState): Record<string, unknown> {
     investmentDeferred: state.oversight.investmentDeferred,
     /** 第六条: the office confirmed the fast track with the feasibility approval (v2 of the contract). */
     fastTrackConfirmed: a.fastTrackConfirmed ?? false,
+    /** 第二十四条 the office's sharing review (v2 of the contract); null until reviewed. */
+    sharingReview: state.compliance.sharingReview,
   };
 }

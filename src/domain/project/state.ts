@@ -7,6 +7,7 @@ import {
   FastTrack,
   IncidentDecision,
   IncidentKind,
+  Nature,
   RectificationSubject,
 } from '../project-values';
 import { ApprovalStage, ProjectStatus } from '../project-status';
@@ -43,6 +44,8 @@ export interface Registration {
   name: string;
   category: Category;
   departmentCode: string;
+  /** 第五条 项目性质 */
+  nature: Nature;
   crossDepartment: CrossDepartment | null;
   planYear: number;
   estimateFen: number;
@@ -116,6 +119,8 @@ export interface Acceptance {
 export interface ComplianceRecord {
   facts: ComplianceFacts | null;
   sharingExemption: { reason: string; grantedOn: IsoDate } | null;
+  /** 第二十四条 the office's last sharing review; null until reviewed (and on projects reviewed before the rule). */
+  sharingReview: { shareable: boolean; opinion: string; reviewedOn: IsoDate } | null;
 }
 
 /** 第十八条, 第二十七条, 第三十条 */

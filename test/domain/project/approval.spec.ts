@@ -6,7 +6,8 @@ const spec = DeciderSpecification(projectDecider);
 const early = play([at(EARLY, c.submitProposal())], H.registered());
 const proposalApproved = play([at(EARLY, c.approveProposal())], early);
 const feasibilitySubmitted = play([at(EARLY, c.submitFeasibility())], proposalApproved);
-const feasibilityApproved = play([at(EARLY, c.approveFeasibility())], feasibilitySubmitted);
+const sharingReviewed = play([at(EARLY, c.reviewSharing())], feasibilitySubmitted);
+const feasibilityApproved = play([at(EARLY, c.approveFeasibility())], sharingReviewed);
 const designSubmitted = play([at(EARLY, c.submitDesign())], feasibilityApproved);
 const designReviewed = play([at(EARLY, c.reviewDesign())], designSubmitted);
 const TODAY = '2026-11-26';
@@ -69,7 +70,7 @@ describe('第八条 feasibility (可行性批复)', () => {
   });
   it('approves or rejects; a rejected study is resubmitted', () => {
     spec
-      .given(feasibilitySubmitted)
+      .given(sharingReviewed)
       .when(c.approveFeasibility())
       .thenMatches([{ type: 'FeasibilityApproved', article: '第八条' }]);
     const rejected = play([at(EARLY, command('RejectFeasibility', { opinion: '深度不足' }))], feasibilitySubmitted);

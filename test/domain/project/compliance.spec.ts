@@ -1,6 +1,6 @@
-import { ComplianceFacts, omEligibility, projectDecider } from '../../../src/domain';
+import { ComplianceFacts, ProjectEvent, omEligibility, projectDecider, stateView } from '../../../src/domain';
 import { DeciderSpecification, stateOf } from '../decider-specification';
-import { H, PID, actingAs, actors, command, play } from '../fixtures';
+import { EARLY, H, PID, actingAs, actors, at, c, command, play } from '../fixtures';
 
 const spec = DeciderSpecification(projectDecider);
 const GOOD: ComplianceFacts = {
@@ -84,5 +84,92 @@ describe('第二十四条 compliance facts and O&M funding eligibility', () => {
   });
   it('construction units cannot record their own compliance', () => {
     spec.given(H.registered()).when(actingAs(actors.cu, record())).thenThrows('ROLE_NOT_ALLOWED', 'FORBIDDEN');
+  });
+});
+
+describe('第二十四条 the sharing review (信息资源共享审核) during approval', () => {
+  const toStudy = (over: Parameters<typeof H.registered>[0] = {}) =>
+    play(
+      [c.submitProposal(), c.approveProposal(), c.submitFeasibility()].map((x) => at(EARLY, x)),
+      H.registered(over),
+    );
+  const toDesign = (shareable: boolean, exemption = false) =>
+    play(
+      [
+        c.reviewSharing(shareable),
+        c.approveFeasibility(),
+        ...(exemption ? [actingAs(actors.government, exempt())] : []),
+        c.submitDesign(),
+        c.reviewDesign(),
+      ].map((x) => at(EARLY, x)),
+      toStudy(),
+    );
+
+  it('records the office’s review with its date', () => {
+    spec
+      .given(toStudy())
+      .when(c.reviewSharing(false))
+      .then([
+        {
+          type: 'SharingReviewed',
+          data: { projectId: PID, shareable: false, opinion: '共享审核', reviewedOn: '2026-11-26' },
+        },
+      ]);
+    expect(stateView(stateOf(projectDecider, play([c.reviewSharing()], toStudy())))).toMatchObject({
+      sharingReview: { shareable: true, opinion: '共享审核' },
+    });
+  });
+  it('is the office’s, and only before the design is approved', () => {
+    spec.given(toStudy()).when(actingAs(actors.cu, c.reviewSharing())).thenThrows('ROLE_NOT_ALLOWED', 'FORBIDDEN');
+    spec.given(H.approved()).when(c.reviewSharing()).thenThrows('INVALID_STATE');
+  });
+  it('a NEW or UPGRADE study is approved only after the review', () => {
+    for (const nature of ['NEW', 'UPGRADE'] as const) {
+      const error = spec
+        .given(toStudy({ nature }))
+        .when(c.approveFeasibility())
+        .thenThrows('SHARING_REVIEW_REQUIRED', 'RULE_VIOLATION');
+      expect(error.article).toBe('第二十四条');
+      spec
+        .given(play([c.reviewSharing()], toStudy({ nature })))
+        .when(c.approveFeasibility())
+        .thenMatches([{ type: 'FeasibilityApproved' }]);
+    }
+  });
+  it('a CONTINUATION needs no review', () => {
+    spec
+      .given(toStudy({ nature: 'CONTINUATION' }))
+      .when(c.approveFeasibility())
+      .thenMatches([{ type: 'FeasibilityApproved' }]);
+  });
+  it('a project that will not share has its design approved only with the government’s exemption', () => {
+    const error = spec
+      .given(toDesign(false))
+      .when(c.approveDesign())
+      .thenThrows('SHARING_EXEMPTION_REQUIRED', 'RULE_VIOLATION');
+    expect(error.article).toBe('第二十四条');
+    spec
+      .given(toDesign(false, true))
+      .when(c.approveDesign())
+      .thenMatches([{ type: 'PreliminaryDesignApproved' }]);
+    spec
+      .given(toDesign(true))
+      .when(c.approveDesign())
+      .thenMatches([{ type: 'PreliminaryDesignApproved' }]);
+  });
+  it('does not judge again a project whose study was approved before the rule', () => {
+    // FeasibilityApproved stored before the review existed: no SharingReviewed in the history.
+    const approved: ProjectEvent = {
+      type: 'FeasibilityApproved',
+      data: { projectId: PID, opinion: '同意', approvedOn: '2026-01-05' },
+    };
+    const design = play(
+      [c.submitDesign(), c.reviewDesign()].map((x) => at(EARLY, x)),
+      [...toStudy(), approved],
+    );
+    spec
+      .given(design)
+      .when(c.approveDesign())
+      .thenMatches([{ type: 'PreliminaryDesignApproved' }]);
   });
 });

@@ -270,6 +270,7 @@ describe('facts happen in the past: start (第八条), completion (第二十一�
         c.submitProposal(),
         c.approveProposal(),
         c.submitFeasibility(),
+        c.reviewSharing(),
         c.approveFeasibility(),
         c.submitDesign(),
         c.reviewDesign(),

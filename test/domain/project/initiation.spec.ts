@@ -157,7 +157,10 @@ describe('第六条 fast track (直接编报可研)', () => {
   });
 
   it('approving the feasibility of a fast-tracked project records the office’s confirmation', () => {
-    const submitted = play([at(EARLY, c.submitFeasibility())], H.registered({ estimateFen: 1, fastTrack: FAST }));
+    const submitted = play(
+      [c.submitFeasibility(), c.reviewSharing()].map((x) => at(EARLY, x)),
+      H.registered({ estimateFen: 1, fastTrack: FAST }),
+    );
     const [approved] = spec
       .given(submitted)
       .when(c.approveFeasibility())
@@ -175,7 +178,7 @@ describe('第六条 fast track (直接编报可研)', () => {
 
   it('records no fast-track confirmation on the normal path', () => {
     const submitted = play(
-      [c.submitProposal(), c.approveProposal(), c.submitFeasibility()].map((x) => at(EARLY, x)),
+      [c.submitProposal(), c.approveProposal(), c.submitFeasibility(), c.reviewSharing()].map((x) => at(EARLY, x)),
       H.registered(),
     );
     const [approved] = spec
@@ -201,7 +204,10 @@ describe('第六条 fast track (直接编报可研)', () => {
         },
       },
     ];
-    const submitted = play([at(EARLY, c.submitFeasibility())], stored);
+    const submitted = play(
+      [c.submitFeasibility(), c.reviewSharing()].map((x) => at(EARLY, x)),
+      stored,
+    );
     const [approved] = spec
       .given(submitted)
       .when(c.approveFeasibility())
@@ -215,7 +221,7 @@ describe('第六条 fast track (直接编报可研)', () => {
 
   it('keeps a fast-tracked design under the ceiling', () => {
     const base = play(
-      [c.submitFeasibility(), c.approveFeasibility()].map((x) => at(EARLY, x)),
+      [c.submitFeasibility(), c.reviewSharing(), c.approveFeasibility()].map((x) => at(EARLY, x)),
       H.registered({ estimateFen: 400_000_000, fastTrack: FAST }),
     );
     spec.given(base).when(c.submitDesign(500_000_000)).thenThrows('FAST_TRACK_OVER_LIMIT');

@@ -53,6 +53,7 @@ const CONTRACT_FIELDS = [
   'criticisms',
   'investmentDeferred',
   'fastTrackConfirmed',
+  'sharingReview',
 ];
 
 describe('stateView: the folded state as the contract shows it (flat)', () => {

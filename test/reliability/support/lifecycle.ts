@@ -38,6 +38,7 @@ export const LIFECYCLE: Step[] = [
   { path: 'submit-proposal', role: 'CONSTRUCTION_UNIT', body: () => ({ documentRef: 'JY-1' }) },
   { path: 'approve-proposal', role: 'OFFICE', body: () => ({ opinion: '同意立项' }) },
   { path: 'submit-feasibility', role: 'CONSTRUCTION_UNIT', body: () => ({ documentRef: 'KY-1' }) },
+  { path: 'review-sharing', role: 'OFFICE', body: () => ({ shareable: true, opinion: '按目录共享' }) },
   { path: 'approve-feasibility', role: 'OFFICE', body: () => ({ opinion: '可研批复' }) },
   {
     path: 'submit-preliminary-design',
