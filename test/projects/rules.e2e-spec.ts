@@ -497,6 +497,7 @@ describe('rules of the measures over HTTP (422 with code and article)', () => {
       documentRef: 'CS-1',
       estimateFen: ESTIMATE_FEN,
       productSecurityStatement: '安全可靠',
+      cryptoApplicationPlan: 'MM-1',
     });
     await command(h, p, 'OFFICE', 'review-preliminary-design', {
       passed: true,
