@@ -95,6 +95,7 @@ export type FileAdjustment = P<
 >;
 export type CompleteConstruction = P<'CompleteConstruction', { completedOn: IsoDate; surplusFen: number }>;
 export type ReturnSurplusFunds = P<'ReturnSurplusFunds', { amountFen: number }>;
+export type ReleaseInvestment = P<'ReleaseInvestment', { amountFen: number; documentRef: string }>;
 export type AgreeAcceptancePlan = P<'AgreeAcceptancePlan', { method: string; experts: string[]; materials: string[] }>;
 export type RecordArchiveAcceptance = P<'RecordArchiveAcceptance', { passed: boolean; opinion: string }>;
 export type RequestAcceptanceExtension = P<'RequestAcceptanceExtension', { until: IsoDate; reason: string }>;
@@ -147,6 +148,7 @@ export type ProjectCommand =
   | FileAdjustment
   | CompleteConstruction
   | ReturnSurplusFunds
+  | ReleaseInvestment
   | AgreeAcceptancePlan
   | RecordArchiveAcceptance
   | RequestAcceptanceExtension

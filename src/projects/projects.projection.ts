@@ -4,6 +4,8 @@ import {
   fold,
   nextDueDates,
   omEligibility,
+  surplusOutstandingOf,
+  undatedObligationsOf,
   projectDecider,
   type Family,
   type ProjectEvent,
@@ -37,7 +39,8 @@ export const projectsProjection: Projection = {
   // 4: the folded `state` kept beside the document is grouped (registration, approved, …)
   // 5: `policy {id, lapsed}` — the policy the latest decision rests on (第三十三条); fastTrackConfirmed
   // 6: the state keeps each incident (第十八条) with its decision; the document shows them
-  version: 6,
+  // 7: releasedFen (InvestmentReleased), surplusOutstandingFen, the undated SURPLUS_RETURN obligation (第十九条)
+  version: 7,
   collection: 'projects',
   indexes: [
     { fields: { status: 1, updatedAt: -1 } },
@@ -136,7 +139,11 @@ function toProjectDoc(state: ProjectState, folded: DocBody): DocBody {
       acceptedOn: acceptance?.acceptedOn ?? null,
     },
     surplus: { surplusFen: acceptance?.surplusFen ?? 0, returnedFen: acceptance?.surplusReturnedFen ?? 0 },
-    openObligations: open,
+    /** 第十九条 the investment finance has released so far, in tranches, within currentTotalFen. */
+    releasedFen: approved?.releasedFen ?? 0,
+    /** 第十九条 surplus declared at completion and not yet returned: an open obligation while > 0. */
+    surplusOutstandingFen: surplusOutstandingOf(state),
+    openObligations: [...open, ...undatedObligationsOf(state)],
     overdueKinds,
     overdue: overdueKinds.length > 0,
     // Flat flags (indexable without scanning arrays) for the dashboard's overdue counts.

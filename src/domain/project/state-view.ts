@@ -60,5 +60,7 @@ export function stateView(state: ProjectState): Record<string, unknown> {
     investmentDeferred: state.oversight.investmentDeferred,
     /** 第六条: the office confirmed the fast track with the feasibility approval (v2 of the contract). */
     fastTrackConfirmed: a.fastTrackConfirmed ?? false,
+    /** 第十九条 the investment released by finance so far, in tranches (v2 of the contract). */
+    releasedFen: d?.releasedFen ?? 0,
   };
 }
