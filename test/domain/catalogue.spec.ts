@@ -22,7 +22,7 @@ describe('event catalogue (docs/api.md families)', () => {
       expect(info.article).toMatch(/^第.+条$/);
       expect(eventFamily(type)).toBe(info.family);
     }
-    expect(Object.keys(EVENT_CATALOGUE)).toHaveLength(44);
+    expect(Object.keys(EVENT_CATALOGUE)).toHaveLength(45);
   });
   it('places events as docs/api.md does', () => {
     expect(eventFamily('PreliminaryDesignApproved')).toBe('批复');
@@ -35,6 +35,7 @@ describe('event catalogue (docs/api.md families)', () => {
     expect(eventFamily('ConstructionStarted')).toBe('建设');
     expect(eventFamily('RectificationOverdue')).toBe('整改');
     expect(eventFamily('PerformanceReportOverdue')).toBe('建设');
+    expect(eventFamily('InvestmentReleased')).toBe('建设');
     expect(eventFamily('Nope')).toBeUndefined();
   });
 });
