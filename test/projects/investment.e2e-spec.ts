@@ -12,7 +12,7 @@ import {
 } from '../support/fixtures';
 
 /** 下达投资 over HTTP: each refusal of ReleaseInvestment with its code and article, nothing appended. */
-describe('release-investment over HTTP (第八条, 第十九条, 第二十一条, 第二十七条)', () => {
+describe('release-investment over HTTP (第五条, 第八条, 第十九条, 第二十一条, 第二十七条)', () => {
   let h: Harness;
   beforeAll(async () => {
     h = await startHarness();
@@ -48,6 +48,27 @@ describe('release-investment over HTTP (第八条, 第十九条, 第二十一条
     expect(await stateOf(p)).toMatchObject({ releasedFen: 250_000_000 });
     await command(h, p, 'FINANCE', 'release-investment', { amountFen: 50_000_000, documentRef: '第三批' });
     expect(await readProject(h, p)).toMatchObject({ releasedFen: ESTIMATE_FEN });
+  });
+
+  it("第五条 INVESTMENT_NOT_IN_BUDGET when finance's budget feedback said the project is not in the budget", async () => {
+    const out = await driveTo(h, 'APPROVED');
+    const inside = await driveTo(h, 'APPROVED');
+    const plan = (path: string, role: string, body: object) =>
+      h.request('POST', `/annual-plans/2026/${path}`, { token: h.token(role), body });
+    for (const p of [out, inside]) {
+      expect((await plan('include', 'OFFICE', { projectId: p.id, reviewOpinion: '纳入计划' })).status).toBe(200);
+    }
+    expect((await plan('adopt', 'LEADING_GROUP', { meetingRef: '会议纪要〔2026〕1号' })).status).toBe(200);
+    const feedback = async (p: Project, inBudget: boolean, controlAmountFen: number) =>
+      expect((await plan('budget-feedback', 'FINANCE', { projectId: p.id, inBudget, controlAmountFen })).status).toBe(
+        200,
+      );
+    await feedback(out, false, 0);
+    await feedback(inside, true, 100_000_000);
+    expectProblem(await release(out, 1), 422, 'INVESTMENT_NOT_IN_BUDGET', '第五条');
+    await expectUnchanged(out);
+    await command(h, inside, 'FINANCE', 'release-investment', { amountFen: 1, documentRef: '鄂财建〔2026〕12号' });
+    expect(await readProject(h, inside)).toMatchObject({ releasedFen: 1 });
   });
 
   it('第二十七条 INVESTMENT_RELEASE_DEFERRED while the investment is deferred', async () => {

@@ -15,6 +15,7 @@ const SURPLUS = '第十九条';
 const DESIGN_APPROVAL = '第八条';
 const DEFERRAL = '第二十七条';
 const ACCEPTANCE = '第二十一条';
+const BUDGET = '第五条';
 
 const RE_APPROVAL_ZH = '不符合调整备案情形，须按新建项目重新履行审批手续';
 const RE_APPROVAL_EN = 'needs re-approval as a new project';
@@ -49,6 +50,12 @@ export const fundsRules = defineRules({
     article: DESIGN_APPROVAL,
     zh: '初步设计方案和投资概算未经批复，不得下达投资',
     en: 'no investment is released before the preliminary design and estimate are approved',
+  },
+  INVESTMENT_NOT_IN_BUDGET: {
+    kind: 'RULE_VIOLATION',
+    article: BUDGET,
+    zh: '财政预算反馈该项目未纳入年度预算，不得下达投资',
+    en: "finance's budget feedback says the project is not in the budget",
   },
   INVESTMENT_RELEASE_DEFERRED: {
     kind: 'RULE_VIOLATION',
@@ -154,12 +161,13 @@ export const fundsCommands: ProjectCommandDefinitions<
    * 下达投资: finance releases the approved investment in tranches, only once the preliminary
    * design and estimate are approved (第八条), not while the investment is deferred (第二十七条),
    * not after a failed acceptance until one passes (第二十一条), and the tranches add up to at most
-   * the approved total after every filed adjustment (第十九条, 第二十条). 第五条 (in the annual
-   * budget) is not checked here: the budget feedback lives on the annual plan's stream.
+   * the approved total after every filed adjustment (第十九条, 第二十条), and never when finance's
+   * budget feedback in the project's annual plan said it is not in the budget (第五条; the
+   * application layer reads the plan's stream into `budget`; no feedback recorded does not refuse).
    */
   ReleaseInvestment: {
     roles: ['FINANCE'],
-    articles: '第八条、第十九条',
+    articles: '第五条、第八条、第十九条、第二十一条、第二十七条',
     route: 'release-investment',
     accepts: [
       ...PRE_APPROVAL,
@@ -173,6 +181,7 @@ export const fundsCommands: ProjectCommandDefinitions<
       ...ON_A_PROJECT,
       'INVALID_STATE',
       'INVESTMENT_DESIGN_NOT_APPROVED',
+      'INVESTMENT_NOT_IN_BUDGET',
       'INVESTMENT_RELEASE_DEFERRED',
       'INVESTMENT_ACCEPTANCE_FAILED',
       'INVALID_AMOUNT',
@@ -182,6 +191,8 @@ export const fundsCommands: ProjectCommandDefinitions<
       requireStatus(state, ctx);
       const approved = state.approved;
       if (!approved) throw refusal(R.INVESTMENT_DESIGN_NOT_APPROVED, { status: state.status });
+      const budget = command.data.budget;
+      if (budget?.inBudget === false) throw refusal(R.INVESTMENT_NOT_IN_BUDGET, { planYear: budget.planYear });
       if (state.oversight.investmentDeferred) throw refusal(R.INVESTMENT_RELEASE_DEFERRED);
       const acceptance = state.acceptance;
       if (acceptance && acceptance.failures > 0 && acceptance.acceptedOn === null) {

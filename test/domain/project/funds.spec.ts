@@ -210,6 +210,22 @@ describe('第八条, 第十九条 investment released in tranches (下达投资)
     spec.given(adjusted).when(release(290_000_001)).thenThrows('INVESTMENT_EXCEEDS_APPROVED');
   });
 
+  it("refuses when finance's budget feedback said the project is not in the budget (第五条)", () => {
+    const withBudget = (inBudget: boolean | null) =>
+      command('ReleaseInvestment', { amountFen: 1, documentRef: 'doc:r', budget: { planYear: 2026, inBudget } });
+    const error = spec.given(approved).when(withBudget(false)).thenThrows('INVESTMENT_NOT_IN_BUDGET', 'RULE_VIOLATION');
+    expect(error.article).toBe('第五条');
+    expect(error.details).toMatchObject({ planYear: 2026 });
+    spec
+      .given(approved)
+      .when(withBudget(true))
+      .thenMatches([{ type: 'InvestmentReleased' }]);
+    spec
+      .given(approved)
+      .when(withBudget(null))
+      .thenMatches([{ type: 'InvestmentReleased' }]);
+  });
+
   it('refuses while the investment is deferred (第二十七条)', () => {
     const deferred = [
       ...H.underConstruction(),
