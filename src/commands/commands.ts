@@ -44,7 +44,9 @@ export interface Expecting {
 }
 
 /** A project command's data as its route takes it: all but the project's id, which is the route's. */
-export type ProjectCommandInputs = { [T in ProjectCommandType]: Omit<ProjectCommandOf<T>['data'], 'projectId'> };
+export type ProjectCommandInputs = {
+  [T in ProjectCommandType]: Omit<ProjectCommandOf<T>['data'], 'projectId' | 'budget'>;
+};
 
 /**
  * A plan command's data as its route takes it: all but the year (the route's) and the facts of the
@@ -163,7 +165,7 @@ export class Commands {
     const options: HandleOptions = { correlationId, causationId, idempotencyKey, expectedRevision };
     const outcome =
       job.aggregate === 'project'
-        ? await this.projects.handle(job.streamId, { ...job.draft, metadata }, options)
+        ? await this.projects.handle(job.streamId, await this.withPlanFacts({ ...job.draft, metadata }), options)
         : await this.annualPlans.handle(job.streamId, await this.withProjectFacts({ ...job.draft, metadata }), options);
     return answerOf(job, outcome);
   }
@@ -178,6 +180,21 @@ export class Commands {
     const state = fold(projectDecider, events.map(domainEvent<ProjectEvent>));
     const project = { registered: state.status !== null, planYear: registrationOf(state)?.planYear ?? null };
     return { ...command, data: { ...command.data, project } };
+  }
+
+  /**
+   * The reverse: releasing investment decides on the budget feedback of the project's annual plan
+   * (第五条), a fact of the plan's stream. Read when the command runs, kept out of the request hash.
+   */
+  private async withPlanFacts(command: ProjectCommand): Promise<ProjectCommand> {
+    if (command.type !== 'ReleaseInvestment') return command;
+    const events = await this.eventStore.readStream(projectStreamId(command.data.projectId));
+    const planYear = registrationOf(fold(projectDecider, events.map(domainEvent<ProjectEvent>)))?.planYear;
+    if (planYear === undefined) return command;
+    const planEvents = await this.eventStore.readStream(annualPlanStreamId(planYear));
+    const plan = fold(annualPlanDecider, planEvents.map(domainEvent<AnnualPlanEvent>));
+    const inBudget = plan.entries[command.data.projectId]?.budget?.inBudget ?? null;
+    return { ...command, data: { ...command.data, budget: { planYear, inBudget } } };
   }
 
   private async exists(streamId: string): Promise<boolean> {

@@ -25,7 +25,7 @@ export { stateView } from './project/state-view';
 export * from './annual-plan/types';
 export * from './catalogue';
 export { omEligibility } from './project/compliance';
-export { deadlinesOf, nextDueDates } from './project/deadlines';
+export { deadlinesOf, nextDueDates, surplusOutstandingOf, undatedObligationsOf } from './project/deadlines';
 export type { Deadline, DeadlineKind } from './project/deadlines';
 export { evolveProject } from './project/evolve';
 export { createProjectDecider, projectDecider, projectStreamId } from './project/decider';

@@ -102,6 +102,18 @@ export type FileAdjustment = P<
 >;
 export type CompleteConstruction = P<'CompleteConstruction', { completedOn: IsoDate; surplusFen: number }>;
 export type ReturnSurplusFunds = P<'ReturnSurplusFunds', { amountFen: number }>;
+export type ReleaseInvestment = P<
+  'ReleaseInvestment',
+  {
+    amountFen: number;
+    documentRef: string;
+    /**
+     * Facts of the annual plan's stream (another aggregate), supplied by the application layer:
+     * finance's budget feedback on the project in its plan year, null when none was recorded (第五条).
+     */
+    budget?: { planYear: number; inBudget: boolean | null };
+  }
+>;
 export type AgreeAcceptancePlan = P<'AgreeAcceptancePlan', { method: string; experts: string[]; materials: string[] }>;
 export type RecordArchiveAcceptance = P<'RecordArchiveAcceptance', { passed: boolean; opinion: string }>;
 export type RequestAcceptanceExtension = P<'RequestAcceptanceExtension', { until: IsoDate; reason: string }>;
@@ -162,6 +174,7 @@ export type ProjectCommand =
   | FileAdjustment
   | CompleteConstruction
   | ReturnSurplusFunds
+  | ReleaseInvestment
   | AgreeAcceptancePlan
   | RecordArchiveAcceptance
   | RequestAcceptanceExtension

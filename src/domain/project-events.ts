@@ -157,6 +157,11 @@ export type SurplusFundsReturned = E<
   'SurplusFundsReturned',
   { amountFen: number; returnedTotalFen: number; outstandingSurplusFen: number; returnedOn: IsoDate }
 >;
+/** 第八条, 第十九条 a tranche of the approved investment released by finance; the tranches add up. */
+export type InvestmentReleased = E<
+  'InvestmentReleased',
+  { amountFen: number; documentRef: string; releasedOn: IsoDate; releasedTotalFen: number; approvedTotalFen: number }
+>;
 export type AcceptancePlanAgreed = E<
   'AcceptancePlanAgreed',
   { method: string; experts: string[]; materials: string[]; agreedOn: IsoDate }
@@ -295,6 +300,7 @@ export type ProjectEvent =
   | AdjustmentFiled
   | ConstructionCompleted
   | SurplusFundsReturned
+  | InvestmentReleased
   | AcceptancePlanAgreed
   | ArchiveAcceptanceRecorded
   | AcceptanceExtensionRequested

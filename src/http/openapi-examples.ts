@@ -97,6 +97,7 @@ export const REQUEST_EXAMPLES: Record<string, Record<string, unknown>> = {
   },
   [projectCommand('complete-construction')]: { completedOn: '2026-11-30', surplusFen: 5_000_000 },
   [projectCommand('return-surplus')]: { amountFen: 5_000_000 },
+  [projectCommand('release-investment')]: { amountFen: 200_000_000, documentRef: '鄂财建〔2026〕12号' },
   [projectCommand('agree-acceptance-plan')]: {
     method: '专家评审验收',
     experts: ['张三（信息化专家）', '李四（财务专家）', '赵六（安全专家）'],

@@ -138,6 +138,11 @@ export class ProjectCommandsController {
     return this.send(id, { type: 'ReturnSurplusFunds', data: b }, c);
   }
 
+  @Action('release-investment', 'ReleaseInvestment', '下达项目投资')
+  releaseInvestment(@Param('id', ProjectId) id: string, @Body() b: D.ReleaseInvestmentDto, @Ctx() c: RequestContext) {
+    return this.send(id, { type: 'ReleaseInvestment', data: b }, c);
+  }
+
   @Action('agree-acceptance-plan', 'AgreeAcceptancePlan', '商定验收方案')
   acceptancePlan(@Param('id', ProjectId) id: string, @Body() b: D.AcceptancePlanDto, @Ctx() c: RequestContext) {
     return this.send(id, { type: 'AgreeAcceptancePlan', data: b }, c);

@@ -172,6 +172,11 @@ export class ReturnSurplusDto extends CommandBody implements In<'ReturnSurplusFu
   @Fen({ min: 1, description: 'returned' }) amountFen: number;
 }
 
+export class ReleaseInvestmentDto extends CommandBody implements In<'ReleaseInvestment'> {
+  @Fen({ min: 1, description: 'released in this tranche' }) amountFen: number;
+  @Text(500, { description: '投资下达文件 the release document reference' }) documentRef: string;
+}
+
 export class AcceptancePlanDto extends CommandBody implements In<'AgreeAcceptancePlan'> {
   @Text(500) method: string;
   @TextList(50, 200, { minItems: 1 }) experts: string[];
@@ -289,6 +294,7 @@ interface ProjectCommandDtos {
   FileAdjustment: FileAdjustmentDto;
   CompleteConstruction: CompleteConstructionDto;
   ReturnSurplusFunds: ReturnSurplusDto;
+  ReleaseInvestment: ReleaseInvestmentDto;
   AgreeAcceptancePlan: AcceptancePlanDto;
   RecordArchiveAcceptance: PassedOpinionDto;
   RequestAcceptanceExtension: ExtensionRequestDto;

@@ -4,6 +4,8 @@ import {
   fold,
   nextDueDates,
   omEligibility,
+  surplusOutstandingOf,
+  undatedObligationsOf,
   projectDecider,
   type Family,
   type ProjectEvent,
@@ -39,7 +41,8 @@ export const projectsProjection: Projection = {
   // 6: the state keeps each incident (第十八条) with its decision; the document shows them
   // 7: the acceptance keeps a missed due date and whether it was on time (第二十一条)
   // 8: `sharingReview` — the office's sharing review (第二十四条)
-  version: 8,
+  // 9: releasedFen (InvestmentReleased), surplusOutstandingFen, the undated SURPLUS_RETURN obligation (第十九条)
+  version: 9,
   collection: 'projects',
   indexes: [
     { fields: { status: 1, updatedAt: -1 } },
@@ -142,7 +145,11 @@ function toProjectDoc(state: ProjectState, folded: DocBody): DocBody {
     /** as AcceptancePassed decided it; null until accepted */
     acceptedOnTime: acceptance?.acceptedOnTime ?? null,
     surplus: { surplusFen: acceptance?.surplusFen ?? 0, returnedFen: acceptance?.surplusReturnedFen ?? 0 },
-    openObligations: open,
+    /** 第十九条 the investment finance has released so far, in tranches, within currentTotalFen. */
+    releasedFen: approved?.releasedFen ?? 0,
+    /** 第十九条 surplus declared at completion and not yet returned: an open obligation while > 0. */
+    surplusOutstandingFen: surplusOutstandingOf(state),
+    openObligations: [...open, ...undatedObligationsOf(state)],
     overdueKinds,
     overdue: overdueKinds.length > 0,
     // Flat flags (indexable without scanning arrays) for the dashboard's overdue counts.

@@ -35,6 +35,7 @@ describe('event catalogue (docs/api.md families)', () => {
     expect(eventFamily('ConstructionStarted')).toBe('建设');
     expect(eventFamily('RectificationOverdue')).toBe('整改');
     expect(eventFamily('PerformanceReportOverdue')).toBe('建设');
+    expect(eventFamily('InvestmentReleased')).toBe('建设');
     expect(eventFamily('Nope')).toBeUndefined();
   });
 });

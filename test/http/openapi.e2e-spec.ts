@@ -354,6 +354,7 @@ describe('the OpenAPI document tells the whole contract', () => {
       for (const key of ['include', 'adopt', 'budget-feedback']) await step(`POST /annual-plans/{year}/${key}`);
       for (const key of [...TO_DESIGN, ...['review-preliminary-design', 'approve-preliminary-design'].map(command)])
         await step(key);
+      await step(command('release-investment'));
       for (const key of ['assign-responsibility', 'engage-supervision'].map(command)) await step(key);
       const sides: Array<[string[], string]> = [
         [[command('submit-proposal')], 'reject-proposal'],

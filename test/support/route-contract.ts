@@ -281,6 +281,19 @@ export const CONSTRUCTION_ROUTES: RouteSpec[] = [
     required: ['amountFen'],
     effect: (doc) => expect(doc.surplus).toEqual({ surplusFen: SURPLUS_FEN, returnedFen: 400_000 }),
   },
+  {
+    path: 'release-investment',
+    roles: ['FINANCE'],
+    from: 'APPROVED',
+    body: () => ({ amountFen: 100_000_000, documentRef: '鄂财建〔2026〕12号' }),
+    events: ['InvestmentReleased'],
+    required: ['amountFen', 'documentRef'],
+    invalidFrom: 'TERMINATED',
+    effect: (doc) => {
+      expect(doc).toMatchObject({ releasedFen: 100_000_000, currentTotalFen: ESTIMATE_FEN, status: 'APPROVED' });
+      expect(family(doc, 'construction')).toBe(1);
+    },
+  },
 ];
 
 export const ACCEPTANCE_ROUTES: RouteSpec[] = [

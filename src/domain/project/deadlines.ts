@@ -230,6 +230,34 @@ export function deadlinesOf(state: ProjectState, now?: string, policies: readonl
 }
 
 /**
+ * The open obligations the measures give no date for: the surplus declared at completion and not
+ * yet returned to finance (第十九条 结余资金按规定收回, no time limit stated). Listed beside the
+ * dated ones by the read models; never overdue, and outside the deadline watcher and nextDueDates.
+ */
+export function undatedObligationsOf(state: ProjectState): Array<{
+  kind: 'SURPLUS_RETURN';
+  dueOn: null;
+  article: string;
+  open: true;
+  overdue: false;
+  markedOverdue: false;
+  outstandingFen: number;
+}> {
+  const outstandingFen = surplusOutstandingOf(state);
+  if (outstandingFen <= 0) return [];
+  const article = '第十九条';
+  return [
+    { kind: 'SURPLUS_RETURN', dueOn: null, article, open: true, overdue: false, markedOverdue: false, outstandingFen },
+  ];
+}
+
+/** 第十九条 the surplus declared at completion minus what was returned; 0 before completion. */
+export function surplusOutstandingOf(state: ProjectState): number {
+  if (state.status === null || !state.acceptance) return 0;
+  return state.acceptance.surplusFen - state.acceptance.surplusReturnedFen;
+}
+
+/**
  * The earliest open due date per kind, independent of today, so read models can index and page
  * deadlines. A project still under construction owes next year's performance report even when
  * every year so far is reported (第十七条).

@@ -162,6 +162,9 @@ function evolveRegistered(
       );
       return { ...state, oversight: { ...state.oversight, incidentLog } };
     }
+    case 'InvestmentReleased':
+      if (!approved) return state;
+      return { ...state, approved: { ...approved, releasedFen: event.data.releasedTotalFen } };
     case 'AdjustmentFiled':
       if (!approved) return state;
       return {

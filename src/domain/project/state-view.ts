@@ -64,5 +64,7 @@ export function stateView(state: ProjectState): Record<string, unknown> {
     fastTrackConfirmed: a.fastTrackConfirmed ?? false,
     /** 第二十四条 the office's sharing review (v2 of the contract); null until reviewed. */
     sharingReview: state.compliance.sharingReview,
+    /** 第十九条 the investment released by finance so far, in tranches (v2 of the contract). */
+    releasedFen: d?.releasedFen ?? 0,
   };
 }

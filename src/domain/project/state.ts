@@ -76,6 +76,8 @@ export interface ApprovedDesign {
   adjustmentCeilingFen: number;
   currentTotalFen: number;
   adjustedFundsTotalFen: number;
+  /** 第十九条 the investment released so far (InvestmentReleased); absent before the first tranche. */
+  releasedFen?: number;
 }
 
 /** 第十条 implementing body and responsible person, 第十六条 supervision unit: named any time before completion. */

@@ -1,5 +1,5 @@
 import { fold, projectDecider, stateView } from '../../../src/domain';
-import { H } from '../fixtures';
+import { H, command, play } from '../fixtures';
 
 /** The fields of `GET /projects/:id/state` in version 1 of the contract (and version 2's additions), in order. */
 const CONTRACT_FIELDS = [
@@ -54,6 +54,7 @@ const CONTRACT_FIELDS = [
   'investmentDeferred',
   'fastTrackConfirmed',
   'sharingReview',
+  'releasedFen',
 ];
 
 describe('stateView: the folded state as the contract shows it (flat)', () => {
@@ -62,6 +63,14 @@ describe('stateView: the folded state as the contract shows it (flat)', () => {
     expect(Object.keys(view)).toEqual(CONTRACT_FIELDS);
     expect(view).toMatchObject({ status: 'DRAFT_PLAN', stageApproved: false, approvedEstimateFen: null });
     expect(view).toMatchObject({ startedOn: null, reportedYears: [], acceptanceDueOn: null, surplusFen: 0 });
+    expect(view.releasedFen).toBe(0);
+  });
+
+  it('第十九条 releasedFen adds up the released tranches', () => {
+    const release = (amountFen: number) =>
+      command('ReleaseInvestment', { amountFen, documentRef: '鄂财建〔2026〕12号' });
+    const view = stateView(fold(projectDecider, play([release(100), release(250)], H.approved())));
+    expect(view.releasedFen).toBe(350);
   });
 
   it('an accepted project: the facts of every stage in their flat fields', () => {
