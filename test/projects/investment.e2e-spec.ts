@@ -9,6 +9,7 @@ import {
   readProject,
   rejectedRectification,
   type Project,
+  KEY_CONTENT,
 } from '../support/fixtures';
 
 /** 下达投资 over HTTP: each refusal of ReleaseInvestment with its code and article, nothing appended. */
@@ -81,10 +82,12 @@ describe('release-investment over HTTP (第五条, 第八条, 第十九条, 第�
 
   it('第二十一条 INVESTMENT_ACCEPTANCE_FAILED after a failed acceptance, allowed once it passes', async () => {
     const p = await driveTo(h, 'ARCHIVE_PASSED');
-    await command(h, p, 'OFFICE', 'record-acceptance', { passed: false, opinion: '不通过', materials: ALL_MATERIALS });
+    const failed = { passed: false, opinion: '不通过', materials: ALL_MATERIALS };
+    await command(h, p, 'CONSTRUCTION_UNIT', 'record-acceptance', failed);
     expectProblem(await release(p, 1), 422, 'INVESTMENT_ACCEPTANCE_FAILED', '第二十一条');
     await expectUnchanged(p);
-    await command(h, p, 'OFFICE', 'record-acceptance', { passed: true, opinion: '通过', materials: ALL_MATERIALS });
+    const passed = { passed: true, opinion: '通过', materials: ALL_MATERIALS, keyContent: KEY_CONTENT };
+    await command(h, p, 'CONSTRUCTION_UNIT', 'record-acceptance', passed);
     await command(h, p, 'FINANCE', 'release-investment', { amountFen: 1, documentRef: '尾款' });
     expect(await readProject(h, p)).toMatchObject({ releasedFen: 1 });
   });

@@ -176,7 +176,14 @@ describe('第八条, 第十九条 investment released in tranches (下达投资)
       play([c.submitProposal()], H.registered()),
       play([c.submitProposal(), c.approveProposal(), c.submitFeasibility()], H.registered()),
       play(
-        [c.submitProposal(), c.approveProposal(), c.submitFeasibility(), c.approveFeasibility(), c.submitDesign()],
+        [
+          c.submitProposal(),
+          c.approveProposal(),
+          c.submitFeasibility(),
+          c.reviewSharing(),
+          c.approveFeasibility(),
+          c.submitDesign(),
+        ],
         H.registered(),
       ),
     ];
