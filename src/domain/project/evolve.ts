@@ -42,6 +42,7 @@ export function evolveProject(state: ProjectState, event: ProjectEvent): Project
       compliance: { facts: null, sharingExemption: null },
       rectifications: {},
       oversight: { incidents: 0, incidentLog: [], criticisms: 0, investmentDeferred: false },
+      evaluations: [],
     };
   }
   // A stream starts with its registration; anything before it changes nothing.
@@ -159,6 +160,10 @@ function evolveRegistered(
         i.incidentId === incidentId ? { ...i, decision, decidedOn } : i,
       );
       return { ...state, oversight: { ...state.oversight, incidentLog } };
+    }
+    case 'ProjectEvaluated': {
+      const { kind, grade, opinion, evaluatedOn } = event.data;
+      return { ...state, evaluations: [...state.evaluations, { kind, grade, opinion, evaluatedOn }] };
     }
     case 'AdjustmentFiled':
       if (!approved) return state;

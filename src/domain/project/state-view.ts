@@ -60,5 +60,7 @@ export function stateView(state: ProjectState): Record<string, unknown> {
     investmentDeferred: state.oversight.investmentDeferred,
     /** 第六条: the office confirmed the fast track with the feasibility approval (v2 of the contract). */
     fastTrackConfirmed: a.fastTrackConfirmed ?? false,
+    /** 第二十六条、第二十九条 the office's evaluations, in the order given. */
+    evaluations: state.evaluations,
   };
 }
