@@ -51,6 +51,7 @@ const CONTRACT_FIELDS = [
   'criticisms',
   'investmentDeferred',
   'fastTrackConfirmed',
+  'evaluations',
 ];
 
 describe('stateView: the folded state as the contract shows it (flat)', () => {
