@@ -8,7 +8,8 @@
  *   2026-04-01  a rectification is ordered with a deadline of 2026-06-30, reported and rejected;
  *               the sanctions rest on it (第二十七条): criticism, deferral, suspension, resumption
  *   2026-11-30  construction completed (completedOn ≥ startedOn); acceptance due 2027-05-30
- *   2027-01-15  extension to 2027-08-31 requested and granted, archive acceptance, acceptance, asset
+ *   2027-01-15  extension to 2027-08-31 requested and granted, archive acceptance, acceptance, asset;
+ *               the office's post-evaluation (第二十九条)
  *
  * Dates stated as facts are valid on and after the day of their step. Ids that must name an
  * existing project (`projectId` of the annual-plan routes) cannot be valid on their own.
@@ -105,6 +106,11 @@ export const REQUEST_EXAMPLES: Record<string, Record<string, unknown>> = {
   [projectCommand('grant-acceptance-extension')]: { opinion: '同意延期至2027年8月31日' },
   [projectCommand('record-acceptance')]: { passed: true, opinion: '验收通过', materials: MATERIALS },
   [projectCommand('register-asset')]: { assetClass: 'INTANGIBLE', costFen: 385_000_000 },
+  [projectCommand('evaluate')]: {
+    kind: 'POST_EVALUATION',
+    grade: 'GOOD',
+    opinion: '平台运行稳定，一网通办事项办理时长明显缩短',
+  },
   [projectCommand('record-compliance')]: {
     sharesData: true,
     duplicateCollection: false,

@@ -37,7 +37,8 @@ export const projectsProjection: Projection = {
   // 4: the folded `state` kept beside the document is grouped (registration, approved, …)
   // 5: `policy {id, lapsed}` — the policy the latest decision rests on (第三十三条); fastTrackConfirmed
   // 6: the state keeps each incident (第十八条) with its decision; the document shows them
-  version: 6,
+  // 7: `evaluations` (第二十六条、第二十九条) for the department record (第二十九条)
+  version: 7,
   collection: 'projects',
   indexes: [
     { fields: { status: 1, updatedAt: -1 } },
@@ -162,6 +163,8 @@ function toProjectDoc(state: ProjectState, folded: DocBody): DocBody {
       criticisms: project?.oversight.criticisms ?? 0,
       investmentDeferred: project?.oversight.investmentDeferred ?? false,
     },
+    /** 第二十六条、第二十九条 the office's evaluations, in the order given. */
+    evaluations: project?.evaluations ?? [],
     eventsByFamily: folded.eventsByFamily,
     eventCount: folded.eventCount,
     registeredAt: folded.registeredAt,

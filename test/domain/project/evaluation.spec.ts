@@ -6,8 +6,8 @@ const spec = DeciderSpecification(projectDecider);
 const TODAY = '2026-11-26';
 const evaluate = (kind: EvaluationKind, grade: EvaluationGrade = 'GOOD') =>
   command('EvaluateProject', { kind, grade, opinion: '系统运行平稳，应用成效明显' });
-const evaluated = (kind: EvaluationKind, grade: EvaluationGrade = 'GOOD'): ProjectEvent => ({
-  type: 'ProjectEvaluated',
+const evaluated = (kind: EvaluationKind, grade: EvaluationGrade = 'GOOD') => ({
+  type: 'ProjectEvaluated' as const,
   data: { projectId: PID, kind, grade, opinion: '系统运行平稳，应用成效明显', evaluatedOn: TODAY },
 });
 
