@@ -14,8 +14,8 @@ export class GetDepartmentRecord {
 }
 
 /** A department no project names, and (for a construction unit) any department but its own. */
-function unknownDepartment(code: string): ProblemError {
-  return new ProblemError(404, 'DEPARTMENT_NOT_FOUND', 'Not found', `No department ${code}.`);
+function unknownDepartment(): ProblemError {
+  return new ProblemError(404, 'DEPARTMENT_NOT_FOUND', 'Not found', 'No department with this code has projects.');
 }
 
 /**
@@ -37,14 +37,13 @@ export class GetDepartmentRecordHandler implements IQueryHandler<GetDepartmentRe
   ) {}
 
   async execute({ actor, departmentCode }: GetDepartmentRecord) {
-    if (actor.role === 'CONSTRUCTION_UNIT' && actor.department !== departmentCode)
-      throw unknownDepartment(departmentCode);
+    if (actor.role === 'CONSTRUCTION_UNIT' && actor.department !== departmentCode) throw unknownDepartment();
     const docs = await this.readModels.find(
       this.projections.runner.collectionOf('projects'),
       { departments: departmentCode },
       { sort: { name: 1, _id: 1 } },
     );
-    if (docs.length === 0) throw unknownDepartment(departmentCode);
+    if (docs.length === 0) throw unknownDepartment();
     const now = this.clock.now().toISOString();
     const projects = docs.map((doc) => projectRecord(doc, departmentCode, now));
     const evaluations = projects.flatMap((p) => p.evaluations);

@@ -63,7 +63,8 @@ export class ProjectQueriesController {
   @Get('departments/:code/record')
   @Roles('OFFICE', 'LEADING_GROUP', 'AUDIT', 'FINANCE', 'CONSTRUCTION_UNIT')
   @ApiOperation({
-    summary: '第二十九条 a department: its projects with evaluations, sanctions and overdue items (own department only)',
+    summary:
+      '第二十九条 a department: its projects with evaluations, sanctions and overdue items (own department only)',
   })
   departmentRecord(@Param('code', DepartmentCode) code: string, @CurrentActor() actor: Actor) {
     return this.queryBus.execute(new GetDepartmentRecord(actor, code));
