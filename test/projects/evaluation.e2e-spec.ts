@@ -150,3 +150,41 @@ describe('第二十六条、第二十九条 evaluation and the department record
     expect(invalidFields(tooLong)).toEqual(['code']);
   });
 });
+
+describe('第二十九条 the annual plan shows each entry beside its department record', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness();
+  });
+  afterAll(async () => {
+    await h.close();
+  });
+
+  it("each entry carries its filing department's record summary; a unit sees its own only", async () => {
+    const evaluatedProject = await driveTo(h, 'ACCEPTED', { dept: 'D-PLAN' });
+    await command(h, evaluatedProject, 'OFFICE', 'evaluate', { kind: 'POST_EVALUATION', grade: 'GOOD', opinion: '良' });
+    const year = Number(today(h).slice(0, 4)) + 1;
+    const planned = await driveTo(h, 'DRAFT_PLAN', { dept: 'D-PLAN', overrides: { planYear: year } });
+    const included = await h.request('POST', `/annual-plans/${year}/include`, {
+      token: h.token('OFFICE'),
+      body: { projectId: planned.id, reviewOpinion: '符合规划' },
+    });
+    expect(included.status).toBe(200);
+    await readProject(h, evaluatedProject);
+    let plan: any;
+    for (let i = 0; i < 100; i++) {
+      plan = await h.request('GET', `/annual-plans/${year}`, { token: h.token('LEADING_GROUP') });
+      if (plan.status === 200 && plan.body.entries?.length === 1) break;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    const summary = { departmentCode: 'D-PLAN', projects: 2, evaluations: 1, byGrade: { GOOD: 1 }, criticisms: 0 };
+    expect(plan.body.entries).toEqual([
+      expect.objectContaining({ projectId: planned.id, departmentRecord: expect.objectContaining(summary) }),
+    ]);
+    const own = await h.request('GET', `/annual-plans/${year}`, { token: h.token('CONSTRUCTION_UNIT', 'D-PLAN') });
+    expect(own.body.entries).toEqual([expect.objectContaining({ departmentRecord: expect.objectContaining(summary) })]);
+    const other = await h.request('GET', `/annual-plans/${year}`, { token: h.token('CONSTRUCTION_UNIT', 'D-OTHER') });
+    expect(other.body.entries).toEqual([]);
+    expect(JSON.stringify(other.body)).not.toContain('D-PLAN');
+  });
+});
