@@ -1,10 +1,12 @@
 import { Inject } from '@nestjs/common';
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import type { Actor } from '../domain';
+import { departmentRecord, type DepartmentRecordSummary } from '../application/department-record';
 import { ProblemError } from '../application/errors';
 import { canRead, publicView } from '../application/read-scope';
 import { ANNUAL_PLAN_STREAM_PREFIX } from '../application/streams';
 import { EVENT_STORE, type EventStore } from '../event-store/event-store.port';
+import { CLOCK, type Clock } from '../infrastructure/clock';
 import { upcast } from '../event-store/upcasters';
 import { decidedUnder, type DecidedUnder } from '../projections/projection';
 import { ProjectionService } from '../projections/projection.service';
@@ -32,13 +34,46 @@ export class GetAnnualPlanHandler implements IQueryHandler<GetAnnualPlan> {
     @Inject(READ_MODEL_STORE) private readonly readModels: ReadModelStore,
     private readonly projections: ProjectionService,
     @Inject(EVENT_STORE) private readonly eventStore: EventStore,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   async execute({ year, actor }: GetAnnualPlan) {
     const doc = await this.readModels.get(this.projections.runner.collectionOf('annual-plans'), String(year));
     if (!doc) throw new ProblemError(404, 'ANNUAL_PLAN_NOT_FOUND', 'Not found', `No annual plan for ${year} yet.`);
     const view = { ...publicView(doc), history: await this.history(year, doc._v) };
-    return actor?.role === 'CONSTRUCTION_UNIT' ? this.ownEntries(actor, view) : view;
+    const shown = actor?.role === 'CONSTRUCTION_UNIT' ? await this.ownEntries(actor, view) : view;
+    return this.withDepartmentRecords(shown, actor);
+  }
+
+  /**
+   * 第二十九条 beside each entry, the summary of its filing department's record (evaluations,
+   * sanctions, overdue items: GET /departments/:code/record): one read of the projects read model
+   * for the entries and one per department. A construction unit gets its own department's only
+   * (null beside an entry it sees as a participant of another department's project).
+   */
+  private async withDepartmentRecords(view: Record<string, unknown>, actor?: Actor) {
+    const entries = (view.entries as Array<{ projectId: string }> | undefined) ?? [];
+    if (entries.length === 0) return view;
+    const collection = this.projections.runner.collectionOf('projects');
+    const projects = await this.readModels.getMany(
+      collection,
+      entries.map((e) => e.projectId),
+    );
+    const filer = new Map(projects.map((p) => [p._id, String(p.departmentCode)]));
+    const codes = [...new Set(filer.values())].filter(
+      (code) => actor?.role !== 'CONSTRUCTION_UNIT' || code === actor.department,
+    );
+    const now = this.clock.now().toISOString();
+    const summaries = new Map<string, DepartmentRecordSummary & { departmentCode: string }>();
+    for (const code of codes) {
+      const docs = await this.readModels.find(collection, { departments: code });
+      summaries.set(code, { departmentCode: code, ...departmentRecord(docs, code, now).summary });
+    }
+    const withRecord = entries.map((e) => {
+      const code = filer.get(e.projectId);
+      return { ...e, departmentRecord: code === undefined ? null : (summaries.get(code) ?? null) };
+    });
+    return { ...view, entries: withRecord };
   }
 
   /** The plan's events up to the revision the document shows, from the stream (not the document). */

@@ -16,6 +16,7 @@ import { ProjectCommandDefinitions, ProjectEventDefinitions } from './project/gu
 import { RegisterProjectDefinition, initiationEvents, initiationRules } from './project/initiation';
 import { oversightCommands, oversightEvents, oversightRules } from './project/oversight';
 import { incidentCommands, incidentEvents, incidentRules } from './project/incidents';
+import { evaluationCommands, evaluationEvents, evaluationRules } from './project/evaluation';
 import { ProjectCommandType } from './project-commands';
 import { ProjectEvent, ProjectEventType } from './project-events';
 import { Role } from './roles';
@@ -39,6 +40,7 @@ export const DOMAIN_MODULES = {
   compliance: complianceRules,
   oversight: oversightRules,
   incidents: incidentRules,
+  evaluation: evaluationRules,
   deadlines: deadlineRules,
   annualPlan: annualPlanRules,
 } as const;
@@ -60,6 +62,7 @@ export const RULES = {
   ...complianceRules,
   ...oversightRules,
   ...incidentRules,
+  ...evaluationRules,
   ...deadlineRules,
   ...annualPlanRules,
 } satisfies Record<string, RuleText>;
@@ -75,6 +78,7 @@ export const PROJECT_COMMANDS: ProjectCommandDefinitions<Exclude<ProjectCommandT
   ...complianceCommands,
   ...oversightCommands,
   ...incidentCommands,
+  ...evaluationCommands,
   ...deadlineCommands,
 };
 
@@ -87,6 +91,7 @@ const PROJECT_EVENTS: ProjectEventDefinitions<ProjectEventType> = {
   ...complianceEvents,
   ...oversightEvents,
   ...incidentEvents,
+  ...evaluationEvents,
   ...deadlineEvents,
 };
 

@@ -7,6 +7,8 @@ import {
   Category,
   ComplianceFacts,
   CrossDepartment,
+  EvaluationGrade,
+  EvaluationKind,
   FastTrack,
   IncidentDecision,
   IncidentKind,
@@ -150,6 +152,7 @@ export type SuspendProject = P<'SuspendProject', Sanction>;
 export type ResumeProject = P<'ResumeProject', Reason>;
 export type TerminateProject = P<'TerminateProject', Sanction>;
 export type DecideIncident = P<'DecideIncident', { incidentId: string; decision: IncidentDecision; opinion: string }>;
+export type EvaluateProject = P<'EvaluateProject', { kind: EvaluationKind; grade: EvaluationGrade; opinion: string }>;
 export type MarkAcceptanceOverdue = P<'MarkAcceptanceOverdue'>;
 export type MarkPerformanceReportOverdue = P<'MarkPerformanceReportOverdue', { year: number }>;
 export type MarkRectificationOverdue = P<'MarkRectificationOverdue', { rectificationId: string }>;
@@ -193,6 +196,7 @@ export type ProjectCommand =
   | ResumeProject
   | TerminateProject
   | DecideIncident
+  | EvaluateProject
   | MarkAcceptanceOverdue
   | MarkPerformanceReportOverdue
   | MarkRectificationOverdue;

@@ -8,6 +8,8 @@ import {
   Category,
   ComplianceFacts,
   CrossDepartment,
+  EvaluationGrade,
+  EvaluationKind,
   FastTrack,
   IncidentDecision,
   IncidentKind,
@@ -132,6 +134,11 @@ export type IncidentReported = E<
 export type IncidentDecided = E<
   'IncidentDecided',
   Decision & { incidentId: string; decision: IncidentDecision; decidedOn: IsoDate }
+>;
+/** 第二十六条 application effect, 第二十九条 post-evaluation: the office's grade and opinion. */
+export type ProjectEvaluated = E<
+  'ProjectEvaluated',
+  Decision & { kind: EvaluationKind; grade: EvaluationGrade; evaluatedOn: IsoDate }
 >;
 export type AdjustmentFiled = E<
   'AdjustmentFiled',
@@ -321,6 +328,7 @@ export type ProjectEvent =
   | ProjectResumed
   | ProjectTerminated
   | IncidentDecided
+  | ProjectEvaluated
   | AcceptanceOverdue
   | PerformanceReportOverdue
   | RectificationOverdue;

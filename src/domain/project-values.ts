@@ -40,6 +40,13 @@ export type IncidentKind = 'SERIOUS_DELAY' | 'MAJOR_LOSS';
 export type IncidentDecision = 'RECTIFY' | 'SUSPEND' | 'NOTED';
 export const INCIDENT_DECISIONS: readonly IncidentDecision[] = ['RECTIFY', 'SUSPEND', 'NOTED'];
 
+/** 第二十六条 application effect (应用效果评价), 第二十九条 post-evaluation (项目后评价). */
+export type EvaluationKind = 'APPLICATION_EFFECT' | 'POST_EVALUATION';
+export const EVALUATION_KINDS: readonly EvaluationKind[] = ['APPLICATION_EFFECT', 'POST_EVALUATION'];
+/** 评价等次: excellent, good, pass, fail. */
+export type EvaluationGrade = 'EXCELLENT' | 'GOOD' | 'PASS' | 'FAIL';
+export const EVALUATION_GRADES: readonly EvaluationGrade[] = ['EXCELLENT', 'GOOD', 'PASS', 'FAIL'];
+
 /** 第三十条 the violations a criticism may name without a rectification behind it. */
 export type Violation = 'UNAPPROVED' | 'FRAUD' | 'OVER_ESTIMATE' | 'POOR_QUALITY' | 'WASTE' | 'ACCIDENT';
 export const VIOLATIONS: readonly Violation[] = [

@@ -9,7 +9,8 @@
  *               the sanctions rest on it (第二十七条): criticism, deferral, suspension, resumption
  *   2026-11-30  construction completed (completedOn ≥ startedOn); acceptance due 2027-05-30
  *   2027-01-15  extension to 2027-08-31 requested and granted, archive acceptance, acceptance, asset
- *               (at its actual cost: 390 万 after the adjustment, less the 5 万 surplus)
+ *               (at its actual cost: 390 万 after the adjustment, less the 5 万 surplus);
+ *               the office's post-evaluation (第二十九条)
  *
  * Dates stated as facts are valid on and after the day of their step. Ids that must name an
  * existing project (`projectId` of the annual-plan routes) cannot be valid on their own.
@@ -117,6 +118,11 @@ export const REQUEST_EXAMPLES: Record<string, Record<string, unknown>> = {
     },
   },
   [projectCommand('register-asset')]: { assetClass: 'INTANGIBLE', costFen: 385_000_000 },
+  [projectCommand('evaluate')]: {
+    kind: 'POST_EVALUATION',
+    grade: 'GOOD',
+    opinion: '平台运行稳定，一网通办事项办理时长明显缩短',
+  },
   [projectCommand('record-compliance')]: {
     sharesData: true,
     duplicateCollection: false,

@@ -144,6 +144,8 @@ const PROBLEMS = {
       'At most 1000 reads may wait for a revision at once; retry.',
     ),
   PROJECT_NOT_FOUND_READ: () => application(404, 'PROJECT_NOT_FOUND', 'Not found', 'No project 0b4c…'),
+  DEPARTMENT_NOT_FOUND: () =>
+    application(404, 'DEPARTMENT_NOT_FOUND', 'Not found', 'No department with this code has projects.'),
   ANNUAL_PLAN_NOT_FOUND: () => application(404, 'ANNUAL_PLAN_NOT_FOUND', 'Not found', 'No annual plan for 2026 yet.'),
   NO_STATE_AT_THAT_POINT: () =>
     application(404, 'NO_STATE_AT_THAT_POINT', 'Not found', 'Project 0b4c… did not exist yet at that point.'),
@@ -292,6 +294,7 @@ const EXTRA: Record<string, Known[]> = {
   'GET /deadlines': ['READ_FORBIDDEN', 'INVALID_QUERY'],
   'GET /om-eligibility': ['READ_FORBIDDEN', 'INVALID_QUERY'],
   'GET /annual-plans/{year}': ['ANNUAL_PLAN_NOT_FOUND'],
+  'GET /departments/{code}/record': ['DEPARTMENT_NOT_FOUND'],
   'GET /projects/{id}/history': ['HISTORY_FORBIDDEN'],
   'GET /projects/{id}/state': ['HISTORY_FORBIDDEN', 'NO_STATE_AT_THAT_POINT'],
   'GET /audit/events': ['INVALID_POSITION'],

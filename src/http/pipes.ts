@@ -1,4 +1,4 @@
-import { ParseIntPipe, ParseUUIDPipe } from '@nestjs/common';
+import { ParseIntPipe, ParseUUIDPipe, type PipeTransform } from '@nestjs/common';
 import { InvalidInput } from '../application/errors';
 
 /** `:id` of a project route: a UUID, or a 400 naming the field. */
@@ -17,3 +17,12 @@ export function checkYear(year: number): number {
   if (year < 2000 || year > 2100) throw new InvalidInput([{ field: 'year', problems: [YEAR_PROBLEM] }]);
   return year;
 }
+
+/** `:code` of a department route: a department code of 1–64 visible characters (as registered). */
+export const DepartmentCode: PipeTransform<string, string> = {
+  transform(value: string): string {
+    if (!/^[^\s/]{1,64}$/u.test(value))
+      throw new InvalidInput([{ field: 'code', problems: ['code must be a department code of 1–64 characters'] }]);
+    return value;
+  },
+};

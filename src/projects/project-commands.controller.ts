@@ -246,6 +246,11 @@ export class ProjectCommandsController {
     return this.send(id, { type: 'DecideIncident', data: b }, c);
   }
 
+  @Action('evaluate', 'EvaluateProject', '应用效果评价或项目后评价')
+  evaluate(@Param('id', ProjectId) id: string, @Body() b: D.EvaluateProjectDto, @Ctx() c: RequestContext) {
+    return this.send(id, { type: 'EvaluateProject', data: b }, c);
+  }
+
   private async send(projectId: string, command: ProjectRequest, ctx: RequestContext): Promise<CommandAnswer> {
     return (await this.commands.project(projectId, command, ctx)).body;
   }

@@ -7,6 +7,8 @@ import {
   type AssetClass,
   type Category,
   type CrossDepartment,
+  type EvaluationGrade,
+  type EvaluationKind,
   type FastTrack,
   type FastTrackReason,
   type IncidentDecision,
@@ -16,6 +18,8 @@ import {
   type SanctionBasis,
   type Violation,
   INCIDENT_DECISIONS,
+  EVALUATION_GRADES,
+  EVALUATION_KINDS,
   RECTIFICATION_SUBJECTS,
   VIOLATIONS,
 } from '../domain';
@@ -104,6 +108,13 @@ export class DecideIncidentDto extends CommandBody implements In<'DecideIncident
   @Text(100, { description: 'the incident (IncidentReported.incidentId; incident-<n> for older reports)' })
   incidentId: string;
   @OneOf(INCIDENT_DECISIONS) decision: IncidentDecision;
+  @Text() opinion: string;
+}
+
+/** 第二十六条 application effect, 第二十九条 post-evaluation: the office's grade and opinion. */
+export class EvaluateProjectDto extends CommandBody implements In<'EvaluateProject'> {
+  @OneOf(EVALUATION_KINDS) kind: EvaluationKind;
+  @OneOf(EVALUATION_GRADES) grade: EvaluationGrade;
   @Text() opinion: string;
 }
 
@@ -313,6 +324,7 @@ interface ProjectCommandDtos {
   ResumeProject: ReasonDto;
   TerminateProject: SanctionDto;
   DecideIncident: DecideIncidentDto;
+  EvaluateProject: EvaluateProjectDto;
 }
 
 /** A's and B's keys, optional or not, are the same. */

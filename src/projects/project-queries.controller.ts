@@ -4,7 +4,7 @@ import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Actor } from '../domain';
 import { GetProject, ListProjects } from './project.queries';
 import { GetDashboardSummary, ListDeadlines, ListOmEligibility, ListRectifications } from './portfolio.queries';
-import { CurrentActor } from '../http/auth';
+import { CurrentActor, Roles } from '../http/auth';
 import {
   DeadlinesQuery,
   GetProjectQuery,
@@ -12,7 +12,8 @@ import {
   OmEligibilityQuery,
   RectificationsQuery,
 } from './project-queries.dto';
-import { ProjectId } from '../http/pipes';
+import { DepartmentCode, ProjectId } from '../http/pipes';
+import { GetDepartmentRecord } from './department-record.queries';
 
 @ApiTags('queries')
 @ApiBearerAuth()
@@ -57,5 +58,15 @@ export class ProjectQueriesController {
   @ApiOperation({ summary: '第二十四条 O&M funding eligibility with reasons' })
   omEligibility(@Query() q: OmEligibilityQuery, @CurrentActor() actor: Actor) {
     return this.queryBus.execute(new ListOmEligibility(actor, q.department, q.page ?? 1, q.pageSize ?? 50));
+  }
+
+  @Get('departments/:code/record')
+  @Roles('OFFICE', 'LEADING_GROUP', 'AUDIT', 'FINANCE', 'CONSTRUCTION_UNIT')
+  @ApiOperation({
+    summary:
+      '第二十九条 a department: its projects with evaluations, sanctions and overdue items (own department only)',
+  })
+  departmentRecord(@Param('code', DepartmentCode) code: string, @CurrentActor() actor: Actor) {
+    return this.queryBus.execute(new GetDepartmentRecord(actor, code));
   }
 }

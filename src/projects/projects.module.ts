@@ -5,6 +5,7 @@ import {
   ListOmEligibilityHandler,
   ListRectificationsHandler,
 } from './portfolio.queries';
+import { GetDepartmentRecordHandler } from './department-record.queries';
 import { ProjectCommandsController } from './project-commands.controller';
 import { ProjectQueriesController } from './project-queries.controller';
 import { GetProjectHandler, ListProjectsHandler } from './project.queries';
@@ -19,6 +20,7 @@ import { GetProjectHandler, ListProjectsHandler } from './project.queries';
     ListRectificationsHandler,
     ListDeadlinesHandler,
     ListOmEligibilityHandler,
+    GetDepartmentRecordHandler,
   ],
 })
 export class ProjectsModule {}

@@ -42,7 +42,8 @@ export const projectsProjection: Projection = {
   // 7: the acceptance keeps a missed due date and whether it was on time (第二十一条)
   // 8: `sharingReview` — the office's sharing review (第二十四条)
   // 9: releasedFen (InvestmentReleased), surplusOutstandingFen, the undated SURPLUS_RETURN obligation (第十九条)
-  version: 9,
+  // 10: `evaluations` (第二十六条、第二十九条) for the department record (第二十九条)
+  version: 10,
   collection: 'projects',
   indexes: [
     { fields: { status: 1, updatedAt: -1 } },
@@ -177,6 +178,8 @@ function toProjectDoc(state: ProjectState, folded: DocBody): DocBody {
       criticisms: project?.oversight.criticisms ?? 0,
       investmentDeferred: project?.oversight.investmentDeferred ?? false,
     },
+    /** 第二十六条、第二十九条 the office's evaluations, in the order given. */
+    evaluations: project?.evaluations ?? [],
     eventsByFamily: folded.eventsByFamily,
     eventCount: folded.eventCount,
     registeredAt: folded.registeredAt,

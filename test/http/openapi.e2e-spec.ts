@@ -187,9 +187,9 @@ describe('the OpenAPI document tells the whole contract', () => {
     ).toEqual([]);
   });
 
-  it('every operation (67 with the test clock) lists its error answers as problem+json with their codes', () => {
+  it('every operation (69 with the test clock) lists its error answers as problem+json with their codes', () => {
     const ops = operations(doc);
-    expect(ops).toHaveLength(67);
+    expect(ops).toHaveLength(69);
     expect(doc.components.schemas.Problem).toMatchObject({
       required: ['type', 'title', 'status', 'detail', 'code'],
       properties: { errors: { type: 'array' }, article: { type: 'string' }, instance: { type: 'string' } },
@@ -404,12 +404,16 @@ describe('the OpenAPI document tells the whole contract', () => {
         'record-archive-acceptance',
         'record-acceptance',
         'register-asset',
+        'evaluate',
       ];
       let revision = 0;
       for (const key of acceptance.map(command)) revision = (await step(key)).body.revision;
       const url = `/projects/${EXAMPLE_PROJECT_ID}?minRevision=${revision}`;
       const project = await h.request('GET', url, { token: h.token('AUDIT') });
-      expect(project.body).toMatchObject({ status: 'ASSET_REGISTERED' });
+      expect(project.body).toMatchObject({
+        status: 'ASSET_REGISTERED',
+        evaluations: [expect.objectContaining({ kind: 'POST_EVALUATION', grade: 'GOOD' })],
+      });
     });
 
     it('the other documented inputs: query examples, a webhook subscription, the test clock', async () => {

@@ -253,6 +253,10 @@ describe('access-control matrix (guarantee 4)', () => {
     fixed('GET', () => '/annual-plans/2059'),
   );
   probes.set(
+    'GET /departments/:code/record',
+    fixed('GET', () => `/departments/${DEPT}/record`),
+  );
+  probes.set(
     'GET /audit/events',
     fixed('GET', () => '/audit/events?limit=5'),
   );
@@ -360,6 +364,8 @@ describe('access-control matrix (guarantee 4)', () => {
     }) as Promise<Answer>;
   const leaks = (answer: Answer) =>
     [DEPT, fixture.id, planProjectId].some((s) => JSON.stringify(answer.body ?? '').includes(s));
+  /** What an answer tells beyond the request: `instance` only repeats the caller's own URL. */
+  const told = (answer: Answer) => ({ ...(answer.body as object), instance: undefined });
   const isProblem = (answer: Answer) => String(answer.headers['content-type']).includes('application/problem+json');
 
   it('docs/access-matrix.md is rendered from this table (UPDATE_ACCESS_MATRIX=1 rewrites it)', () => {
@@ -414,9 +420,10 @@ describe('access-control matrix (guarantee 4)', () => {
         (answer.status >= 200 && answer.status < 300 && !row.publicStatus) ||
         (row.publicStatus !== undefined && answer.status === row.publicStatus) ||
         (rowKey(row) === 'GET /events/stream' && answer.status === 400 && answer.body.code === 'VALIDATION_FAILED');
-      if (answer.status === 404 && answer.body?.code === 'PROJECT_NOT_FOUND' && cell === 'hidden') {
+      const hiddenCodes = ['PROJECT_NOT_FOUND', 'DEPARTMENT_NOT_FOUND'];
+      if (answer.status === 404 && hiddenCodes.includes(answer.body?.code) && cell === 'hidden') {
         const clean =
-          isProblem(answer) && (await store.headPosition()) === head && !JSON.stringify(answer.body).includes(DEPT);
+          isProblem(answer) && (await store.headPosition()) === head && !JSON.stringify(told(answer)).includes(DEPT);
         actual[principal] = clean ? 'hidden' : '404 but not clean';
       } else if (answer.status === 403 || (answer.status === 422 && cell === 'refused')) {
         const clean = isProblem(answer) && (await store.headPosition()) === head;

@@ -379,6 +379,20 @@ export const ACCEPTANCE_ROUTES: RouteSpec[] = [
         asset: { assetClass: 'INTANGIBLE', costFen: 299_000_000 },
       }),
   },
+  {
+    // 第二十九条 项目后评价 after acceptance (第二十六条 application effect: test/projects/evaluation.e2e-spec.ts)
+    path: 'evaluate',
+    roles: ['OFFICE'],
+    from: 'ACCEPTED',
+    invalidFrom: 'TERMINATED',
+    body: () => ({ kind: 'POST_EVALUATION', grade: 'GOOD', opinion: '达到预期建设目标' }),
+    events: ['ProjectEvaluated'],
+    required: ['kind', 'grade', 'opinion'],
+    effect: (doc, h) =>
+      expect(doc.evaluations).toEqual([
+        { kind: 'POST_EVALUATION', grade: 'GOOD', opinion: '达到预期建设目标', evaluatedOn: today(h) },
+      ]),
+  },
 ];
 
 const COMPLIANT = {

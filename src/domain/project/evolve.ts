@@ -44,6 +44,7 @@ export function evolveProject(state: ProjectState, event: ProjectEvent): Project
       compliance: { facts: null, sharingExemption: null, sharingReview: null },
       rectifications: {},
       oversight: { incidents: 0, incidentLog: [], criticisms: 0, investmentDeferred: false },
+      evaluations: [],
     };
   }
   // A stream starts with its registration; anything before it changes nothing.
@@ -165,6 +166,10 @@ function evolveRegistered(
     case 'InvestmentReleased':
       if (!approved) return state;
       return { ...state, approved: { ...approved, releasedFen: event.data.releasedTotalFen } };
+    case 'ProjectEvaluated': {
+      const { kind, grade, opinion, evaluatedOn } = event.data;
+      return { ...state, evaluations: [...state.evaluations, { kind, grade, opinion, evaluatedOn }] };
+    }
     case 'AdjustmentFiled':
       if (!approved) return state;
       return {

@@ -66,5 +66,7 @@ export function stateView(state: ProjectState): Record<string, unknown> {
     sharingReview: state.compliance.sharingReview,
     /** 第十九条 the investment released by finance so far, in tranches (v2 of the contract). */
     releasedFen: d?.releasedFen ?? 0,
+    /** 第二十六条、第二十九条 the office's evaluations, in the order given. */
+    evaluations: state.evaluations,
   };
 }

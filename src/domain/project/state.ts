@@ -4,6 +4,8 @@ import {
   Category,
   ComplianceFacts,
   CrossDepartment,
+  EvaluationGrade,
+  EvaluationKind,
   FastTrack,
   IncidentDecision,
   IncidentKind,
@@ -37,6 +39,14 @@ export interface Incident {
   reportedOn: IsoDate;
   decision: IncidentDecision | null;
   decidedOn: IsoDate | null;
+}
+
+/** 第二十六条、第二十九条 one evaluation by the office, in the order given. */
+export interface Evaluation {
+  kind: EvaluationKind;
+  grade: EvaluationGrade;
+  opinion: string;
+  evaluatedOn: IsoDate;
 }
 
 /** 项目计划 as registered (第五条, 第九条): fixed once, by ProjectRegistered. */
@@ -158,6 +168,8 @@ export interface RegisteredProject {
   compliance: ComplianceRecord;
   rectifications: Record<string, Rectification>;
   oversight: OversightRecord;
+  /** 第二十六条、第二十九条 every evaluation, in the order given. */
+  evaluations: Evaluation[];
 }
 
 export type ProjectState = UnregisteredProject | RegisteredProject;

@@ -55,6 +55,7 @@ const CONTRACT_FIELDS = [
   'fastTrackConfirmed',
   'sharingReview',
   'releasedFen',
+  'evaluations',
 ];
 
 describe('stateView: the folded state as the contract shows it (flat)', () => {

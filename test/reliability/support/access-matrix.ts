@@ -188,6 +188,13 @@ export const ACCESS_MATRIX: AccessRow[] = [
     cells: everyone('deny'),
   },
   { method: 'GET', path: '/annual-plans/:year', what: '第五条 annual plan', cells: everyone('scoped') },
+  {
+    // Another department's record answers as an unknown department does (404 DEPARTMENT_NOT_FOUND).
+    method: 'GET',
+    path: '/departments/:code/record',
+    what: '第二十九条 department record (evaluations, sanctions, overdue items)',
+    cells: { ...onlyRoles('CONSTRUCTION_UNIT', 'OFFICE', 'LEADING_GROUP', 'FINANCE', 'AUDIT'), CU_OTHER: 'hidden' },
+  },
   { method: 'GET', path: '/audit/events', what: 'global event log', cells: onlyRoles('AUDIT', 'OFFICE') },
   { method: 'GET', path: '/audit/export', what: 'streamed export', cells: onlyRoles('AUDIT') },
   { method: 'GET', path: '/audit/verify', what: 'hash-chain verification', cells: onlyRoles('AUDIT', 'OFFICE') },
@@ -246,7 +253,8 @@ export function renderAccessMatrix(): string {
     'Every route of the service × every role × the project’s own or another department. ',
     `✅ served · 🏢 own dept: served, but only the caller’s own department’s data appears · ⛔ 403: refused with`,
     '`application/problem+json`, nothing stored · ⛔ 422: refused by a rule of the measures, nothing stored ·',
-    '🙈 404: `PROJECT_NOT_FOUND`, the very answer an unknown id gets (same status, code and fields), decided before',
+    '🙈 404: `PROJECT_NOT_FOUND` (`DEPARTMENT_NOT_FOUND` on a department’s route), the very answer an unknown id gets',
+    '(same status, code and fields), decided before',
     'validation, waiting and revision checks: another department’s project is indistinguishable from no project.',
     '“Bad token” is each of: no token, a garbage header, an expired',
     'token, a token signed with another secret, an `alg: none` token, a valid token whose payload was rewritten',
