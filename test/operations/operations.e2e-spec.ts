@@ -42,6 +42,14 @@ describe('operations module', () => {
       status: 202,
       body: { name: 'projects', state: 'rebuilding' },
     });
+    // The rebuild runs in the background: wait until it has taken over before the service stops.
+    for (let i = 0; i < 200; i++) {
+      const lanes = (await h.request('GET', '/admin/projections', { token: office })).body as { state: string }[];
+      if (lanes.every((lane) => lane.state === 'running')) break;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    const after = await h.request('GET', '/admin/projections', { token: office });
+    expect(after.body.map((lane: { state: string }) => lane.state)).toEqual(['running', 'running']);
   });
 
   it('the test clock route exists only when the module is asked for it', () => {
