@@ -104,5 +104,11 @@ describe('第三十三条 a successor policy is a data change; history is not re
       policy: { id: 'ordos-2026-test', lapsed: false },
     });
     expect((await readProject(h, fresh)).dates.acceptanceDueOn).toBe('2026-06-02');
+    // The rebuild runs in the background: wait until it has taken over before the service stops.
+    for (let i = 0; i < 200; i++) {
+      const lanes = await h.request('GET', '/admin/projections', { token: h.token('OFFICE') });
+      if ((lanes.body as { state: string }[]).every((lane) => lane.state === 'running')) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
   });
 });
