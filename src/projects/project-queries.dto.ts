@@ -1,24 +1,9 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { PROJECT_STATUSES } from '../domain';
 import { SORTABLE } from './project.queries';
 import { CATEGORIES } from './project-commands.dto';
-
-const STATUSES = [
-  'DRAFT_PLAN',
-  'PROPOSAL',
-  'FEASIBILITY',
-  'PRELIMINARY_DESIGN',
-  'APPROVED',
-  'UNDER_CONSTRUCTION',
-  'COMPLETED',
-  'ACCEPTED',
-  'ASSET_REGISTERED',
-  'REJECTED',
-  'SUSPENDED',
-  'TERMINATED',
-  'ACCEPTANCE_FAILED',
-];
 
 const toInt = ({ value }: { value: unknown }) =>
   typeof value === 'string' && /^-?\d+$/.test(value) ? Number(value) : value;
@@ -30,7 +15,7 @@ export class ListProjectsQuery {
   @ApiPropertyOptional({ description: 'comma-separated statuses', example: 'APPROVED,UNDER_CONSTRUCTION' })
   @IsOptional()
   @Transform(toList)
-  @IsIn(STATUSES, { each: true })
+  @IsIn(PROJECT_STATUSES, { each: true })
   status?: string[];
 
   @ApiPropertyOptional({ description: 'comma-separated categories' })

@@ -1,5 +1,6 @@
 import { OperationsModule } from '../../src/operations/operations.module';
 import { TestClockController } from '../../src/operations/test-clock.controller';
+import { untilProjectionsRun } from '../support/fixtures';
 import { registration, startHarness, type Harness } from '../support/harness';
 
 /** OperationsModule: what operators use (health, metrics, projection status and rebuild, test clock). */
@@ -42,12 +43,7 @@ describe('operations module', () => {
       status: 202,
       body: { name: 'projects', state: 'rebuilding' },
     });
-    // The rebuild runs in the background: wait until it has taken over before the service stops.
-    for (let i = 0; i < 200; i++) {
-      const lanes = (await h.request('GET', '/admin/projections', { token: office })).body as { state: string }[];
-      if (lanes.every((lane) => lane.state === 'running')) break;
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+    await untilProjectionsRun(h); // the rebuild runs in the background; it must end before the service stops
     const after = await h.request('GET', '/admin/projections', { token: office });
     expect(after.body.map((lane: { state: string }) => lane.state)).toEqual(['running', 'running']);
   });

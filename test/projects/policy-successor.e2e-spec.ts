@@ -1,4 +1,4 @@
-import { driveTo, readProject, type Project } from '../support/fixtures';
+import { driveTo, readProject, untilProjectionsRun, type Project } from '../support/fixtures';
 import { startHarness, type Harness } from '../support/harness';
 
 /**
@@ -104,11 +104,6 @@ describe('第三十三条 a successor policy is a data change; history is not re
       policy: { id: 'ordos-2026-test', lapsed: false },
     });
     expect((await readProject(h, fresh)).dates.acceptanceDueOn).toBe('2026-06-02');
-    // The rebuild runs in the background: wait until it has taken over before the service stops.
-    for (let i = 0; i < 200; i++) {
-      const lanes = await h.request('GET', '/admin/projections', { token: h.token('OFFICE') });
-      if ((lanes.body as { state: string }[]).every((lane) => lane.state === 'running')) break;
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    await untilProjectionsRun(h); // the rebuild runs in the background; it must end before the service stops
   });
 });

@@ -258,3 +258,12 @@ export function expectProblem(
 export function invalidFields(response: { body: any }): string[] {
   return (response.body?.errors ?? []).map((e: { field: string }) => e.field);
 }
+
+/** Waits until every projection runs (a background rebuild has taken over), so the service may stop. */
+export async function untilProjectionsRun(h: Harness): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    const lanes = await h.request('GET', '/admin/projections', { token: h.token('OFFICE') });
+    if ((lanes.body as { state: string }[]).every((lane) => lane.state === 'running')) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
