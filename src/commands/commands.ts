@@ -188,8 +188,9 @@ export class Commands {
    */
   private async withPlanFacts(command: ProjectCommand): Promise<ProjectCommand> {
     if (command.type !== 'ReleaseInvestment') return command;
-    const events = await this.eventStore.readStream(projectStreamId(command.data.projectId));
-    const planYear = registrationOf(fold(projectDecider, events.map(domainEvent<ProjectEvent>)))?.planYear;
+    // The plan year is fixed at registration (revision 0): the rest of the stream is the handler's.
+    const registration = await this.eventStore.readStream(projectStreamId(command.data.projectId), { toRevision: 0 });
+    const planYear = registrationOf(fold(projectDecider, registration.map(domainEvent<ProjectEvent>)))?.planYear;
     if (planYear === undefined) return command;
     const planEvents = await this.eventStore.readStream(annualPlanStreamId(planYear));
     const plan = fold(annualPlanDecider, planEvents.map(domainEvent<AnnualPlanEvent>));
