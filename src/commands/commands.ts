@@ -45,7 +45,7 @@ export interface Expecting {
 
 /** A project command's data as its route takes it: all but the project's id, which is the route's. */
 export type ProjectCommandInputs = {
-  [T in ProjectCommandType]: Omit<ProjectCommandOf<T>['data'], 'projectId' | 'budget'>;
+  [T in ProjectCommandType]: Omit<ProjectCommandOf<T>['data'], 'projectId' | 'budget' | 'underBan'>;
 };
 
 /**

@@ -22,12 +22,14 @@ import { ProjectEvent, ProjectEventType } from './project-events';
 import { Role } from './roles';
 import { RuleText, mapRecord, sortRecord } from './rule';
 import { SHARED_RULES } from './shared';
+import { systemCommands, systemEvents, systemRules } from './system/system';
+import { SystemCommandType, SystemEvent, SystemEventType } from './system/types';
 
 export type { Family } from './definitions';
 export { FAMILIES } from './definitions';
 
-export type EventType = ProjectEventType | AnnualPlanEventType;
-export type CommandType = ProjectCommandType | AnnualPlanCommandType;
+export type EventType = ProjectEventType | AnnualPlanEventType | SystemEventType;
+export type CommandType = ProjectCommandType | AnnualPlanCommandType | SystemCommandType;
 
 /** The modules in lifecycle order, each with the refusals it defines (tests check no code repeats). */
 export const DOMAIN_MODULES = {
@@ -43,6 +45,7 @@ export const DOMAIN_MODULES = {
   evaluation: evaluationRules,
   deadlines: deadlineRules,
   annualPlan: annualPlanRules,
+  system: systemRules,
 } as const;
 
 /**
@@ -65,6 +68,7 @@ export const RULES = {
   ...evaluationRules,
   ...deadlineRules,
   ...annualPlanRules,
+  ...systemRules,
 } satisfies Record<string, RuleText>;
 
 export type RuleCode = keyof typeof RULES;
@@ -95,10 +99,10 @@ const PROJECT_EVENTS: ProjectEventDefinitions<ProjectEventType> = {
   ...deadlineEvents,
 };
 
-type AnyEvent = ProjectEvent | AnnualPlanEvent;
+type AnyEvent = ProjectEvent | AnnualPlanEvent | SystemEvent;
 /** Listed by family (docs/api.md order), then in lifecycle order within each. */
 const EVENT_DEFINITIONS: Record<EventType, EventDefinition<AnyEvent>> = sortRecord(
-  { ...PROJECT_EVENTS, ...annualPlanEvents },
+  { ...PROJECT_EVENTS, ...annualPlanEvents, ...systemEvents },
   ({ family }) => FAMILIES.indexOf(family),
 );
 
@@ -155,6 +159,7 @@ const COMMAND_DEFINITIONS: Record<CommandType, CommandDefinition<never, never, u
   RegisterProject: RegisterProjectDefinition,
   ...PROJECT_COMMANDS,
   ...annualPlanCommands,
+  ...systemCommands,
 };
 
 /** Who may issue what (docs/api.md commands table); decide enforces it, HTTP may pre-check. */

@@ -4,6 +4,7 @@ import {
   AcceptanceMaterials,
   AdjustmentReason,
   AssetClass,
+  BannedSystem,
   Category,
   ComplianceFacts,
   CrossDepartment,
@@ -53,6 +54,11 @@ export type RegisterProject = P<
     followsMasterPlan: boolean;
     crossDepartment?: CrossDepartment | null;
     fastTrack?: FastTrack | null;
+    /**
+     * Facts of other streams, supplied by the application layer when the command runs: the
+     * department's systems under the construction ban of 第二十四条 (一)(三).
+     */
+    underBan?: BannedSystem[];
   }
 >;
 export type SubmitProposal = P<'SubmitProposal', { documentRef: string }>;
@@ -79,7 +85,17 @@ export type ApprovePreliminaryDesign = P<'ApprovePreliminaryDesign', { opinion: 
 export type RejectPreliminaryDesign = P<'RejectPreliminaryDesign', Opinion>;
 export type AssignResponsibility = P<'AssignResponsibility', { implementingBody: string; responsiblePerson: string }>;
 export type EngageSupervisionUnit = P<'EngageSupervisionUnit', { supervisionUnit: string; contractRef: string }>;
-export type StartConstruction = P<'StartConstruction', { startedOn: IsoDate }>;
+export type StartConstruction = P<
+  'StartConstruction',
+  {
+    startedOn: IsoDate;
+    /**
+     * Facts of other streams, supplied by the application layer when the command runs: the
+     * department's systems under the construction ban of 第二十四条 (一)(三).
+     */
+    underBan?: BannedSystem[];
+  }
+>;
 export type SubmitPerformanceReport = P<
   'SubmitPerformanceReport',
   {
@@ -100,6 +116,11 @@ export type FileAdjustment = P<
     newTotalFen: number;
     objectivesUnchanged: boolean;
     description: string;
+    /**
+     * Facts of other streams, supplied by the application layer when the command runs: the
+     * department's systems under the construction ban of 第二十四条 (一)(三).
+     */
+    underBan?: BannedSystem[];
   }
 >;
 export type CompleteConstruction = P<'CompleteConstruction', { completedOn: IsoDate; surplusFen: number }>;

@@ -134,6 +134,18 @@ export interface ComplianceFacts {
   majorSecurityHazard: boolean;
 }
 
+/**
+ * 第二十四条(一)(三) a system of a department whose latest compliance record keeps the department
+ * from building: a project in operation or an inventoried existing system (存量系统), with the
+ * findings (OM reason codes) that ban it.
+ */
+export interface BannedSystem {
+  kind: 'PROJECT' | 'EXISTING_SYSTEM';
+  id: string;
+  name: string;
+  reasons: string[];
+}
+
 /** Who recorded a fact that the measures ask to be attributed (第五条 special circumstances). */
 export interface RecordedBy {
   sub: string;

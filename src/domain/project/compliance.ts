@@ -5,7 +5,7 @@
  * 建设或者保留) until the end of life, but not to rejected projects.
  */
 import { LIVE, PRE_APPROVAL } from '../project-status';
-import { ComplianceFacts } from '../project-values';
+import { BannedSystem, ComplianceFacts } from '../project-values';
 import { defineRules, refusal } from '../rule';
 import { ON_A_PROJECT, SharedRuleCode, recordedBy } from '../shared';
 import { ProjectCommandDefinitions, ProjectEventDefinitions, requireStatus } from './guards';
@@ -25,6 +25,12 @@ export const complianceRules = defineRules({
     article: SHARING,
     zh: '新建、改扩建项目须先经信息共享审核方可批复可行性研究报告',
     en: 'a new or upgrade project needs the sharing review before its feasibility study is approved',
+  },
+  CONSTRUCTION_BANNED: {
+    kind: 'RULE_VIOLATION',
+    article: SHARING,
+    zh: '本部门有未按要求共享数据、重复采集数据、不符合密码应用和网络安全要求或存在重大安全隐患的信息化系统，不得新建、改建、扩建信息化系统',
+    en: 'a system of the department fails sharing, crypto or security requirements or has a major hazard: it may not build',
   },
   SHARING_EXEMPTION_REQUIRED: {
     kind: 'RULE_VIOLATION',
@@ -158,6 +164,37 @@ export function omEligibility(of: ProjectState | ComplianceRecord): OmEligibilit
   ];
   const reasons: OmReason[] = checks.filter(([, fails]) => fails).map(([code]) => ({ ...OM_REASONS[code] }));
   return { eligible: reasons.length === 0, reasons };
+}
+
+/** 第二十四条(二) a system outside the catalogue loses separate O&M funds only: no construction ban. */
+const NOT_BANNING: readonly string[] = ['COMPLIANCE_NOT_RECORDED', 'NOT_IN_CATALOGUE'];
+
+/**
+ * 第二十四条(一)(三) the findings of a system's compliance record that keep its department from
+ * building (不得新建、改建、扩建): not sharing without the government's exemption, re-collecting
+ * data, failing crypto or security requirements, a major hazard. A system never assessed has no
+ * finding; the exemption clears not sharing only. [] when the system does not ban.
+ */
+export function banReasonsOf(record: ComplianceRecord): string[] {
+  if (!record.facts) return [];
+  return omEligibility(record)
+    .reasons.map((r) => r.code)
+    .filter((code) => !NOT_BANNING.includes(code));
+}
+
+/** The refusals the construction stages may name for the ban. */
+export type ConstructionBanCode = 'CONSTRUCTION_BANNED';
+
+/**
+ * 第二十四条 a department with a system under the ban may not register a NEW or UPGRADE project,
+ * start construction or file an adjustment; the refusal names each system and its findings.
+ * `underBan` is supplied by the application layer (the department's other streams); when it is
+ * absent the facts were not looked up and the check is not this decision's to make.
+ */
+export function requireNoConstructionBan(departmentCode: string, underBan: readonly BannedSystem[] | undefined): void {
+  if (underBan && underBan.length > 0) {
+    throw refusal(complianceRules.CONSTRUCTION_BANNED, { departmentCode, systems: underBan });
+  }
 }
 
 export const complianceCommands: ProjectCommandDefinitions<

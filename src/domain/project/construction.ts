@@ -8,6 +8,7 @@ import { POST_START, PRE_APPROVAL, PRE_COMPLETION } from '../project-status';
 import { citing, defineRules, refusal } from '../rule';
 import { ON_A_PROJECT, SHARED_RULES, SharedRuleCode, requireFen, requirePastDate } from '../shared';
 import { hasVisibleText } from '../text';
+import { ConstructionBanCode, requireNoConstructionBan } from './compliance';
 import { ProjectCommandDefinitions, ProjectEventDefinitions, present, requireStatus } from './guards';
 import { ProjectState } from './state';
 
@@ -81,7 +82,7 @@ export const constructionRules = defineRules({
   },
 });
 /** The refusal codes this module's commands may name. */
-type Code = SharedRuleCode | keyof typeof constructionRules;
+type Code = SharedRuleCode | keyof typeof constructionRules | ConstructionBanCode;
 const R = constructionRules;
 const START_DATE = citing(SHARED_RULES.INVALID_DATE, APPROVAL_FIRST);
 const COMPLETION_DATE = citing(SHARED_RULES.INVALID_DATE, COMPLETION);
@@ -163,10 +164,13 @@ export const constructionCommands: ProjectCommandDefinitions<
       'DATE_IN_FUTURE',
       'RESPONSIBILITY_REQUIRED',
       'SUPERVISION_REQUIRED',
+      'CONSTRUCTION_BANNED',
     ],
     decide(command, state, ctx) {
       if (PRE_APPROVAL.includes(state.status)) throw refusal(R.CONSTRUCTION_BEFORE_APPROVAL, { status: state.status });
       requireStatus(state, ctx);
+      // 第二十四条 不得新建、改建、扩建: a department under the ban does not start building.
+      requireNoConstructionBan(state.registration.departmentCode, command.data.underBan);
       const startedOn = requirePastDate(
         command.data.startedOn,
         'startedOn',

@@ -8,6 +8,7 @@ import { AWAITING_ACCEPTANCE, PRE_APPROVAL } from '../project-status';
 import { ADJUSTMENT_REASONS } from '../project-values';
 import { citing, defineRules, refusal } from '../rule';
 import { ON_A_PROJECT, SHARED_RULES, SharedRuleCode, requireFen } from '../shared';
+import { ConstructionBanCode, requireNoConstructionBan } from './compliance';
 import { ProjectCommandDefinitions, ProjectEventDefinitions, present, requireStatus } from './guards';
 
 const ADJUSTMENT = '第二十条';
@@ -83,7 +84,7 @@ export const fundsRules = defineRules({
   },
 });
 /** The refusal codes this module's commands may name. */
-type Code = SharedRuleCode | keyof typeof fundsRules;
+type Code = SharedRuleCode | keyof typeof fundsRules | ConstructionBanCode;
 const R = fundsRules;
 const ADJUSTMENT_AMOUNT = citing(SHARED_RULES.INVALID_AMOUNT, ADJUSTMENT);
 const SURPLUS_AMOUNT = citing(SHARED_RULES.INVALID_AMOUNT, SURPLUS);
@@ -112,9 +113,12 @@ export const fundsCommands: ProjectCommandDefinitions<
       'INVALID_AMOUNT',
       'ADJUSTMENT_EXCEEDS_ESTIMATE',
       'ADJUSTMENT_EXCEEDS_LIMIT',
+      'CONSTRUCTION_BANNED',
     ],
     decide(command, state, ctx) {
       requireStatus(state, ctx);
+      // 第二十四条 不得改建、扩建: an adjustment changes what is built, refused under the ban.
+      requireNoConstructionBan(state.registration.departmentCode, command.data.underBan);
       const approved = present(state.approved, state, ctx);
       const { approvedEstimateFen } = approved;
       const d = command.data;

@@ -10,6 +10,7 @@ import { FAST_TRACK_REASONS, FastTrack } from '../project-values';
 import { defineRules, refusal } from '../rule';
 import { BEFORE_ANY_DECISION, SHARED_RULES, SharedRuleCode, requireFen } from '../shared';
 import { hasVisibleText } from '../text';
+import { ConstructionBanCode, requireNoConstructionBan } from './compliance';
 import { RegistrationDefinition } from './guards';
 
 const FAST_TRACK = '第六条';
@@ -100,7 +101,7 @@ export function checkFastTrackCeiling(totalFen: number, ctx: DecisionContext): v
  */
 export const RegisterProjectDefinition: RegistrationDefinition<
   RegisterProject,
-  SharedRuleCode | keyof typeof initiationRules
+  SharedRuleCode | keyof typeof initiationRules | ConstructionBanCode
 > = {
   roles: ['CONSTRUCTION_UNIT'],
   articles: '第二条、第五条、第七条、第九条',
@@ -115,6 +116,7 @@ export const RegisterProjectDefinition: RegistrationDefinition<
     'INVALID_AMOUNT',
     ...FAST_TRACK_REFUSALS,
     'FAST_TRACK_EVIDENCE_REQUIRED',
+    'CONSTRUCTION_BANNED',
   ],
   decide(command, state, ctx) {
     if (state.status !== null) throw refusal(R.PROJECT_EXISTS, { projectId: command.data.projectId });
@@ -141,6 +143,8 @@ export const RegisterProjectDefinition: RegistrationDefinition<
     }
     // 第五条 提出下一年度项目计划: next year's plan, or this year's while it is still being drawn up
     // (the annual plan of the year is adopted during it); a past year or one further ahead is no plan.
+    // 第二十四条 不得新建、改建、扩建: a continuation (续建) builds nothing new and is not banned.
+    if (d.nature !== 'CONTINUATION') requireNoConstructionBan(d.departmentCode, d.underBan);
     const thisYear = yearOf(ctx.today);
     if (!Number.isInteger(d.planYear) || (d.planYear !== thisYear && d.planYear !== thisYear + 1)) {
       throw refusal(R.PLAN_YEAR_OUT_OF_RANGE, { planYear: d.planYear, allowed: [thisYear, thisYear + 1] });

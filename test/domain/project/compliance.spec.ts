@@ -1,4 +1,11 @@
-import { ComplianceFacts, ProjectEvent, omEligibility, projectDecider, stateView } from '../../../src/domain';
+import {
+  ComplianceFacts,
+  ProjectEvent,
+  banReasonsOf,
+  omEligibility,
+  projectDecider,
+  stateView,
+} from '../../../src/domain';
 import { DeciderSpecification, stateOf } from '../decider-specification';
 import { EARLY, H, PID, actingAs, actors, at, c, command, play } from '../fixtures';
 
@@ -171,5 +178,79 @@ describe('第二十四条 the sharing review (信息资源共享审核) during a
       .given(design)
       .when(c.approveDesign())
       .thenMatches([{ type: 'PreliminaryDesignApproved' }]);
+  });
+});
+
+describe('第二十四条 the construction ban (不得新建、改建、扩建)', () => {
+  const hazard = {
+    kind: 'EXISTING_SYSTEM' as const,
+    id: 'sys-1',
+    name: '教育资源平台',
+    reasons: ['MAJOR_SECURITY_HAZARD'],
+  };
+  const notSharing = { kind: 'PROJECT' as const, id: 'p-old', name: '智慧校园', reasons: ['NOT_SHARING'] };
+
+  it('names the findings that ban: (一) sharing, re-collection; (三) crypto, security, hazard; not (二)', () => {
+    const banOf = (facts: Partial<ComplianceFacts>, exempted = false) =>
+      banReasonsOf({
+        facts: { ...GOOD, ...facts },
+        sharingExemption: exempted ? { reason: '涉密', grantedOn: '2026-01-05' } : null,
+        sharingReview: null,
+      });
+    expect(banOf({})).toEqual([]);
+    expect(banOf({ inCatalogue: false })).toEqual([]);
+    expect(banReasonsOf({ facts: null, sharingExemption: null, sharingReview: null })).toEqual([]);
+    expect(banOf({ sharesData: false })).toEqual(['NOT_SHARING']);
+    expect(banOf({ sharesData: false }, true)).toEqual([]);
+    expect(banOf({ duplicateCollection: true }, true)).toEqual(['DUPLICATE_COLLECTION']);
+    expect(
+      banOf({ cryptoAssessmentPassed: false, securityAssessmentPassed: false, majorSecurityHazard: true }),
+    ).toEqual(['CRYPTO_NOT_COMPLIANT', 'SECURITY_NOT_COMPLIANT', 'MAJOR_SECURITY_HAZARD']);
+  });
+
+  it('refuses a NEW or UPGRADE registration naming each system, and allows one without findings', () => {
+    for (const nature of ['NEW', 'UPGRADE'] as const) {
+      const error = spec
+        .given([])
+        .when(c.register({ nature, underBan: [hazard, notSharing] }))
+        .thenThrows('CONSTRUCTION_BANNED', 'RULE_VIOLATION');
+      expect(error.article).toBe('第二十四条');
+      expect(error.details).toEqual({ departmentCode: 'D-EDU', systems: [hazard, notSharing] });
+    }
+    spec
+      .given([])
+      .when(c.register({ nature: 'NEW', underBan: [] }))
+      .thenMatches([{ type: 'ProjectRegistered' }]);
+  });
+
+  it('a continuation (续建) builds nothing new: registered under the ban', () => {
+    spec
+      .given([])
+      .when(c.register({ nature: 'CONTINUATION', underBan: [hazard] }))
+      .thenMatches([{ type: 'ProjectRegistered' }]);
+  });
+
+  it('refuses to start construction under the ban, starts without it', () => {
+    spec
+      .given(H.ready())
+      .when(
+        at('2026-01-10T10:00:00+08:00', command('StartConstruction', { startedOn: '2026-01-10', underBan: [hazard] })),
+      )
+      .thenThrows('CONSTRUCTION_BANNED');
+    spec
+      .given(H.ready())
+      .when(at('2026-01-10T10:00:00+08:00', command('StartConstruction', { startedOn: '2026-01-10', underBan: [] })))
+      .thenMatches([{ type: 'ConstructionStarted' }]);
+  });
+
+  it('refuses an adjustment under the ban, files it without', () => {
+    spec
+      .given(H.underConstruction())
+      .when(c.adjust(10_000_000, 300_000_000, { underBan: [notSharing] }))
+      .thenThrows('CONSTRUCTION_BANNED');
+    spec
+      .given(H.underConstruction())
+      .when(c.adjust(10_000_000, 300_000_000, { underBan: [] }))
+      .thenMatches([{ type: 'AdjustmentFiled' }]);
   });
 });
