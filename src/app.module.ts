@@ -23,6 +23,7 @@ import { OperationsModule } from './operations/operations.module';
 import { ProjectionsModule } from './projections/projections.module';
 import { ProjectsModule } from './projects/projects.module';
 import { SubscriptionsModule } from './subscriptions/subscriptions.module';
+import { SystemsModule } from './systems/systems.module';
 import { WebModule } from './web/web.module';
 
 export interface AppModuleOptions {
@@ -91,6 +92,7 @@ export class AppModule {
         ProjectionsModule.forRoot(ALL_PROJECTIONS),
         ProjectsModule,
         AnnualPlansModule,
+        SystemsModule,
         AuditModule,
         SubscriptionsModule,
         OperationsModule.forRoot({ testClock: theClock instanceof TestClock }),

@@ -15,6 +15,7 @@ export interface RequestContext {
 export interface CommandAnswer {
   projectId?: string;
   year?: number;
+  systemId?: string;
   revision: number;
   /**
    * Global position of the last event (the `$all` order subscribers see). To read your own write,

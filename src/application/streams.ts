@@ -6,3 +6,4 @@ export const ANNUAL_PLAN_STREAM_PREFIX = 'annual-plan-';
 export function projectIdOfStream(streamId: string): string | undefined {
   return streamId.startsWith(PROJECT_STREAM_PREFIX) ? streamId.slice(PROJECT_STREAM_PREFIX.length) : undefined;
 }
+export const SYSTEM_STREAM_PREFIX = 'system-';

@@ -11,8 +11,15 @@ import {
   projectStreamId,
   refuse,
   registrationOf,
+  systemDecider,
+  systemStreamId,
+  type SystemCommand,
+  type SystemCommandType,
+  type SystemEvent,
+  type SystemState,
   type Actor,
   type AnnualPlanCommand,
+  type BannedSystem,
   type AnnualPlanCommandType,
   type AnnualPlanEvent,
   type AnnualPlanState,
@@ -35,6 +42,8 @@ import { CLOCK, type Clock } from '../infrastructure/clock';
 import { CommandMetrics } from '../infrastructure/metrics';
 import { ProblemError } from '../application/errors';
 import type { Dispatched, RequestContext } from '../application/context';
+import { CONSTRUCTION_BAN, type ConstructionBan } from '../application/construction-ban';
+import { ProjectRegistrations } from '../application/project-registrations';
 import { IdempotencyService } from './idempotency.service';
 import { domainEvent, StreamCommandHandler, type CommandOutcome, type HandleOptions } from './stream-command-handler';
 
@@ -61,6 +70,15 @@ export type ProjectRequest = {
   [T in ProjectCommandType]: { type: T; data: ProjectCommandInputs[T] & Expecting };
 }[ProjectCommandType];
 
+/** An existing system's command as its route takes it: all but the system's id, the route's. */
+export type SystemCommandInputs = {
+  [T in SystemCommandType]: Omit<Extract<SystemCommand, { type: T }>['data'], 'systemId'>;
+};
+
+export type SystemRequest = {
+  [T in SystemCommandType]: { type: T; data: SystemCommandInputs[T] & Expecting };
+}[SystemCommandType];
+
 export type AnnualPlanRequest = {
   [T in AnnualPlanCommandType]: { type: T; data: AnnualPlanCommandInputs[T] & Expecting };
 }[AnnualPlanCommandType];
@@ -76,15 +94,19 @@ export class Commands {
   /** The one generic load → decide → append, per aggregate. */
   readonly projects: StreamCommandHandler<ProjectCommand, ProjectEvent, ProjectState>;
   readonly annualPlans: StreamCommandHandler<AnnualPlanCommand, AnnualPlanEvent, AnnualPlanState>;
+  readonly systems: StreamCommandHandler<SystemCommand, SystemEvent, SystemState>;
 
   constructor(
     private readonly keys: IdempotencyService,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(EVENT_STORE) private readonly eventStore: EventStore,
+    @Inject(CONSTRUCTION_BAN) private readonly ban: ConstructionBan,
+    private readonly registrations: ProjectRegistrations,
     metrics: CommandMetrics,
   ) {
     this.projects = new StreamCommandHandler(projectDecider, eventStore, metrics);
     this.annualPlans = new StreamCommandHandler(annualPlanDecider, eventStore, metrics);
+    this.systems = new StreamCommandHandler(systemDecider, eventStore, metrics);
   }
 
   project(projectId: string, request: ProjectRequest, ctx: RequestContext): Promise<Dispatched> {
@@ -109,6 +131,20 @@ export class Commands {
         streamId: annualPlanStreamId(year),
         identity: { year },
         body: { ...request.data, year },
+        creates: COMMAND_CATALOGUE[request.type].creates ?? false,
+      },
+      ctx,
+    );
+  }
+
+  system(systemId: string, request: SystemRequest, ctx: RequestContext): Promise<Dispatched> {
+    return this.run(
+      {
+        aggregate: 'system',
+        draft: onStream(request, { systemId }),
+        streamId: systemStreamId(systemId),
+        identity: { systemId },
+        body: { ...request.data, systemId },
         creates: COMMAND_CATALOGUE[request.type].creates ?? false,
       },
       ctx,
@@ -163,11 +199,43 @@ export class Commands {
     const metadata: CommandMetadata = { now: this.clock.now().toISOString(), actor: ctx.actor };
     const { correlationId, causationId, idempotencyKey } = ctx;
     const options: HandleOptions = { correlationId, causationId, idempotencyKey, expectedRevision };
-    const outcome =
-      job.aggregate === 'project'
-        ? await this.projects.handle(job.streamId, await this.withPlanFacts({ ...job.draft, metadata }), options)
-        : await this.annualPlans.handle(job.streamId, await this.withProjectFacts({ ...job.draft, metadata }), options);
-    return answerOf(job, outcome);
+    return answerOf(job, await this.handle(job, metadata, options));
+  }
+
+  private async handle(job: Job, metadata: CommandMetadata, options: HandleOptions): Promise<CommandOutcome> {
+    switch (job.aggregate) {
+      case 'project': {
+        const command = await this.withBanFacts(await this.withPlanFacts({ ...job.draft, metadata }));
+        return this.projects.handle(job.streamId, command, options);
+      }
+      case 'annualPlan':
+        return this.annualPlans.handle(job.streamId, await this.withProjectFacts({ ...job.draft, metadata }), options);
+      case 'system':
+        return this.systems.handle(job.streamId, { ...job.draft, metadata }, options);
+    }
+  }
+
+  /**
+   * 第二十四条 the construction ban rests on the department's other streams (its projects in
+   * operation, its existing systems): looked up when a registration, a start or an adjustment runs,
+   * as of every fact stored before it arrived, and kept out of the Idempotency-Key's request hash.
+   * Looked up only for the caller's own department: another's findings are never told.
+   */
+  private async withBanFacts(command: ProjectCommand): Promise<ProjectCommand> {
+    const { actor } = command.metadata;
+    switch (command.type) {
+      case 'RegisterProject': {
+        const { departmentCode, nature } = command.data;
+        if (nature === 'CONTINUATION' || departmentCode !== actor.department) return command;
+        return { ...command, data: { ...command.data, underBan: await this.ban.underBan(departmentCode) } };
+      }
+      case 'StartConstruction':
+        return { ...command, data: { ...command.data, underBan: await this.banOfProject(command) } };
+      case 'FileAdjustment':
+        return { ...command, data: { ...command.data, underBan: await this.banOfProject(command) } };
+      default:
+        return command;
+    }
   }
 
   /**
@@ -196,6 +264,13 @@ export class Commands {
     const plan = fold(annualPlanDecider, planEvents.map(domainEvent<AnnualPlanEvent>));
     const inBudget = plan.entries[command.data.projectId]?.budget?.inBudget ?? null;
     return { ...command, data: { ...command.data, budget: { planYear, inBudget } } };
+  }
+
+  /** The ban of the project's department, for a caller who acts on it (else the decision refuses). */
+  private async banOfProject(command: ProjectCommand): Promise<BannedSystem[] | undefined> {
+    const departmentCode = (await this.registrations.departmentsOf(command.data.projectId))?.departmentCode;
+    if (departmentCode === undefined || !canActOnProject(command.metadata.actor, { departmentCode })) return undefined;
+    return this.ban.underBan(departmentCode);
   }
 
   private async exists(streamId: string): Promise<boolean> {
@@ -232,7 +307,7 @@ export class Commands {
 type Job = {
   streamId: string;
   /** What names the stream in the answer. */
-  identity: { projectId: string } | { year: number };
+  identity: { projectId: string } | { year: number } | { systemId: string };
   /** The request as the client sent it, with the route's id: hashed for the Idempotency-Key. */
   body: Expecting & Record<string, unknown>;
   /** The command opens its stream (COMMAND_CATALOGUE): 201, and PROJECT_EXISTS before any revision. */
@@ -240,6 +315,7 @@ type Job = {
 } & (
   | { aggregate: 'project'; draft: ProjectRequest & { data: { projectId: string } } }
   | { aggregate: 'annualPlan'; draft: AnnualPlanRequest & { data: { year: number } } }
+  | { aggregate: 'system'; draft: SystemRequest & { data: { systemId: string } } }
 );
 
 /** What an Idempotency-Key's request hash covers besides the body: command type and stream. */
