@@ -157,6 +157,20 @@ export const REQUEST_EXAMPLES: Record<string, Record<string, unknown>> = {
     inBudget: true,
     controlAmountFen: 400_000_000,
   },
+  'POST /systems': {
+    name: '教育资源公共服务平台',
+    inCatalogue: true,
+    description: '2018年建成的存量系统，部署于政务云',
+  },
+  'POST /systems/{id}/record-compliance': {
+    sharesData: true,
+    duplicateCollection: false,
+    inCatalogue: true,
+    cryptoAssessmentPassed: true,
+    securityAssessmentPassed: true,
+    majorSecurityHazard: false,
+  },
+  'POST /systems/{id}/grant-sharing-exemption': { reason: '涉密系统，依法不能共享，确有必要保留' },
   'POST /subscriptions': {
     url: 'https://finance.example/hooks/ordos',
     families: ['批复'],

@@ -146,6 +146,7 @@ const PROBLEMS = {
   PROJECT_NOT_FOUND_READ: () => application(404, 'PROJECT_NOT_FOUND', 'Not found', 'No project 0b4c…'),
   DEPARTMENT_NOT_FOUND: () =>
     application(404, 'DEPARTMENT_NOT_FOUND', 'Not found', 'No department with this code has projects.'),
+  SYSTEM_NOT_FOUND_READ: () => application(404, 'SYSTEM_NOT_FOUND', 'Not found', 'No system 5d0c….'),
   ANNUAL_PLAN_NOT_FOUND: () => application(404, 'ANNUAL_PLAN_NOT_FOUND', 'Not found', 'No annual plan for 2026 yet.'),
   NO_STATE_AT_THAT_POINT: () =>
     application(404, 'NO_STATE_AT_THAT_POINT', 'Not found', 'Project 0b4c… did not exist yet at that point.'),
@@ -214,6 +215,8 @@ export function refusalsOf(type: CommandType): RuleCode[] {
 export function commonRefusalsOf(type: CommandType): RuleCode[] {
   const info = COMMAND_CATALOGUE[type];
   if (info.route.startsWith('/annual-plans')) return ['ROLE_NOT_ALLOWED'];
+  // An existing system (第二十四条) has no project, department check or status.
+  if (info.route.startsWith('/systems')) return ['ROLE_NOT_ALLOWED', 'NO_POLICY_IN_FORCE'];
   if (info.creates) return ['ROLE_NOT_ALLOWED', 'NO_POLICY_IN_FORCE', 'DEPARTMENT_MISMATCH'];
   return ['ROLE_NOT_ALLOWED', 'NO_POLICY_IN_FORCE', 'PROJECT_NOT_FOUND', 'OTHER_DEPARTMENT'];
 }
@@ -276,7 +279,7 @@ function answersOf(
     const info = COMMAND_CATALOGUE[type];
     const articles = info.articles.split('、')[0];
     const problem = toProblem(invalidState(type, 'DRAFT_PLAN', articles));
-    out.push({ status: 409, code: 'INVALID_STATE', problem });
+    if (!info.route.startsWith('/systems')) out.push({ status: 409, code: 'INVALID_STATE', problem });
     out.push(...[...new Set([...commonRefusalsOf(type), ...refusalsOf(type)])].map(ruleAnswer));
   } else if (/^\/projects\/\{id\}/.test(path)) {
     push('PROJECT_NOT_FOUND_READ');
@@ -294,6 +297,12 @@ const EXTRA: Record<string, Known[]> = {
   'GET /deadlines': ['READ_FORBIDDEN', 'INVALID_QUERY'],
   'GET /om-eligibility': ['READ_FORBIDDEN', 'INVALID_QUERY'],
   'GET /annual-plans/{year}': ['ANNUAL_PLAN_NOT_FOUND'],
+  // 第二十四条 the ban is read once the systems read model has caught up (ConstructionBanService)
+  'POST /projects': ['READ_MODEL_BEHIND'],
+  'POST /projects/{id}/start-construction': ['READ_MODEL_BEHIND'],
+  'POST /projects/{id}/file-adjustment': ['READ_MODEL_BEHIND'],
+  'GET /systems': ['READ_FORBIDDEN', 'READ_MODEL_BEHIND'],
+  'GET /systems/{id}': ['SYSTEM_NOT_FOUND_READ', 'READ_MODEL_BEHIND'],
   'GET /departments/{code}/record': ['DEPARTMENT_NOT_FOUND'],
   'GET /projects/{id}/history': ['HISTORY_FORBIDDEN'],
   'GET /projects/{id}/state': ['HISTORY_FORBIDDEN', 'NO_STATE_AT_THAT_POINT'],

@@ -36,6 +36,7 @@ describe('access-control matrix (guarantee 4)', () => {
   let store: EventStore;
   let fixture: Project;
   let subscriptionId: string;
+  let systemId: string;
   /** The DEPT project in plan 2059: a scoped annual plan shows it to DEPT and the other roles only. */
   let planProjectId: string;
   let year = 2040;
@@ -248,6 +249,58 @@ describe('access-control matrix (guarantee 4)', () => {
     'GET /om-eligibility?department=:dept',
     fixed('GET', () => `/om-eligibility?department=${DEPT}`),
   );
+  const newSystem = async (dept = DEPT) => {
+    const created = await h.request('POST', '/systems', {
+      token: h.token('CONSTRUCTION_UNIT', dept),
+      body: { name: '存量系统', inCatalogue: true, description: '运行中' },
+    });
+    expect(created.status).toBe(201);
+    return created.body.systemId as string;
+  };
+  probes.set(
+    'POST /systems',
+    fixed(
+      'POST',
+      () => '/systems',
+      () => ({ name: '存量系统', inCatalogue: true, description: '运行中' }),
+    ),
+  );
+  const compliance = {
+    sharesData: true,
+    duplicateCollection: false,
+    inCatalogue: true,
+    cryptoAssessmentPassed: true,
+    securityAssessmentPassed: true,
+    majorSecurityHazard: false,
+  };
+  probes.set(
+    'POST /systems/:id/record-compliance',
+    fixed(
+      'POST',
+      () => `/systems/${systemId}/record-compliance`,
+      () => compliance,
+    ),
+  );
+  probes.set(
+    'POST /systems/:id/grant-sharing-exemption',
+    cached(async () => ({
+      method: 'POST',
+      url: `/systems/${await newSystem()}/grant-sharing-exemption`,
+      body: { reason: '依法不能共享' },
+    })),
+  );
+  probes.set(
+    'GET /systems',
+    fixed('GET', () => '/systems'),
+  );
+  probes.set(
+    'GET /systems?department=:dept',
+    fixed('GET', () => `/systems?department=${DEPT}`),
+  );
+  probes.set(
+    'GET /systems/:id',
+    fixed('GET', () => `/systems/${systemId}`),
+  );
   probes.set(
     'GET /annual-plans/:year',
     fixed('GET', () => '/annual-plans/2059'),
@@ -339,6 +392,7 @@ describe('access-control matrix (guarantee 4)', () => {
     const created = await h.request('POST', '/subscriptions', { token: h.token('OFFICE'), body: hook() });
     expect(created.status).toBe(201);
     subscriptionId = created.body.id;
+    systemId = await newSystem();
     // Read models have caught up with the fixture before the scoped reads look for it.
     for (let i = 0; i < 100; i++) {
       const seen = await h.request('GET', `/projects/${fixture.id}?minRevision=${fixture.revision}`, {
@@ -420,7 +474,7 @@ describe('access-control matrix (guarantee 4)', () => {
         (answer.status >= 200 && answer.status < 300 && !row.publicStatus) ||
         (row.publicStatus !== undefined && answer.status === row.publicStatus) ||
         (rowKey(row) === 'GET /events/stream' && answer.status === 400 && answer.body.code === 'VALIDATION_FAILED');
-      const hiddenCodes = ['PROJECT_NOT_FOUND', 'DEPARTMENT_NOT_FOUND'];
+      const hiddenCodes = ['PROJECT_NOT_FOUND', 'DEPARTMENT_NOT_FOUND', 'SYSTEM_NOT_FOUND'];
       if (answer.status === 404 && hiddenCodes.includes(answer.body?.code) && cell === 'hidden') {
         const clean =
           isProblem(answer) && (await store.headPosition()) === head && !JSON.stringify(told(answer)).includes(DEPT);

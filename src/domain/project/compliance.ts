@@ -30,7 +30,7 @@ export const complianceRules = defineRules({
     kind: 'RULE_VIOLATION',
     article: SHARING,
     zh: '本部门有未按要求共享数据、重复采集数据、不符合密码应用和网络安全要求或存在重大安全隐患的系统，不得新建、改建、扩建',
-    en: 'a system of the department fails sharing, crypto or security requirements or has a major hazard: it may not build',
+    en: 'a system of the department fails sharing, crypto or security rules or has a major hazard: no building',
   },
   SHARING_EXEMPTION_REQUIRED: {
     kind: 'RULE_VIOLATION',

@@ -145,6 +145,26 @@ export const ACCESS_MATRIX: AccessRow[] = [
     cells: onlyRoles('FINANCE'),
   },
 
+  // 第二十四条 a construction unit inventories its own department's existing systems
+  {
+    method: 'POST',
+    path: '/systems',
+    what: 'ExistingSystemInventoried (own department)',
+    cells: { ...onlyRoles('CONSTRUCTION_UNIT'), CU_OTHER: 'allow' },
+  },
+  {
+    method: 'POST',
+    path: '/systems/:id/record-compliance',
+    what: 'SystemComplianceRecorded',
+    cells: onlyRoles('OFFICE', 'SUPERVISOR'),
+  },
+  {
+    method: 'POST',
+    path: '/systems/:id/grant-sharing-exemption',
+    what: 'SystemSharingExemptionGranted',
+    cells: onlyRoles('GOVERNMENT'),
+  },
+
   { method: 'GET', path: '/projects', what: 'project list', cells: everyone('scoped') },
   {
     method: 'GET',
@@ -188,6 +208,19 @@ export const ACCESS_MATRIX: AccessRow[] = [
     cells: everyone('deny'),
   },
   { method: 'GET', path: '/annual-plans/:year', what: '第五条 annual plan', cells: everyone('scoped') },
+  {
+    method: 'GET',
+    path: '/systems',
+    what: "第二十四条 a department's systems and ban findings",
+    cells: everyone('scoped'),
+  },
+  {
+    method: 'GET',
+    path: '/systems?department=:dept',
+    what: 'systems of a named department',
+    cells: everyone('deny'),
+  },
+  { method: 'GET', path: '/systems/:id', what: '存量系统 one existing system', cells: everyone('hidden') },
   {
     // Another department's record answers as an unknown department does (404 DEPARTMENT_NOT_FOUND).
     method: 'GET',
