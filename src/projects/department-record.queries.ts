@@ -5,6 +5,7 @@ import { CLOCK, type Clock } from '../infrastructure/clock';
 import { departmentRecord } from '../application/department-record';
 import { ProblemError } from '../application/errors';
 import { ProjectionService } from '../projections/projection.service';
+import { CONSTRUCTION_BAN, type ConstructionBan } from '../application/construction-ban';
 import { READ_MODEL_STORE, type ReadModelStore } from '../read-model/read-model.port';
 
 export class GetDepartmentRecord {
@@ -35,6 +36,7 @@ export class GetDepartmentRecordHandler implements IQueryHandler<GetDepartmentRe
     @Inject(READ_MODEL_STORE) private readonly readModels: ReadModelStore,
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly projections: ProjectionService,
+    @Inject(CONSTRUCTION_BAN) private readonly ban: ConstructionBan,
   ) {}
 
   async execute({ actor, departmentCode }: GetDepartmentRecord) {
@@ -45,6 +47,9 @@ export class GetDepartmentRecordHandler implements IQueryHandler<GetDepartmentRe
       { sort: { name: 1, _id: 1 } },
     );
     if (docs.length === 0) throw unknownDepartment();
-    return departmentRecord(docs, departmentCode, this.clock.now().toISOString());
+    const record = departmentRecord(docs, departmentCode, this.clock.now().toISOString());
+    // 第二十四条 the systems that keep the department from building, beside its record
+    const systems = await this.ban.underBan(departmentCode);
+    return { ...record, constructionBan: { banned: systems.length > 0, systems } };
   }
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { registration, startHarness, type Harness } from '../support/harness';
-import { command, driveTo, expectProblem, invalidFields, type Project } from '../support/fixtures';
+import { command, driveTo, expectProblem, invalidFields, readProject, type Project } from '../support/fixtures';
 
 /**
  * 第二十四条 the construction ban over HTTP: a department with a system (a project in operation
@@ -174,6 +174,20 @@ describe('第二十四条 existing systems and the construction ban over HTTP', 
       body: { startedOn: '2026-03-02' },
     });
     expect(started.status).toBe(200);
+  });
+
+  it('第二十九条 the department record shows the ban beside the projects', async () => {
+    const dept = freshDept();
+    await readProject(h, await driveTo(h, 'DRAFT_PLAN', { dept }));
+    const record = () => h.request('GET', `/departments/${dept}/record`, { token: h.token('OFFICE') });
+    expect((await record()).body.constructionBan).toEqual({ banned: false, systems: [] });
+    const systemId = await systemWith(dept, { cryptoAssessmentPassed: false });
+    expect((await record()).body.constructionBan).toEqual({
+      banned: true,
+      systems: [
+        { kind: 'EXISTING_SYSTEM', id: systemId, name: '教育资源公共服务平台', reasons: ['CRYPTO_NOT_COMPLIANT'] },
+      ],
+    });
   });
 
   it('a construction unit sees its own department’s systems only; others 404 or 403', async () => {
