@@ -1,3 +1,4 @@
+import { ALL_PROJECTIONS } from '../../src/all-projections';
 import { OperationsModule } from '../../src/operations/operations.module';
 import { TestClockController } from '../../src/operations/test-clock.controller';
 import { untilProjectionsRun } from '../support/fixtures';
@@ -45,7 +46,8 @@ describe('operations module', () => {
     });
     await untilProjectionsRun(h); // the rebuild runs in the background; it must end before the service stops
     const after = await h.request('GET', '/admin/projections', { token: office });
-    expect(after.body.map((lane: { state: string }) => lane.state)).toEqual(['running', 'running']);
+    const lanes = after.body.map((lane: { name: string; state: string }) => [lane.name, lane.state]);
+    expect(lanes).toEqual(ALL_PROJECTIONS.map((p) => [p.name, 'running']));
   });
 
   it('the test clock route exists only when the module is asked for it', () => {
