@@ -297,12 +297,7 @@ export function inboxRolesOf(state: ProjectState): Role[] {
 }
 
 /** 第五条 the annual plan: the leading group adopts it, finance feeds back each entry's budget (一下). */
-export function annualPlanInbox(
-  plan: AnnualPlanState,
-  role: Role,
-  today: IsoDate,
-  projectOf: (projectId: string) => InboxItem['project'] = () => null,
-): InboxItem[] {
+export function annualPlanInbox(plan: AnnualPlanState, role: Role, today: IsoDate): InboxItem[] {
   const year = plan.year;
   if (year === null) return [];
   const items: InboxItem[] = [];
@@ -311,7 +306,8 @@ export function annualPlanInbox(
     command,
     action: COMMAND_CATALOGUE[command].route.replace(':year', String(year)),
     article: firstArticle(command),
-    project: projectId === undefined ? null : (projectOf(projectId) ?? null),
+    // the application layer names the entry's project where the caller may read it
+    project: null,
     planYear: year,
     dueOn: null,
     overdueDays: overdueDaysOf(null, today),
