@@ -163,6 +163,7 @@ describe('GET /inbox: what awaits the caller (issue 13)', () => {
       overdueDays: 0,
       year: 2026,
     });
+    await readProject(h, fresh);
     h.clock.set(new Date('2027-01-05T02:00:00.000Z'));
     const box = await inbox(...unit(p));
     expect(box.today).toBe('2027-01-05');
