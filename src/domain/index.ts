@@ -26,7 +26,7 @@ export * from './annual-plan/types';
 export * from './catalogue';
 export { omEligibility } from './project/compliance';
 export { annualPlanInbox, assembleInbox, inboxRolesOf, projectInbox } from './inbox';
-export type { InboxItem, InboxKind, ProjectInboxFacts } from './inbox';
+export type { InboxItem } from './inbox';
 export {
   deadlinesOf,
   nextDueDates,
@@ -34,7 +34,7 @@ export {
   undatedObligationsOf,
   UNDATED_OBLIGATION_KINDS,
 } from './project/deadlines';
-export type { UndatedObligation, UndatedObligationKind } from './project/deadlines';
+export type { UndatedObligationKind } from './project/deadlines';
 export type { Deadline, DeadlineKind } from './project/deadlines';
 export { evolveProject } from './project/evolve';
 export { createProjectDecider, projectDecider, projectStreamId } from './project/decider';

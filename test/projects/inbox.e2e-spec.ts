@@ -55,7 +55,7 @@ describe('GET /inbox: what awaits the caller (issue 13)', () => {
   const kinds = (items: Item[]) => items.map((i) => i.kind).sort();
   const unit = (p: Project) => ['CONSTRUCTION_UNIT', p.dept] as const;
 
-  it('a new plan: the unit submits its proposal (第六条); the office reviews sharing (第二十四条); another department sees nothing', async () => {
+  it('a new plan: the unit submits its proposal (第六条), the office reviews sharing (第二十四条), nobody else', async () => {
     const p = await driveTo(h, 'DRAFT_PLAN');
     expect(await itemsOn(p, ...unit(p))).toEqual([
       {
@@ -95,7 +95,7 @@ describe('GET /inbox: what awaits the caller (issue 13)', () => {
     ]);
   });
 
-  it('第八条 the design is reviewed, then approved; 第二十四条 a project found not shareable awaits the government', async () => {
+  it('第八条 design reviewed, then approved; 第二十四条 not shareable: the government exempts first', async () => {
     const p = await driveTo(h, 'FEASIBILITY_SUBMITTED');
     await command(h, p, 'OFFICE', 'review-sharing', { shareable: false, opinion: '无法共享' });
     await command(h, p, 'OFFICE', 'approve-feasibility', { opinion: '可研批复' });
@@ -122,7 +122,7 @@ describe('GET /inbox: what awaits the caller (issue 13)', () => {
     expect(kinds(await itemsOn(p, 'OFFICE'))).toEqual(['APPROVE_DESIGN']);
   });
 
-  it('第十条、第十六条、第八条 after approval the unit names its people, engages supervision, then starts; finance releases', async () => {
+  it('第十条、第十六条、第八条 after approval: people, supervision, then the start; finance releases', async () => {
     const p = await driveTo(h, 'APPROVED');
     expect(kinds(await itemsOn(p, ...unit(p)))).toEqual(['ASSIGN_RESPONSIBILITY', 'ENGAGE_SUPERVISION']);
     expect(await itemsOn(p, 'FINANCE')).toMatchObject([
@@ -216,7 +216,7 @@ describe('GET /inbox: what awaits the caller (issue 13)', () => {
     expect((await itemsOn(p, 'OFFICE')).map((i) => i.rectificationId)).toEqual([rectificationId]);
   });
 
-  it('第十八条 a reported incident awaits the office: an open obligation, on /deadlines and in the inbox, until decided', async () => {
+  it('第十八条 an incident awaits the office to decide: open obligation, /deadlines and inbox', async () => {
     const p = await driveTo(h, 'UNDER_CONSTRUCTION');
     const incidentId = await reportIncident(h, p);
     expect(await itemsOn(p, 'OFFICE')).toMatchObject([
@@ -253,7 +253,7 @@ describe('GET /inbox: what awaits the caller (issue 13)', () => {
     );
   });
 
-  it('第二十一条、第二十二条 after completion: the office agrees the plan and records the archive; the unit holds acceptance by its due date', async () => {
+  it('第二十一条、第二十二条 after completion: office plan and archive, unit acceptance by its due date', async () => {
     const p = await driveTo(h, 'COMPLETED');
     const completedOn = today(h);
     expect(kinds(await itemsOn(p, 'OFFICE'))).toEqual(['AGREE_ACCEPTANCE_PLAN', 'RECORD_ARCHIVE_ACCEPTANCE']);
