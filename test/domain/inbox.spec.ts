@@ -70,6 +70,17 @@ describe('inbox: what awaits each role, derived from the command definitions', (
       );
       expect(kinds(continuation, 'OFFICE')).toEqual(['APPROVE_FEASIBILITY']);
     });
+    it('第六条 a fast-tracked study: approving it confirms the fast track', () => {
+      const fast = H.registered({
+        estimateFen: 100_000_000,
+        fastTrack: { reason: 'CITY_REQUIREMENT', urgent: true, depthMet: true, evidenceRef: 'doc:city' },
+      });
+      const study = play([c.submitFeasibility(), c.reviewSharing()], fast);
+      expect(projectInbox(state(study), 'OFFICE', NOW)).toMatchObject([
+        { kind: 'CONFIRM_FAST_TRACK', action: 'approve-feasibility', article: '第六条' },
+      ]);
+      expect(kinds(play([c.approveFeasibility()], study), 'OFFICE')).toEqual([]);
+    });
     it('第八条 a submitted design is reviewed, then approved', () => {
       const reviewed = play(
         [c.submitProposal(), c.approveProposal(), c.submitFeasibility(), c.reviewSharing(), c.approveFeasibility()],
