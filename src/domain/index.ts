@@ -26,7 +26,16 @@ export * from './annual-plan/types';
 export * from './system/types';
 export * from './catalogue';
 export { omEligibility } from './project/compliance';
-export { deadlinesOf, nextDueDates, surplusOutstandingOf, undatedObligationsOf } from './project/deadlines';
+export { annualPlanInbox, assembleInbox, inboxRolesOf, projectInbox } from './inbox';
+export type { InboxItem } from './inbox';
+export {
+  deadlinesOf,
+  nextDueDates,
+  surplusOutstandingOf,
+  undatedObligationsOf,
+  UNDATED_OBLIGATION_KINDS,
+} from './project/deadlines';
+export type { UndatedObligationKind } from './project/deadlines';
 export type { Deadline, DeadlineKind } from './project/deadlines';
 export { evolveProject } from './project/evolve';
 export { createProjectDecider, projectDecider, projectStreamId } from './project/decider';

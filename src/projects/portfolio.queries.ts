@@ -1,6 +1,16 @@
 import { Inject } from '@nestjs/common';
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
-import { deadlinesOf, localDateOf, addDays, type Actor, type DeadlineKind, type ProjectState } from '../domain';
+import {
+  deadlinesOf,
+  localDateOf,
+  addDays,
+  undatedObligationsOf,
+  UNDATED_OBLIGATION_KINDS,
+  type Actor,
+  type DeadlineKind,
+  type ProjectState,
+  type UndatedObligationKind,
+} from '../domain';
 import { CLOCK, type Clock } from '../infrastructure/clock';
 import { APP_CONFIG } from '../infrastructure/tokens';
 import type { AppConfig } from '../infrastructure/config';
@@ -168,7 +178,7 @@ export class ListRectificationsHandler implements IQueryHandler<ListRectificatio
 export class ListDeadlines {
   constructor(
     readonly actor: Actor,
-    readonly kind?: DeadlineKind,
+    readonly kind?: DeadlineKind | UndatedObligationKind,
     readonly withinDays?: number,
     readonly department?: string,
     readonly page = 1,
@@ -196,7 +206,9 @@ export class ListDeadlinesHandler implements IQueryHandler<ListDeadlines> {
     private readonly projections: ProjectionService,
   ) {}
 
-  async execute({ actor, kind, withinDays, department, page, pageSize }: ListDeadlines) {
+  async execute(query: ListDeadlines) {
+    const { actor, kind, withinDays, department, page, pageSize } = query;
+    if (isUndated(kind)) return this.undated(query, kind);
     const now = this.clock.now().toISOString();
     const today = localDateOf(now);
     const horizon = withinDays === undefined ? undefined : addDays(today, withinDays);
@@ -233,6 +245,41 @@ export class ListDeadlinesHandler implements IQueryHandler<ListDeadlines> {
     items.sort((a, b) => a.dueOn.localeCompare(b.dueOn));
     return { today, items, total, page, pageSize, overdue: overdueProjects };
   }
+
+  /**
+   * 第十八、十九、二十三条 the obligations the measures give no date for (`dueOn: null`, never
+   * overdue, `daysLeft: null`), by kind only: with no date they fall within any `withinDays`.
+   * Paged by project through the indexed `undatedKinds`, least recently changed first.
+   */
+  private async undated({ actor, department, page, pageSize }: ListDeadlines, kind: UndatedObligationKind) {
+    const today = localDateOf(this.clock.now().toISOString());
+    const filter: Filter = { ...departmentScope(actor, department), undatedKinds: kind };
+    const collection = this.projections.runner.collectionOf('projects');
+    const [docs, total] = await Promise.all([
+      this.readModels.find(collection, filter, {
+        sort: { updatedAt: 1, _id: 1 },
+        skip: (page - 1) * pageSize,
+        limit: pageSize,
+      }),
+      this.readModels.count(collection, filter),
+    ]);
+    const items = docs.flatMap((doc) =>
+      undatedObligationsOf(doc.state as ProjectState)
+        .filter((o) => o.kind === kind)
+        .map((o) => ({
+          ...o,
+          projectId: doc.projectId,
+          projectName: doc.name,
+          departmentCode: doc.departmentCode,
+          daysLeft: null,
+        })),
+    );
+    return { today, items, total, page, pageSize, overdue: 0 };
+  }
+}
+
+function isUndated(kind: string | undefined): kind is UndatedObligationKind {
+  return (UNDATED_OBLIGATION_KINDS as readonly string[]).includes(kind ?? '');
 }
 
 function daysBetween(from: string, to: string): number {

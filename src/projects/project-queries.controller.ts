@@ -47,7 +47,12 @@ export class ProjectQueriesController {
   }
 
   @Get('deadlines')
-  @ApiOperation({ summary: 'Coming and missed deadlines (acceptance, performance report, rectification)' })
+  @ApiOperation({
+    summary: 'Coming and missed deadlines (acceptance, performance report, rectification)',
+    description:
+      '`kind` also lists the open obligations the measures give no date for, with `dueOn: null`: ' +
+      'SURPLUS_RETURN (第十九条), ASSET_REGISTRATION (第二十三条), INCIDENT_DECISION (第十八条).',
+  })
   deadlines(@Query() q: DeadlinesQuery, @CurrentActor() actor: Actor) {
     return this.queryBus.execute(
       new ListDeadlines(actor, q.kind, q.withinDays, q.department, q.page ?? 1, q.pageSize ?? 50),

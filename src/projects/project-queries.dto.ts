@@ -1,7 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
-import { PROJECT_STATUSES } from '../domain';
+import { PROJECT_STATUSES, UNDATED_OBLIGATION_KINDS } from '../domain';
 import { SORTABLE } from './project.queries';
 import { CATEGORIES } from './project-commands.dto';
 
@@ -118,6 +118,8 @@ export class RectificationsQuery {
   department?: string;
 }
 
+const DEADLINE_KINDS = ['ACCEPTANCE', 'PERFORMANCE_REPORT', 'RECTIFICATION', ...UNDATED_OBLIGATION_KINDS] as const;
+
 export class DeadlinesQuery {
   @ApiPropertyOptional({ default: 1 })
   @IsOptional()
@@ -139,10 +141,15 @@ export class DeadlinesQuery {
   @Max(200)
   pageSize?: number;
 
-  @ApiPropertyOptional({ enum: ['ACCEPTANCE', 'PERFORMANCE_REPORT', 'RECTIFICATION'] })
+  @ApiPropertyOptional({
+    enum: DEADLINE_KINDS,
+    description:
+      'a dated kind, or an obligation without a due date (第十九条 SURPLUS_RETURN, 第二十三条 ASSET_REGISTRATION, ' +
+      '第十八条 INCIDENT_DECISION: listed with dueOn null); without kind, the dated ones',
+  })
   @IsOptional()
-  @IsIn(['ACCEPTANCE', 'PERFORMANCE_REPORT', 'RECTIFICATION'])
-  kind?: 'ACCEPTANCE' | 'PERFORMANCE_REPORT' | 'RECTIFICATION';
+  @IsIn(DEADLINE_KINDS)
+  kind?: (typeof DEADLINE_KINDS)[number];
 
   @ApiPropertyOptional({ description: 'only deadlines due within this many days (missed ones included)' })
   @IsOptional()

@@ -6,13 +6,15 @@ import {
   ListRectificationsHandler,
 } from './portfolio.queries';
 import { GetDepartmentRecordHandler } from './department-record.queries';
+import { InboxController } from './inbox.controller';
+import { GetInboxHandler, ProjectInboxSource } from './inbox.queries';
 import { ProjectCommandsController } from './project-commands.controller';
 import { ProjectQueriesController } from './project-queries.controller';
 import { GetProjectHandler, ListProjectsHandler } from './project.queries';
 
 /** Projects: the commands of the measures on one project, its read model and the portfolio views. */
 @Module({
-  controllers: [ProjectCommandsController, ProjectQueriesController],
+  controllers: [ProjectCommandsController, ProjectQueriesController, InboxController],
   providers: [
     GetProjectHandler,
     ListProjectsHandler,
@@ -21,6 +23,8 @@ import { GetProjectHandler, ListProjectsHandler } from './project.queries';
     ListDeadlinesHandler,
     ListOmEligibilityHandler,
     GetDepartmentRecordHandler,
+    GetInboxHandler,
+    ProjectInboxSource,
   ],
 })
 export class ProjectsModule {}

@@ -2,6 +2,7 @@ import {
   deadlinesOf,
   eventFamily,
   fold,
+  inboxRolesOf,
   nextDueDates,
   omEligibility,
   surplusOutstandingOf,
@@ -43,7 +44,9 @@ export const projectsProjection: Projection = {
   // 8: `sharingReview` — the office's sharing review (第二十四条)
   // 9: releasedFen (InvestmentReleased), surplusOutstandingFen, the undated SURPLUS_RETURN obligation (第十九条)
   // 10: `evaluations` (第二十六条、第二十九条) for the department record (第二十九条)
-  version: 10,
+  // 11: open obligations ASSET_REGISTRATION (第二十三条) and INCIDENT_DECISION (第十八条); `undatedKinds`
+  //     (GET /deadlines?kind=…) and `inboxRoles` (GET /inbox reads only the projects its role acts on)
+  version: 11,
   collection: 'projects',
   indexes: [
     { fields: { status: 1, updatedAt: -1 } },
@@ -68,6 +71,8 @@ export const projectsProjection: Projection = {
     { fields: { updatedAt: -1 } },
     { fields: { estimateFen: -1 } },
     { fields: { 'omEligibility.eligible': 1 } },
+    { fields: { undatedKinds: 1 } },
+    { fields: { inboxRoles: 1 } },
   ],
   route: (event) => {
     const id = projectIdOf(event);
@@ -99,6 +104,7 @@ function toProjectDoc(state: ProjectState, folded: DocBody): DocBody {
   const due = nextDueDates(state);
   const dueDates = Object.values(due).sort();
   const open = deadlines.filter((d) => d.open);
+  const undated = undatedObligationsOf(state);
   const overdueKinds = [...new Set(deadlines.filter((d) => d.overdue).map((d) => d.kind))];
   const project = state.status === null ? null : state;
   const registration = project?.registration ?? null;
@@ -150,7 +156,11 @@ function toProjectDoc(state: ProjectState, folded: DocBody): DocBody {
     releasedFen: approved?.releasedFen ?? 0,
     /** 第十九条 surplus declared at completion and not yet returned: an open obligation while > 0. */
     surplusOutstandingFen: surplusOutstandingOf(state),
-    openObligations: [...open, ...undatedObligationsOf(state)],
+    openObligations: [...open, ...undated],
+    /** 第十八、十九、二十三条 the kinds of the open obligations without a due date (GET /deadlines?kind=…). */
+    undatedKinds: [...new Set(undated.map((o) => o.kind))],
+    /** The roles something awaits on this project now, whatever the date (GET /inbox). */
+    inboxRoles: inboxRolesOf(state),
     overdueKinds,
     overdue: overdueKinds.length > 0,
     // Flat flags (indexable without scanning arrays) for the dashboard's overdue counts.

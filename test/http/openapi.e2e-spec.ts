@@ -187,9 +187,9 @@ describe('the OpenAPI document tells the whole contract', () => {
     ).toEqual([]);
   });
 
-  it('every operation (74 with the test clock) lists its error answers as problem+json with their codes', () => {
+  it('every operation (75 with the test clock) lists its error answers as problem+json with their codes', () => {
     const ops = operations(doc);
-    expect(ops).toHaveLength(74);
+    expect(ops).toHaveLength(75);
     expect(doc.components.schemas.Problem).toMatchObject({
       required: ['type', 'title', 'status', 'detail', 'code'],
       properties: { errors: { type: 'array' }, article: { type: 'string' }, instance: { type: 'string' } },

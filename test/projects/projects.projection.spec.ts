@@ -3,7 +3,7 @@ import { fold, projectDecider, type ProjectEvent } from '../../src/domain';
 import type { StoredEvent } from '../../src/event-store/event-store.port';
 import { projectsProjection } from '../../src/projects/projects.projection';
 import type { Doc } from '../../src/read-model/read-model.port';
-import { c, H, PID, DEPT, play } from '../domain/fixtures';
+import { c, command, H, PID, DEPT, play } from '../domain/fixtures';
 
 /**
  * The projects read model, given stored events: the document the list and detail read, how it
@@ -140,6 +140,26 @@ describe('projects projection', () => {
     expect(project([registered, ...successor])).toEqual(doc);
     const undecided = { ...decided(successor[last], 'n/a', false), revision: 99 };
     expect(project([undecided], doc)?.policy).toEqual({ id: 'ordos-2030', lapsed: false });
+  });
+
+  it('v11: events stored before it give the open asset registration and incident decision', () => {
+    const accepted = project(stored(H.accepted()));
+    expect(accepted?.undatedKinds).toEqual(['ASSET_REGISTRATION']);
+    expect(accepted?.inboxRoles).toEqual(['CONSTRUCTION_UNIT', 'FINANCE']);
+    expect(accepted?.openObligations).toContainEqual(
+      expect.objectContaining({ kind: 'ASSET_REGISTRATION', dueOn: null, article: '第二十三条' }),
+    );
+    const reported = play(
+      [c.start(), command('ReportIncident', { incidentId: 'i-1', kind: 'SERIOUS_DELAY', description: 'd' })],
+      H.ready(),
+    );
+    const doc = project(stored(reported));
+    expect(doc?.undatedKinds).toEqual(['INCIDENT_DECISION']);
+    expect(doc?.openIncidents).toBe(1);
+    expect(doc?.inboxRoles).toEqual(['CONSTRUCTION_UNIT', 'FINANCE', 'OFFICE']);
+    // the fields of v10 keep their answers
+    expect(doc?.overdue).toBe(false);
+    expect(doc?.nextDueOn).toBe(doc?.duePerformanceReport);
   });
 
   it('ignores events of other streams', () => {

@@ -246,6 +246,10 @@ describe('access-control matrix (guarantee 4)', () => {
     fixed('GET', () => '/om-eligibility'),
   );
   probes.set(
+    'GET /inbox',
+    fixed('GET', () => '/inbox'),
+  );
+  probes.set(
     'GET /om-eligibility?department=:dept',
     fixed('GET', () => `/om-eligibility?department=${DEPT}`),
   );

@@ -13,6 +13,7 @@ import { ON_A_PROJECT, SharedRuleCode } from '../shared';
 import { constructionRules, constructionYears } from './construction';
 import { ProjectCommandDefinitions, ProjectEventDefinitions, present, requireStatus } from './guards';
 import { awaitsReport, findRectification, oversightRules } from './oversight';
+import { IncidentKind } from '../project-values';
 import { ProjectState, RegisteredProject, effectiveStatus } from './state';
 
 const ACCEPTANCE = '第二十一条';
@@ -229,26 +230,65 @@ export function deadlinesOf(state: ProjectState, now?: string, policies: readonl
   return deadlines;
 }
 
-/**
- * The open obligations the measures give no date for: the surplus declared at completion and not
- * yet returned to finance (第十九条 结余资金按规定收回, no time limit stated). Listed beside the
- * dated ones by the read models; never overdue, and outside the deadline watcher and nextDueDates.
- */
-export function undatedObligationsOf(state: ProjectState): Array<{
-  kind: 'SURPLUS_RETURN';
+/** The open obligations the measures give no date for (第十八条, 第十九条, 第二十三条). */
+export type UndatedObligationKind = 'SURPLUS_RETURN' | 'ASSET_REGISTRATION' | 'INCIDENT_DECISION';
+export const UNDATED_OBLIGATION_KINDS: readonly UndatedObligationKind[] = [
+  'SURPLUS_RETURN',
+  'ASSET_REGISTRATION',
+  'INCIDENT_DECISION',
+];
+
+interface Undated<K extends UndatedObligationKind> {
+  kind: K;
   dueOn: null;
   article: string;
   open: true;
   overdue: false;
   markedOverdue: false;
-  outstandingFen: number;
-}> {
+}
+
+export type UndatedObligation =
+  | (Undated<'SURPLUS_RETURN'> & { outstandingFen: number })
+  /** 第二十三条 及时: the asset of a passed acceptance, to register (at most the actual cost, acceptance.ts). */
+  | (Undated<'ASSET_REGISTRATION'> & { acceptedOn: IsoDate | null })
+  /** 第十八条: a reported serious delay or major loss awaiting the office's decision (incidents.ts). */
+  | (Undated<'INCIDENT_DECISION'> & { incidentId: string; incidentKind: IncidentKind; reportedOn: IsoDate });
+
+const UNDATED = { dueOn: null, open: true, overdue: false, markedOverdue: false } as const;
+
+/**
+ * The open obligations the measures give no date for: the surplus declared at completion and not
+ * yet returned to finance (第十九条 结余资金按规定收回, no time limit stated); the asset of a passed
+ * acceptance not yet registered (第二十三条 及时办理资产登记: "in time", no number of days); each
+ * reported incident the office has not yet decided on (第十八条). Listed beside the dated ones by
+ * the read models; never overdue, and outside the deadline watcher and nextDueDates. A terminated
+ * project owes no asset and no decision; its surplus is still owed back (终止 does not return funds).
+ */
+export function undatedObligationsOf(state: ProjectState): UndatedObligation[] {
+  if (state.status === null) return [];
+  const obligations: UndatedObligation[] = [];
   const outstandingFen = surplusOutstandingOf(state);
-  if (outstandingFen <= 0) return [];
-  const article = '第十九条';
-  return [
-    { kind: 'SURPLUS_RETURN', dueOn: null, article, open: true, overdue: false, markedOverdue: false, outstandingFen },
-  ];
+  if (outstandingFen > 0) {
+    obligations.push({ kind: 'SURPLUS_RETURN', ...UNDATED, article: '第十九条', outstandingFen });
+  }
+  if (state.status === 'ACCEPTED' && state.asset === null) {
+    const acceptedOn = state.acceptance?.acceptedOn ?? null;
+    obligations.push({ kind: 'ASSET_REGISTRATION', ...UNDATED, article: '第二十三条', acceptedOn });
+  }
+  if (state.status !== 'TERMINATED') {
+    for (const { incidentId, kind, reportedOn, decision } of state.oversight.incidentLog) {
+      if (decision !== null) continue;
+      obligations.push({
+        kind: 'INCIDENT_DECISION',
+        ...UNDATED,
+        article: '第十八条',
+        incidentId,
+        incidentKind: kind,
+        reportedOn,
+      });
+    }
+  }
+  return obligations;
 }
 
 /** 第十九条 the surplus declared at completion minus what was returned; 0 before completion. */

@@ -1,4 +1,4 @@
-import { deadlinesOf, fold, nextDueDates, projectDecider } from '../../../src/domain';
+import { deadlinesOf, fold, nextDueDates, projectDecider, undatedObligationsOf } from '../../../src/domain';
 import { DeciderSpecification, stateOf } from '../decider-specification';
 import { H, PID, at, c, command, play } from '../fixtures';
 
@@ -168,5 +168,69 @@ describe('nextDueDates: the earliest open due date per kind, for indexing', () =
       RECTIFICATION: '2026-03-31',
       PERFORMANCE_REPORT: '2026-12-31',
     });
+  });
+});
+
+describe('open obligations without a due date (第十八条, 第二十三条)', () => {
+  const obligations = (events: ReturnType<typeof play>) =>
+    undatedObligationsOf(stateOf(projectDecider, events)).map((o) => o.kind);
+  const report = (incidentId: string) =>
+    command('ReportIncident', { incidentId, kind: 'MAJOR_LOSS' as const, description: '投资损失' });
+
+  it('第二十三条 given a passed acceptance, the asset is to register (dueOn null, never overdue)', () => {
+    const accepted = H.accepted();
+    expect(undatedObligationsOf(stateOf(projectDecider, accepted))).toEqual([
+      {
+        kind: 'ASSET_REGISTRATION',
+        dueOn: null,
+        article: '第二十三条',
+        open: true,
+        overdue: false,
+        markedOverdue: false,
+        acceptedOn: '2026-10-01',
+      },
+    ]);
+  });
+  it('第二十三条 when the asset is registered (at most the actual cost), the obligation closes', () => {
+    const registered = play(
+      [command('RegisterAsset', { assetClass: 'INTANGIBLE', costFen: 300_000_000 })],
+      H.accepted(),
+    );
+    expect(obligations(registered)).toEqual([]);
+  });
+  it('第二十三条 no asset to register before acceptance, nor after a failed one', () => {
+    expect(obligations(H.completed())).toEqual([]);
+    const failed = play([c.agreePlan(), c.archive(), c.accept({}, false)], H.completed());
+    expect(obligations(failed)).toEqual([]);
+  });
+  it('第十八条 given a reported incident, it awaits the office until decided', () => {
+    const reported = play([at('2026-03-10T10:00:00+08:00', report('i-7'))], H.underConstruction());
+    expect(undatedObligationsOf(stateOf(projectDecider, reported))).toEqual([
+      {
+        kind: 'INCIDENT_DECISION',
+        dueOn: null,
+        article: '第十八条',
+        open: true,
+        overdue: false,
+        markedOverdue: false,
+        incidentId: 'i-7',
+        incidentKind: 'MAJOR_LOSS',
+        reportedOn: '2026-03-10',
+      },
+    ]);
+    const decided = play(
+      [command('DecideIncident', { incidentId: 'i-7', decision: 'NOTED', opinion: '知悉' })],
+      reported,
+    );
+    expect(obligations(decided)).toEqual([]);
+  });
+  it('第十八条 a suspension resting on the incident decides it too', () => {
+    const reported = play([report('i-8')], H.underConstruction());
+    const suspended = play([command('SuspendProject', { reason: '查明损失', basis: { incidentId: 'i-8' } })], reported);
+    expect(obligations(suspended)).toEqual([]);
+  });
+  it('dated obligations are not listed here, and the dated list does not hold these', () => {
+    const reported = play([report('i-9')], H.underConstruction());
+    expect(deadlinesOf(stateOf(projectDecider, reported)).map((d) => d.kind)).toEqual(['PERFORMANCE_REPORT']);
   });
 });

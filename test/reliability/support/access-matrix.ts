@@ -201,6 +201,13 @@ export const ACCESS_MATRIX: AccessRow[] = [
     cells: everyone('deny'),
   },
   { method: 'GET', path: '/om-eligibility', what: '第二十四条 O&M eligibility', cells: everyone('scoped') },
+  // Every role may ask; what it lists follows the role, and a construction unit's own department only.
+  {
+    method: 'GET',
+    path: '/inbox',
+    what: 'what awaits the caller (approvals, reports, funds, …)',
+    cells: everyone('scoped'),
+  },
   {
     method: 'GET',
     path: '/om-eligibility?department=:dept',
