@@ -32,6 +32,8 @@ export type InboxKind =
   | 'DECIDE_INCIDENT'
   // OFFICE, FINANCE, SUPERVISOR: the one who ordered
   | 'VERIFY_RECTIFICATION'
+  // OFFICE, SUPERVISOR: an existing system never assessed (第二十四条)
+  | 'ASSESS_SYSTEM'
   // GOVERNMENT 市人民政府
   | 'GRANT_SHARING_EXEMPTION'
   // FINANCE 市财政局
@@ -71,6 +73,8 @@ export interface InboxItem {
   amountFen?: number;
   /** a plan item's project (its name and department when the project is readable) */
   projectId?: string;
+  /** an existing system's item (第二十四条): the system it is about */
+  system?: { systemId: string; name: string; departmentCode: string };
 }
 
 /** What another aggregate knows about the project (the application layer reads it). */
@@ -325,6 +329,40 @@ export function annualPlanInbox(plan: AnnualPlanState, role: Role, today: IsoDat
     }
   }
   return items;
+}
+
+/** What the inbox needs of an existing system (存量系统): from its read model. */
+export interface SystemInboxFacts {
+  systemId: string;
+  name: string;
+  departmentCode: string;
+  inventoriedOn: IsoDate;
+  /** a compliance record exists */
+  assessed: boolean;
+}
+
+/**
+ * 第二十四条 an existing system inventoried and never assessed: the office or a supervisor records
+ * its compliance (sharing, catalogue, crypto, security), without which neither its O&M funds nor
+ * the department's ban can be judged. No due date: the measures give none.
+ */
+export function systemInbox(system: SystemInboxFacts, role: Role, today: IsoDate): InboxItem[] {
+  if (system.assessed || !COMMAND_CATALOGUE.RecordSystemCompliance.roles.includes(role)) return [];
+  const { systemId, name, departmentCode, inventoriedOn } = system;
+  return [
+    {
+      kind: 'ASSESS_SYSTEM',
+      command: 'RecordSystemCompliance',
+      action: COMMAND_CATALOGUE.RecordSystemCompliance.route.replace(':id', systemId),
+      article: '第二十四条',
+      project: null,
+      planYear: null,
+      dueOn: null,
+      overdueDays: overdueDaysOf(null, today),
+      since: inventoriedOn,
+      system: { systemId, name, departmentCode },
+    },
+  ];
 }
 
 /** Overdue first (the longest overdue first), then by due date, the undated last; counts per kind. */

@@ -26,7 +26,7 @@ export * from './annual-plan/types';
 export * from './system/types';
 export * from './catalogue';
 export { omEligibility } from './project/compliance';
-export { annualPlanInbox, assembleInbox, inboxRolesOf, projectInbox } from './inbox';
+export { annualPlanInbox, assembleInbox, inboxRolesOf, projectInbox, systemInbox } from './inbox';
 export type { InboxItem } from './inbox';
 export {
   deadlinesOf,

@@ -2,6 +2,7 @@ import { Global, Module } from '@nestjs/common';
 import { CONSTRUCTION_BAN } from '../application/construction-ban';
 import { ConstructionBanService } from './construction-ban.service';
 import { SystemsController } from './systems.controller';
+import { SystemsInboxSource } from './systems-inbox';
 import { GetSystemHandler, ListSystemsHandler } from './systems.queries';
 
 /**
@@ -15,6 +16,7 @@ import { GetSystemHandler, ListSystemsHandler } from './systems.queries';
     ListSystemsHandler,
     GetSystemHandler,
     ConstructionBanService,
+    SystemsInboxSource,
     { provide: CONSTRUCTION_BAN, useExisting: ConstructionBanService },
   ],
   exports: [CONSTRUCTION_BAN],

@@ -7,6 +7,7 @@ import {
   initialAnnualPlanState,
   projectDecider,
   projectInbox,
+  systemInbox,
   type AnnualPlanEvent,
   type InboxItem,
   type Role,
@@ -336,5 +337,36 @@ describe('inbox: what awaits each role, derived from the command definitions', (
       SUBMIT_PROPOSAL: 1,
     });
     expect(total).toBe(5);
+  });
+});
+
+describe('第二十四条 an existing system awaiting its first compliance record', () => {
+  const system = {
+    systemId: 'sys-1',
+    name: '教育资源平台',
+    departmentCode: 'D-EDU',
+    inventoriedOn: '2026-11-20',
+    assessed: false,
+  };
+  it('is the office’s and the supervisors’ item until assessed', () => {
+    for (const role of ['OFFICE', 'SUPERVISOR'] as const) {
+      expect(systemInbox(system, role, '2026-11-26')).toEqual([
+        {
+          kind: 'ASSESS_SYSTEM',
+          command: 'RecordSystemCompliance',
+          action: '/systems/sys-1/record-compliance',
+          article: '第二十四条',
+          project: null,
+          planYear: null,
+          dueOn: null,
+          overdueDays: 0,
+          since: '2026-11-20',
+          system: { systemId: 'sys-1', name: '教育资源平台', departmentCode: 'D-EDU' },
+        },
+      ]);
+    }
+    expect(systemInbox({ ...system, assessed: true }, 'OFFICE', '2026-11-26')).toEqual([]);
+    for (const role of ['CONSTRUCTION_UNIT', 'FINANCE', 'GOVERNMENT', 'AUDIT', 'LEADING_GROUP'] as const)
+      expect(systemInbox(system, role, '2026-11-26')).toEqual([]);
   });
 });

@@ -176,6 +176,28 @@ describe('第二十四条 existing systems and the construction ban over HTTP', 
     expect(started.status).toBe(200);
   });
 
+  it('an existing system never assessed is in the office’s and supervisors’ inbox until assessed', async () => {
+    const dept = freshDept();
+    const systemId = (await inventory(dept)).body.systemId;
+    const assess = async (role: string, dept?: string) =>
+      (await h.request('GET', '/inbox', { token: h.token(role, dept) })).body.items.filter(
+        (i: { kind: string; system?: { systemId: string } }) =>
+          i.kind === 'ASSESS_SYSTEM' && i.system?.systemId === systemId,
+      );
+    for (const role of ['OFFICE', 'SUPERVISOR'])
+      expect(await assess(role)).toEqual([
+        expect.objectContaining({
+          action: `/systems/${systemId}/record-compliance`,
+          article: '第二十四条',
+          dueOn: null,
+        }),
+      ]);
+    expect(await assess('CONSTRUCTION_UNIT', dept)).toEqual([]);
+    expect(await assess('FINANCE')).toEqual([]);
+    await recordCompliance(systemId, {});
+    expect(await assess('OFFICE')).toEqual([]);
+  });
+
   it('第二十九条 the department record shows the ban beside the projects', async () => {
     const dept = freshDept();
     await readProject(h, await driveTo(h, 'DRAFT_PLAN', { dept }));
