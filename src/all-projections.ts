@@ -1,6 +1,7 @@
 import { annualPlansProjection } from './annual-plans/annual-plans.projection';
+import { frameworksProjection } from './frameworks/frameworks.projection';
 import type { Projection } from './projections/projection';
 import { projectsProjection } from './projects/projects.projection';
 
 /** Every read model the service maintains: each feature owns its projection. */
-export const ALL_PROJECTIONS: readonly Projection[] = [projectsProjection, annualPlansProjection];
+export const ALL_PROJECTIONS: readonly Projection[] = [projectsProjection, annualPlansProjection, frameworksProjection];

@@ -15,6 +15,8 @@ export interface RequestContext {
 export interface CommandAnswer {
   projectId?: string;
   year?: number;
+  /** 第七条 framework commands */
+  frameworkId?: string;
   revision: number;
   /**
    * Global position of the last event (the `$all` order subscribers see). To read your own write,

@@ -7,6 +7,8 @@ import {
   departmentOf,
   DomainError,
   fold,
+  frameworkDecider,
+  frameworkStreamId,
   projectDecider,
   projectStreamId,
   refuse,
@@ -17,6 +19,10 @@ import {
   type AnnualPlanEvent,
   type AnnualPlanState,
   type CommandMetadata,
+  type FrameworkCommand,
+  type FrameworkCommandType,
+  type FrameworkEvent,
+  type FrameworkState,
   type ProjectCommand,
   type ProjectCommandOf,
   type ProjectCommandType,
@@ -45,7 +51,7 @@ export interface Expecting {
 
 /** A project command's data as its route takes it: all but the project's id, which is the route's. */
 export type ProjectCommandInputs = {
-  [T in ProjectCommandType]: Omit<ProjectCommandOf<T>['data'], 'projectId' | 'budget'>;
+  [T in ProjectCommandType]: Omit<ProjectCommandOf<T>['data'], 'projectId' | 'budget' | 'framework'>;
 };
 
 /**
@@ -60,6 +66,15 @@ export type AnnualPlanCommandInputs = {
 export type ProjectRequest = {
   [T in ProjectCommandType]: { type: T; data: ProjectCommandInputs[T] & Expecting };
 }[ProjectCommandType];
+
+/** A framework command's data as its route takes it: all but the framework's id (the route's, or the server's). */
+export type FrameworkCommandInputs = {
+  [T in FrameworkCommandType]: Omit<Extract<FrameworkCommand, { type: T }>['data'], 'frameworkId'>;
+};
+
+export type FrameworkRequest = {
+  [T in FrameworkCommandType]: { type: T; data: FrameworkCommandInputs[T] & Expecting };
+}[FrameworkCommandType];
 
 export type AnnualPlanRequest = {
   [T in AnnualPlanCommandType]: { type: T; data: AnnualPlanCommandInputs[T] & Expecting };
@@ -76,6 +91,7 @@ export class Commands {
   /** The one generic load → decide → append, per aggregate. */
   readonly projects: StreamCommandHandler<ProjectCommand, ProjectEvent, ProjectState>;
   readonly annualPlans: StreamCommandHandler<AnnualPlanCommand, AnnualPlanEvent, AnnualPlanState>;
+  readonly frameworks: StreamCommandHandler<FrameworkCommand, FrameworkEvent, FrameworkState>;
 
   constructor(
     private readonly keys: IdempotencyService,
@@ -85,6 +101,7 @@ export class Commands {
   ) {
     this.projects = new StreamCommandHandler(projectDecider, eventStore, metrics);
     this.annualPlans = new StreamCommandHandler(annualPlanDecider, eventStore, metrics);
+    this.frameworks = new StreamCommandHandler(frameworkDecider, eventStore, metrics);
   }
 
   project(projectId: string, request: ProjectRequest, ctx: RequestContext): Promise<Dispatched> {
@@ -109,6 +126,21 @@ export class Commands {
         streamId: annualPlanStreamId(year),
         identity: { year },
         body: { ...request.data, year },
+        creates: COMMAND_CATALOGUE[request.type].creates ?? false,
+      },
+      ctx,
+    );
+  }
+
+  /** 第七条 a cross-department framework, one stream per framework. */
+  framework(frameworkId: string, request: FrameworkRequest, ctx: RequestContext): Promise<Dispatched> {
+    return this.run(
+      {
+        aggregate: 'framework',
+        draft: onStream(request, { frameworkId }),
+        streamId: frameworkStreamId(frameworkId),
+        identity: { frameworkId },
+        body: { ...request.data, frameworkId },
         creates: COMMAND_CATALOGUE[request.type].creates ?? false,
       },
       ctx,
@@ -163,11 +195,26 @@ export class Commands {
     const metadata: CommandMetadata = { now: this.clock.now().toISOString(), actor: ctx.actor };
     const { correlationId, causationId, idempotencyKey } = ctx;
     const options: HandleOptions = { correlationId, causationId, idempotencyKey, expectedRevision };
-    const outcome =
-      job.aggregate === 'project'
-        ? await this.projects.handle(job.streamId, await this.withPlanFacts({ ...job.draft, metadata }), options)
-        : await this.annualPlans.handle(job.streamId, await this.withProjectFacts({ ...job.draft, metadata }), options);
+    const outcome = await this.handle(job, metadata, options);
     return answerOf(job, outcome);
+  }
+
+  /** The job's aggregate decides, on the facts of other aggregates it needs. */
+  private async handle(job: Job, metadata: CommandMetadata, options: HandleOptions): Promise<CommandOutcome> {
+    switch (job.aggregate) {
+      case 'project': {
+        const command = await this.withFrameworkFacts(await this.withPlanFacts({ ...job.draft, metadata }));
+        return this.projects.handle(job.streamId, command, options);
+      }
+      case 'annualPlan':
+        return this.annualPlans.handle(job.streamId, await this.withProjectFacts({ ...job.draft, metadata }), options);
+      case 'framework':
+        return this.frameworks.handle(job.streamId, { ...job.draft, metadata }, options);
+      default: {
+        const unexpected: never = job;
+        return unexpected;
+      }
+    }
   }
 
   /**
@@ -196,6 +243,26 @@ export class Commands {
     const plan = fold(annualPlanDecider, planEvents.map(domainEvent<AnnualPlanEvent>));
     const inBudget = plan.entries[command.data.projectId]?.budget?.inBudget ?? null;
     return { ...command, data: { ...command.data, budget: { planYear, inBudget } } };
+  }
+
+  /**
+   * 第七条 a registration's cross-department part decides on the framework it names, a fact of the
+   * framework's stream: read when the command runs (not for a replayed Idempotency-Key), kept out of
+   * the request hash. A stream without a filing is no framework (null).
+   */
+  private async withFrameworkFacts(command: ProjectCommand): Promise<ProjectCommand> {
+    if (command.type !== 'RegisterProject') return command;
+    const frameworkId = command.data.crossDepartment?.frameworkId;
+    if (typeof frameworkId !== 'string') return command;
+    const events = await this.eventStore.readStream(frameworkStreamId(frameworkId));
+    const state = fold(frameworkDecider, events.map(domainEvent<FrameworkEvent>));
+    const framework = state.filed && {
+      frameworkId,
+      leadDepartment: state.filed.leadDepartment,
+      participants: state.filed.participants,
+      acknowledged: state.acknowledgement !== null,
+    };
+    return { ...command, data: { ...command.data, framework } };
   }
 
   private async exists(streamId: string): Promise<boolean> {
@@ -232,7 +299,7 @@ export class Commands {
 type Job = {
   streamId: string;
   /** What names the stream in the answer. */
-  identity: { projectId: string } | { year: number };
+  identity: { projectId: string } | { year: number } | { frameworkId: string };
   /** The request as the client sent it, with the route's id: hashed for the Idempotency-Key. */
   body: Expecting & Record<string, unknown>;
   /** The command opens its stream (COMMAND_CATALOGUE): 201, and PROJECT_EXISTS before any revision. */
@@ -240,6 +307,7 @@ type Job = {
 } & (
   | { aggregate: 'project'; draft: ProjectRequest & { data: { projectId: string } } }
   | { aggregate: 'annualPlan'; draft: AnnualPlanRequest & { data: { year: number } } }
+  | { aggregate: 'framework'; draft: FrameworkRequest & { data: { frameworkId: string } } }
 );
 
 /** What an Idempotency-Key's request hash covers besides the body: command type and stream. */

@@ -1,10 +1,13 @@
 /**
  * The catalogues, derived: each capability module defines its commands, events and refusals,
  * and these tables merge them. Nothing here is written twice; to change a rule, a label or an
- * article, open the module that owns it (src/domain/project/*.ts, src/domain/annual-plan/*.ts).
+ * article, open the module that owns it (src/domain/project/*.ts, src/domain/annual-plan/*.ts,
+ * src/domain/framework/*.ts).
  */
 import { AnnualPlanCommandType, AnnualPlanEvent, AnnualPlanEventType } from './annual-plan/types';
 import { annualPlanCommands, annualPlanEvents, annualPlanRules } from './annual-plan/plan';
+import { FrameworkCommandType, FrameworkEvent, FrameworkEventType } from './framework/types';
+import { frameworkCommands, frameworkEvents, frameworkRules } from './framework/framework';
 import { CommandDefinition, DecisionContext, EventDefinition, FAMILIES, Family } from './definitions';
 import { acceptanceCommands, acceptanceEvents, acceptanceRules } from './project/acceptance';
 import { approvalCommands, approvalEvents, approvalRules } from './project/approval';
@@ -26,8 +29,8 @@ import { SHARED_RULES } from './shared';
 export type { Family } from './definitions';
 export { FAMILIES } from './definitions';
 
-export type EventType = ProjectEventType | AnnualPlanEventType;
-export type CommandType = ProjectCommandType | AnnualPlanCommandType;
+export type EventType = ProjectEventType | AnnualPlanEventType | FrameworkEventType;
+export type CommandType = ProjectCommandType | AnnualPlanCommandType | FrameworkCommandType;
 
 /** The modules in lifecycle order, each with the refusals it defines (tests check no code repeats). */
 export const DOMAIN_MODULES = {
@@ -43,6 +46,7 @@ export const DOMAIN_MODULES = {
   evaluation: evaluationRules,
   deadlines: deadlineRules,
   annualPlan: annualPlanRules,
+  framework: frameworkRules,
 } as const;
 
 /**
@@ -65,6 +69,7 @@ export const RULES = {
   ...evaluationRules,
   ...deadlineRules,
   ...annualPlanRules,
+  ...frameworkRules,
 } satisfies Record<string, RuleText>;
 
 export type RuleCode = keyof typeof RULES;
@@ -95,10 +100,10 @@ const PROJECT_EVENTS: ProjectEventDefinitions<ProjectEventType> = {
   ...deadlineEvents,
 };
 
-type AnyEvent = ProjectEvent | AnnualPlanEvent;
+type AnyEvent = ProjectEvent | AnnualPlanEvent | FrameworkEvent;
 /** Listed by family (docs/api.md order), then in lifecycle order within each. */
 const EVENT_DEFINITIONS: Record<EventType, EventDefinition<AnyEvent>> = sortRecord(
-  { ...PROJECT_EVENTS, ...annualPlanEvents },
+  { ...PROJECT_EVENTS, ...annualPlanEvents, ...frameworkEvents },
   ({ family }) => FAMILIES.indexOf(family),
 );
 
@@ -155,6 +160,7 @@ const COMMAND_DEFINITIONS: Record<CommandType, CommandDefinition<never, never, u
   RegisterProject: RegisterProjectDefinition,
   ...PROJECT_COMMANDS,
   ...annualPlanCommands,
+  ...frameworkCommands,
 };
 
 /** Who may issue what (docs/api.md commands table); decide enforces it, HTTP may pre-check. */

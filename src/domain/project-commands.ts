@@ -6,10 +6,11 @@ import {
   AssetClass,
   Category,
   ComplianceFacts,
-  CrossDepartment,
+  CrossDepartmentPart,
   EvaluationGrade,
   EvaluationKind,
   FastTrack,
+  FrameworkFacts,
   IncidentDecision,
   IncidentKind,
   Nature,
@@ -51,8 +52,13 @@ export type RegisterProject = P<
     networkNeeds: string;
     omGuarantee: string;
     followsMasterPlan: boolean;
-    crossDepartment?: CrossDepartment | null;
+    crossDepartment?: CrossDepartmentPart | null;
     fastTrack?: FastTrack | null;
+    /**
+     * 第七条 the facts of the framework crossDepartment names, supplied by the application layer
+     * (another aggregate's stream); null when there is none, absent when not looked up.
+     */
+    framework?: FrameworkFacts | null;
   }
 >;
 export type SubmitProposal = P<'SubmitProposal', { documentRef: string }>;
