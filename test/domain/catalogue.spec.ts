@@ -22,7 +22,8 @@ describe('event catalogue (docs/api.md families)', () => {
       expect(info.article).toMatch(/^第.+条$/);
       expect(eventFamily(type)).toBe(info.family);
     }
-    expect(Object.keys(EVENT_CATALOGUE)).toHaveLength(47);
+    // 47, and 第七条 FrameworkFiled, FrameworkConfirmed, FrameworkAcknowledged
+    expect(Object.keys(EVENT_CATALOGUE)).toHaveLength(50);
   });
   it('places events as docs/api.md does', () => {
     expect(eventFamily('PreliminaryDesignApproved')).toBe('批复');
@@ -53,7 +54,7 @@ describe('command catalogue (docs/api.md roles)', () => {
     expect(COMMAND_CATALOGUE.OrderRectification.roles).toEqual(['OFFICE', 'SUPERVISOR', 'FINANCE']);
   });
   it('refuses every project command from an unlisted role before anything else', () => {
-    for (const type of Object.keys(COMMAND_CATALOGUE).filter((t) => !/Plan|Budget/.test(t)) as ProjectCommandType[]) {
+    for (const type of Object.keys(COMMAND_CATALOGUE).filter((t) => !/Plan|Budget|Framework/.test(t)) as ProjectCommandType[]) {
       const command = {
         type,
         data: { projectId: 'p' },
@@ -99,6 +100,9 @@ describe('one home per rule (catalogues derived from the modules)', () => {
         'IncludeProjectInPlan',
         'AdoptAnnualPlan',
         'RecordBudgetFeedback',
+        'FileFramework',
+        'ConfirmFramework',
+        'AcknowledgeFramework',
       ].includes(type);
       if (onAProject) {
         expect(info.refusals).toEqual(
