@@ -147,6 +147,7 @@ const PROBLEMS = {
   DEPARTMENT_NOT_FOUND: () =>
     application(404, 'DEPARTMENT_NOT_FOUND', 'Not found', 'No department with this code has projects.'),
   ANNUAL_PLAN_NOT_FOUND: () => application(404, 'ANNUAL_PLAN_NOT_FOUND', 'Not found', 'No annual plan for 2026 yet.'),
+  FRAMEWORK_NOT_FOUND_READ: () => application(404, 'FRAMEWORK_NOT_FOUND', 'Not found', 'No framework 6d4a…'),
   NO_STATE_AT_THAT_POINT: () =>
     application(404, 'NO_STATE_AT_THAT_POINT', 'Not found', 'Project 0b4c… did not exist yet at that point.'),
   PROJECTION_NOT_FOUND: () => application(404, 'PROJECTION_NOT_FOUND', 'Not found', 'No projection nope.'),
@@ -214,6 +215,8 @@ export function refusalsOf(type: CommandType): RuleCode[] {
 export function commonRefusalsOf(type: CommandType): RuleCode[] {
   const info = COMMAND_CATALOGUE[type];
   if (info.route.startsWith('/annual-plans')) return ['ROLE_NOT_ALLOWED'];
+  // 第七条 the framework decider checks the policy in force and the role; visibility is its own refusal.
+  if (info.route.startsWith('/frameworks')) return ['ROLE_NOT_ALLOWED', 'NO_POLICY_IN_FORCE'];
   if (info.creates) return ['ROLE_NOT_ALLOWED', 'NO_POLICY_IN_FORCE', 'DEPARTMENT_MISMATCH'];
   return ['ROLE_NOT_ALLOWED', 'NO_POLICY_IN_FORCE', 'PROJECT_NOT_FOUND', 'OTHER_DEPARTMENT'];
 }
@@ -294,6 +297,8 @@ const EXTRA: Record<string, Known[]> = {
   'GET /deadlines': ['READ_FORBIDDEN', 'INVALID_QUERY'],
   'GET /om-eligibility': ['READ_FORBIDDEN', 'INVALID_QUERY'],
   'GET /annual-plans/{year}': ['ANNUAL_PLAN_NOT_FOUND'],
+  'GET /frameworks': ['READ_FORBIDDEN'],
+  'GET /frameworks/{id}': ['FRAMEWORK_NOT_FOUND_READ'],
   'GET /departments/{code}/record': ['DEPARTMENT_NOT_FOUND'],
   'GET /projects/{id}/history': ['HISTORY_FORBIDDEN'],
   'GET /projects/{id}/state': ['HISTORY_FORBIDDEN', 'NO_STATE_AT_THAT_POINT'],
