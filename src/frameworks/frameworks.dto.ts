@@ -72,11 +72,7 @@ export class FileFrameworkDto extends CommandBody implements In<'FileFramework'>
 
 /** A participant's confirmation, with an optional remark. */
 export class ConfirmFrameworkDto extends CommandBody implements In<'ConfirmFramework'> {
-  @IsOptional()
-  @IsString()
-  @MaxLength(2000)
-  @ApiPropertyOptional({ type: String, maxLength: 2000, description: 'remark of the confirming department' })
-  opinion?: string;
+  @Text(2000, { optional: true, description: 'remark of the confirming department' }) opinion?: string;
 }
 
 /** The office acknowledges the jointly filed framework (联合报领导小组办公室). */
