@@ -54,7 +54,9 @@ describe('command catalogue (docs/api.md roles)', () => {
     expect(COMMAND_CATALOGUE.OrderRectification.roles).toEqual(['OFFICE', 'SUPERVISOR', 'FINANCE']);
   });
   it('refuses every project command from an unlisted role before anything else', () => {
-    for (const type of Object.keys(COMMAND_CATALOGUE).filter((t) => !/Plan|Budget|Framework/.test(t)) as ProjectCommandType[]) {
+    for (const type of Object.keys(COMMAND_CATALOGUE).filter(
+      (t) => !/Plan|Budget|Framework/.test(t),
+    ) as ProjectCommandType[]) {
       const command = {
         type,
         data: { projectId: 'p' },

@@ -39,7 +39,7 @@ describe('第七条 cross-department frameworks', () => {
     throw new Error(`framework ${id} never reached revision ${revision}`);
   }
 
-  it('file → each participant confirms → the office acknowledges → a participant registers its part (201)', async () => {
+  it('file → each participant confirms → the office acknowledges → a part is registered (201)', async () => {
     const body = frameworkBody([A, B], {
       contentByDepartment: { [LEAD]: ['统筹平台'], [A]: ['人口库'], [B]: ['法人库'] },
     });
@@ -108,6 +108,18 @@ describe('第七条 cross-department frameworks', () => {
       '第七条',
     );
 
+    // The department filter of the audit log finds a framework's events under each department it lists.
+    await read(body.frameworkId, 3);
+    const ofB = await h.request('GET', `/audit/events?family=立项&department=${B}&limit=100`, {
+      token: h.token('AUDIT'),
+    });
+    const streams = ofB.body.items.filter((e: { streamId: string }) => e.streamId === `framework-${body.frameworkId}`);
+    expect(streams.map((e: { type: string }) => e.type)).toEqual([
+      'FrameworkFiled',
+      'FrameworkConfirmed',
+      'FrameworkConfirmed',
+      'FrameworkAcknowledged',
+    ]);
     const history = await h.request('GET', `/audit/events?type=FrameworkConfirmed&limit=10`, {
       token: h.token('AUDIT'),
     });
@@ -123,7 +135,7 @@ describe('第七条 cross-department frameworks', () => {
     );
   });
 
-  it('no content item under two departments (422 CONTENT_ITEM_CLAIMED_TWICE, compared after normalising whitespace)', async () => {
+  it('no item under two departments (422 CONTENT_ITEM_CLAIMED_TWICE, whitespace normalised)', async () => {
     const body = frameworkBody([A, B], {
       contentByDepartment: { [A]: ['统一身份认证'], [B]: [' 统一身份认证\u3000'] },
     });
@@ -157,7 +169,7 @@ describe('第七条 cross-department frameworks', () => {
     );
   });
 
-  it('confirmation: a participant once (409 after), never the lead, and a department it does not list gets 404', async () => {
+  it('confirmation: a participant once (409 after), never the lead; an unlisted department: 404', async () => {
     const body = frameworkBody([A]);
     expect((await file(body)).status).toBe(201);
     const stranger = await confirm(body.frameworkId, STRANGER);
@@ -208,7 +220,7 @@ describe('第七条 cross-department frameworks', () => {
     expect((await read(first.body.frameworkId, 1)).revision).toBe(1);
   });
 
-  it('registration names an acknowledged framework listing the department (422 otherwise; unknown = not listing)', async () => {
+  it('registration names an acknowledged framework listing the department (422: unknown = not listing)', async () => {
     const pending = frameworkBody([A]);
     expect((await file(pending)).status).toBe(201);
     const notYet = registration(A, { crossDepartment: { frameworkId: pending.frameworkId } });
@@ -240,7 +252,7 @@ describe('第七条 cross-department frameworks', () => {
     expectProblem(await h.request('POST', '/projects', { token: cu(A), body: old }), 400, 'VALIDATION_FAILED');
   });
 
-  it('GET /frameworks/:id and GET /frameworks: the listed departments and every other role read; a stranger gets 404', async () => {
+  it('GET /frameworks/:id and GET /frameworks: listed departments and other roles read; a stranger: 404', async () => {
     const id = await acknowledgedFramework(h, LEAD, [B]);
     await read(id, 2);
     for (const token of [

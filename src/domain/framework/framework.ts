@@ -43,7 +43,7 @@ export const frameworkRules = defineRules({
     kind: 'RULE_VIOLATION',
     article: FRAMEWORK,
     zh: '框架方案须确定建设目标、主体内容，明确业务流、数据流及系统接口，初步形成数据目录',
-    en: 'a framework states its objectives, main content, business and data flows, interfaces and an initial data catalogue',
+    en: 'a framework states objectives, main content, business and data flows, interfaces, an initial data catalogue',
   },
   FRAMEWORK_CONTENT_DEPARTMENT_UNKNOWN: {
     kind: 'RULE_VIOLATION',
@@ -93,8 +93,8 @@ const R = frameworkRules;
 /**
  * How two content items are compared (确保各部门建设内容无重复交叉): Unicode compatibility forms
  * folded (full-width letters and spaces), invisible format characters dropped, runs of
- * whitespace made one space, ends trimmed, Latin case ignored. "统一身份认证" and "统一身份认证　"
- * are one item.
+ * whitespace made one space, ends trimmed, Latin case ignored: "统一身份认证" and "统一身份认证" followed by
+ * an ideographic space (U+3000) are one item.
  */
 export function contentKey(item: string): string {
   return item

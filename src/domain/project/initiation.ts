@@ -4,7 +4,7 @@
  */
 import { yearOf } from '../calendar';
 import { DecisionContext, EventDefinition } from '../definitions';
-import { CommandMetadata, RegisterProject } from '../project-commands';
+import { RegisterProject } from '../project-commands';
 import { ProjectEventOf } from '../project-events';
 import { CrossDepartment, CrossDepartmentPart, FAST_TRACK_REASONS, FastTrack, FrameworkFacts } from '../project-values';
 import { defineRules, refusal } from '../rule';
