@@ -1,9 +1,7 @@
-import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
-import { LRUCache } from 'lru-cache';
-import { frameworkStreamId, refuse, type Actor } from '../domain';
+import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
+import { refuse } from '../domain';
 import { ProblemError } from '../application/errors';
-import { EVENT_STORE, type EventStore } from '../event-store/event-store.port';
-import { upcast } from '../event-store/upcasters';
+import { FrameworkMembers, mayKnowFramework } from '../application/framework-members';
 import type { AuthenticatedRequest } from '../http/auth';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -13,40 +11,6 @@ export function frameworkNotFound(method: string, frameworkId: string): Error {
   return method === 'POST'
     ? refuse('FRAMEWORK_NOT_FOUND', { frameworkId })
     : new ProblemError(404, 'FRAMEWORK_NOT_FOUND', 'Not found', `No framework ${frameworkId}.`);
-}
-
-/** Whether the actor may know of a framework listing these departments (第七条: lead and participants). */
-export function mayKnowFramework(actor: Actor, departments: readonly string[] | undefined): boolean {
-  if (departments === undefined) return false;
-  return actor.role !== 'CONSTRUCTION_UNIT' || departments.includes(actor.department ?? '');
-}
-
-/**
- * The departments of a framework (lead, then participants), from its FrameworkFiled event (the
- * first of `framework-<id>`). A filing never changes, so a known framework stays cached; an
- * unknown id is not cached (it may be filed a moment later).
- */
-@Injectable()
-export class FrameworkMembers {
-  private static readonly LIMIT = 10_000;
-  private readonly known = new LRUCache<string, string[]>({ max: FrameworkMembers.LIMIT });
-
-  constructor(@Inject(EVENT_STORE) private readonly eventStore: EventStore) {}
-
-  async departmentsOf(frameworkId: string): Promise<string[] | undefined> {
-    const cached = this.known.get(frameworkId);
-    if (cached) return cached;
-    const [stored] = await this.eventStore.readStream(frameworkStreamId(frameworkId), {
-      fromRevision: 0,
-      toRevision: 0,
-    });
-    const first = stored && upcast(stored);
-    if (first?.type !== 'FrameworkFiled') return undefined;
-    const data = first.data as { leadDepartment: string; participants: string[] };
-    const departments = [data.leadDepartment, ...data.participants];
-    this.known.set(frameworkId, departments);
-    return departments;
-  }
 }
 
 /**

@@ -4,7 +4,8 @@ import type { Actor } from '../domain';
 import { departmentScope, publicView } from '../application/read-scope';
 import { ProjectionService } from '../projections/projection.service';
 import { READ_MODEL_STORE, type ReadModelStore } from '../read-model/read-model.port';
-import { frameworkNotFound, mayKnowFramework } from './framework-visibility';
+import { mayKnowFramework } from '../application/framework-members';
+import { frameworkNotFound } from './framework-visibility';
 
 export class GetFramework {
   constructor(
