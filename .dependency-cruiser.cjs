@@ -6,7 +6,7 @@
 //   L1 infrastructure  config, clock, metrics, tokens, stores.module; event-store, read-model, leases
 //   L2 application     application errors, command context; commands (handler, idempotency); projections
 //   L3 http            cross-cutting HTTP: auth guard, problem+json filter, visibility guard, DTO fields, pipes
-//   L4 features        projects, annual-plans, systems, audit, subscriptions, platform|operations, web
+//   L4 features        projects, annual-plans, systems, frameworks, audit, subscriptions, platform|operations, web
 //   L5 composition     app.ts, app.module.ts, all-projections.ts, main.ts, cli/
 // Type-only imports count too (tsPreCompilationDeps): a layer that needs a higher layer's types
 // depends on it all the same.
@@ -15,7 +15,17 @@ const L0 = '^src/domain/';
 const L1 = '^src/(infrastructure|event-store|read-model|leases)/';
 const L2 = '^src/(application|commands|projections)/';
 const L3 = '^src/http/';
-const FEATURES = ['projects', 'annual-plans', 'systems', 'audit', 'subscriptions', 'platform', 'operations', 'web'];
+const FEATURES = [
+  'projects',
+  'annual-plans',
+  'systems',
+  'frameworks',
+  'audit',
+  'subscriptions',
+  'platform',
+  'operations',
+  'web',
+];
 const L4 = `^src/(${FEATURES.join('|')})/`;
 const L5 = '^src/(app\\.ts|app\\.module\\.ts|all-projections\\.ts|main\\.ts|cli/)';
 const LAYERED = [L0, L1, L2, L3, L4, L5];

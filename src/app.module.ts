@@ -10,6 +10,7 @@ import { AnnualPlansModule } from './annual-plans/annual-plans.module';
 import { ApplicationModule } from './application/application.module';
 import { AuditModule } from './audit/audit.module';
 import { CommandsModule } from './commands/commands.module';
+import { FrameworksModule } from './frameworks/frameworks.module';
 import { AuthGuard } from './http/auth';
 import { ProblemFilter } from './http/problem';
 import { ProjectVisibilityGuard } from './http/project-visibility';
@@ -93,6 +94,7 @@ export class AppModule {
         ProjectsModule,
         AnnualPlansModule,
         SystemsModule,
+        FrameworksModule,
         AuditModule,
         SubscriptionsModule,
         OperationsModule.forRoot({ testClock: theClock instanceof TestClock }),

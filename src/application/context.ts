@@ -16,6 +16,8 @@ export interface CommandAnswer {
   projectId?: string;
   year?: number;
   systemId?: string;
+  /** 第七条 framework commands */
+  frameworkId?: string;
   revision: number;
   /**
    * Global position of the last event (the `$all` order subscribers see). To read your own write,

@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { type IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
-import { projectStreamId } from '../domain';
+import { frameworkStreamId, projectStreamId } from '../domain';
 import { InvalidInput } from '../application/errors';
-import { projectIdOfStream } from '../application/streams';
+import { frameworkIdOfStream, projectIdOfStream } from '../application/streams';
 import { EVENT_STORE, type EventStore, type Position } from '../event-store/event-store.port';
 import { CLOCK, type Clock } from '../infrastructure/clock';
 import { ProjectionService } from '../projections/projection.service';
@@ -69,7 +69,13 @@ export class AuditDepartments {
   readonly lookup: DepartmentLookup = async (streamIds) => {
     const ids = streamIds.map((s) => projectIdOfStream(s)).filter((id): id is string => !!id);
     const docs = await this.readModels.getMany(this.projections.runner.collectionOf('projects'), ids);
-    return new Map(docs.map((d) => [projectStreamId(d._id), (d.departments as string[]) ?? []]));
+    const owners = new Map(docs.map((d) => [projectStreamId(d._id), (d.departments as string[]) ?? []]));
+    // 第七条 a framework's events belong to its lead and participants (the frameworks read model).
+    const frameworkIds = streamIds.map((s) => frameworkIdOfStream(s)).filter((id): id is string => !!id);
+    if (frameworkIds.length === 0) return owners;
+    const frameworks = await this.readModels.getMany(this.projections.runner.collectionOf('frameworks'), frameworkIds);
+    for (const f of frameworks) owners.set(frameworkStreamId(f._id), (f.departments as string[]) ?? []);
+    return owners;
   };
 }
 

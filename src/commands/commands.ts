@@ -7,6 +7,8 @@ import {
   departmentOf,
   DomainError,
   fold,
+  frameworkDecider,
+  frameworkStreamId,
   projectDecider,
   projectStreamId,
   refuse,
@@ -24,6 +26,10 @@ import {
   type AnnualPlanEvent,
   type AnnualPlanState,
   type CommandMetadata,
+  type FrameworkCommand,
+  type FrameworkCommandType,
+  type FrameworkEvent,
+  type FrameworkState,
   type ProjectCommand,
   type ProjectCommandOf,
   type ProjectCommandType,
@@ -54,7 +60,7 @@ export interface Expecting {
 
 /** A project command's data as its route takes it: all but the project's id, which is the route's. */
 export type ProjectCommandInputs = {
-  [T in ProjectCommandType]: Omit<ProjectCommandOf<T>['data'], 'projectId' | 'budget' | 'underBan'>;
+  [T in ProjectCommandType]: Omit<ProjectCommandOf<T>['data'], 'projectId' | 'budget' | 'underBan' | 'framework'>;
 };
 
 /**
@@ -78,6 +84,14 @@ export type SystemCommandInputs = {
 export type SystemRequest = {
   [T in SystemCommandType]: { type: T; data: SystemCommandInputs[T] & Expecting };
 }[SystemCommandType];
+/** A framework command's data as its route takes it: all but the framework's id (the route's, or the server's). */
+export type FrameworkCommandInputs = {
+  [T in FrameworkCommandType]: Omit<Extract<FrameworkCommand, { type: T }>['data'], 'frameworkId'>;
+};
+
+export type FrameworkRequest = {
+  [T in FrameworkCommandType]: { type: T; data: FrameworkCommandInputs[T] & Expecting };
+}[FrameworkCommandType];
 
 export type AnnualPlanRequest = {
   [T in AnnualPlanCommandType]: { type: T; data: AnnualPlanCommandInputs[T] & Expecting };
@@ -95,6 +109,7 @@ export class Commands {
   readonly projects: StreamCommandHandler<ProjectCommand, ProjectEvent, ProjectState>;
   readonly annualPlans: StreamCommandHandler<AnnualPlanCommand, AnnualPlanEvent, AnnualPlanState>;
   readonly systems: StreamCommandHandler<SystemCommand, SystemEvent, SystemState>;
+  readonly frameworks: StreamCommandHandler<FrameworkCommand, FrameworkEvent, FrameworkState>;
 
   constructor(
     private readonly keys: IdempotencyService,
@@ -107,6 +122,7 @@ export class Commands {
     this.projects = new StreamCommandHandler(projectDecider, eventStore, metrics);
     this.annualPlans = new StreamCommandHandler(annualPlanDecider, eventStore, metrics);
     this.systems = new StreamCommandHandler(systemDecider, eventStore, metrics);
+    this.frameworks = new StreamCommandHandler(frameworkDecider, eventStore, metrics);
   }
 
   project(projectId: string, request: ProjectRequest, ctx: RequestContext): Promise<Dispatched> {
@@ -145,6 +161,21 @@ export class Commands {
         streamId: systemStreamId(systemId),
         identity: { systemId },
         body: { ...request.data, systemId },
+        creates: COMMAND_CATALOGUE[request.type].creates ?? false,
+      },
+      ctx,
+    );
+  }
+
+  /** 第七条 a cross-department framework, one stream per framework. */
+  framework(frameworkId: string, request: FrameworkRequest, ctx: RequestContext): Promise<Dispatched> {
+    return this.run(
+      {
+        aggregate: 'framework',
+        draft: onStream(request, { frameworkId }),
+        streamId: frameworkStreamId(frameworkId),
+        identity: { frameworkId },
+        body: { ...request.data, frameworkId },
         creates: COMMAND_CATALOGUE[request.type].creates ?? false,
       },
       ctx,
@@ -202,16 +233,24 @@ export class Commands {
     return answerOf(job, await this.handle(job, metadata, options));
   }
 
+  /** The job's aggregate decides, on the facts of other aggregates it needs. */
   private async handle(job: Job, metadata: CommandMetadata, options: HandleOptions): Promise<CommandOutcome> {
     switch (job.aggregate) {
       case 'project': {
-        const command = await this.withBanFacts(await this.withPlanFacts({ ...job.draft, metadata }));
+        const planned = await this.withPlanFacts({ ...job.draft, metadata });
+        const command = await this.withBanFacts(await this.withFrameworkFacts(planned));
         return this.projects.handle(job.streamId, command, options);
       }
       case 'annualPlan':
         return this.annualPlans.handle(job.streamId, await this.withProjectFacts({ ...job.draft, metadata }), options);
       case 'system':
         return this.systems.handle(job.streamId, { ...job.draft, metadata }, options);
+      case 'framework':
+        return this.frameworks.handle(job.streamId, { ...job.draft, metadata }, options);
+      default: {
+        const unexpected: never = job;
+        return unexpected;
+      }
     }
   }
 
@@ -273,6 +312,26 @@ export class Commands {
     return this.ban.underBan(departmentCode);
   }
 
+  /**
+   * 第七条 a registration's cross-department part decides on the framework it names, a fact of the
+   * framework's stream: read when the command runs (not for a replayed Idempotency-Key), kept out of
+   * the request hash. A stream without a filing is no framework (null).
+   */
+  private async withFrameworkFacts(command: ProjectCommand): Promise<ProjectCommand> {
+    if (command.type !== 'RegisterProject') return command;
+    const frameworkId = command.data.crossDepartment?.frameworkId;
+    if (typeof frameworkId !== 'string') return command;
+    const events = await this.eventStore.readStream(frameworkStreamId(frameworkId));
+    const state = fold(frameworkDecider, events.map(domainEvent<FrameworkEvent>));
+    const framework = state.filed && {
+      frameworkId,
+      leadDepartment: state.filed.leadDepartment,
+      participants: state.filed.participants,
+      acknowledged: state.acknowledgement !== null,
+    };
+    return { ...command, data: { ...command.data, framework } };
+  }
+
   private async exists(streamId: string): Promise<boolean> {
     return (await this.eventStore.readStream(streamId, { fromRevision: 0, toRevision: 0 })).length > 0;
   }
@@ -307,7 +366,7 @@ export class Commands {
 type Job = {
   streamId: string;
   /** What names the stream in the answer. */
-  identity: { projectId: string } | { year: number } | { systemId: string };
+  identity: { projectId: string } | { year: number } | { systemId: string } | { frameworkId: string };
   /** The request as the client sent it, with the route's id: hashed for the Idempotency-Key. */
   body: Expecting & Record<string, unknown>;
   /** The command opens its stream (COMMAND_CATALOGUE): 201, and PROJECT_EXISTS before any revision. */
@@ -316,6 +375,7 @@ type Job = {
   | { aggregate: 'project'; draft: ProjectRequest & { data: { projectId: string } } }
   | { aggregate: 'annualPlan'; draft: AnnualPlanRequest & { data: { year: number } } }
   | { aggregate: 'system'; draft: SystemRequest & { data: { systemId: string } } }
+  | { aggregate: 'framework'; draft: FrameworkRequest & { data: { frameworkId: string } } }
 );
 
 /** What an Idempotency-Key's request hash covers besides the body: command type and stream. */

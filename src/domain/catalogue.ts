@@ -1,10 +1,13 @@
 /**
  * The catalogues, derived: each capability module defines its commands, events and refusals,
  * and these tables merge them. Nothing here is written twice; to change a rule, a label or an
- * article, open the module that owns it (src/domain/project/*.ts, src/domain/annual-plan/*.ts).
+ * article, open the module that owns it (src/domain/project/*.ts, src/domain/annual-plan/*.ts,
+ * src/domain/framework/*.ts).
  */
 import { AnnualPlanCommandType, AnnualPlanEvent, AnnualPlanEventType } from './annual-plan/types';
 import { annualPlanCommands, annualPlanEvents, annualPlanRules } from './annual-plan/plan';
+import { FrameworkCommandType, FrameworkEvent, FrameworkEventType } from './framework/types';
+import { frameworkCommands, frameworkEvents, frameworkRules } from './framework/framework';
 import { CommandDefinition, DecisionContext, EventDefinition, FAMILIES, Family } from './definitions';
 import { acceptanceCommands, acceptanceEvents, acceptanceRules } from './project/acceptance';
 import { approvalCommands, approvalEvents, approvalRules } from './project/approval';
@@ -28,8 +31,8 @@ import { SystemCommandType, SystemEvent, SystemEventType } from './system/types'
 export type { Family } from './definitions';
 export { FAMILIES } from './definitions';
 
-export type EventType = ProjectEventType | AnnualPlanEventType | SystemEventType;
-export type CommandType = ProjectCommandType | AnnualPlanCommandType | SystemCommandType;
+export type EventType = ProjectEventType | AnnualPlanEventType | SystemEventType | FrameworkEventType;
+export type CommandType = ProjectCommandType | AnnualPlanCommandType | SystemCommandType | FrameworkCommandType;
 
 /** The modules in lifecycle order, each with the refusals it defines (tests check no code repeats). */
 export const DOMAIN_MODULES = {
@@ -46,6 +49,7 @@ export const DOMAIN_MODULES = {
   deadlines: deadlineRules,
   annualPlan: annualPlanRules,
   system: systemRules,
+  framework: frameworkRules,
 } as const;
 
 /**
@@ -69,6 +73,7 @@ export const RULES = {
   ...deadlineRules,
   ...annualPlanRules,
   ...systemRules,
+  ...frameworkRules,
 } satisfies Record<string, RuleText>;
 
 export type RuleCode = keyof typeof RULES;
@@ -99,10 +104,10 @@ const PROJECT_EVENTS: ProjectEventDefinitions<ProjectEventType> = {
   ...deadlineEvents,
 };
 
-type AnyEvent = ProjectEvent | AnnualPlanEvent | SystemEvent;
+type AnyEvent = ProjectEvent | AnnualPlanEvent | SystemEvent | FrameworkEvent;
 /** Listed by family (docs/api.md order), then in lifecycle order within each. */
 const EVENT_DEFINITIONS: Record<EventType, EventDefinition<AnyEvent>> = sortRecord(
-  { ...PROJECT_EVENTS, ...annualPlanEvents, ...systemEvents },
+  { ...PROJECT_EVENTS, ...annualPlanEvents, ...systemEvents, ...frameworkEvents },
   ({ family }) => FAMILIES.indexOf(family),
 );
 
@@ -160,6 +165,7 @@ const COMMAND_DEFINITIONS: Record<CommandType, CommandDefinition<never, never, u
   ...PROJECT_COMMANDS,
   ...annualPlanCommands,
   ...systemCommands,
+  ...frameworkCommands,
 };
 
 /** Who may issue what (docs/api.md commands table); decide enforces it, HTTP may pre-check. */

@@ -24,6 +24,7 @@ export * from './project/state';
 export { stateView } from './project/state-view';
 export * from './annual-plan/types';
 export * from './system/types';
+export * from './framework/types';
 export * from './catalogue';
 export { omEligibility } from './project/compliance';
 export { annualPlanInbox, assembleInbox, inboxRolesOf, projectInbox, systemInbox } from './inbox';
@@ -42,3 +43,5 @@ export { createProjectDecider, projectDecider, projectStreamId } from './project
 export { annualPlanDecider, annualPlanStreamId, initialAnnualPlanState } from './annual-plan/decider';
 export { systemDecider, systemStreamId } from './system/decider';
 export { banReasonsOf } from './project/compliance';
+export { frameworkDecider, frameworkStreamId, initialFrameworkState } from './framework/decider';
+export { awaitingConfirmation, contentKey, frameworkDepartments } from './framework/framework';

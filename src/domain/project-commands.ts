@@ -7,10 +7,11 @@ import {
   BannedSystem,
   Category,
   ComplianceFacts,
-  CrossDepartment,
+  CrossDepartmentPart,
   EvaluationGrade,
   EvaluationKind,
   FastTrack,
+  FrameworkFacts,
   IncidentDecision,
   IncidentKind,
   Nature,
@@ -52,13 +53,18 @@ export type RegisterProject = P<
     networkNeeds: string;
     omGuarantee: string;
     followsMasterPlan: boolean;
-    crossDepartment?: CrossDepartment | null;
+    crossDepartment?: CrossDepartmentPart | null;
     fastTrack?: FastTrack | null;
     /**
      * Facts of other streams, supplied by the application layer when the command runs: the
      * department's systems under the construction ban of 第二十四条 (一)(三).
      */
     underBan?: BannedSystem[];
+    /**
+     * 第七条 the facts of the framework crossDepartment names, supplied by the application layer
+     * (another aggregate's stream); null when there is none, absent when not looked up.
+     */
+    framework?: FrameworkFacts | null;
   }
 >;
 export type SubmitProposal = P<'SubmitProposal', { documentRef: string }>;

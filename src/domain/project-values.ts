@@ -29,8 +29,34 @@ export interface CrossDepartment {
   leadDepartment: string;
   /** 参建部门 */
   participants: string[];
-  /** 框架方案 (第七条), filed jointly before each department applies for its part. */
-  frameworkPlanRef: string;
+  /**
+   * 框架方案 (第七条) as a free reference: registrations before frameworks were a record of their
+   * own carry it; new ones name the framework instead.
+   */
+  frameworkPlanRef?: string;
+  /** 第七条 the acknowledged framework (`framework-<id>`) the part belongs to; set on registrations since. */
+  frameworkId?: string;
+}
+
+/**
+ * 第七条 a cross-department part as a registration asks for it: the framework it belongs to. The
+ * lead and participants are the framework's; a client that states them must state the framework's.
+ */
+export interface CrossDepartmentPart {
+  frameworkId: string;
+  leadDepartment?: string;
+  participants?: string[];
+}
+
+/**
+ * The facts of the framework a registration names, read from its stream when the command runs
+ * (another aggregate); null when no framework has that id.
+ */
+export interface FrameworkFacts {
+  frameworkId: string;
+  leadDepartment: string;
+  participants: string[];
+  acknowledged: boolean;
 }
 
 /** 第十八条 */

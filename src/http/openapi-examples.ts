@@ -20,6 +20,9 @@ export const EXAMPLE_PROJECT_ID = '3f0b6c2e-8d1a-4c57-9e2b-5a7d4e1f9c30';
 export const EXAMPLE_RECTIFICATION_ID = '8a2d5f14-6b3c-4e9a-b7d1-2c4e6f8a0b13';
 export const EXAMPLE_INCIDENT_ID = '5c7e9a1b-3d2f-4a6c-8e0b-9f1d3b5a7c24';
 const ON_THE_RECTIFICATION = { rectificationId: EXAMPLE_RECTIFICATION_ID };
+/** 第七条 a framework led by EXAMPLE_DEPARTMENT with these participants (each confirms it). */
+export const EXAMPLE_FRAMEWORK_ID = '6d4a2c8e-1f3b-4e5d-9a7c-0b2e4f6a8c91';
+export const EXAMPLE_FRAMEWORK_PARTICIPANTS = ['GAJ', 'SCJGJ'];
 
 const MATERIALS = {
   acceptanceReport: 'YS-2027-01 验收报告',
@@ -171,6 +174,22 @@ export const REQUEST_EXAMPLES: Record<string, Record<string, unknown>> = {
     majorSecurityHazard: false,
   },
   'POST /systems/{id}/grant-sharing-exemption': { reason: '涉密系统，依法不能共享，确有必要保留' },
+  'POST /frameworks': {
+    frameworkId: EXAMPLE_FRAMEWORK_ID,
+    name: '鄂尔多斯市“一件事一次办”跨部门工程',
+    participants: EXAMPLE_FRAMEWORK_PARTICIPANTS,
+    objectives: '企业开办、不动产登记等事项一次受理、一网通办',
+    contentByDepartment: {
+      [EXAMPLE_DEPARTMENT]: ['统一受理平台', '数据共享交换通道'],
+      GAJ: ['人口信息核验服务'],
+      SCJGJ: ['市场主体登记接口改造'],
+    },
+    dataFlows: '统一受理→各部门并联审批→结果回传统一受理平台；数据经共享交换平台流转',
+    interfaces: '统一身份认证接口、共享交换接口、审批结果回传接口',
+    dataCatalogue: ['人口基础信息', '市场主体登记信息', '不动产登记信息'],
+  },
+  'POST /frameworks/{id}/confirm': { opinion: '同意框架方案，按分工建设' },
+  'POST /frameworks/{id}/acknowledge': { opinion: '框架方案已受理，各部门按分工申报' },
   'POST /subscriptions': {
     url: 'https://finance.example/hooks/ordos',
     families: ['批复'],

@@ -148,6 +148,7 @@ const PROBLEMS = {
     application(404, 'DEPARTMENT_NOT_FOUND', 'Not found', 'No department with this code has projects.'),
   SYSTEM_NOT_FOUND_READ: () => application(404, 'SYSTEM_NOT_FOUND', 'Not found', 'No system 5d0c….'),
   ANNUAL_PLAN_NOT_FOUND: () => application(404, 'ANNUAL_PLAN_NOT_FOUND', 'Not found', 'No annual plan for 2026 yet.'),
+  FRAMEWORK_NOT_FOUND_READ: () => application(404, 'FRAMEWORK_NOT_FOUND', 'Not found', 'No framework 6d4a…'),
   NO_STATE_AT_THAT_POINT: () =>
     application(404, 'NO_STATE_AT_THAT_POINT', 'Not found', 'Project 0b4c… did not exist yet at that point.'),
   PROJECTION_NOT_FOUND: () => application(404, 'PROJECTION_NOT_FOUND', 'Not found', 'No projection nope.'),
@@ -217,6 +218,8 @@ export function commonRefusalsOf(type: CommandType): RuleCode[] {
   if (info.route.startsWith('/annual-plans')) return ['ROLE_NOT_ALLOWED'];
   // An existing system (第二十四条) has no project, department check or status.
   if (info.route.startsWith('/systems')) return ['ROLE_NOT_ALLOWED', 'NO_POLICY_IN_FORCE'];
+  // 第七条 the framework decider checks the policy in force and the role; visibility is its own refusal.
+  if (info.route.startsWith('/frameworks')) return ['ROLE_NOT_ALLOWED', 'NO_POLICY_IN_FORCE'];
   if (info.creates) return ['ROLE_NOT_ALLOWED', 'NO_POLICY_IN_FORCE', 'DEPARTMENT_MISMATCH'];
   return ['ROLE_NOT_ALLOWED', 'NO_POLICY_IN_FORCE', 'PROJECT_NOT_FOUND', 'OTHER_DEPARTMENT'];
 }
@@ -303,6 +306,8 @@ const EXTRA: Record<string, Known[]> = {
   'POST /projects/{id}/file-adjustment': ['READ_MODEL_BEHIND'],
   'GET /systems': ['READ_FORBIDDEN', 'READ_MODEL_BEHIND'],
   'GET /systems/{id}': ['SYSTEM_NOT_FOUND_READ', 'READ_MODEL_BEHIND'],
+  'GET /frameworks': ['READ_FORBIDDEN'],
+  'GET /frameworks/{id}': ['FRAMEWORK_NOT_FOUND_READ'],
   'GET /departments/{code}/record': ['DEPARTMENT_NOT_FOUND'],
   'GET /projects/{id}/history': ['HISTORY_FORBIDDEN'],
   'GET /projects/{id}/state': ['HISTORY_FORBIDDEN', 'NO_STATE_AT_THAT_POINT'],

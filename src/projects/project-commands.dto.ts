@@ -6,7 +6,7 @@ import {
   type AdjustmentReason,
   type AssetClass,
   type Category,
-  type CrossDepartment,
+  type CrossDepartmentPart,
   type EvaluationGrade,
   type EvaluationKind,
   type FastTrack,
@@ -38,10 +38,13 @@ type In<T extends keyof ProjectCommandInputs> = ProjectCommandInputs[T];
 export const CATEGORIES = ['INFRASTRUCTURE', 'SOFTWARE', 'OPERATIONS', 'THIRD_PARTY'] as const;
 export const NATURES = ['NEW', 'UPGRADE', 'CONTINUATION'] as const;
 
-export class CrossDepartmentDto implements CrossDepartment {
-  @Text(64, { description: '牵头部门 lead department code' }) leadDepartment: string;
-  @TextList(50, 64, { minItems: 1, description: '参建部门 participating department codes' }) participants: string[];
-  @Text(500, { description: '框架方案 joint framework plan reference (第七条)' }) frameworkPlanRef: string;
+/** 第七条 the part of an acknowledged framework (POST /frameworks); the free frameworkPlanRef is no longer taken. */
+export class CrossDepartmentDto implements CrossDepartmentPart {
+  @Uuid({ description: '框架方案 the acknowledged framework listing the department (第七条)' }) frameworkId: string;
+  @Text(64, { optional: true, description: "牵头部门 lead department code: the framework's when given" })
+  leadDepartment?: string;
+  @TextList(50, 64, { optional: true, minItems: 1, description: "参建部门: the framework's participants when given" })
+  participants?: string[];
 }
 
 export class FastTrackDto implements FastTrack {
@@ -357,7 +360,7 @@ interface NestedDtos {
 }
 
 interface NestedValues {
-  CrossDepartment: CrossDepartment;
+  CrossDepartment: CrossDepartmentPart;
   FastTrack: FastTrack;
   AcceptanceMaterials: AcceptanceMaterials;
   SanctionBasis: SanctionBasis;

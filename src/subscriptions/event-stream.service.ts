@@ -5,6 +5,8 @@ import { ProblemError } from '../application/errors';
 import type { Actor } from '../domain';
 import { EVENT_STORE, type EventStore, type Position, type StoredEvent } from '../event-store/event-store.port';
 import { mayRead, ProjectRegistrations } from '../application/project-registrations';
+import { FrameworkMembers, mayKnowFramework } from '../application/framework-members';
+import { frameworkIdOfStream } from '../application/streams';
 import { projectOf, publish, type PublishedEvent } from './event-envelope';
 import { SUBSCRIPTION_SETTINGS, type SubscriptionSettings } from '../infrastructure/subscription-settings';
 
@@ -42,6 +44,8 @@ export class EventStreamService implements BeforeApplicationShutdown {
     @Inject(SUBSCRIPTION_SETTINGS) private readonly settings: SubscriptionSettings,
     /** The same registration cache the visibility guard decides with: one answer to "whose project". */
     private readonly registrations: ProjectRegistrations,
+    /** 第七条 which departments a framework lists, from its filing (as FrameworkVisibilityGuard decides). */
+    private readonly frameworks: FrameworkMembers,
   ) {}
 
   get openStreams(): number {
@@ -161,6 +165,11 @@ export class EventStreamService implements BeforeApplicationShutdown {
    */
   private async view(actor: Actor, event: StoredEvent): Promise<PublishedEvent | undefined> {
     if (actor.role !== 'CONSTRUCTION_UNIT') return publish(event);
+    // 第七条 a framework's events reach the departments it lists only.
+    const frameworkId = frameworkIdOfStream(event.streamId);
+    if (frameworkId !== undefined) {
+      return mayKnowFramework(actor, await this.frameworks.departmentsOf(frameworkId)) ? publish(event) : undefined;
+    }
     const projectId = projectOf(event);
     if (projectId !== undefined) {
       if (!(await this.mayReadProject(actor, projectId))) return undefined;

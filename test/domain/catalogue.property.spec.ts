@@ -40,6 +40,7 @@ function expectListed(type: CommandType, run: () => unknown): unknown {
 }
 
 type Make = (today: string) => ProjectCommand;
+const FRAMEWORK = { frameworkId: 'fw', leadDepartment: 'D-BIG', participants: ['D-EDU'], acknowledged: true };
 const amount = fc.oneof(
   fc.constantFrom(0, -1, 1.5, 1, 1_000_000, 19_999_999, 30_000_000, 199_999_999, 200_000_000, 300_000_000, 500_000_000),
   fc.integer({ min: -10, max: 600_000_000 }),
@@ -59,7 +60,7 @@ const make: fc.Arbitrary<Make> = fc.oneof(
       urgent: fc.boolean(),
       depth: fc.boolean(),
       reason: fc.boolean(),
-      cross: fc.nat(3),
+      cross: fc.nat(5),
       planYear: fc.integer({ min: -1, max: 2 }),
     })
     .map<Make>(
@@ -77,11 +78,14 @@ const make: fc.Arbitrary<Make> = fc.oneof(
                   evidenceRef: 'doc:city-requirement',
                 }
               : null,
-            crossDepartment: [
-              null,
-              { leadDepartment: 'D-BIG', participants: ['D-EDU'], frameworkPlanRef: 'fw' },
-              { leadDepartment: 'D-BIG', participants: ['D-HEALTH'], frameworkPlanRef: 'fw' },
-              { leadDepartment: 'D-EDU', participants: ['D-EDU'], frameworkPlanRef: '' },
+            // 第七条: the part and the facts of the framework it names (listing, not listing, pending, none).
+            ...[
+              { crossDepartment: null },
+              { crossDepartment: { frameworkId: 'fw' }, framework: FRAMEWORK },
+              { crossDepartment: { frameworkId: 'fw' }, framework: { ...FRAMEWORK, participants: ['D-HEALTH'] } },
+              { crossDepartment: { frameworkId: 'fw' }, framework: { ...FRAMEWORK, acknowledged: false } },
+              { crossDepartment: { frameworkId: 'fw' }, framework: null },
+              { crossDepartment: { frameworkId: 'fw', leadDepartment: 'D-EDU' }, framework: FRAMEWORK },
             ][r.cross],
           }),
         ),

@@ -10,7 +10,12 @@ import { randomUUID } from 'node:crypto';
 import { COMMAND_CATALOGUE, RULES, type CommandType, type Role, type RuleCode } from '../../src/domain';
 import { DOMAIN_STATUS, HTTP_CODES } from '../../src/http/problem';
 import { commandOf, commonRefusalsOf, PROBLEM_MEDIA_TYPE, refusalsOf } from '../../src/http/openapi';
-import { EXAMPLE_DEPARTMENT, EXAMPLE_PROJECT_ID } from '../../src/http/openapi-examples';
+import {
+  EXAMPLE_DEPARTMENT,
+  EXAMPLE_FRAMEWORK_ID,
+  EXAMPLE_FRAMEWORK_PARTICIPANTS,
+  EXAMPLE_PROJECT_ID,
+} from '../../src/http/openapi-examples';
 import { CLIENT_ROUTES } from '../../src/web/web.module';
 import { WEB_ROOT } from '../../src/web/web-assets';
 import { startHarness, type Harness } from '../support/harness';
@@ -187,9 +192,10 @@ describe('the OpenAPI document tells the whole contract', () => {
     ).toEqual([]);
   });
 
-  it('every operation (75 with the test clock) lists its error answers as problem+json with their codes', () => {
+  it('every operation (80 with the test clock) lists its error answers as problem+json with their codes', () => {
     const ops = operations(doc);
-    expect(ops).toHaveLength(75);
+    // 69, /inbox, 第二十四条 /systems (5), 第七条 /frameworks (5)
+    expect(ops).toHaveLength(80);
     expect(doc.components.schemas.Problem).toMatchObject({
       required: ['type', 'title', 'status', 'detail', 'code'],
       properties: { errors: { type: 'array' }, article: { type: 'string' }, instance: { type: 'string' } },
@@ -414,6 +420,37 @@ describe('the OpenAPI document tells the whole contract', () => {
         status: 'ASSET_REGISTERED',
         evaluations: [expect.objectContaining({ kind: 'POST_EVALUATION', grade: 'GOOD' })],
       });
+    });
+
+    it('第七条 a framework: filed by the lead, confirmed by each participant, acknowledged, named by a part', async () => {
+      at('2026-03-02T11:00:00+08:00');
+      await step('POST /frameworks');
+      const ids = { id: EXAMPLE_FRAMEWORK_ID };
+      const confirmation = exampleBody('post', '/frameworks/{id}/confirm');
+      for (const department of EXAMPLE_FRAMEWORK_PARTICIPANTS) {
+        const token = h.token('CONSTRUCTION_UNIT', department);
+        const url = `/frameworks/${EXAMPLE_FRAMEWORK_ID}/confirm`;
+        expect((await h.request('POST', url, { token, body: confirmation })).status).toBe(200);
+      }
+      await step('POST /frameworks/{id}/acknowledge', EXAMPLE_PROJECT_ID, ids);
+      const department = EXAMPLE_FRAMEWORK_PARTICIPANTS[0];
+      const part = {
+        ...exampleBody('post', '/projects'),
+        projectId: randomUUID(),
+        departmentCode: department,
+        crossDepartment: { frameworkId: EXAMPLE_FRAMEWORK_ID },
+      };
+      const registered = await h.request('POST', '/projects', {
+        token: h.token('CONSTRUCTION_UNIT', department),
+        body: part,
+      });
+      expect(registered.status).toBe(201);
+      for (let i = 0; i < 200; i++) {
+        const read = await h.request('GET', `/frameworks/${EXAMPLE_FRAMEWORK_ID}`, { token: h.token('AUDIT') });
+        if (read.status === 200 && read.body.acknowledged) return;
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      throw new Error('the framework was never shown acknowledged');
     });
 
     it('the other documented inputs: query examples, a webhook subscription, the test clock', async () => {

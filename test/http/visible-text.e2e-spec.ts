@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { COMMAND_CATALOGUE, type Role } from '../../src/domain';
 import { commandOf } from '../../src/http/openapi';
 import { EXAMPLE_DEPARTMENT, REQUEST_EXAMPLES } from '../../src/http/openapi-examples';
-import { driveTo, expectProblem, invalidFields, readProject, type Project } from '../support/fixtures';
+import { driveTo, expectProblem, frameworkBody, invalidFields, readProject, type Project } from '../support/fixtures';
 import { registration, startHarness, type Harness } from '../support/harness';
 
 type Schema = Record<string, any>;
@@ -23,10 +23,19 @@ describe('required text has a visible character (400 VALIDATION_FAILED naming th
   let h: Harness;
   let doc: { paths: Record<string, Record<string, any>>; components: { schemas: Record<string, Schema> } };
   let project: Project;
+  let frameworkId: string;
   beforeAll(async () => {
     h = await startHarness();
     doc = (await h.request('GET', '/docs-json')).body;
     project = await driveTo(h, 'DRAFT_PLAN', { dept: EXAMPLE_DEPARTMENT });
+    // 第七条 a framework EXAMPLE_DEPARTMENT takes part in, for the /frameworks/{id} routes.
+    const framework = frameworkBody([EXAMPLE_DEPARTMENT]);
+    const filed = await h.request('POST', '/frameworks', {
+      token: h.token('CONSTRUCTION_UNIT', 'VT-LEAD'),
+      body: framework,
+    });
+    expect(filed.status).toBe(201);
+    frameworkId = framework.frameworkId;
   });
   afterAll(async () => {
     await h.close();
@@ -101,7 +110,8 @@ describe('required text has a visible character (400 VALIDATION_FAILED naming th
     let n = 0;
     for (const { key, method, path, body, field } of bodies()) {
       const blank = BLANKS[n++ % BLANKS.length];
-      const url = path.replace('{year}', '2026').replace(/\{\w+\}/g, project.id);
+      const id = path.startsWith('/frameworks/') ? frameworkId : project.id;
+      const url = path.replace('{year}', '2026').replace(/\{\w+\}/g, id);
       const sent = withValue(body, field.path, field.list ? ['第一项', blank] : blank);
       if (key === 'POST /projects') sent.projectId = randomUUID();
       const answer = await h.request(method.toUpperCase(), url, { token: tokenFor(method, path), body: sent });

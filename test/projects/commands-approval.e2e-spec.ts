@@ -1,5 +1,13 @@
 import { registration, startHarness, type Harness } from '../support/harness';
-import { ESTIMATE_FEN, driveTo, expectProblem, invalidFields, readProject, today } from '../support/fixtures';
+import {
+  ESTIMATE_FEN,
+  acknowledgedFramework,
+  driveTo,
+  expectProblem,
+  invalidFields,
+  readProject,
+  today,
+} from '../support/fixtures';
 import { APPROVAL_ROUTES, describeRouteContract } from '../support/route-contract';
 
 describe('POST /projects 立项 register (第二、五、七、九条)', () => {
@@ -258,9 +266,8 @@ describe('POST /projects 立项 register (第二、五、七、九条)', () => {
   });
 
   it('cross-department (第七条): a participant reads the project but may not act on it', async () => {
-    const body = registration('LEAD', {
-      crossDepartment: { leadDepartment: 'LEAD', participants: ['PART'], frameworkPlanRef: 'KJ-1' },
-    });
+    const frameworkId = await acknowledgedFramework(h, 'LEAD', ['PART']);
+    const body = registration('LEAD', { crossDepartment: { frameworkId } });
     const created = await h.request('POST', '/projects', { token: h.token('CONSTRUCTION_UNIT', 'LEAD'), body });
     expect(created.status).toBe(201);
     const read = await h.request('GET', `/projects/${body.projectId}?minRevision=0`, {
@@ -281,7 +288,7 @@ describe('POST /projects 立项 register (第二、五、七、九条)', () => {
     const invalid = await h.request('POST', '/projects', {
       token: h.token('CONSTRUCTION_UNIT', 'LEAD'),
       body: registration('LEAD', {
-        crossDepartment: { leadDepartment: 'LEAD', participants: ['LEAD'], frameworkPlanRef: 'KJ' },
+        crossDepartment: { frameworkId, leadDepartment: 'LEAD', participants: ['LEAD'] },
       }),
     });
     expectProblem(invalid, 422, 'CROSS_DEPARTMENT_INVALID', '第七条');

@@ -74,9 +74,28 @@ describe('projects projection', () => {
   });
 
   it('a cross-department project is listed under every department it involves', () => {
-    const crossDepartment = { leadDepartment: 'D-GOV', participants: [DEPT, 'D-HEALTH'], frameworkPlanRef: 'fw-1' };
-    const doc = project(stored(H.registered({ crossDepartment })));
+    const framework = {
+      frameworkId: 'fw-1',
+      leadDepartment: 'D-GOV',
+      participants: [DEPT, 'D-HEALTH'],
+      acknowledged: true,
+    };
+    const doc = project(stored(H.registered({ crossDepartment: { frameworkId: 'fw-1' }, framework })));
     expect(doc?.departments).toEqual([DEPT, 'D-GOV', 'D-HEALTH']);
+    expect(doc?.crossDepartment).toEqual({
+      leadDepartment: 'D-GOV',
+      participants: [DEPT, 'D-HEALTH'],
+      frameworkId: 'fw-1',
+    });
+  });
+
+  it('an old registration with the free frameworkPlanRef (before frameworks were a record) projects as before', () => {
+    const [registered] = H.registered();
+    const crossDepartment = { leadDepartment: 'D-GOV', participants: [DEPT, 'D-HEALTH'], frameworkPlanRef: 'fw-1' };
+    const old = { ...registered, data: { ...registered.data, crossDepartment } } as ProjectEvent;
+    const doc = project(stored([old]));
+    expect(doc?.departments).toEqual([DEPT, 'D-GOV', 'D-HEALTH']);
+    expect(doc?.crossDepartment).toEqual(crossDepartment);
   });
 
   it('counts events per family, and keeps revision, updatedAt and registeredAt of the stream', () => {

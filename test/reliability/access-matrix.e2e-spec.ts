@@ -9,7 +9,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { EVENT_STORE, type EventStore } from '../../src/event-store/event-store.port';
 import { registration, SECRET, startHarness, type Harness } from '../support/harness';
-import { driveTo, orderRectification, type Project } from '../support/fixtures';
+import { acknowledgedFramework, driveTo, frameworkBody, orderRectification, type Project } from '../support/fixtures';
 import type { RouteSpec } from '../support/route-contract';
 import {
   ACCESS_MATRIX,
@@ -40,6 +40,9 @@ describe('access-control matrix (guarantee 4)', () => {
   /** The DEPT project in plan 2059: a scoped annual plan shows it to DEPT and the other roles only. */
   let planProjectId: string;
   let year = 2040;
+  /** 第七条 a framework led by FW_LEAD listing DEPT: GET /frameworks shows it to DEPT and the other roles only. */
+  let frameworkId: string;
+  const FW_LEAD = 'DFWLEAD';
 
   const tokenOf = (p: Principal) =>
     p === 'CU_OWN'
@@ -200,6 +203,52 @@ describe('access-control matrix (guarantee 4)', () => {
         body: { projectId: plan.projectId, inBudget: true, controlAmountFen: 1000 },
       };
     }),
+  );
+  probes.set(
+    'POST /frameworks',
+    fixed(
+      'POST',
+      () => '/frameworks',
+      () => {
+        const { frameworkId: _id, ...body } = frameworkBody(['DFWPART']);
+        return body;
+      },
+    ),
+  );
+  /** A framework led by FW_LEAD with DEPT as participant, confirmed by DEPT when `confirmed`. */
+  const framework = async (confirmed: boolean) => {
+    const body = frameworkBody([DEPT]);
+    const filed = await h.request('POST', '/frameworks', { token: h.token('CONSTRUCTION_UNIT', FW_LEAD), body });
+    expect(filed.status).toBe(201);
+    if (confirmed) {
+      const url = `/frameworks/${body.frameworkId}/confirm`;
+      expect((await h.request('POST', url, { token: h.token('CONSTRUCTION_UNIT', DEPT), body: {} })).status).toBe(200);
+    }
+    return body.frameworkId;
+  };
+  probes.set(
+    'POST /frameworks/:id/confirm',
+    cached(async () => ({ method: 'POST', url: `/frameworks/${await framework(false)}/confirm`, body: {} })),
+  );
+  probes.set(
+    'POST /frameworks/:id/acknowledge',
+    cached(async () => ({
+      method: 'POST',
+      url: `/frameworks/${await framework(true)}/acknowledge`,
+      body: { opinion: '已受理' },
+    })),
+  );
+  probes.set(
+    'GET /frameworks',
+    fixed('GET', () => '/frameworks'),
+  );
+  probes.set(
+    'GET /frameworks?department=:dept',
+    fixed('GET', () => `/frameworks?department=${DEPT}`),
+  );
+  probes.set(
+    'GET /frameworks/:id',
+    fixed('GET', () => `/frameworks/${frameworkId}`),
   );
   probes.set(
     'GET /projects',
@@ -397,6 +446,12 @@ describe('access-control matrix (guarantee 4)', () => {
     expect(created.status).toBe(201);
     subscriptionId = created.body.id;
     systemId = await newSystem();
+    frameworkId = await acknowledgedFramework(h, FW_LEAD, [DEPT]);
+    for (let i = 0; i < 100; i++) {
+      const seen = await h.request('GET', `/frameworks/${frameworkId}`, { token: h.token('OFFICE') });
+      if (seen.status === 200 && seen.body.acknowledged) break;
+      await new Promise((r) => setTimeout(r, 20));
+    }
     // Read models have caught up with the fixture before the scoped reads look for it.
     for (let i = 0; i < 100; i++) {
       const seen = await h.request('GET', `/projects/${fixture.id}?minRevision=${fixture.revision}`, {
@@ -478,7 +533,7 @@ describe('access-control matrix (guarantee 4)', () => {
         (answer.status >= 200 && answer.status < 300 && !row.publicStatus) ||
         (row.publicStatus !== undefined && answer.status === row.publicStatus) ||
         (rowKey(row) === 'GET /events/stream' && answer.status === 400 && answer.body.code === 'VALIDATION_FAILED');
-      const hiddenCodes = ['PROJECT_NOT_FOUND', 'DEPARTMENT_NOT_FOUND', 'SYSTEM_NOT_FOUND'];
+      const hiddenCodes = ['PROJECT_NOT_FOUND', 'DEPARTMENT_NOT_FOUND', 'SYSTEM_NOT_FOUND', 'FRAMEWORK_NOT_FOUND'];
       if (answer.status === 404 && hiddenCodes.includes(answer.body?.code) && cell === 'hidden') {
         const clean =
           isProblem(answer) && (await store.headPosition()) === head && !JSON.stringify(told(answer)).includes(DEPT);

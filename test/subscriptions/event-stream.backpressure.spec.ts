@@ -1,4 +1,5 @@
 import { ProjectRegistrations } from '../../src/application/project-registrations';
+import { FrameworkMembers } from '../../src/application/framework-members';
 import { EventEmitter } from 'node:events';
 import type { ServerResponse } from 'node:http';
 import type { EventHandler, EventStore, StoredEvent } from '../../src/event-store/event-store.port';
@@ -50,6 +51,7 @@ describe('SSE back-pressure', () => {
       store,
       loadSubscriptionSettings({ NODE_ENV: 'test', SSE_HEARTBEAT_MS: '60000' }),
       new ProjectRegistrations(store),
+      new FrameworkMembers(store),
     );
     const socket = new FullSocket();
     service.stream(socket as unknown as ServerResponse, { sub: 'o', name: 'o', role: 'OFFICE' }, {});

@@ -3,7 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { EVENT_STORE, type EventStore } from '../../src/event-store/event-store.port';
 import { resolveTypes } from '../../src/subscriptions/event-envelope';
 import { EventStreamService } from '../../src/subscriptions/event-stream.service';
-import { startHarness, type Harness } from '../support/harness';
+import { acknowledgedFramework } from '../support/fixtures';
+import { registration, startHarness, type Harness } from '../support/harness';
 import { approveProject, waitFor } from './helpers';
 
 interface SseClient {
@@ -136,6 +137,34 @@ describe('GET /events/stream (Server-Sent Events)', () => {
       ['ProposalApproved', `project-${mine}`],
     ]);
     client.close();
+  });
+
+  it('第七条 shows a construction unit the events of the frameworks its department is in only', async () => {
+    const frameworkId = await acknowledgedFramework(h, 'D20', ['D21']);
+    const stranger = await connect(
+      base,
+      '/events/stream?types=FrameworkFiled,FrameworkAcknowledged,ProjectRegistered&after=0',
+      auth(h.token('CONSTRUCTION_UNIT', 'D22')),
+    );
+    const participant = await connect(
+      base,
+      '/events/stream?types=FrameworkFiled,FrameworkAcknowledged&after=0',
+      auth(h.token('CONSTRUCTION_UNIT', 'D21')),
+    );
+    await waitFor(() => events(participant).length >= 2, 5000, 'the framework events');
+    expect(events(participant).map((f) => [f.data.type, f.data.streamId])).toEqual([
+      ['FrameworkFiled', `framework-${frameworkId}`],
+      ['FrameworkAcknowledged', `framework-${frameworkId}`],
+    ]);
+    // The stranger's own later registration arrives; nothing of the framework came before it.
+    const own = registration('D22');
+    expect(
+      (await h.request('POST', '/projects', { token: h.token('CONSTRUCTION_UNIT', 'D22'), body: own })).status,
+    ).toBe(201);
+    await waitFor(() => events(stranger).length >= 1, 5000, 'own registration');
+    expect(events(stranger).map((f) => f.data.streamId)).toEqual([`project-${own.projectId}`]);
+    stranger.close();
+    participant.close();
   });
 
   it('a client that pauses reading loses nothing and gets no duplicates after resuming', async () => {

@@ -267,3 +267,38 @@ export async function untilProjectionsRun(h: Harness): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
+
+/** A 第七条 framework body led by the caller's department, each participant with one item of its own. */
+export function frameworkBody(participants: string[], overrides: Record<string, unknown> = {}) {
+  return {
+    frameworkId: randomUUID(),
+    name: '跨部门一网通办工程',
+    participants,
+    objectives: '统一受理、数据共享、一网通办',
+    contentByDepartment: Object.fromEntries(participants.map((d) => [d, [`${d} 业务系统对接`]])),
+    dataFlows: '受理→审批→反馈，数据经共享交换平台流转',
+    interfaces: '统一身份认证接口、共享交换接口',
+    dataCatalogue: ['人口基础信息', '法人基础信息'],
+    ...overrides,
+  };
+}
+
+/** Files a framework led by `lead`, has every participant confirm it and the office acknowledge it (第七条). */
+export async function acknowledgedFramework(h: Harness, lead: string, participants: string[]): Promise<string> {
+  const body = frameworkBody(participants);
+  const filed = await h.request('POST', '/frameworks', { token: h.token('CONSTRUCTION_UNIT', lead), body });
+  if (filed.status !== 201) throw new Error(`file framework answered ${filed.status}: ${JSON.stringify(filed.body)}`);
+  for (const department of participants) {
+    const confirmed = await h.request('POST', `/frameworks/${body.frameworkId}/confirm`, {
+      token: h.token('CONSTRUCTION_UNIT', department),
+      body: {},
+    });
+    if (confirmed.status !== 200) throw new Error(`confirm answered ${confirmed.status}`);
+  }
+  const acknowledged = await h.request('POST', `/frameworks/${body.frameworkId}/acknowledge`, {
+    token: h.token('OFFICE'),
+    body: { opinion: '框架方案已受理' },
+  });
+  if (acknowledged.status !== 200) throw new Error(`acknowledge answered ${acknowledged.status}`);
+  return body.frameworkId;
+}

@@ -6,7 +6,7 @@ import { yearOf } from '../calendar';
 import { DecisionContext, EventDefinition } from '../definitions';
 import { RegisterProject } from '../project-commands';
 import { ProjectEventOf } from '../project-events';
-import { FAST_TRACK_REASONS, FastTrack } from '../project-values';
+import { CrossDepartment, CrossDepartmentPart, FAST_TRACK_REASONS, FastTrack, FrameworkFacts } from '../project-values';
 import { defineRules, refusal } from '../rule';
 import { BEFORE_ANY_DECISION, SHARED_RULES, SharedRuleCode, requireFen } from '../shared';
 import { hasVisibleText } from '../text';
@@ -36,6 +36,18 @@ export const initiationRules = defineRules({
     article: CROSS_DEPARTMENT,
     zh: '跨部门项目须有牵头部门、参建部门及统一框架方案',
     en: 'cross-department projects need a lead, distinct participants and a joint framework plan',
+  },
+  FRAMEWORK_NOT_ON_FILE: {
+    kind: 'RULE_VIOLATION',
+    article: CROSS_DEPARTMENT,
+    zh: '跨部门项目须属于列有本部门的统一框架方案',
+    en: 'a cross-department part names a framework that lists the department (an unknown one is not on file)',
+  },
+  FRAMEWORK_NOT_ACKNOWLEDGED: {
+    kind: 'RULE_VIOLATION',
+    article: CROSS_DEPARTMENT,
+    zh: '框架方案确定后，各部门方可申请建设本部门参建内容',
+    en: 'a department applies for its part only once the office has acknowledged the framework',
   },
   FAST_TRACK_NOT_URGENT: {
     kind: 'RULE_VIOLATION',
@@ -95,6 +107,38 @@ export function checkFastTrackCeiling(totalFen: number, ctx: DecisionContext): v
 }
 
 /**
+ * 第七条 框架方案确定后，各部门按照项目管理要求申请建设本部门参建内容: the part names an acknowledged
+ * framework that lists the department (lead or participant). A framework the department is not in
+ * answers as an unknown one (docs/api.md "Visibility"): both are not on file for it. The lead and
+ * participants recorded are the framework's; stated by the client, they must be the same.
+ */
+function crossDepartmentOf(
+  part: CrossDepartmentPart,
+  framework: FrameworkFacts | null | undefined,
+  department: string,
+): CrossDepartment {
+  const listed = framework && (framework.leadDepartment === department || framework.participants.includes(department));
+  if (!framework || !listed) throw refusal(R.FRAMEWORK_NOT_ON_FILE, { frameworkId: part.frameworkId });
+  if (!framework.acknowledged) throw refusal(R.FRAMEWORK_NOT_ACKNOWLEDGED, { frameworkId: part.frameworkId });
+  const sameLead = part.leadDepartment === undefined || part.leadDepartment === framework.leadDepartment;
+  const stated = part.participants;
+  const sameParticipants =
+    stated === undefined ||
+    (stated.length === framework.participants.length && stated.every((p) => framework.participants.includes(p)));
+  if (!sameLead || !sameParticipants) {
+    throw refusal(R.CROSS_DEPARTMENT_INVALID, {
+      crossDepartment: part,
+      framework: { leadDepartment: framework.leadDepartment, participants: framework.participants },
+    });
+  }
+  return {
+    leadDepartment: framework.leadDepartment,
+    participants: framework.participants,
+    frameworkId: part.frameworkId,
+  };
+}
+
+/**
  * 第五条 project plan; 第七条 cross-department parts; 第九条 the catalogue entry. The estimate's
  * match with the budget's 一上 cannot be checked here (the budget is not in this system): the
  * annual plan's budget feedback records finance's side.
@@ -112,6 +156,8 @@ export const RegisterProjectDefinition: RegistrationDefinition<
     'PROJECT_EXISTS',
     'CROSS_DEPARTMENT_INVALID',
     'DEPARTMENT_MISMATCH',
+    'FRAMEWORK_NOT_ON_FILE',
+    'FRAMEWORK_NOT_ACKNOWLEDGED',
     'PLAN_YEAR_OUT_OF_RANGE',
     'INVALID_AMOUNT',
     ...FAST_TRACK_REFUSALS,
@@ -121,26 +167,17 @@ export const RegisterProjectDefinition: RegistrationDefinition<
   decide(command, state, ctx) {
     if (state.status !== null) throw refusal(R.PROJECT_EXISTS, { projectId: command.data.projectId });
     const d = command.data;
-    const cross = d.crossDepartment ?? null;
-    if (cross) {
-      const members = [cross.leadDepartment, ...cross.participants];
-      if (
-        !hasVisibleText(cross.frameworkPlanRef) ||
-        cross.participants.length === 0 ||
-        new Set(members).size !== members.length
-      ) {
-        throw refusal(R.CROSS_DEPARTMENT_INVALID, { crossDepartment: cross });
-      }
-    }
-    const departmentOk =
-      d.departmentCode === ctx.actor.department &&
-      (!cross || cross.leadDepartment === d.departmentCode || cross.participants.includes(d.departmentCode));
-    if (!departmentOk) {
+    const part = d.crossDepartment ?? null;
+    // 第七条: since frameworks are a record of their own, a part names one (the free frameworkPlanRef
+    // of older registrations is no longer taken).
+    if (part && !hasVisibleText(part.frameworkId)) throw refusal(R.CROSS_DEPARTMENT_INVALID, { crossDepartment: part });
+    if (d.departmentCode !== ctx.actor.department) {
       throw refusal(R.DEPARTMENT_MISMATCH, {
         departmentCode: d.departmentCode,
         callerDepartment: ctx.actor.department ?? null,
       });
     }
+    const cross = part ? crossDepartmentOf(part, d.framework, d.departmentCode) : null;
     // 第五条 提出下一年度项目计划: next year's plan, or this year's while it is still being drawn up
     // (the annual plan of the year is adopted during it); a past year or one further ahead is no plan.
     // 第二十四条 不得新建、改建、扩建: a continuation (续建) builds nothing new and is not banned.

@@ -60,33 +60,81 @@ describe('第五条 registering a project plan (ProjectRegistered 项目计划�
 });
 
 describe('第七条 cross-department projects', () => {
-  const cross = { leadDepartment: 'D-BIG', participants: ['D-EDU', 'D-HEALTH'], frameworkPlanRef: 'fw-1' };
+  // The facts of the framework the part names, as the command path reads them from its stream.
+  const framework = {
+    frameworkId: 'fw-1',
+    leadDepartment: 'D-BIG',
+    participants: ['D-EDU', 'D-HEALTH'],
+    acknowledged: true,
+  };
+  const part = { frameworkId: 'fw-1' };
+  const recorded = { leadDepartment: 'D-BIG', participants: ['D-EDU', 'D-HEALTH'], frameworkId: 'fw-1' };
 
-  it('a participant registers its own part, citing 第七条', () => {
+  it("a participant registers its own part of an acknowledged framework, recording the framework's departments", () => {
     spec
       .given([])
-      .when(c.register({ crossDepartment: cross }))
+      .when(c.register({ crossDepartment: part, framework }))
       .thenMatches([
-        { type: 'ProjectRegistered', data: { crossDepartment: cross }, article: '第二条、第五条、第七条、第九条' },
+        { type: 'ProjectRegistered', data: { crossDepartment: recorded }, article: '第二条、第五条、第七条、第九条' },
       ]);
   });
 
-  it('refuses a department that is neither lead nor participant', () => {
+  it("the lead registers its part too; stated departments must be the framework's", () => {
+    const lead = { ...c.register({ crossDepartment: part, framework, departmentCode: 'D-BIG' }) };
+    const asLead = { ...lead, metadata: { ...lead.metadata, actor: { ...lead.metadata.actor, department: 'D-BIG' } } };
     spec
       .given([])
-      .when(c.register({ crossDepartment: { ...cross, participants: ['D-HEALTH'] } }))
-      .thenThrows('DEPARTMENT_MISMATCH');
+      .when(asLead)
+      .thenMatches([{ type: 'ProjectRegistered', data: { crossDepartment: recorded } }]);
+    const stated = { ...part, leadDepartment: 'D-BIG', participants: ['D-HEALTH', 'D-EDU'] };
+    spec
+      .given([])
+      .when(c.register({ crossDepartment: stated, framework }))
+      .thenMatches([{ type: 'ProjectRegistered', data: { crossDepartment: recorded } }]);
+    spec
+      .given([])
+      .when(c.register({ crossDepartment: { ...part, leadDepartment: 'D-EDU' }, framework }))
+      .thenThrows('CROSS_DEPARTMENT_INVALID');
+    spec
+      .given([])
+      .when(c.register({ crossDepartment: { ...part, participants: ['D-EDU'] }, framework }))
+      .thenThrows('CROSS_DEPARTMENT_INVALID');
   });
 
-  it('refuses without a framework plan or with overlapping departments', () => {
+  it('a framework that does not list the department is not on file for it, exactly as an unknown one', () => {
+    const notListing = spec
+      .given([])
+      .when(c.register({ crossDepartment: part, framework: { ...framework, participants: ['D-HEALTH'] } }))
+      .thenThrows('FRAMEWORK_NOT_ON_FILE', 'RULE_VIOLATION');
+    const unknown = spec
+      .given([])
+      .when(c.register({ crossDepartment: part, framework: null }))
+      .thenThrows('FRAMEWORK_NOT_ON_FILE');
+    expect(notListing.details).toEqual(unknown.details);
+    expect(notListing.article).toBe('第七条');
+    // Facts not looked up count as none.
     spec
       .given([])
-      .when(c.register({ crossDepartment: { ...cross, frameworkPlanRef: '' } }))
+      .when(c.register({ crossDepartment: part }))
+      .thenThrows('FRAMEWORK_NOT_ON_FILE');
+  });
+
+  it('refuses a framework the office has not acknowledged', () => {
+    spec
+      .given([])
+      .when(c.register({ crossDepartment: part, framework: { ...framework, acknowledged: false } }))
+      .thenThrows('FRAMEWORK_NOT_ACKNOWLEDGED', 'RULE_VIOLATION');
+  });
+
+  it('refuses a part naming no framework, and another department than the caller’s', () => {
+    spec
+      .given([])
+      .when(c.register({ crossDepartment: { frameworkId: '\u200b\u3000' }, framework }))
       .thenThrows('CROSS_DEPARTMENT_INVALID');
     spec
       .given([])
-      .when(c.register({ crossDepartment: { ...cross, participants: ['D-EDU', 'D-BIG'] } }))
-      .thenThrows('CROSS_DEPARTMENT_INVALID');
+      .when(c.register({ crossDepartment: part, framework, departmentCode: 'D-HEALTH' }))
+      .thenThrows('DEPARTMENT_MISMATCH');
   });
 });
 
@@ -266,17 +314,5 @@ describe('第五条 the plan year is this year or next (提出下一年度项目
       .given([])
       .when(at('2026-12-31T16:30:00Z', c.register({ planYear: 2026 })))
       .thenThrows('PLAN_YEAR_OUT_OF_RANGE');
-  });
-
-  it('a framework plan reference of nothing visible is none (第七条)', () => {
-    const cross = { leadDepartment: 'D-BIG', participants: ['D-EDU'], frameworkPlanRef: '\u200b\u3000' };
-    spec
-      .given([])
-      .when(c.register({ crossDepartment: cross }))
-      .thenThrows('CROSS_DEPARTMENT_INVALID');
-    spec
-      .given([])
-      .when(c.register({ crossDepartment: { ...cross, frameworkPlanRef: '\u200bfw-1' } }))
-      .thenMatches([{ type: 'ProjectRegistered' }]);
   });
 });

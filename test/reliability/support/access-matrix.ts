@@ -144,6 +144,26 @@ export const ACCESS_MATRIX: AccessRow[] = [
     what: 'BudgetFeedbackRecorded',
     cells: onlyRoles('FINANCE'),
   },
+  // 第七条 frameworks: any construction unit files one its department leads; a participant confirms; a
+  // department the framework does not list gets 404 as for an unknown id.
+  {
+    method: 'POST',
+    path: '/frameworks',
+    what: 'FrameworkFiled (the caller’s department leads)',
+    cells: { ...onlyRoles('CONSTRUCTION_UNIT'), CU_OTHER: 'allow' },
+  },
+  {
+    method: 'POST',
+    path: '/frameworks/:id/confirm',
+    what: 'FrameworkConfirmed (a participating department)',
+    cells: { ...onlyRoles('CONSTRUCTION_UNIT'), CU_OTHER: 'hidden' },
+  },
+  {
+    method: 'POST',
+    path: '/frameworks/:id/acknowledge',
+    what: 'FrameworkAcknowledged',
+    cells: { ...onlyRoles('OFFICE'), CU_OTHER: 'hidden' },
+  },
 
   // 第二十四条 a construction unit inventories its own department's existing systems
   {
@@ -215,6 +235,14 @@ export const ACCESS_MATRIX: AccessRow[] = [
     cells: everyone('deny'),
   },
   { method: 'GET', path: '/annual-plans/:year', what: '第五条 annual plan', cells: everyone('scoped') },
+  { method: 'GET', path: '/frameworks', what: '第七条 frameworks', cells: everyone('scoped') },
+  {
+    method: 'GET',
+    path: '/frameworks?department=:dept',
+    what: 'frameworks listing a named department',
+    cells: everyone('deny'),
+  },
+  { method: 'GET', path: '/frameworks/:id', what: '第七条 one framework', cells: everyone('hidden') },
   {
     method: 'GET',
     path: '/systems',
@@ -293,7 +321,8 @@ export function renderAccessMatrix(): string {
     'Every route of the service × every role × the project’s own or another department. ',
     `✅ served · 🏢 own dept: served, but only the caller’s own department’s data appears · ⛔ 403: refused with`,
     '`application/problem+json`, nothing stored · ⛔ 422: refused by a rule of the measures, nothing stored ·',
-    '🙈 404: `PROJECT_NOT_FOUND` (`DEPARTMENT_NOT_FOUND` on a department’s route), the very answer an unknown id gets',
+    '🙈 404: `PROJECT_NOT_FOUND` (`DEPARTMENT_NOT_FOUND` on a department’s route, `FRAMEWORK_NOT_FOUND` on a',
+    'framework’s), the very answer an unknown id gets',
     '(same status, code and fields), decided before',
     'validation, waiting and revision checks: another department’s project is indistinguishable from no project.',
     '“Bad token” is each of: no token, a garbage header, an expired',
