@@ -14,7 +14,9 @@ import { IsoDate, isAfter, localDateOf } from './calendar';
 import { COMMAND_CATALOGUE, CommandType, PROJECT_COMMANDS } from './catalogue';
 import { AnnualPlanState } from './annual-plan/types';
 import { ProjectCommandType } from './project-commands';
-import { Role } from './roles';
+import { Actor, Role } from './roles';
+import { awaitingConfirmation } from './framework/framework';
+import { FrameworkState } from './framework/types';
 import { deadlinesOf, nextDueDates, surplusOutstandingOf } from './project/deadlines';
 import { RegisteredProject, ProjectState } from './project/state';
 
@@ -34,6 +36,9 @@ export type InboxKind =
   | 'VERIFY_RECTIFICATION'
   // OFFICE, SUPERVISOR: an existing system never assessed (第二十四条)
   | 'ASSESS_SYSTEM'
+  // 第七条 a framework: a participant confirms it (CONSTRUCTION_UNIT), then the office acknowledges it
+  | 'CONFIRM_FRAMEWORK'
+  | 'ACKNOWLEDGE_FRAMEWORK'
   // GOVERNMENT 市人民政府
   | 'GRANT_SHARING_EXEMPTION'
   // FINANCE 市财政局
@@ -75,6 +80,8 @@ export interface InboxItem {
   projectId?: string;
   /** an existing system's item (第二十四条): the system it is about */
   system?: { systemId: string; name: string; departmentCode: string };
+  /** a framework's item (第七条): the framework it is about */
+  framework?: { frameworkId: string; name: string; leadDepartment: string };
 }
 
 /** What another aggregate knows about the project (the application layer reads it). */
@@ -363,6 +370,36 @@ export function systemInbox(system: SystemInboxFacts, role: Role, today: IsoDate
       system: { systemId, name, departmentCode },
     },
   ];
+}
+
+/**
+ * 第七条 a framework filed by its lead: each participant not yet confirmed confirms it (the caller's
+ * own department only, 第三条), and once all have, the office acknowledges it. No due date.
+ */
+export function frameworkInbox(state: FrameworkState, actor: Actor, today: IsoDate): InboxItem[] {
+  const filed = state.filed;
+  if (state.frameworkId === null || filed === null || state.acknowledgement !== null) return [];
+  const awaiting = awaitingConfirmation(state);
+  const item = (kind: InboxKind, command: 'ConfirmFramework' | 'AcknowledgeFramework'): InboxItem => ({
+    kind,
+    command,
+    action: COMMAND_CATALOGUE[command].route.replace(':id', state.frameworkId ?? ''),
+    article: '第七条',
+    project: null,
+    planYear: null,
+    dueOn: null,
+    overdueDays: overdueDaysOf(null, today),
+    since: filed.filedOn,
+    framework: { frameworkId: state.frameworkId ?? '', name: filed.name, leadDepartment: filed.leadDepartment },
+  });
+  const roles = (command: 'ConfirmFramework' | 'AcknowledgeFramework') =>
+    COMMAND_CATALOGUE[command].roles.includes(actor.role);
+  if (roles('ConfirmFramework') && actor.department !== undefined && awaiting.includes(actor.department)) {
+    return [item('CONFIRM_FRAMEWORK', 'ConfirmFramework')];
+  }
+  if (roles('AcknowledgeFramework') && awaiting.length === 0)
+    return [item('ACKNOWLEDGE_FRAMEWORK', 'AcknowledgeFramework')];
+  return [];
 }
 
 /** Overdue first (the longest overdue first), then by due date, the undated last; counts per kind. */

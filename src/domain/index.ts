@@ -27,7 +27,7 @@ export * from './system/types';
 export * from './framework/types';
 export * from './catalogue';
 export { omEligibility } from './project/compliance';
-export { annualPlanInbox, assembleInbox, inboxRolesOf, projectInbox, systemInbox } from './inbox';
+export { annualPlanInbox, assembleInbox, frameworkInbox, inboxRolesOf, projectInbox, systemInbox } from './inbox';
 export type { InboxItem } from './inbox';
 export {
   deadlinesOf,

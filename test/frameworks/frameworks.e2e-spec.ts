@@ -285,4 +285,38 @@ describe('第七条 cross-department frameworks', () => {
     ).toBe(true);
     expect(byOffice.body.items.map((f: { frameworkId: string }) => f.frameworkId)).toContain(id);
   });
+  it('the inbox asks each participant to confirm, then the office to acknowledge (第七条)', async () => {
+    const C = 'FW-IN-A';
+    const D = 'FW-IN-B';
+    const body = frameworkBody([C, D]);
+    expect((await file(body)).status).toBe(201);
+    const waiting = async (token: string, kind: string) => {
+      for (let i = 0; i < 200; i++) {
+        const inbox = await h.request('GET', '/inbox', { token });
+        const items = inbox.body.items.filter(
+          (x: { kind: string; framework?: { frameworkId: string } }) =>
+            x.kind === kind && x.framework?.frameworkId === body.frameworkId,
+        );
+        if (items.length > 0) return items;
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      return [];
+    };
+    expect(await waiting(cu(C), 'CONFIRM_FRAMEWORK')).toEqual([
+      expect.objectContaining({ action: `/frameworks/${body.frameworkId}/confirm`, article: '第七条', dueOn: null }),
+    ]);
+    const none = async (token: string) =>
+      (await h.request('GET', '/inbox', { token })).body.items.filter(
+        (x: { framework?: { frameworkId: string } }) => x.framework?.frameworkId === body.frameworkId,
+      );
+    expect(await none(cu(STRANGER))).toEqual([]);
+    expect(await none(cu(LEAD))).toEqual([]);
+    expect(await none(h.token('OFFICE'))).toEqual([]);
+    expect((await confirm(body.frameworkId, C)).status).toBe(200);
+    expect((await confirm(body.frameworkId, D)).status).toBe(200);
+    expect(await waiting(h.token('OFFICE'), 'ACKNOWLEDGE_FRAMEWORK')).toHaveLength(1);
+    expect((await acknowledge(body.frameworkId)).status).toBe(200);
+    await read(body.frameworkId, 3);
+    expect(await none(h.token('OFFICE'))).toEqual([]);
+  });
 });

@@ -5,6 +5,7 @@ import {
   contentKey,
   fold,
   frameworkDecider,
+  frameworkInbox,
   frameworkStreamId,
 } from '../../../src/domain';
 import { DeciderSpecification } from '../decider-specification';
@@ -231,5 +232,25 @@ describe('第七条 cross-department framework (跨部门工程框架方案)', (
     expect(state.filed).toMatchObject({ leadDepartment: LEAD, participants: [A, B] });
     expect(Object.keys(state.confirmations)).toEqual([A, B]);
     expect(state.acknowledgement).toMatchObject({ opinion: '已受理', acknowledgedOn: TODAY });
+  });
+});
+
+describe('第七条 a framework in the inbox', () => {
+  const kinds = (history: FrameworkEvent[], actor: Actor) =>
+    frameworkInbox(fold(frameworkDecider, history), actor, TODAY).map((i) => [i.kind, i.action]);
+  it('asks each participant not yet confirmed, then the office, and no one once acknowledged', () => {
+    expect(kinds(filed(), unit(A))).toEqual([['CONFIRM_FRAMEWORK', `/frameworks/${FID}/confirm`]]);
+    expect(kinds(filed(), unit(LEAD))).toEqual([]);
+    expect(kinds(filed(), unit('D-ELSE'))).toEqual([]);
+    expect(kinds(filed(), actors.office)).toEqual([]);
+    expect(kinds(events([file(), confirm(A)]), unit(A))).toEqual([]);
+    expect(kinds(events([file(), confirm(A)]), unit(B))).toEqual([['CONFIRM_FRAMEWORK', `/frameworks/${FID}/confirm`]]);
+    expect(kinds(confirmedByAll(), actors.office)).toEqual([
+      ['ACKNOWLEDGE_FRAMEWORK', `/frameworks/${FID}/acknowledge`],
+    ]);
+    expect(kinds(confirmedByAll(), actors.finance)).toEqual([]);
+    expect(kinds(events([file(), confirm(A), confirm(B), acknowledge()]), actors.office)).toEqual([]);
+    const [item] = frameworkInbox(fold(frameworkDecider, filed()), unit(A), TODAY);
+    expect(item).toMatchObject({ article: '第七条', dueOn: null, overdueDays: 0, framework: { frameworkId: FID } });
   });
 });
