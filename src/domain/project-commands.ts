@@ -55,6 +55,8 @@ export type RegisterProject = P<
     followsMasterPlan: boolean;
     crossDepartment?: CrossDepartmentPart | null;
     fastTrack?: FastTrack | null;
+    /** 财政投资项目库 the project's id in finance's investment project library, when it has one */
+    financeLibraryId?: string;
     /**
      * Facts of other streams, supplied by the application layer when the command runs: the
      * department's systems under the construction ban of 第二十四条 (一)(三).

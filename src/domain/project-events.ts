@@ -51,6 +51,8 @@ export type ProjectRegistered = E<
     followsMasterPlan: boolean;
     crossDepartment: CrossDepartment | null;
     fastTrack: FastTrack | null;
+    /** 财政投资项目库 id; absent when not given (and on events stored before version 2) */
+    financeLibraryId?: string;
     registeredOn: IsoDate;
   }
 >;

@@ -77,6 +77,8 @@ export class RegisterProjectDto extends CommandBody {
   @Bool({ description: 'follows the Digital Ordos master plan' }) followsMasterPlan: boolean;
   @Nested(CrossDepartmentDto, { optional: true }) crossDepartment?: CrossDepartmentDto;
   @Nested(FastTrackDto, { optional: true }) fastTrack?: FastTrackDto;
+  @Text(100, { optional: true, description: '财政投资项目库 id (finance investment project library)' })
+  financeLibraryId?: string;
 }
 
 export class DocumentDto extends CommandBody implements In<'SubmitProposal'> {

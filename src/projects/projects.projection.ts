@@ -46,7 +46,8 @@ export const projectsProjection: Projection = {
   // 10: `evaluations` (第二十六条、第二十九条) for the department record (第二十九条)
   // 11: open obligations ASSET_REGISTRATION (第二十三条) and INCIDENT_DECISION (第十八条); `undatedKinds`
   //     (GET /deadlines?kind=…) and `inboxRoles` (GET /inbox reads only the projects its role acts on)
-  version: 11,
+  // 12: `financeLibraryId` (财政投资项目库) from the registration
+  version: 12,
   collection: 'projects',
   indexes: [
     { fields: { status: 1, updatedAt: -1 } },
@@ -138,6 +139,8 @@ function toProjectDoc(state: ProjectState, folded: DocBody): DocBody {
     supervisionUnit: project?.responsibility.supervisionUnit ?? null,
     supervisionRequired: approved?.supervisionRequired ?? false,
     fastTrack: (registration?.fastTrack ?? null) !== null,
+    /** 财政投资项目库 id given at registration */
+    financeLibraryId: registration?.financeLibraryId ?? null,
     /** 第六条: the office confirmed the fast track with the feasibility approval. */
     fastTrackConfirmed: project?.approval.fastTrackConfirmed ?? false,
     dates: {

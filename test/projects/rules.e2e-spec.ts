@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { startHarness, type Harness } from '../support/harness';
+import { registration as registrationBody, startHarness, type Harness } from '../support/harness';
 import {
   ALL_MATERIALS,
   ESTIMATE_FEN,
@@ -44,6 +44,19 @@ describe('rules of the measures over HTTP (422 with code and article)', () => {
   async function expectUnchanged(p: Project) {
     expect((await readProject(h, p)).revision).toBe(p.revision);
   }
+
+  it('a registration may carry its finance investment library id (财政投资项目库), shown in the read model', async () => {
+    const p = await driveTo(h, 'DRAFT_PLAN', { overrides: { financeLibraryId: 'CZ-2026-0042' } });
+    expect((await readProject(h, p)).financeLibraryId).toBe('CZ-2026-0042');
+    const without = await driveTo(h, 'DRAFT_PLAN');
+    expect((await readProject(h, without)).financeLibraryId).toBeNull();
+    const bad = await h.request('POST', '/projects', {
+      token: h.token('CONSTRUCTION_UNIT', 'D-FIN-LIB'),
+      body: { ...registrationBody('D-FIN-LIB'), financeLibraryId: 'x'.repeat(101) },
+    });
+    expectProblem(bad, 400, 'VALIDATION_FAILED');
+    expect(invalidFields(bad)).toEqual(['financeLibraryId']);
+  });
 
   it('第十条 RESPONSIBILITY_REQUIRED and 第十六条 SUPERVISION_REQUIRED before the start (≥ 2,000,000 yuan)', async () => {
     const p = await driveTo(h, 'APPROVED');

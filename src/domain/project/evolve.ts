@@ -34,6 +34,7 @@ export function evolveProject(state: ProjectState, event: ProjectEvent): Project
         planYear: d.planYear,
         estimateFen: d.estimateFen,
         fastTrack: d.fastTrack,
+        ...(d.financeLibraryId === undefined ? {} : { financeLibraryId: d.financeLibraryId }),
       },
       approval: { stageApproved: false, rejectedStage: null, skippedProposal: false, design: null },
       approved: null,

@@ -212,6 +212,7 @@ export const RegisterProjectDefinition: RegistrationDefinition<
           followsMasterPlan: d.followsMasterPlan,
           crossDepartment: cross,
           fastTrack: d.fastTrack ?? null,
+          ...(hasVisibleText(d.financeLibraryId) ? { financeLibraryId: d.financeLibraryId } : {}),
           registeredOn: ctx.today,
         },
       },

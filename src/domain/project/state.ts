@@ -60,6 +60,8 @@ export interface Registration {
   planYear: number;
   estimateFen: number;
   fastTrack: FastTrack | null;
+  /** 财政投资项目库 id, when given at registration */
+  financeLibraryId?: string;
 }
 
 /** The approval stages (第六条, 第八条) as far as they have gone. */

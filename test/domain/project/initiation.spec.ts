@@ -24,6 +24,18 @@ describe('第五条 registering a project plan (ProjectRegistered 项目计划�
       ]);
   });
 
+  it('records the finance investment library id (财政投资项目库) when one is given, nothing when blank', () => {
+    spec
+      .given([])
+      .when(c.register({ financeLibraryId: 'CZ-2026-0042' }))
+      .thenMatches([{ type: 'ProjectRegistered', data: { financeLibraryId: 'CZ-2026-0042' } }]);
+    const [blank] = spec
+      .given([])
+      .when(c.register({ financeLibraryId: ' ' }))
+      .thenMatches([{ type: 'ProjectRegistered' }]);
+    expect(blank.data).not.toHaveProperty('financeLibraryId');
+  });
+
   it('stamps the article and the policy, flagged as lapsed after 2025-06-21', () => {
     const [event] = spec
       .given([])
