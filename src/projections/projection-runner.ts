@@ -82,6 +82,8 @@ export class ProjectionRunner {
   private readonly lanes = new Map<string, Lane>();
   private readonly events = new EventEmitter();
   private stopped = false;
+  /** Rebuilds running in the background: stop() waits for them to end. */
+  private readonly rebuilding = new Set<Promise<void>>();
   private readonly indexing: Promise<void>[] = [];
   private readonly shadows = new Set<Lane>();
   private poller?: NodeJS.Timeout;
@@ -150,6 +152,9 @@ export class ProjectionRunner {
     this.stopped = true;
     if (this.poller) clearInterval(this.poller);
     for (const shadow of this.shadows) await shadow.subscription?.stop();
+    // A rebuild waiting to catch up wakes, sees the stop and ends without activating its generation.
+    this.events.emit('committed', '');
+    await Promise.allSettled([...this.rebuilding]);
     for (const lane of this.lanes.values()) {
       await lane.switching;
       if (lane.retryTimer) clearTimeout(lane.retryTimer);
@@ -171,7 +176,21 @@ export class ProjectionRunner {
    */
   async rebuild(name: string): Promise<void> {
     const lane = this.lane(name);
-    if (lane.state === 'rebuilding') return;
+    if (lane.state === 'rebuilding' || this.stopped) return;
+    const run = this.rebuildLane(lane);
+    this.rebuilding.add(run);
+    try {
+      await run;
+    } catch (error) {
+      // Stopped midway: nothing was activated, and the service is going away.
+      if (!this.stopped) throw error;
+    } finally {
+      this.rebuilding.delete(run);
+    }
+  }
+
+  private async rebuildLane(lane: Lane): Promise<void> {
+    const name = lane.projection.name;
     const { projection } = lane;
     const previous = lane.building ? undefined : lane.generation;
     const shadow = this.newLane(projection, this.newGenerationName(projection));
@@ -232,7 +251,7 @@ export class ProjectionRunner {
         await this.dropGeneration(own);
       }
     } catch (error) {
-      this.options.onError?.(projection.name, error);
+      if (!this.stopped) this.options.onError?.(projection.name, error);
       // Queries stay correct without indexes; the lane keeps following and a poll retries.
     }
   }
@@ -350,6 +369,7 @@ export class ProjectionRunner {
     if (head === undefined) return;
     for (;;) {
       if (await this.reached(lane, head)) return;
+      if (this.stopped) throw new Error(`the projections stopped before ${lane.projection.name} caught up`);
       if (lane.state === 'failed') throw new Error(`rebuild of ${lane.projection.name} failed: ${lane.lastError}`);
       await this.waitUntil(() => this.reached(lane, head), 1000);
     }

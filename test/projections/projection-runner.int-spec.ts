@@ -55,6 +55,31 @@ describe('projection runner', () => {
     await readModels.close();
   });
 
+  it('stop() ends a rebuild still running: it settles, activates nothing, and nothing hangs', async () => {
+    const { events, readModels } = await setup();
+    for (let s = 0; s < 100; s++) {
+      await events.append(
+        `big-${s}`,
+        Array.from({ length: 100 }, (_, i) => pending(`E${i}`)),
+        'no_stream',
+      );
+    }
+    const runner = new ProjectionRunner(events, readModels, [counter]);
+    await runner.start();
+    expect(await runner.waitForPosition((await events.headPosition())!, 10_000)).toBe(true);
+    await runner.indexed();
+    const serving = runner.collectionOf('counter');
+    const rebuild = runner.rebuild('counter');
+    await runner.stop();
+    // Before the fix the rebuild waited for its stopped subscription forever.
+    await expect(rebuild).resolves.toBeUndefined();
+    expect(runner.collectionOf('counter')).toBe(serving);
+    expect((await readModels.getProjectionRegistry('counter'))?.active['1']).toBe(serving);
+    await expect(runner.rebuild('counter')).resolves.toBeUndefined(); // after stop: nothing starts
+    await events.close();
+    await readModels.close();
+  });
+
   it('rebuilds into a fresh collection while the old one keeps serving, then swaps', async () => {
     const { events, readModels } = await setup();
     const runner = new ProjectionRunner(events, readModels, [counter]);
