@@ -19,7 +19,19 @@ import { FAMILY_KEYS } from './projects.projection';
 import { READ_MODEL_STORE, type Filter, type ReadModelStore } from '../read-model/read-model.port';
 import { departmentScope } from '../application/read-scope';
 
-const AMOUNTS = ['estimateFen', 'approvedEstimateFen', 'currentTotalFen'];
+/**
+ * Summed per group: the estimate, the approved and current totals (第八、二十条), and the funds of
+ * 第十七、十九条: released by finance, executed as reported, surplus declared and still to return.
+ */
+const AMOUNTS = [
+  'estimateFen',
+  'approvedEstimateFen',
+  'currentTotalFen',
+  'releasedFen',
+  'executedFen',
+  'surplusFen',
+  'surplusOutstandingFen',
+];
 const FAMILY_FIELDS = Object.values(FAMILY_KEYS).map((k) => `eventsByFamily.${k}`);
 
 export class GetDashboardSummary {
@@ -81,7 +93,10 @@ export class GetDashboardSummaryHandler implements IQueryHandler<GetDashboardSum
         this.readModels.group(this.projections.runner.collectionOf('projects'), scope, 'status', AMOUNTS),
         this.readModels.group(this.projections.runner.collectionOf('projects'), scope, 'category', AMOUNTS),
         this.readModels.group(this.projections.runner.collectionOf('projects'), scope, 'departmentCode', AMOUNTS),
-        this.readModels.group(this.projections.runner.collectionOf('projects'), scope, 'planYear', FAMILY_FIELDS),
+        this.readModels.group(this.projections.runner.collectionOf('projects'), scope, 'planYear', [
+          ...FAMILY_FIELDS,
+          ...AMOUNTS,
+        ]),
         this.readModels.count(this.projections.runner.collectionOf('projects'), scope),
         this.readModels.count(this.projections.runner.collectionOf('projects'), { ...scope, overdue: true }),
         this.readModels.count(this.projections.runner.collectionOf('projects'), { ...scope, overdueAcceptance: true }),
@@ -106,6 +121,14 @@ export class GetDashboardSummaryHandler implements IQueryHandler<GetDashboardSum
       byCategory: shape(byCategory),
       byDepartment: shape(byDepartment),
       eventsByFamily: byFamily,
+      /** investment by plan year (第五条): the amounts of every project planned for that year */
+      byPlanYear: Object.fromEntries(
+        families.map((g) => [String(g.key), { count: g.count, ...pick(g.sums, AMOUNTS) }]),
+      ),
+      /** the scope's funds: approved, released, executed, surplus (第八、十七、十九条) */
+      funds: Object.fromEntries(
+        AMOUNTS.map((field) => [field, byStatus.reduce((sum, g) => sum + (g.sums[field] ?? 0), 0)]),
+      ),
       overdue: { projects: overdue, acceptance, performanceReport: report, rectification },
     };
   }
@@ -327,4 +350,8 @@ export class ListOmEligibilityHandler implements IQueryHandler<ListOmEligibility
     }));
     return { items, total, eligible, page, pageSize };
   }
+}
+
+function pick(sums: Record<string, number>, fields: readonly string[]): Record<string, number> {
+  return Object.fromEntries(fields.map((f) => [f, sums[f] ?? 0]));
 }

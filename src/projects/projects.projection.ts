@@ -47,7 +47,8 @@ export const projectsProjection: Projection = {
   // 11: open obligations ASSET_REGISTRATION (第二十三条) and INCIDENT_DECISION (第十八条); `undatedKinds`
   //     (GET /deadlines?kind=…) and `inboxRoles` (GET /inbox reads only the projects its role acts on)
   // 12: `financeLibraryId` (财政投资项目库) from the registration
-  version: 12,
+  // 13: `executedFen` (第十七条, the latest report's) and `surplusFen` beside releasedFen, for the funds sums
+  version: 13,
   collection: 'projects',
   indexes: [
     { fields: { status: 1, updatedAt: -1 } },
@@ -95,10 +96,23 @@ export const projectsProjection: Projection = {
       updatedAt: event.metadata.occurredAt,
       revision: event.revision,
       policy: decidedUnder(event) ?? doc?.policy ?? null,
+      executed: executedAfter(doc?.executed as Executed | undefined, event),
     };
   },
   finalize: (doc) => toProjectDoc(doc.state as ProjectState, doc),
 };
+
+/** 第十七条 investment executed as the latest construction year's performance report states it. */
+interface Executed {
+  year: number;
+  fen: number;
+}
+
+function executedAfter(previous: Executed | undefined, event: StoredEvent): Executed | null {
+  if (event.type !== 'PerformanceReportSubmitted') return previous ?? null;
+  const { year, investmentExecutedFen } = event.data as { year: number; investmentExecutedFen: number };
+  return previous && previous.year > year ? previous : { year, fen: investmentExecutedFen };
+}
 
 function toProjectDoc(state: ProjectState, folded: DocBody): DocBody {
   const deadlines = deadlinesOf(state);
@@ -157,6 +171,10 @@ function toProjectDoc(state: ProjectState, folded: DocBody): DocBody {
     surplus: { surplusFen: acceptance?.surplusFen ?? 0, returnedFen: acceptance?.surplusReturnedFen ?? 0 },
     /** 第十九条 the investment finance has released so far, in tranches, within currentTotalFen. */
     releasedFen: approved?.releasedFen ?? 0,
+    /** 第十七条 executed investment of the latest performance report (0 before any) */
+    executedFen: (folded.executed as Executed | null | undefined)?.fen ?? 0,
+    /** 第十九条 surplus declared at completion (0 before) */
+    surplusFen: acceptance?.surplusFen ?? 0,
     /** 第十九条 surplus declared at completion and not yet returned: an open obligation while > 0. */
     surplusOutstandingFen: surplusOutstandingOf(state),
     openObligations: [...open, ...undated],
@@ -195,6 +213,8 @@ function toProjectDoc(state: ProjectState, folded: DocBody): DocBody {
     evaluations: project?.evaluations ?? [],
     eventsByFamily: folded.eventsByFamily,
     eventCount: folded.eventCount,
+    /** 第十七条 the latest report's executed investment, kept between events (executedFen shows it) */
+    executed: folded.executed ?? null,
     registeredAt: folded.registeredAt,
     updatedAt: folded.updatedAt,
     revision: folded.revision,
