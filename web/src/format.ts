@@ -1,11 +1,13 @@
 import type { Lang } from './i18n';
+import { formatWan } from './money';
 
 /** fen → "1,234.56 万元" (zh) or "CNY 12.35 M" (en). */
 export function money(fen: number | null | undefined, lang: Lang, digits = 2): string {
   if (fen === null || fen === undefined || Number.isNaN(fen)) return '—';
+  // zh: the one formatter of 万元 (money.ts), exact on the integer fen
+  if (lang === 'zh') return formatWan(Math.round(fen), digits);
   const yuan = fen / 100;
   const fraction = { minimumFractionDigits: digits, maximumFractionDigits: digits };
-  if (lang === 'zh') return `${(yuan / 10_000).toLocaleString('zh-CN', fraction)} 万元`;
   return `CNY ${(yuan / 1_000_000).toLocaleString('en-US', fraction)} M`;
 }
 
