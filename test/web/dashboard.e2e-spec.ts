@@ -271,6 +271,10 @@ describe('dashboard (Chromium)', () => {
     await desk.getByTestId('nav-inbox').click();
     await desk.getByTestId('inbox-item').first().waitFor();
     expect(await item.count()).toBe(0);
+    // The portfolio's list shows each status with its sub-state.
+    await desk.getByRole('link', { name: '项目总览' }).click();
+    await desk.locator('[data-testid=project-row] [data-sub-status=AWAITING_START]').first().waitFor();
+    await desk.screenshot({ path: join(SHOTS, '10-portfolio-sub-status-1280.png'), fullPage: true });
     await context.close();
 
     // 390 px, the construction unit: its overdue rectification report in red, as cards.
@@ -286,6 +290,16 @@ describe('dashboard (Chromium)', () => {
     expect(await late.evaluate((el) => el.classList.contains('late'))).toBe(true);
     expect(await mobile.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
     await mobile.screenshot({ path: join(SHOTS, '09-inbox-unit-390.png'), fullPage: true });
+    // A form with an amount at 390 px: typed in 万元, read back in words before it is recorded.
+    const report = mobile.locator('[data-testid=inbox-item][data-kind=SUBMIT_PERFORMANCE_REPORT]');
+    await report.getByTestId('inbox-go').click();
+    await mobile.locator('[data-testid=action-form] input[name=investmentExecutedFen]').fill('1,200.07');
+    await mobile.getByTestId('action-submit').click();
+    await expect(mobile.getByTestId('confirm-words').innerText()).resolves.toContain('壹仟贰佰万零柒佰元整');
+    await mobile.screenshot({ path: join(SHOTS, '11-confirm-390.png') });
+    await mobile.getByTestId('confirm-cancel').click();
+    await mobile.getByTestId('confirm-dialog').waitFor({ state: 'detached' });
+    await mobile.getByTestId('action-form').screenshot({ path: join(SHOTS, '12-form-wan-390.png') });
     await phone.close();
   });
 });
