@@ -246,7 +246,7 @@ describe('dashboard (Chromium)', () => {
     await expect(desk.getByTestId('confirm-words').innerText()).resolves.toContain('叁佰万元整');
     await expect(dialog.innerText()).resolves.toContain('300.00 万元');
     // Keyboard: the dialog has the focus; Escape cancels and nothing is recorded.
-    expect(await desk.evaluate(() => document.activeElement?.closest('dialog') !== null)).toBe(true);
+    expect(await dialog.evaluate((el) => el.contains(el.ownerDocument.activeElement))).toBe(true);
     await desk.screenshot({ path: join(SHOTS, '08-confirm.png') });
     await desk.keyboard.press('Escape');
     await dialog.waitFor({ state: 'detached' });
@@ -288,7 +288,7 @@ describe('dashboard (Chromium)', () => {
     const late = mobile.locator('[data-testid=inbox-item][data-kind=SUBMIT_RECTIFICATION]');
     await expect(late.getByTestId('inbox-days').innerText()).resolves.toMatch(/^逾期 \d+ 天$/);
     expect(await late.evaluate((el) => el.classList.contains('late'))).toBe(true);
-    expect(await mobile.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    expect(await mobile.locator('html').evaluate((el) => el.scrollWidth)).toBeLessThanOrEqual(390);
     await mobile.screenshot({ path: join(SHOTS, '09-inbox-unit-390.png'), fullPage: true });
     // A form with an amount at 390 px: typed in 万元, read back in words before it is recorded.
     const report = mobile.locator('[data-testid=inbox-item][data-kind=SUBMIT_PERFORMANCE_REPORT]');

@@ -39,8 +39,8 @@ export type SubStatus =
 
 export function subStatusOf(state: ProjectState): SubStatus | null {
   if (state.status === null) return null;
-  const { approval, acceptance } = state;
-  switch (state.status) {
+  const { approval, acceptance, status } = state;
+  switch (status) {
     case 'DRAFT_PLAN':
       return state.registration.fastTrack ? 'AWAITING_FEASIBILITY' : 'AWAITING_PROPOSAL';
     case 'PROPOSAL':
@@ -83,7 +83,7 @@ export function subStatusOf(state: ProjectState): SubStatus | null {
     case 'TERMINATED':
       return null;
     default: {
-      const never: never = state.status;
+      const never: never = status;
       return never;
     }
   }
