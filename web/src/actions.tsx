@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, ApiError, uuid, type Problem } from './api';
 import { useApp } from './context';
-import type { Lang } from './i18n';
+import { pick, RECT_STATUS, type Lang } from './i18n';
 import { amountInWords, fenToWanInput, formatWan, parseWan } from './money';
 
 type Field =
@@ -899,7 +899,7 @@ function FieldInput({
         <select name={f.name} value={String(value)} onChange={(e) => onChange((e.target as HTMLSelectElement).value)}>
           {(project.rectifications ?? []).map((r) => (
             <option key={r.rectificationId} value={r.rectificationId}>
-              {r.findings.join('；')} · {r.deadline} · {r.status}
+              {r.findings.join('；')} · {r.deadline} · {pick(lang, RECT_STATUS[r.status], r.status)}
             </option>
           ))}
         </select>

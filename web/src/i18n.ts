@@ -408,3 +408,11 @@ export const SUB_STATUS: Record<string, [string, string]> = {
   SUSPENDED_IN_CONSTRUCTION: ['建设中暂停', 'during construction'],
   SUSPENDED_AFTER_COMPLETION: ['建成后暂停', 'after completion'],
 };
+
+/** A rectification's status (第二十七条), never shown as its code. */
+export const RECT_STATUS: Record<string, [string, string]> = {
+  OPEN: ['待整改', 'open'],
+  SUBMITTED: ['已报送整改报告', 'report submitted'],
+  REJECTED: ['整改不合格，须重新报送', 'rejected, report again'],
+  VERIFIED: ['整改已核验', 'verified'],
+};

@@ -3,7 +3,7 @@ import { api, ApiError, type Problem } from './api';
 import { Actions, ProblemBox, type ProjectLike } from './actions';
 import { useApp } from './context';
 import { dateOnly, dateTime, fromLocalInput, money, percent, toLocalInput } from './format';
-import { CATEGORY, DEADLINE_KIND, FAMILY, pick, ROLE } from './i18n';
+import { CATEGORY, DEADLINE_KIND, FAMILY, pick, RECT_STATUS, ROLE } from './i18n';
 import { StatusBadge } from './portfolio';
 
 interface HistoryEvent {
@@ -285,7 +285,7 @@ export function ProjectView({ id }: { id: string }) {
                     <li key={r.rectificationId}>
                       <strong>{r.findings.join('；')}</strong>
                       <span>
-                        {r.article} · {t('deadline')} {r.deadline} · {r.status}
+                        {r.article} · {t('deadline')} {r.deadline} · {pick(lang, RECT_STATUS[r.status], r.status)}
                       </span>
                     </li>
                   ))}
