@@ -670,6 +670,7 @@ export function Actions({
   const [busy, setBusy] = useState(false);
   const [done, setDone] = useState<string | null>(null);
 
+  const L = (x: [string, string]) => (lang === 'zh' ? x[0] : x[1]);
   const mine = commands.filter((c) => c.roles.includes(session.claims.role) && ACTIONS[c.route]);
   const shown = mine.filter((c) => showAll || ACTIONS[c.route].when(project));
 
@@ -707,7 +708,8 @@ export function Actions({
         `/projects/${projectId}/${open}`,
         { method: 'POST', body, idempotencyKey: uuid() },
       );
-      setDone(answer.events.join(', '));
+      // in words (the action's own label), not the recorded event types
+      setDone(L(ACTIONS[open].label));
       setOpen(null);
       onDone(answer.revision, answer.events);
     } catch (error) {
@@ -729,7 +731,6 @@ export function Actions({
   };
 
   const spec = open ? ACTIONS[open] : null;
-  const L = (x: [string, string]) => (lang === 'zh' ? x[0] : x[1]);
   const cmd = (route: string) => commands.find((c) => c.route === route);
 
   return (
