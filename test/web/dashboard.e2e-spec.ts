@@ -158,7 +158,10 @@ describe('dashboard (Chromium)', () => {
       await expect(page.getByTestId('confirm-article').innerText()).resolves.toContain('第六条');
       await page.getByTestId('confirm-ok').click();
       await page.getByTestId('action-done').waitFor();
-      await expect(page.getByTestId('current-status').innerText()).resolves.toMatch(/已批复，待报送可研/);
+      await page
+        .getByTestId('current-status')
+        .getByText(/已批复，待报送可研/)
+        .waitFor();
       await page.locator('[data-testid=timeline] li[data-type=ProposalApproved]').waitFor();
       await page.screenshot({ path: join(SHOTS, '04-approved.png'), fullPage: true });
 
@@ -261,7 +264,8 @@ describe('dashboard (Chromium)', () => {
       approvedEstimateFen: 300_000_000,
       subStatus: 'AWAITING_START',
     });
-    await expect(desk.getByTestId('current-status').innerText()).resolves.toMatch(/初步设计已批复\s*· 待开工/);
+    await desk.getByTestId('current-status').getByText('· 待开工').waitFor();
+    await desk.getByTestId('current-status').getByText('初步设计已批复').waitFor();
 
     // The item is discharged: the inbox (refreshed by the live stream) no longer lists it.
     await desk
@@ -271,6 +275,13 @@ describe('dashboard (Chromium)', () => {
     await desk.getByTestId('nav-inbox').click();
     await desk.getByTestId('inbox-item').first().waitFor();
     expect(await item.count()).toBe(0);
+    // 已办: what this user recorded, newest first, from the histories of recently updated projects.
+    await desk.getByTestId('tab-done').click();
+    const mine = desk.getByTestId('done-item').first();
+    await expect(mine.innerText()).resolves.toMatch(/初步设计已批复[\s\S]*第八条[\s\S]*智慧城管综合平台/);
+    // only this user's records: the construction units' submissions are not among them
+    expect(await desk.getByTestId('done').innerText()).not.toContain('已报送');
+    await desk.screenshot({ path: join(SHOTS, '13-done-1280.png') });
     // The portfolio's list shows each status with its sub-state.
     await desk.getByRole('link', { name: '项目总览' }).click();
     await desk.locator('[data-testid=project-row] [data-sub-status=AWAITING_START]').first().waitFor();

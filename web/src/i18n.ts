@@ -138,6 +138,11 @@ const zh: Dict = {
   inboxGo: '去办理',
   inboxOpenProject: '查看项目',
   inboxNoForm: '仪表盘暂无此事项的表单',
+  doneTitle: '已办',
+  doneScope: '您在最近更新的 {n} 个项目中办理的事项，按时间倒序',
+  doneEmpty: '最近更新的项目中没有您办理的事项',
+  doneNoHistory:
+    '已办清单读取项目的事件历史，按第二十八条仅向市审计局、领导小组办公室和项目所属部门开放，{role}暂不能查看',
   confirm: '确认',
   confirmTitle: '确认：{action}',
   confirmArticle: '依据《管理办法》{article}',
@@ -282,6 +287,12 @@ const en: Dict = {
   inboxGo: 'Open the form',
   inboxOpenProject: 'Open project',
   inboxNoForm: 'No form in the dashboard yet',
+  doneTitle: 'Done',
+  doneScope: 'What you recorded on the {n} most recently updated projects, newest first',
+  doneEmpty: 'Nothing of yours on the most recently updated projects',
+  doneNoHistory:
+    'The done list reads project histories, which Art. 28 opens to the audit bureau, the office and the ' +
+    'project’s own department only; not to {role}',
   confirm: 'Confirm',
   confirmTitle: 'Confirm: {action}',
   confirmArticle: 'Under {article} of the measures',

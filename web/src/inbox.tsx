@@ -2,8 +2,9 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { api } from './api';
 import { ACTIONS } from './actions';
 import { useApp } from './context';
+import { dateTime } from './format';
 import { formatWan } from './money';
-import { pick, INBOX_KIND } from './i18n';
+import { pick, INBOX_KIND, ROLE } from './i18n';
 
 /** One item of GET /inbox (docs/api.md "Queries added"). */
 export interface InboxItem {
@@ -92,8 +93,39 @@ function daysBetween(from: string, to: string): number {
   return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
 }
 
-/** 待办: what awaits the caller, in the order the API gives (overdue first, then by due date). */
+/** 待办 and 已办, as two tabs of one screen. */
 export function InboxView({ inbox, failed }: { inbox: Inbox | null; failed: boolean }) {
+  const { t } = useApp();
+  const [tab, setTab] = useState<'todo' | 'done'>('todo');
+  const tabButton = (key: 'todo' | 'done', label: string) => (
+    <button
+      type="button"
+      role="tab"
+      id={`tab-${key}`}
+      aria-selected={tab === key}
+      aria-controls={`panel-${key}`}
+      class={tab === key ? 'on' : ''}
+      data-testid={`tab-${key}`}
+      onClick={() => setTab(key)}
+    >
+      {label}
+    </button>
+  );
+  return (
+    <>
+      <div class="inbox-tabs" role="tablist" aria-label={t('inbox')}>
+        {tabButton('todo', t('inboxTitle'))}
+        {tabButton('done', t('doneTitle'))}
+      </div>
+      <div role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`}>
+        {tab === 'todo' ? <TodoList inbox={inbox} failed={failed} /> : <DoneList />}
+      </div>
+    </>
+  );
+}
+
+/** 待办: what awaits the caller, in the order the API gives (overdue first, then by due date). */
+function TodoList({ inbox, failed }: { inbox: Inbox | null; failed: boolean }) {
   const { t, lang, navigate, deptName } = useApp();
   const [kind, setKind] = useState('');
   if (failed && !inbox) return <p class="card muted">{t('unavailable')}</p>;
@@ -224,6 +256,112 @@ export function InboxView({ inbox, failed }: { inbox: Inbox | null; failed: bool
               </li>
             );
           })}
+        </ol>
+      )}
+    </section>
+  );
+}
+
+/** The part of GET /projects/:id/history 已办 reads. */
+interface HistoryEvent {
+  position: string;
+  type: string;
+  label: string | null;
+  article: string | null;
+  metadata: { occurredAt: string; actor?: { sub: string; role: string } };
+}
+
+interface Done {
+  position: string;
+  label: string;
+  article: string | null;
+  at: string;
+  projectId: string;
+  projectName: string;
+}
+
+/** 第二十八条: the event history is open to the audit bureau, the office and the project's own department. */
+const READS_HISTORY = ['OFFICE', 'AUDIT', 'CONSTRUCTION_UNIT'];
+const DONE_PROJECTS = 20;
+
+/**
+ * 已办: what the caller recorded, newest first, read from the histories of the projects updated
+ * most recently (no route lists one person's decisions yet; see docs/dashboard.md). Roles that may
+ * not read histories are told so instead of shown an empty list.
+ */
+function DoneList() {
+  const { t, lang, session, navigate } = useApp();
+  const [done, setDone] = useState<Done[] | null>(null);
+  const [failed, setFailed] = useState(false);
+  const allowed = READS_HISTORY.includes(session.claims.role);
+  useEffect(() => {
+    if (!allowed) return;
+    const controller = new AbortController();
+    const signal = controller.signal;
+    const load = async () => {
+      const list = await api<{ items: Array<{ projectId: string; name: string }> }>(
+        session.token,
+        `/projects?page=1&pageSize=${DONE_PROJECTS}&sort=-updatedAt`,
+        { signal },
+      );
+      const histories = await Promise.all(
+        list.items.map(async (p) => {
+          const h = await api<{ events: HistoryEvent[] }>(session.token, `/projects/${p.projectId}/history`, {
+            signal,
+          });
+          return h.events
+            .filter((e) => e.metadata.actor?.sub === session.claims.sub)
+            .map((e) => ({
+              position: e.position,
+              label: lang === 'zh' ? (e.label ?? e.type) : e.type,
+              article: e.article,
+              at: e.metadata.occurredAt,
+              projectId: p.projectId,
+              projectName: p.name,
+            }));
+        }),
+      );
+      setDone(histories.flat().sort((a, b) => b.at.localeCompare(a.at) || b.position.localeCompare(a.position)));
+    };
+    load().catch((error: Error) => error.name !== 'AbortError' && setFailed(true));
+    return () => controller.abort();
+  }, [session.token, lang]);
+
+  return (
+    <section class="card inbox" data-testid="done" aria-labelledby="done-title">
+      <div class="inbox-head">
+        <h2 id="done-title">{t('doneTitle')}</h2>
+        {allowed && <p>{t('doneScope', { n: DONE_PROJECTS })}</p>}
+      </div>
+      {!allowed ? (
+        <p data-testid="done-unavailable">{t('doneNoHistory', { role: pick(lang, ROLE[session.claims.role], '') })}</p>
+      ) : failed ? (
+        <p>{t('unavailable')}</p>
+      ) : done === null ? (
+        <p aria-busy="true">{t('loading')}</p>
+      ) : done.length === 0 ? (
+        <p data-testid="done-empty">{t('doneEmpty')}</p>
+      ) : (
+        <ol class="inbox-items">
+          {done.map((d) => (
+            <li key={d.position} class="inbox-item" data-testid="done-item">
+              <div class="inbox-main">
+                <strong class="inbox-kind">{d.label}</strong>
+                {d.article && <span class="art">{d.article}</span>}
+                <div class="inbox-subject">
+                  <a
+                    href={`/project/${d.projectId}`}
+                    onClick={(e) => (e.preventDefault(), navigate(`/project/${d.projectId}`))}
+                  >
+                    {d.projectName}
+                  </a>
+                </div>
+              </div>
+              <div class="inbox-due">
+                <time>{dateTime(d.at, lang)}</time>
+              </div>
+            </li>
+          ))}
         </ol>
       )}
     </section>
