@@ -13,11 +13,9 @@ export function money(fen: number | null | undefined, lang: Lang, digits = 2): s
 
 /** Short money for chart labels. */
 export function moneyShort(fen: number, lang: Lang): string {
+  // zh: the same 万元 formatter as everywhere, whole 万元 (charts have little room)
+  if (lang === 'zh') return formatWan(Math.round(fen), 0);
   const yuan = fen / 100;
-  if (lang === 'zh') {
-    if (yuan >= 100_000_000) return `${(yuan / 100_000_000).toFixed(2)}亿`;
-    return `${Math.round(yuan / 10_000).toLocaleString('zh-CN')}万`;
-  }
   if (yuan >= 1_000_000) return `${(yuan / 1_000_000).toFixed(1)}M`;
   return `${Math.round(yuan / 1000)}k`;
 }
