@@ -323,14 +323,21 @@ export function Portfolio() {
                       </span>
                     )}
                   </td>
-                  <td>{deptName(p.departmentCode)}</td>
-                  <td>{pick(lang, CATEGORY[p.category], p.category)}</td>
-                  <td>
+                  {/* data-label: the column's name on the cards of a narrow screen */}
+                  <td data-label={t('department')}>{deptName(p.departmentCode)}</td>
+                  <td data-label={t('category')}>{pick(lang, CATEGORY[p.category], p.category)}</td>
+                  <td data-label={t('status')}>
                     <StatusBadge status={p.status} subStatus={p.subStatus} />
                   </td>
-                  <td class="num">{money(p.currentTotalFen ?? p.estimateFen, lang)}</td>
-                  <td class="num">{p.approvedEstimateFen ? percent(p.adjustedRatio) : '—'}</td>
-                  <td class="muted">{dateTime(p.updatedAt, lang).slice(0, 16)}</td>
+                  <td class="num" data-label={t('estimate')}>
+                    {money(p.currentTotalFen ?? p.estimateFen, lang)}
+                  </td>
+                  <td class="num" data-label={t('adjustedRatio')}>
+                    {p.approvedEstimateFen ? percent(p.adjustedRatio) : '—'}
+                  </td>
+                  <td class="muted" data-label={t('updated')}>
+                    {dateTime(p.updatedAt, lang).slice(0, 16)}
+                  </td>
                 </tr>
               ))}
             </tbody>
