@@ -22,6 +22,7 @@ export * from './project-commands';
 export * from './project-events';
 export * from './project/state';
 export { stateView } from './project/state-view';
+export { subStatusOf } from './project/sub-status';
 export * from './annual-plan/types';
 export * from './system/types';
 export * from './framework/types';

@@ -107,6 +107,7 @@ const LIST_FIELDS = [
   'departmentCode',
   'planYear',
   'status',
+  'subStatus',
   'estimateFen',
   'approvedEstimateFen',
   'currentTotalFen',

@@ -5,6 +5,7 @@ import {
   inboxRolesOf,
   nextDueDates,
   omEligibility,
+  subStatusOf,
   surplusOutstandingOf,
   undatedObligationsOf,
   projectDecider,
@@ -47,8 +48,9 @@ export const projectsProjection: Projection = {
   // 11: open obligations ASSET_REGISTRATION (第二十三条) and INCIDENT_DECISION (第十八条); `undatedKinds`
   //     (GET /deadlines?kind=…) and `inboxRoles` (GET /inbox reads only the projects its role acts on)
   // 12: `financeLibraryId` (财政投资项目库) from the registration
-  // 13: `executedFen` (第十七条, the latest report's) and `surplusFen` beside releasedFen, for the funds sums
-  version: 13,
+  // 13: `subStatus` — where the project stands within its status (待审批 / 已批复，待报送可研 …)
+  // 14: `executedFen` (第十七条, the latest report's) and `surplusFen` beside releasedFen, for the funds sums
+  version: 14,
   collection: 'projects',
   indexes: [
     { fields: { status: 1, updatedAt: -1 } },
@@ -142,6 +144,8 @@ function toProjectDoc(state: ProjectState, folded: DocBody): DocBody {
     crossDepartment: registration?.crossDepartment ?? null,
     planYear: registration?.planYear ?? null,
     status: state.status,
+    /** where the project stands within its status (domain/project/sub-status.ts); null where none */
+    subStatus: subStatusOf(state),
     estimateFen: registration?.estimateFen ?? null,
     approvedEstimateFen,
     currentTotalFen: approved?.currentTotalFen ?? null,

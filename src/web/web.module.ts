@@ -60,7 +60,7 @@ export function devIdentitiesOffered(
 }
 
 /** Client routes of the SPA; each answers index.html. API routes are never shadowed. */
-export const CLIENT_ROUTES = ['/', '/project/:id', '/live'];
+export const CLIENT_ROUTES = ['/', '/project/:id', '/live', '/todo'];
 
 @ApiExcludeController()
 @Controller()

@@ -181,6 +181,15 @@ describe('projects projection', () => {
     expect(doc?.nextDueOn).toBe(doc?.duePerformanceReport);
   });
 
+  it('v13: subStatus — events stored before it tell a submitted stage from an approved one', () => {
+    const submitted = play([c.submitProposal()], H.registered());
+    expect(project(stored(submitted))).toMatchObject({ status: 'PROPOSAL', subStatus: 'AWAITING_APPROVAL' });
+    const approved = play([c.approveProposal()], submitted);
+    expect(project(stored(approved))).toMatchObject({ status: 'PROPOSAL', subStatus: 'APPROVED_AWAITING_FEASIBILITY' });
+    expect(project(stored(H.underConstruction()))?.subStatus).toBeNull();
+    expect(project(stored(H.completed()))?.subStatus).toBe('AWAITING_ACCEPTANCE_PLAN');
+  });
+
   it('ignores events of other streams', () => {
     const [registered] = stored(H.registered());
     const others = ['annual-plan-2026', 'idempotency-0a1b', '$integrity-seal', 'projects-x', `x-project-${PID}`];

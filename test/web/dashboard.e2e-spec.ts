@@ -132,6 +132,8 @@ describe('dashboard (Chromium)', () => {
       // Project view: current state, timeline, integrity.
       await page.getByTestId('project-name').getByText('鄂尔多斯市政务数据共享交换平台').waitFor();
       await page.locator('[data-testid=current-status] [data-status=PROPOSAL]').waitFor();
+      // the status with its sub-state (read model v13): submitted, not yet decided
+      await expect(page.getByTestId('current-status').innerText()).resolves.toMatch(/项目建议书\s*· 待审批/);
       await page
         .getByTestId('integrity')
         .getByText(/哈希链完整/)
@@ -149,9 +151,17 @@ describe('dashboard (Chromium)', () => {
       await page.keyboard.press('End');
 
       // Approve the proposal stage (OFFICE) and see it in the timeline.
+      // An irreversible decision asks first, naming the article (GET /meta/commands) and what is recorded.
       await page.getByTestId('action-approve-proposal').click();
       await page.getByTestId('action-submit').click();
+      await page.getByTestId('confirm-dialog').waitFor();
+      await expect(page.getByTestId('confirm-article').innerText()).resolves.toContain('第六条');
+      await page.getByTestId('confirm-ok').click();
       await page.getByTestId('action-done').waitFor();
+      await page
+        .getByTestId('current-status')
+        .getByText(/已批复，待报送可研/)
+        .waitFor();
       await page.locator('[data-testid=timeline] li[data-type=ProposalApproved]').waitFor();
       await page.screenshot({ path: join(SHOTS, '04-approved.png'), fullPage: true });
 
@@ -160,6 +170,7 @@ describe('dashboard (Chromium)', () => {
       await page.getByText('显示本角色全部操作').click();
       await page.getByTestId('action-approve-feasibility').click();
       await page.getByTestId('action-submit').click();
+      await page.getByTestId('confirm-ok').click();
       await page.getByTestId('problem').waitFor();
       await expect(page.getByTestId('problem').innerText()).resolves.toMatch(/未能执行/);
 
@@ -199,5 +210,107 @@ describe('dashboard (Chromium)', () => {
     await mobile.getByTestId('policy-lapsed').waitFor();
     await mobile.screenshot({ path: join(SHOTS, '06-mobile-unit.png'), fullPage: true });
     await context.close();
+  });
+  it('待办: counts in the top bar, the office decides from its inbox with a confirmation in 万元 and 大写', async () => {
+    // A preliminary design reviewed and priced (第八条): the office's APPROVE_DESIGN item.
+    const design = await driveTo(h, 'DESIGN_REVIEWED', { dept: 'D05', overrides: { name: '智慧城管综合平台' } });
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
+    const desk = await context.newPage();
+    await desk.goto(`${base}/`);
+    await desk.getByTestId('token-input').fill(h.token('OFFICE'));
+    await desk.getByTestId('token-submit').click();
+    const expected = (await h.request('GET', '/inbox', { token: h.token('OFFICE') })).body as { total: number };
+    await desk.getByTestId('inbox-count').getByText(String(expected.total), { exact: true }).waitFor();
+    await desk.getByTestId('nav-inbox').click();
+    const item = desk.locator('[data-testid=inbox-item][data-kind=APPROVE_DESIGN]', { hasText: '智慧城管综合平台' });
+    await item.waitFor();
+    // In Chinese: the kind, the article, the subject; no internal codes.
+    await expect(item.innerText()).resolves.toMatch(/审批初步设计和概算[\s\S]*第八条[\s\S]*智慧城管综合平台/);
+    expect(await desk.getByTestId('inbox').innerText()).not.toMatch(/APPROVE_|SUBMIT_|[A-Z]{4,}_[A-Z]/);
+    await desk.screenshot({ path: join(SHOTS, '07-inbox-office.png'), fullPage: true });
+
+    // 去办理 opens the item's form on the project page; the amount is typed in 万元.
+    await item.getByTestId('inbox-go').click();
+    await desk.getByTestId('action-form').waitFor();
+    await expect(desk.getByTestId('current-status').innerText()).resolves.toMatch(/初步设计\s*· 已评审，待批复/);
+    const amount = desk.locator('[data-testid=action-form] input[name=approvedEstimateFen]');
+    await amount.fill('3,000.5x');
+    await desk.getByTestId('action-submit').click();
+    await desk.getByTestId('form-invalid').waitFor();
+    expect(await desk.getByTestId('confirm-dialog').count()).toBe(0);
+    await amount.fill('300');
+    await expect(desk.getByTestId('wan-hint-approvedEstimateFen').innerText()).resolves.toBe(
+      '300.00 万元 · 大写 叁佰万元整',
+    );
+    await desk.getByTestId('action-submit').click();
+    const dialog = desk.getByTestId('confirm-dialog');
+    await dialog.waitFor();
+    await expect(desk.getByTestId('confirm-article').innerText()).resolves.toContain('第八条');
+    await expect(desk.getByTestId('confirm-words').innerText()).resolves.toContain('叁佰万元整');
+    await expect(dialog.innerText()).resolves.toContain('300.00 万元');
+    // Keyboard: the dialog has the focus; Escape cancels and nothing is recorded.
+    expect(await dialog.evaluate((el) => el.contains(el.ownerDocument.activeElement))).toBe(true);
+    await desk.screenshot({ path: join(SHOTS, '08-confirm.png') });
+    await desk.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
+    expect((await readProject(h, design)).status).toBe('PRELIMINARY_DESIGN');
+    await desk.getByTestId('action-submit').click();
+    await desk.getByTestId('confirm-ok').focus();
+    await desk.keyboard.press('Enter');
+    await desk.getByTestId('action-done').waitFor();
+    const approved = await readProject(h, design);
+    expect(approved).toMatchObject({
+      status: 'APPROVED',
+      approvedEstimateFen: 300_000_000,
+      subStatus: 'AWAITING_START',
+    });
+    await desk.getByTestId('current-status').getByText('· 待开工').waitFor();
+    await desk.getByTestId('current-status').getByText('初步设计已批复').waitFor();
+
+    // The item is discharged: the inbox (refreshed by the live stream) no longer lists it.
+    await desk
+      .getByTestId('inbox-count')
+      .getByText(String(expected.total - 1), { exact: true })
+      .waitFor();
+    await desk.getByTestId('nav-inbox').click();
+    await desk.getByTestId('inbox-item').first().waitFor();
+    expect(await item.count()).toBe(0);
+    // 已办: what this user recorded, newest first, from the histories of recently updated projects.
+    await desk.getByTestId('tab-done').click();
+    const mine = desk.getByTestId('done-item').first();
+    await expect(mine.innerText()).resolves.toMatch(/初步设计已批复[\s\S]*第八条[\s\S]*智慧城管综合平台/);
+    // only this user's records: the construction units' submissions are not among them
+    expect(await desk.getByTestId('done').innerText()).not.toContain('已报送');
+    await desk.screenshot({ path: join(SHOTS, '13-done-1280.png') });
+    // The portfolio's list shows each status with its sub-state.
+    await desk.getByRole('link', { name: '项目总览' }).click();
+    await desk.locator('[data-testid=project-row] [data-sub-status=AWAITING_START]').first().waitFor();
+    await desk.screenshot({ path: join(SHOTS, '10-portfolio-sub-status-1280.png'), fullPage: true });
+    await context.close();
+
+    // 390 px, the construction unit: its overdue rectification report in red, as cards.
+    const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'zh-CN' });
+    const mobile = await phone.newPage();
+    await mobile.goto(`${base}/todo`);
+    await mobile.getByTestId('token-input').fill(h.token('CONSTRUCTION_UNIT', building.dept));
+    await mobile.getByTestId('token-submit').click();
+    await mobile.getByTestId('inbox-count-overdue').waitFor();
+    await mobile.getByTestId('nav-inbox').click();
+    const late = mobile.locator('[data-testid=inbox-item][data-kind=SUBMIT_RECTIFICATION]');
+    await expect(late.getByTestId('inbox-days').innerText()).resolves.toMatch(/^逾期 \d+ 天$/);
+    expect(await late.evaluate((el) => el.classList.contains('late'))).toBe(true);
+    expect(await mobile.locator('html').evaluate((el) => el.scrollWidth)).toBeLessThanOrEqual(390);
+    await mobile.screenshot({ path: join(SHOTS, '09-inbox-unit-390.png'), fullPage: true });
+    // A form with an amount at 390 px: typed in 万元, read back in words before it is recorded.
+    const report = mobile.locator('[data-testid=inbox-item][data-kind=SUBMIT_PERFORMANCE_REPORT]');
+    await report.getByTestId('inbox-go').click();
+    await mobile.locator('[data-testid=action-form] input[name=investmentExecutedFen]').fill('1,200.07');
+    await mobile.getByTestId('action-submit').click();
+    await expect(mobile.getByTestId('confirm-words').innerText()).resolves.toContain('壹仟贰佰万零柒佰元整');
+    await mobile.screenshot({ path: join(SHOTS, '11-confirm-390.png') });
+    await mobile.getByTestId('confirm-cancel').click();
+    await mobile.getByTestId('confirm-dialog').waitFor({ state: 'detached' });
+    await mobile.getByTestId('action-form').screenshot({ path: join(SHOTS, '12-form-wan-390.png') });
+    await phone.close();
   });
 });

@@ -1,11 +1,13 @@
-import { useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, ApiError, uuid, type Problem } from './api';
 import { useApp } from './context';
-import type { Lang } from './i18n';
+import { pick, RECT_STATUS, type Lang } from './i18n';
+import { amountInWords, fenToWanInput, formatWan, parseWan } from './money';
 
 type Field =
   | { name: string; kind: 'text' | 'textarea' | 'date' | 'list'; label: [string, string]; value?: string }
-  | { name: string; kind: 'yuan' | 'int'; label: [string, string]; value?: number }
+  /** wan: typed in 万元, sent in fen; `value` in fen */
+  | { name: string; kind: 'wan' | 'int'; label: [string, string]; value?: number }
   | { name: string; kind: 'bool'; label: [string, string]; value?: boolean }
   | { name: string; kind: 'select'; label: [string, string]; options: Array<[string, string, string]>; value?: string }
   | { name: 'rectificationId' | 'basis'; kind: 'rect'; label: [string, string] }
@@ -95,7 +97,7 @@ export const ACTIONS: Record<string, Spec> = {
     when: stage('FEASIBILITY', true),
     fields: [
       { name: 'documentRef', kind: 'text', label: ['文件编号', 'Document ref'], value: 'CS-' },
-      { name: 'estimateFen', kind: 'yuan', label: ['投资概算（元）', 'Estimate (yuan)'] },
+      { name: 'estimateFen', kind: 'wan', label: ['投资概算（万元）', 'Estimate (10k CNY)'] },
       {
         name: 'productSecurityStatement',
         kind: 'textarea',
@@ -115,7 +117,7 @@ export const ACTIONS: Record<string, Spec> = {
     when: stage('PRELIMINARY_DESIGN', false),
     fields: [
       { name: 'passed', kind: 'bool', label: ['评审通过', 'Passed'], value: true },
-      { name: 'verifiedEstimateFen', kind: 'yuan', label: ['核定概算（元）', 'Verified estimate (yuan)'] },
+      { name: 'verifiedEstimateFen', kind: 'wan', label: ['核定概算（万元）', 'Verified estimate (10k CNY)'] },
       opinion('评审通过'),
     ],
   },
@@ -124,7 +126,7 @@ export const ACTIONS: Record<string, Spec> = {
     tone: 'primary',
     when: stage('PRELIMINARY_DESIGN', false),
     fields: [
-      { name: 'approvedEstimateFen', kind: 'yuan', label: ['批复概算（元）', 'Approved estimate (yuan)'] },
+      { name: 'approvedEstimateFen', kind: 'wan', label: ['批复概算（万元）', 'Approved estimate (10k CNY)'] },
       opinion('同意初步设计'),
     ],
   },
@@ -164,8 +166,8 @@ export const ACTIONS: Record<string, Spec> = {
       { name: 'progressPercent', kind: 'int', label: ['进度（%）', 'Progress (%)'], value: 50 },
       {
         name: 'investmentExecutedFen',
-        kind: 'yuan',
-        label: ['已执行投资（元）', 'Investment executed (yuan)'],
+        kind: 'wan',
+        label: ['已执行投资（万元）', 'Investment executed (10k CNY)'],
         value: 0,
       },
       { name: 'userOpinions', kind: 'textarea', label: ['使用单位意见', 'User opinions'], value: '运行平稳' },
@@ -205,8 +207,8 @@ export const ACTIONS: Record<string, Spec> = {
         ],
         value: 'TECHNICAL_OPTIMIZATION',
       },
-      { name: 'amountFen', kind: 'yuan', label: ['调整资金（元）', 'Funds moved (yuan)'], value: 100000 },
-      { name: 'newTotalFen', kind: 'yuan', label: ['调整后总投资（元）', 'New total (yuan)'] },
+      { name: 'amountFen', kind: 'wan', label: ['调整资金（万元）', 'Funds moved (10k CNY)'], value: 10_000_000 },
+      { name: 'newTotalFen', kind: 'wan', label: ['调整后总投资（万元）', 'New total (10k CNY)'] },
       { name: 'objectivesUnchanged', kind: 'bool', label: ['建设目标不变', 'Objectives unchanged'], value: true },
       { name: 'description', kind: 'textarea', label: ['说明', 'Description'], value: '优化部署方案' },
     ],
@@ -216,13 +218,13 @@ export const ACTIONS: Record<string, Spec> = {
     when: is('UNDER_CONSTRUCTION'),
     fields: [
       { name: 'completedOn', kind: 'date', label: ['建成日期', 'Completed on'], value: today() },
-      { name: 'surplusFen', kind: 'yuan', label: ['结余资金（元）', 'Surplus (yuan)'], value: 0 },
+      { name: 'surplusFen', kind: 'wan', label: ['结余资金（万元）', 'Surplus (10k CNY)'], value: 0 },
     ],
   },
   'return-surplus': {
     label: ['退回结余资金', 'Return surplus'],
     when: is('COMPLETED', 'ACCEPTED', 'ASSET_REGISTERED', 'ACCEPTANCE_FAILED'),
-    fields: [{ name: 'amountFen', kind: 'yuan', label: ['金额（元）', 'Amount (yuan)'], value: 0 }],
+    fields: [{ name: 'amountFen', kind: 'wan', label: ['金额（万元）', 'Amount (10k CNY)'], value: 0 }],
   },
   'agree-acceptance-plan': {
     label: ['确定验收方案', 'Agree acceptance plan'],
@@ -287,7 +289,7 @@ export const ACTIONS: Record<string, Spec> = {
         ],
         value: 'INTANGIBLE',
       },
-      { name: 'costFen', kind: 'yuan', label: ['成本（元）', 'Cost (yuan)'] },
+      { name: 'costFen', kind: 'wan', label: ['成本（万元）', 'Cost (10k CNY)'] },
     ],
   },
   'record-compliance': {
@@ -390,10 +392,9 @@ const KEY_CONTENT: Array<[string, 'text' | 'bool', string, string]> = [
 ];
 
 function defaultValue(f: Field, p: ProjectLike): unknown {
-  if (f.kind === 'yuan') {
-    if (f.value !== undefined) return f.value;
-    const base = p.currentTotalFen ?? p.approvedEstimateFen ?? null;
-    return base === null ? '' : Math.round(base / 100);
+  if (f.kind === 'wan') {
+    const base = f.value ?? p.currentTotalFen ?? p.approvedEstimateFen ?? null;
+    return base === null ? '' : fenToWanInput(base);
   }
   if (f.kind === 'rect') {
     const r = (p.rectifications ?? []).find((x) => x.status !== 'VERIFIED');
@@ -415,8 +416,11 @@ function toBody(spec: Spec, values: Record<string, unknown>): Record<string, unk
   const body: Record<string, unknown> = {};
   for (const f of spec.fields) {
     const v = values[f.name];
-    if (f.kind === 'yuan') body[f.name] = Math.round(Number(v) * 100);
-    else if (f.kind === 'int') body[f.name] = Number(v);
+    if (f.kind === 'wan') {
+      // exact: the decimal string typed in 万元 becomes integer fen (money.ts), never v * 1e6
+      const parsed = parseWan(String(v ?? ''));
+      if (parsed.ok) body[f.name] = parsed.fen;
+    } else if (f.kind === 'int') body[f.name] = Number(v);
     else if (f.kind === 'list')
       body[f.name] = String(v)
         .split(/[,，\n]/)
@@ -484,6 +488,169 @@ export function ProblemBox({ problem, lang }: { problem: Problem; lang: Lang }) 
   );
 }
 
+/**
+ * Decisions that cannot be taken back once recorded (the event is immutable): 批复/不予批复, the
+ * sanctions of 第二十七条、第三十条, termination and the acceptance. Each asks for confirmation, and
+ * so does every form with an amount (its 大写 is read back before it is recorded).
+ */
+const IRREVERSIBLE = new Set([
+  'approve-proposal',
+  'reject-proposal',
+  'approve-feasibility',
+  'reject-feasibility',
+  'review-preliminary-design',
+  'approve-preliminary-design',
+  'reject-preliminary-design',
+  'record-archive-acceptance',
+  'record-acceptance',
+  'verify-rectification',
+  'order-rectification',
+  'criticize',
+  'defer-investment',
+  'suspend',
+  'terminate',
+]);
+
+const needsConfirmation = (route: string): boolean =>
+  IRREVERSIBLE.has(route) || (ACTIONS[route]?.fields.some((f) => f.kind === 'wan') ?? false);
+
+/** Field errors the form finds before anything is sent (amounts in 万元). */
+function formErrors(spec: Spec, values: Record<string, unknown>, lang: Lang): Array<{ label: string; text: string }> {
+  const out: Array<{ label: string; text: string }> = [];
+  for (const f of spec.fields) {
+    if (f.kind !== 'wan') continue;
+    const parsed = parseWan(String(values[f.name] ?? ''));
+    if (!parsed.ok)
+      out.push({ label: f.label[lang === 'zh' ? 0 : 1], text: WAN_PROBLEM[parsed.reason][lang === 'zh' ? 0 : 1] });
+  }
+  return out;
+}
+
+/** What will be recorded, field by field, in words a reader checks (amounts with 大写). */
+function recordedLines(
+  spec: Spec,
+  values: Record<string, unknown>,
+  project: ProjectLike,
+  lang: Lang,
+  yesNo: (b: boolean) => string,
+): Array<[string, string, string?]> {
+  const zh = lang === 'zh';
+  return spec.fields.map((f): [string, string, string?] => {
+    const label = f.label[zh ? 0 : 1];
+    const v = values[f.name];
+    switch (f.kind) {
+      case 'wan': {
+        const parsed = parseWan(String(v ?? ''));
+        return parsed.ok ? [label, formatWan(parsed.fen), amountInWords(parsed.fen)] : [label, String(v)];
+      }
+      case 'bool':
+        return [label, yesNo(Boolean(v))];
+      case 'select':
+        return [label, f.options.find(([code]) => code === v)?.[zh ? 1 : 2] ?? String(v)];
+      case 'rect': {
+        const r = (project.rectifications ?? []).find((x) => x.rectificationId === v);
+        return [label, r ? `${r.findings.join('；')}（${r.deadline}）` : '—'];
+      }
+      case 'materials':
+        return [
+          label,
+          MATERIALS.map(([k, mzh, men]) => `${zh ? mzh : men}：${(v as Record<string, string>)[k] || '—'}`).join('；'),
+        ];
+      case 'keyContent':
+        return [
+          label,
+          KEY_CONTENT.map(([k, kind, kzh, ken]) => {
+            const x = (v as Record<string, unknown>)[k];
+            return `${zh ? kzh : ken}：${kind === 'bool' ? yesNo(Boolean(x)) : String(x || '—')}`;
+          }).join('；'),
+        ];
+      default:
+        return [label, String(v ?? '') || '—'];
+    }
+  });
+}
+
+/**
+ * The confirmation of an irreversible decision: a modal <dialog> (focus kept inside, Esc cancels),
+ * labelled by its heading and described by what will be recorded and the article it rests on.
+ */
+function ConfirmDialog(props: {
+  title: string;
+  articles: string;
+  lines: Array<[string, string, string?]>;
+  danger: boolean;
+  busy: boolean;
+  onConfirm: () => void;
+  onCancel: () => void;
+}) {
+  const { t } = useApp();
+  const ref = useRef<HTMLDialogElement>(null);
+  useEffect(() => {
+    const dialog = ref.current;
+    if (dialog && !dialog.open) dialog.showModal();
+    return () => dialog?.close();
+  }, []);
+  return (
+    <dialog
+      ref={ref}
+      class="confirm"
+      aria-labelledby="confirm-title"
+      aria-describedby="confirm-what"
+      data-testid="confirm-dialog"
+      onCancel={(e) => (e.preventDefault(), props.onCancel())}
+    >
+      <h3 id="confirm-title">{t('confirmTitle', { action: props.title })}</h3>
+      <div id="confirm-what">
+        <p class="confirm-article" data-testid="confirm-article">
+          {t('confirmArticle', { article: props.articles || '—' })}
+        </p>
+        <dl class="confirm-lines">
+          {props.lines.map(([label, value, words]) => (
+            <div key={label}>
+              <dt>{label}</dt>
+              <dd>
+                {value}
+                {words && (
+                  <span class="words" data-testid="confirm-words">
+                    {t('inWords')} {words}
+                  </span>
+                )}
+              </dd>
+            </div>
+          ))}
+        </dl>
+        <p class="confirm-note">{t('confirmNote')}</p>
+      </div>
+      <div class="form-buttons">
+        <button
+          type="button"
+          class={props.danger ? 'danger' : 'primary'}
+          disabled={props.busy}
+          onClick={props.onConfirm}
+          data-testid="confirm-ok"
+          autoFocus={!props.danger}
+        >
+          {t('confirm')}
+        </button>
+        <button
+          type="button"
+          class="ghost"
+          onClick={props.onCancel}
+          data-testid="confirm-cancel"
+          autoFocus={props.danger}
+        >
+          {t('cancel')}
+        </button>
+      </div>
+    </dialog>
+  );
+}
+
+/** ?action=<route> (from the 待办 screen): the form to open when the page loads. */
+function requestedAction(): string | null {
+  return new URLSearchParams(location.search).get('action');
+}
+
 export function Actions({
   projectId,
   project,
@@ -498,23 +665,39 @@ export function Actions({
   const [open, setOpen] = useState<string | null>(null);
   const [values, setValues] = useState<Record<string, unknown>>({});
   const [problem, setProblem] = useState<Problem | null>(null);
+  const [invalid, setInvalid] = useState<Array<{ label: string; text: string }>>([]);
+  const [confirming, setConfirming] = useState(false);
   const [busy, setBusy] = useState(false);
   const [done, setDone] = useState<string | null>(null);
 
+  const L = (x: [string, string]) => (lang === 'zh' ? x[0] : x[1]);
   const mine = commands.filter((c) => c.roles.includes(session.claims.role) && ACTIONS[c.route]);
   const shown = mine.filter((c) => showAll || ACTIONS[c.route].when(project));
-  if (mine.length === 0) return null;
 
   const start = (route: string) => {
     const spec = ACTIONS[route];
     setOpen(route);
     setProblem(null);
+    setInvalid([]);
+    setConfirming(false);
     setDone(null);
     setValues(Object.fromEntries(spec.fields.map((f) => [f.name, defaultValue(f, project)])));
   };
 
-  const submit = async (e: Event) => {
-    e.preventDefault();
+  // Opened from the 待办 screen: the form of the item's action, once the catalogue is known.
+  const requested = useRef(requestedAction());
+  useEffect(() => {
+    const route = requested.current;
+    if (route && mine.some((c) => c.route === route)) {
+      requested.current = null;
+      start(route);
+      document.querySelector('[data-testid=action-form]')?.scrollIntoView({ block: 'center' });
+    }
+  }, [mine.length]);
+
+  if (mine.length === 0) return null;
+
+  const send = async () => {
     if (!open) return;
     setBusy(true);
     setProblem(null);
@@ -525,18 +708,29 @@ export function Actions({
         `/projects/${projectId}/${open}`,
         { method: 'POST', body, idempotencyKey: uuid() },
       );
-      setDone(answer.events.join(', '));
+      // in words (the action's own label), not the recorded event types
+      setDone(L(ACTIONS[open].label));
       setOpen(null);
       onDone(answer.revision, answer.events);
     } catch (error) {
       setProblem(error instanceof ApiError ? error.problem : { status: 0, detail: String(error) });
     } finally {
       setBusy(false);
+      setConfirming(false);
     }
   };
 
+  const submit = (e: Event) => {
+    e.preventDefault();
+    if (!open) return;
+    const errors = formErrors(ACTIONS[open], values, lang);
+    setInvalid(errors);
+    if (errors.length > 0) return;
+    if (needsConfirmation(open)) setConfirming(true);
+    else void send();
+  };
+
   const spec = open ? ACTIONS[open] : null;
-  const L = (x: [string, string]) => (lang === 'zh' ? x[0] : x[1]);
   const cmd = (route: string) => commands.find((c) => c.route === route);
 
   return (
@@ -561,8 +755,8 @@ export function Actions({
         {t('showAllActions')}
       </label>
       {spec && open && (
-        <form class="action-form" onSubmit={submit} data-testid="action-form">
-          <h3>
+        <form class="action-form" onSubmit={submit} data-testid="action-form" aria-labelledby="action-form-title">
+          <h3 id="action-form-title">
             {L(spec.label)} <small class="muted">{cmd(open)?.articles}</small>
           </h3>
           {spec.fields.map((f) => (
@@ -575,6 +769,18 @@ export function Actions({
               onChange={(v) => setValues((vs) => ({ ...vs, [f.name]: v }))}
             />
           ))}
+          {invalid.length > 0 && (
+            <div class="problem" role="alert" data-testid="form-invalid">
+              <strong>{t('invalidInput')}</strong>
+              <ul>
+                {invalid.map((x) => (
+                  <li key={x.label}>
+                    {x.label}：{x.text}
+                  </li>
+                ))}
+              </ul>
+            </div>
+          )}
           <div class="form-buttons">
             <button
               type="submit"
@@ -584,11 +790,22 @@ export function Actions({
             >
               {t('submit')}
             </button>
-            <button type="button" class="ghost" onClick={() => (setOpen(null), setProblem(null))}>
+            <button type="button" class="ghost" onClick={() => (setOpen(null), setProblem(null), setInvalid([]))}>
               {t('cancel')}
             </button>
           </div>
         </form>
+      )}
+      {spec && open && confirming && (
+        <ConfirmDialog
+          title={L(spec.label)}
+          articles={cmd(open)?.articles ?? ''}
+          lines={recordedLines(spec, values, project, lang, (b) => t(b ? 'yes' : 'no'))}
+          danger={spec.tone === 'danger'}
+          busy={busy}
+          onConfirm={() => void send()}
+          onCancel={() => setConfirming(false)}
+        />
       )}
       {problem && <ProblemBox problem={problem} lang={lang} />}
       {done && (
@@ -683,19 +900,60 @@ function FieldInput({
         <select name={f.name} value={String(value)} onChange={(e) => onChange((e.target as HTMLSelectElement).value)}>
           {(project.rectifications ?? []).map((r) => (
             <option key={r.rectificationId} value={r.rectificationId}>
-              {r.findings.join('；')} · {r.deadline} · {r.status}
+              {r.findings.join('；')} · {r.deadline} · {pick(lang, RECT_STATUS[r.status], r.status)}
             </option>
           ))}
         </select>
+      ) : f.kind === 'wan' ? (
+        <WanInput name={f.name} value={String(value ?? '')} lang={lang} onChange={onChange} />
       ) : (
         <input
           name={f.name}
-          type={f.kind === 'date' ? 'date' : f.kind === 'yuan' || f.kind === 'int' ? 'number' : 'text'}
-          step={f.kind === 'yuan' ? '0.01' : undefined}
+          type={f.kind === 'date' ? 'date' : f.kind === 'int' ? 'number' : 'text'}
           value={String(value ?? '')}
           onInput={(e) => onChange(target(e).value)}
         />
       )}
     </label>
+  );
+}
+
+const WAN_PROBLEM: Record<string, [string, string]> = {
+  empty: ['请填写金额（万元）', 'Enter an amount in 10k CNY'],
+  format: ['请填写不小于零的数字，例如 1,234.56', 'Enter a number not below zero, e.g. 1,234.56'],
+  precision: ['最多精确到分（小数点后六位）', 'At most six decimals (one fen)'],
+  range: ['金额过大', 'Amount too large'],
+};
+
+/** An amount typed in 万元 (text, so "1,234.56" and full-width digits are kept as typed), read back with 大写. */
+function WanInput(props: { name: string; value: string; lang: Lang; onChange: (v: unknown) => void }) {
+  const parsed = parseWan(props.value);
+  const hintId = `wan-hint-${props.name}`;
+  return (
+    <>
+      <span class="wan-input">
+        <input
+          name={props.name}
+          inputMode="decimal"
+          autoComplete="off"
+          aria-describedby={hintId}
+          aria-invalid={!parsed.ok && props.value !== ''}
+          value={props.value}
+          onInput={(e) => props.onChange((e.target as HTMLInputElement).value)}
+        />
+        <span class="unit" aria-hidden="true">
+          万元
+        </span>
+      </span>
+      <small id={hintId} class={`wan-hint ${parsed.ok ? '' : 'bad'}`} data-testid={`wan-hint-${props.name}`}>
+        {parsed.ok
+          ? props.lang === 'zh'
+            ? `${formatWan(parsed.fen)} · 大写 ${amountInWords(parsed.fen)}`
+            : `${formatWan(parsed.fen)} · ${amountInWords(parsed.fen)}`
+          : props.value === ''
+            ? ''
+            : WAN_PROBLEM[parsed.reason][props.lang === 'zh' ? 0 : 1]}
+      </small>
+    </>
   );
 }

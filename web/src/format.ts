@@ -1,21 +1,21 @@
 import type { Lang } from './i18n';
+import { formatWan } from './money';
 
 /** fen → "1,234.56 万元" (zh) or "CNY 12.35 M" (en). */
 export function money(fen: number | null | undefined, lang: Lang, digits = 2): string {
   if (fen === null || fen === undefined || Number.isNaN(fen)) return '—';
+  // zh: the one formatter of 万元 (money.ts), exact on the integer fen
+  if (lang === 'zh') return formatWan(Math.round(fen), digits);
   const yuan = fen / 100;
   const fraction = { minimumFractionDigits: digits, maximumFractionDigits: digits };
-  if (lang === 'zh') return `${(yuan / 10_000).toLocaleString('zh-CN', fraction)} 万元`;
   return `CNY ${(yuan / 1_000_000).toLocaleString('en-US', fraction)} M`;
 }
 
 /** Short money for chart labels. */
 export function moneyShort(fen: number, lang: Lang): string {
+  // zh: the same 万元 formatter as everywhere, whole 万元 (charts have little room)
+  if (lang === 'zh') return formatWan(Math.round(fen), 0);
   const yuan = fen / 100;
-  if (lang === 'zh') {
-    if (yuan >= 100_000_000) return `${(yuan / 100_000_000).toFixed(2)}亿`;
-    return `${Math.round(yuan / 10_000).toLocaleString('zh-CN')}万`;
-  }
   if (yuan >= 1_000_000) return `${(yuan / 1_000_000).toFixed(1)}M`;
   return `${Math.round(yuan / 1000)}k`;
 }

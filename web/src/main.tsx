@@ -7,6 +7,7 @@ import { Login } from './login';
 import { Portfolio } from './portfolio';
 import { ProjectView } from './project';
 import { LiveView } from './live';
+import { InboxBadge, InboxView, useInbox } from './inbox';
 import { PolicyLapsedBanner } from './policy';
 import './styles.css';
 
@@ -29,8 +30,9 @@ function usePath(): [string, (p: string) => void] {
     return () => removeEventListener('popstate', on);
   }, []);
   const navigate = useCallback((p: string) => {
-    if (p !== location.pathname) history.pushState(null, '', p);
-    setPath(p);
+    if (p !== location.pathname + location.search) history.pushState(null, '', p);
+    // the path without its query (?action= opens a form on the project page)
+    setPath(p.split('?')[0]);
     scrollTo({ top: 0 });
   }, []);
   return [path, navigate];
@@ -59,6 +61,12 @@ function App() {
   const [feed, setFeed] = useState<StreamEvent[]>([]);
   const listeners = useRef(new Set<(e: StreamEvent) => void>());
   const t = useMemo(() => makeT(lang), [lang]);
+  const subscribe = useCallback((fn: (e: StreamEvent) => void) => {
+    listeners.current.add(fn);
+    return () => void listeners.current.delete(fn);
+  }, []);
+  // 待办: counted in the top bar on every screen, refreshed by the live stream
+  const { inbox, failed: inboxFailed } = useInbox(session?.token ?? null, subscribe);
 
   useEffect(() => {
     document.documentElement.lang = lang === 'zh' ? 'zh-CN' : 'en';
@@ -130,14 +138,11 @@ function App() {
     commands,
     navigate,
     deptName,
-    onLive: (fn) => {
-      listeners.current.add(fn);
-      return () => listeners.current.delete(fn);
-    },
+    onLive: subscribe,
   };
 
   const projectMatch = /^\/project\/([0-9a-fA-F-]{36})$/.exec(path);
-  const view = projectMatch ? 'project' : path === '/live' ? 'live' : 'portfolio';
+  const view = projectMatch ? 'project' : path === '/live' ? 'live' : path === '/todo' ? 'inbox' : 'portfolio';
   const { claims } = session;
 
   return (
@@ -153,6 +158,15 @@ function App() {
         <nav>
           <a href="/" class={view === 'portfolio' ? 'active' : ''} onClick={(e) => (e.preventDefault(), navigate('/'))}>
             {t('portfolio')}
+          </a>
+          <a
+            href="/todo"
+            class={view === 'inbox' ? 'active' : ''}
+            data-testid="nav-inbox"
+            onClick={(e) => (e.preventDefault(), navigate('/todo'))}
+          >
+            {t('inbox')}
+            <InboxBadge inbox={inbox} />
           </a>
           <a
             href="/live"
@@ -193,6 +207,7 @@ function App() {
         {view === 'portfolio' && <Portfolio />}
         {view === 'project' && projectMatch && <ProjectView id={projectMatch[1].toLowerCase()} key={projectMatch[1]} />}
         {view === 'live' && <LiveView feed={feed} />}
+        {view === 'inbox' && <InboxView inbox={inbox} failed={inboxFailed} />}
       </main>
       <div class="toasts" aria-live="polite">
         {toasts.map(({ id, event }) => (

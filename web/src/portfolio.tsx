@@ -3,7 +3,7 @@ import { api } from './api';
 import { Bars, Donut, type Datum } from './charts';
 import { useApp } from './context';
 import { dateTime, money, moneyShort, percent } from './format';
-import { CATEGORY, DEADLINE_KIND, pick, STATUS, STATUS_ORDER } from './i18n';
+import { CATEGORY, DEADLINE_KIND, pick, STATUS, STATUS_ORDER, SUB_STATUS } from './i18n';
 
 interface Group {
   count: number;
@@ -36,6 +36,8 @@ interface ListItem {
   departmentCode: string;
   planYear: number;
   status: string;
+  /** read model v13: where the project stands within its status */
+  subStatus?: string | null;
   estimateFen: number;
   approvedEstimateFen: number | null;
   currentTotalFen: number | null;
@@ -321,14 +323,21 @@ export function Portfolio() {
                       </span>
                     )}
                   </td>
-                  <td>{deptName(p.departmentCode)}</td>
-                  <td>{pick(lang, CATEGORY[p.category], p.category)}</td>
-                  <td>
-                    <StatusBadge status={p.status} />
+                  {/* data-label: the column's name on the cards of a narrow screen */}
+                  <td data-label={t('department')}>{deptName(p.departmentCode)}</td>
+                  <td data-label={t('category')}>{pick(lang, CATEGORY[p.category], p.category)}</td>
+                  <td data-label={t('status')}>
+                    <StatusBadge status={p.status} subStatus={p.subStatus} />
                   </td>
-                  <td class="num">{money(p.currentTotalFen ?? p.estimateFen, lang)}</td>
-                  <td class="num">{p.approvedEstimateFen ? percent(p.adjustedRatio) : '—'}</td>
-                  <td class="muted">{dateTime(p.updatedAt, lang).slice(0, 16)}</td>
+                  <td class="num" data-label={t('estimate')}>
+                    {money(p.currentTotalFen ?? p.estimateFen, lang)}
+                  </td>
+                  <td class="num" data-label={t('adjustedRatio')}>
+                    {p.approvedEstimateFen ? percent(p.adjustedRatio) : '—'}
+                  </td>
+                  <td class="muted" data-label={t('updated')}>
+                    {dateTime(p.updatedAt, lang).slice(0, 16)}
+                  </td>
                 </tr>
               ))}
             </tbody>
@@ -363,12 +372,20 @@ function Th(props: { label: string; field: string; sort: string; set: (p: { sort
   );
 }
 
-export function StatusBadge({ status }: { status: string | null }) {
+/** The status and, when the read model has one, where the project stands within it (项目建议书 · 待审批). */
+export function StatusBadge({ status, subStatus }: { status: string | null; subStatus?: string | null }) {
   const { lang } = useApp();
   const s = STATUS[status ?? ''];
+  const sub = subStatus ? SUB_STATUS[subStatus] : undefined;
   return (
-    <span class="status" style={{ '--c': s?.[2] ?? '#888' }} data-status={status}>
+    <span
+      class="status"
+      style={{ '--c': s?.[2] ?? '#888' }}
+      data-status={status}
+      data-sub-status={subStatus ?? undefined}
+    >
       {pick(lang, s, status ?? '—')}
+      {sub && <span class="sub-status">· {pick(lang, sub)}</span>}
     </span>
   );
 }

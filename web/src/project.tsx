@@ -3,7 +3,7 @@ import { api, ApiError, type Problem } from './api';
 import { Actions, ProblemBox, type ProjectLike } from './actions';
 import { useApp } from './context';
 import { dateOnly, dateTime, fromLocalInput, money, percent, toLocalInput } from './format';
-import { CATEGORY, DEADLINE_KIND, FAMILY, pick, ROLE } from './i18n';
+import { CATEGORY, DEADLINE_KIND, FAMILY, pick, RECT_STATUS, ROLE } from './i18n';
 import { StatusBadge } from './portfolio';
 
 interface HistoryEvent {
@@ -62,6 +62,8 @@ interface ProjectDetail extends ProjectLike {
   omEligibility?: { eligible: boolean; reasons?: Array<string | { code?: string; messageZh?: string }> };
   openObligations: Obligation[];
   rectifications: Rectification[];
+  /** read model v13: where the project stands within its status */
+  subStatus?: string | null;
   /** 第三十三条: the policy of the latest decision and whether it had lapsed (read model v5). */
   policy?: { id: string; lapsed: boolean } | null;
 }
@@ -69,6 +71,7 @@ interface ProjectDetail extends ProjectLike {
 /** The state folded from the stream (GET /projects/:id/state), as far as this view reads it. */
 interface FoldedState {
   status: string | null;
+  subStatus?: string | null;
   stageApproved: boolean;
   approvedEstimateFen: number | null;
 }
@@ -214,7 +217,7 @@ export function ProjectView({ id }: { id: string }) {
         </div>
         <div class="head-right">
           <span data-testid="current-status">
-            <StatusBadge status={project.status} />
+            <StatusBadge status={project.status} subStatus={project.subStatus} />
           </span>
           {integrity && (
             <span class={`integrity ${integrity.ok ? 'ok' : 'bad'}`} data-testid="integrity">
@@ -282,7 +285,7 @@ export function ProjectView({ id }: { id: string }) {
                     <li key={r.rectificationId}>
                       <strong>{r.findings.join('；')}</strong>
                       <span>
-                        {r.article} · {t('deadline')} {r.deadline} · {r.status}
+                        {r.article} · {t('deadline')} {r.deadline} · {pick(lang, RECT_STATUS[r.status], r.status)}
                       </span>
                     </li>
                   ))}
@@ -348,7 +351,10 @@ export function ProjectView({ id }: { id: string }) {
                   ) : (
                     <>
                       <span data-testid="as-of-status">
-                        <StatusBadge status={pastState ? pastState.status : project.status} />
+                        <StatusBadge
+                          status={pastState ? pastState.status : project.status}
+                          subStatus={pastState ? pastState.subStatus : project.subStatus}
+                        />
                       </span>
                       <span class="muted">{t('eventsFolded', { n: (past ? past.revision : last) + 1 })}</span>
                       {pastState && (

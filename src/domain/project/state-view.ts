@@ -1,4 +1,5 @@
 import type { ProjectState } from './state';
+import { subStatusOf } from './sub-status';
 
 /**
  * The folded state as `GET /projects/:id/state` shows it: the flat shape of version 1 of the
@@ -68,5 +69,7 @@ export function stateView(state: ProjectState): Record<string, unknown> {
     releasedFen: d?.releasedFen ?? 0,
     /** 第二十六条、第二十九条 the office's evaluations, in the order given. */
     evaluations: state.evaluations,
+    /** where the project stands within its status (sub-status.ts); null where the status says it all */
+    subStatus: subStatusOf(state),
   };
 }

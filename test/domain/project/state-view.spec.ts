@@ -56,6 +56,7 @@ const CONTRACT_FIELDS = [
   'sharingReview',
   'releasedFen',
   'evaluations',
+  'subStatus',
 ];
 
 describe('stateView: the folded state as the contract shows it (flat)', () => {

@@ -345,8 +345,8 @@ export function renderAccessMatrix(): string {
     '([api.md](api.md) “health and docs open”); they carry counters and catalogues, no project data.',
     '`/dev/identities` hands out',
     'signed tokens and exists only with `NODE_ENV=development` (404 otherwise, proved with `NODE_ENV=production` in',
-    'test/reliability/secrets.e2e-spec.ts). The dashboard’s HTML pages (`/`, `/project/:id`, `/live`) are public',
-    'static files without data. A construction unit of a cross-department',
+    'test/reliability/secrets.e2e-spec.ts). The dashboard’s HTML pages (`/`, `/project/:id`, `/live`, `/todo`)',
+    'are public static files without data. A construction unit of a cross-department',
     'project’s lead or participating department reads it like its own (第七条) but files only for its own part.',
     '',
   );
