@@ -15,7 +15,8 @@ import { complianceCommands, complianceEvents, complianceRules } from './project
 import { constructionCommands, constructionEvents, constructionRules } from './project/construction';
 import { deadlineCommands, deadlineEvents, deadlineRules } from './project/deadlines';
 import { fundsCommands, fundsEvents, fundsRules } from './project/funds';
-import { ProjectCommandDefinitions, ProjectEventDefinitions } from './project/guards';
+import { ProjectCommandDefinition, ProjectCommandDefinitions, ProjectEventDefinitions } from './project/guards';
+import { ProjectState } from './project/state';
 import { RegisterProjectDefinition, initiationEvents, initiationRules } from './project/initiation';
 import { oversightCommands, oversightEvents, oversightRules } from './project/oversight';
 import { incidentCommands, incidentEvents, incidentRules } from './project/incidents';
@@ -181,3 +182,19 @@ export const COMMAND_CATALOGUE: Record<CommandType, CommandInfo> = mapRecord(
     refusals: [...new Set(refusals)],
   }),
 );
+
+/**
+ * The project commands the state leaves something to do for (the dashboard offers these): the
+ * status is one the command accepts and its `ready` condition, defined beside its decision, holds.
+ * Role and department are the caller's to check (COMMAND_CATALOGUE roles); the deadline watcher's
+ * commands are not listed. A decision may still refuse on its facts (an amount, a date, a basis).
+ */
+export function availableCommands(state: ProjectState): ProjectCommandType[] {
+  if (state.status === null) return ['RegisterProject'];
+  const registered = state;
+  return (Object.keys(PROJECT_COMMANDS) as Array<keyof typeof PROJECT_COMMANDS>).filter((type) => {
+    const definition: ProjectCommandDefinition<never, RuleCode> = PROJECT_COMMANDS[type];
+    if (definition.roles.every((role) => role === 'SYSTEM')) return false;
+    return definition.accepts.includes(registered.status) && (definition.ready?.(registered) ?? true);
+  });
+}

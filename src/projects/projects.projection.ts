@@ -1,4 +1,5 @@
 import {
+  availableCommands,
   deadlinesOf,
   eventFamily,
   fold,
@@ -50,7 +51,8 @@ export const projectsProjection: Projection = {
   // 12: `financeLibraryId` (财政投资项目库) from the registration
   // 13: `subStatus` — where the project stands within its status (待审批 / 已批复，待报送可研 …)
   // 14: `executedFen` (第十七条, the latest report's) and `surplusFen` beside releasedFen, for the funds sums
-  version: 14,
+  // 15: `availableCommands`: what the state leaves to do (catalogue `accepts` and `ready`); the dashboard offers it
+  version: 15,
   collection: 'projects',
   indexes: [
     { fields: { status: 1, updatedAt: -1 } },
@@ -174,6 +176,8 @@ function toProjectDoc(state: ProjectState, folded: DocBody): DocBody {
     acceptedOnTime: acceptance?.acceptedOnTime ?? null,
     surplus: { surplusFen: acceptance?.surplusFen ?? 0, returnedFen: acceptance?.surplusReturnedFen ?? 0 },
     /** 第十九条 the investment finance has released so far, in tranches, within currentTotalFen. */
+    /** the commands the state leaves something to do for (catalogue `accepts` and `ready`), any role */
+    availableCommands: availableCommands(state),
     releasedFen: approved?.releasedFen ?? 0,
     /** 第十七条 executed investment of the latest performance report (0 before any) */
     executedFen: (folded.executed as Executed | null | undefined)?.fen ?? 0,

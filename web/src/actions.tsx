@@ -17,14 +17,14 @@ type Field =
 interface Spec {
   label: [string, string];
   tone?: 'primary' | 'danger';
-  /** statuses where the action makes sense; stage: requires stageApproved false/true */
-  when: (p: ProjectLike) => boolean;
   fields: Field[];
 }
 
 export interface ProjectLike {
   status: string;
   stageApproved?: boolean;
+  /** the commands the state leaves something to do for, from the domain's table (read model) */
+  availableCommands?: string[];
   revision: number;
   approvedEstimateFen?: number | null;
   currentTotalFen?: number | null;
@@ -34,47 +34,32 @@ export interface ProjectLike {
 
 const today = () => new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
 const inDays = (n: number) => new Date(Date.now() + 8 * 3_600_000 + n * 86_400_000).toISOString().slice(0, 10);
-const is =
-  (...s: string[]) =>
-  (p: ProjectLike) =>
-    s.includes(p.status);
-const stage = (s: string, approved: boolean) => (p: ProjectLike) =>
-  p.status === s && (p.stageApproved === undefined || p.stageApproved === approved);
-const notFinal = (p: ProjectLike) => !['TERMINATED', 'REJECTED'].includes(p.status);
 const opinion = (v: string): Field => ({ name: 'opinion', kind: 'textarea', label: ['意见', 'Opinion'], value: v });
 const reason = (v: string): Field => ({ name: 'reason', kind: 'textarea', label: ['理由', 'Reason'], value: v });
 /** 第二十七条 a sanction names the overdue or rejected rectification it rests on. */
 const basis: Field = { name: 'basis', kind: 'rect', label: ['所依据的整改事项', 'Basis: rectification'] };
-const openRect = (p: ProjectLike) =>
-  (p.rectifications ?? []).some((r) => r.status === 'OPEN' || r.status === 'REJECTED');
-const submittedRect = (p: ProjectLike) => (p.rectifications ?? []).some((r) => r.status === 'SUBMITTED');
 
 export const ACTIONS: Record<string, Spec> = {
   'submit-proposal': {
     label: ['报送项目建议书', 'Submit proposal'],
-    when: is('DRAFT_PLAN'),
     fields: [{ name: 'documentRef', kind: 'text', label: ['文件编号', 'Document ref'], value: 'JY-' }],
   },
   'approve-proposal': {
     label: ['批复项目建议书', 'Approve proposal'],
     tone: 'primary',
-    when: stage('PROPOSAL', false),
     fields: [opinion('同意立项')],
   },
   'reject-proposal': {
     label: ['不予批复建议书', 'Reject proposal'],
     tone: 'danger',
-    when: stage('PROPOSAL', false),
     fields: [opinion('建设必要性论证不充分')],
   },
   'submit-feasibility': {
     label: ['报送可行性研究报告', 'Submit feasibility study'],
-    when: (p) => stage('PROPOSAL', true)(p) || p.status === 'DRAFT_PLAN',
     fields: [{ name: 'documentRef', kind: 'text', label: ['文件编号', 'Document ref'], value: 'KY-' }],
   },
   'review-sharing': {
     label: ['信息共享审核', 'Review sharing'],
-    when: is('DRAFT_PLAN', 'PROPOSAL', 'FEASIBILITY', 'PRELIMINARY_DESIGN'),
     fields: [
       { name: 'shareable', kind: 'bool', label: ['按要求共享', 'Shareable'], value: true },
       opinion('数据资源按目录共享'),
@@ -83,18 +68,15 @@ export const ACTIONS: Record<string, Spec> = {
   'approve-feasibility': {
     label: ['批复可行性研究报告', 'Approve feasibility'],
     tone: 'primary',
-    when: stage('FEASIBILITY', false),
     fields: [opinion('同意可研')],
   },
   'reject-feasibility': {
     label: ['不予批复可研', 'Reject feasibility'],
     tone: 'danger',
-    when: stage('FEASIBILITY', false),
     fields: [opinion('可研深度不足')],
   },
   'submit-preliminary-design': {
     label: ['报送初步设计和概算', 'Submit preliminary design'],
-    when: stage('FEASIBILITY', true),
     fields: [
       { name: 'documentRef', kind: 'text', label: ['文件编号', 'Document ref'], value: 'CS-' },
       { name: 'estimateFen', kind: 'wan', label: ['投资概算（万元）', 'Estimate (10k CNY)'] },
@@ -114,7 +96,6 @@ export const ACTIONS: Record<string, Spec> = {
   },
   'review-preliminary-design': {
     label: ['初步设计评审核价', 'Review preliminary design'],
-    when: stage('PRELIMINARY_DESIGN', false),
     fields: [
       { name: 'passed', kind: 'bool', label: ['评审通过', 'Passed'], value: true },
       { name: 'verifiedEstimateFen', kind: 'wan', label: ['核定概算（万元）', 'Verified estimate (10k CNY)'] },
@@ -124,7 +105,6 @@ export const ACTIONS: Record<string, Spec> = {
   'approve-preliminary-design': {
     label: ['批复初步设计', 'Approve preliminary design'],
     tone: 'primary',
-    when: stage('PRELIMINARY_DESIGN', false),
     fields: [
       { name: 'approvedEstimateFen', kind: 'wan', label: ['批复概算（万元）', 'Approved estimate (10k CNY)'] },
       opinion('同意初步设计'),
@@ -133,12 +113,10 @@ export const ACTIONS: Record<string, Spec> = {
   'reject-preliminary-design': {
     label: ['不予批复初步设计', 'Reject preliminary design'],
     tone: 'danger',
-    when: stage('PRELIMINARY_DESIGN', false),
     fields: [opinion('概算依据不足')],
   },
   'assign-responsibility': {
     label: ['确定实施机构和责任人', 'Assign responsibility'],
-    when: is('APPROVED', 'PRELIMINARY_DESIGN', 'FEASIBILITY', 'UNDER_CONSTRUCTION'),
     fields: [
       { name: 'implementingBody', kind: 'text', label: ['实施机构', 'Implementing body'], value: '' },
       { name: 'responsiblePerson', kind: 'text', label: ['责任人', 'Responsible person'], value: '' },
@@ -146,7 +124,6 @@ export const ACTIONS: Record<string, Spec> = {
   },
   'engage-supervision': {
     label: ['委托工程监理', 'Engage supervision unit'],
-    when: is('APPROVED', 'PRELIMINARY_DESIGN', 'UNDER_CONSTRUCTION'),
     fields: [
       { name: 'supervisionUnit', kind: 'text', label: ['监理单位', 'Supervision unit'], value: '' },
       { name: 'contractRef', kind: 'text', label: ['合同编号', 'Contract ref'], value: 'JL-' },
@@ -155,12 +132,10 @@ export const ACTIONS: Record<string, Spec> = {
   'start-construction': {
     label: ['开工', 'Start construction'],
     tone: 'primary',
-    when: is('APPROVED'),
     fields: [{ name: 'startedOn', kind: 'date', label: ['开工日期', 'Started on'], value: today() }],
   },
   'submit-performance-report': {
     label: ['提交绩效评价报告', 'Submit performance report'],
-    when: is('UNDER_CONSTRUCTION', 'COMPLETED'),
     fields: [
       { name: 'year', kind: 'int', label: ['年度', 'Year'], value: new Date().getFullYear() },
       { name: 'progressPercent', kind: 'int', label: ['进度（%）', 'Progress (%)'], value: 50 },
@@ -177,7 +152,6 @@ export const ACTIONS: Record<string, Spec> = {
   'report-incident': {
     label: ['报告重大问题', 'Report incident'],
     tone: 'danger',
-    when: is('UNDER_CONSTRUCTION'),
     fields: [
       {
         name: 'kind',
@@ -194,7 +168,6 @@ export const ACTIONS: Record<string, Spec> = {
   },
   'file-adjustment': {
     label: ['调整备案', 'File adjustment'],
-    when: is('UNDER_CONSTRUCTION', 'APPROVED'),
     fields: [
       {
         name: 'reason',
@@ -215,7 +188,6 @@ export const ACTIONS: Record<string, Spec> = {
   },
   'complete-construction': {
     label: ['建成（试运行）', 'Complete construction'],
-    when: is('UNDER_CONSTRUCTION'),
     fields: [
       { name: 'completedOn', kind: 'date', label: ['建成日期', 'Completed on'], value: today() },
       { name: 'surplusFen', kind: 'wan', label: ['结余资金（万元）', 'Surplus (10k CNY)'], value: 0 },
@@ -223,12 +195,10 @@ export const ACTIONS: Record<string, Spec> = {
   },
   'return-surplus': {
     label: ['退回结余资金', 'Return surplus'],
-    when: is('COMPLETED', 'ACCEPTED', 'ASSET_REGISTERED', 'ACCEPTANCE_FAILED'),
     fields: [{ name: 'amountFen', kind: 'wan', label: ['金额（万元）', 'Amount (10k CNY)'], value: 0 }],
   },
   'agree-acceptance-plan': {
     label: ['确定验收方案', 'Agree acceptance plan'],
-    when: is('COMPLETED', 'ACCEPTANCE_FAILED'),
     fields: [
       { name: 'method', kind: 'text', label: ['验收方式', 'Method'], value: '专家评审' },
       {
@@ -247,13 +217,11 @@ export const ACTIONS: Record<string, Spec> = {
   },
   'record-archive-acceptance': {
     label: ['记录档案验收', 'Record archive acceptance'],
-    when: is('COMPLETED', 'ACCEPTANCE_FAILED'),
     fields: [{ name: 'passed', kind: 'bool', label: ['通过', 'Passed'], value: true }, opinion('档案齐全')],
   },
   'record-acceptance': {
     label: ['记录项目验收', 'Record acceptance'],
     tone: 'primary',
-    when: is('COMPLETED', 'ACCEPTANCE_FAILED'),
     fields: [
       { name: 'passed', kind: 'bool', label: ['通过', 'Passed'], value: true },
       opinion('验收通过'),
@@ -263,7 +231,6 @@ export const ACTIONS: Record<string, Spec> = {
   },
   'request-acceptance-extension': {
     label: ['申请延期验收', 'Request extension'],
-    when: is('COMPLETED', 'ACCEPTANCE_FAILED'),
     fields: [
       { name: 'until', kind: 'date', label: ['延期至', 'Until'], value: inDays(90) },
       reason('第三方测评尚未完成'),
@@ -271,13 +238,11 @@ export const ACTIONS: Record<string, Spec> = {
   },
   'grant-acceptance-extension': {
     label: ['同意延期验收', 'Grant extension'],
-    when: is('COMPLETED', 'ACCEPTANCE_FAILED'),
     // the office grants the date the unit asked for: the body is the opinion only
     fields: [opinion('同意延期')],
   },
   'register-asset': {
     label: ['登记资产', 'Register asset'],
-    when: is('ACCEPTED'),
     fields: [
       {
         name: 'assetClass',
@@ -294,7 +259,6 @@ export const ACTIONS: Record<string, Spec> = {
   },
   'record-compliance': {
     label: ['记录合规情况', 'Record compliance'],
-    when: notFinal,
     fields: [
       { name: 'sharesData', kind: 'bool', label: ['按要求共享数据', 'Shares data'], value: true },
       { name: 'duplicateCollection', kind: 'bool', label: ['重复采集数据', 'Duplicate collection'], value: false },
@@ -311,13 +275,11 @@ export const ACTIONS: Record<string, Spec> = {
   },
   'grant-sharing-exemption': {
     label: ['批准保留（不共享）', 'Grant sharing exemption'],
-    when: notFinal,
     fields: [reason('涉密系统，经市政府批准保留')],
   },
   'order-rectification': {
     label: ['责令限期整改', 'Order rectification'],
     tone: 'danger',
-    when: notFinal,
     fields: [
       {
         name: 'findings',
@@ -331,7 +293,6 @@ export const ACTIONS: Record<string, Spec> = {
   },
   'submit-rectification': {
     label: ['报送整改报告', 'Submit rectification report'],
-    when: openRect,
     fields: [
       { name: 'rectificationId', kind: 'rect', label: ['整改事项', 'Rectification'] },
       { name: 'report', kind: 'textarea', label: ['整改报告', 'Report'], value: '已完成整改' },
@@ -339,7 +300,6 @@ export const ACTIONS: Record<string, Spec> = {
   },
   'verify-rectification': {
     label: ['核验整改', 'Verify rectification'],
-    when: submittedRect,
     fields: [
       { name: 'rectificationId', kind: 'rect', label: ['整改事项', 'Rectification'] },
       { name: 'passed', kind: 'bool', label: ['核验通过', 'Passed'], value: true },
@@ -349,26 +309,22 @@ export const ACTIONS: Record<string, Spec> = {
   criticize: {
     label: ['通报批评', 'Criticise'],
     tone: 'danger',
-    when: notFinal,
     fields: [reason('逾期未整改'), basis],
   },
   'defer-investment': {
     label: ['暂缓安排投资计划', 'Defer investment'],
     tone: 'danger',
-    when: notFinal,
     fields: [reason('整改不到位'), basis],
   },
   suspend: {
     label: ['暂停建设', 'Suspend'],
     tone: 'danger',
-    when: is('APPROVED', 'UNDER_CONSTRUCTION', 'COMPLETED'),
     fields: [reason('严重滞后，责令暂停'), basis],
   },
-  resume: { label: ['恢复建设', 'Resume'], when: is('SUSPENDED'), fields: [reason('整改完成，恢复建设')] },
+  resume: { label: ['恢复建设', 'Resume'], fields: [reason('整改完成，恢复建设')] },
   terminate: {
     label: ['终止项目', 'Terminate'],
     tone: 'danger',
-    when: (p) => p.status !== 'TERMINATED',
     fields: [reason('整改后仍不符合要求'), basis],
   },
 };
@@ -672,7 +628,8 @@ export function Actions({
 
   const L = (x: [string, string]) => (lang === 'zh' ? x[0] : x[1]);
   const mine = commands.filter((c) => c.roles.includes(session.claims.role) && ACTIONS[c.route]);
-  const shown = mine.filter((c) => showAll || ACTIONS[c.route].when(project));
+  // What the domain's command table allows in this state (the read model's availableCommands), not a copy here.
+  const shown = mine.filter((c) => showAll || (project.availableCommands ?? []).includes(c.type));
 
   const start = (route: string) => {
     const spec = ACTIONS[route];

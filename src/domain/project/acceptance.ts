@@ -228,6 +228,7 @@ export const acceptanceCommands: ProjectCommandDefinitions<
     route: 'grant-acceptance-extension',
     accepts: AWAITING_ACCEPTANCE,
     refusals: [...ON_A_PROJECT, 'INVALID_STATE', 'EXTENSION_NOT_REQUESTED'],
+    ready: (state) => Boolean(state.acceptance?.pendingExtension),
     decide(command, state, ctx) {
       requireStatus(state, ctx);
       const { pendingExtension: pending, dueOn } = present(state.acceptance, state, ctx);

@@ -88,6 +88,7 @@ function verdict<T extends Verdict>(
     route,
     accepts: [accepts],
     refusals: [...ON_A_PROJECT, 'INVALID_STATE', ...(gate?.refusals ?? [])],
+    ready: (state) => !state.approval.stageApproved,
     decide(command, state, ctx) {
       requireAwaitingDecision(state, ctx);
       gate?.check(state);
@@ -112,6 +113,7 @@ export const approvalCommands: ProjectCommandDefinitions<
     route: 'submit-proposal',
     accepts: ['DRAFT_PLAN', 'REJECTED'],
     refusals: [...ON_A_PROJECT, 'INVALID_STATE'],
+    ready: (state) => state.status !== 'REJECTED' || state.approval.rejectedStage === 'PROPOSAL',
     decide(command, state, ctx) {
       const status = requireStatus(state, ctx);
       const rejectedStage = state.approval.rejectedStage;
@@ -134,6 +136,11 @@ export const approvalCommands: ProjectCommandDefinitions<
     route: 'submit-feasibility',
     accepts: ['DRAFT_PLAN', 'PROPOSAL', 'REJECTED'],
     refusals: [...ON_A_PROJECT, 'INVALID_STATE', 'PROPOSAL_REQUIRED', ...FAST_TRACK_REFUSALS],
+    ready(state) {
+      if (state.status === 'DRAFT_PLAN') return state.registration.fastTrack !== null;
+      if (state.status === 'PROPOSAL') return state.approval.stageApproved;
+      return state.approval.rejectedStage === 'FEASIBILITY';
+    },
     decide(command, state, ctx) {
       const status = requireStatus(state, ctx);
       let fastTrack = false;
@@ -191,6 +198,12 @@ export const approvalCommands: ProjectCommandDefinitions<
       'CRYPTO_APPLICATION_PLAN_REQUIRED',
       'FAST_TRACK_OVER_LIMIT',
     ],
+    ready(state) {
+      const { stageApproved, design, rejectedStage } = state.approval;
+      if (state.status === 'FEASIBILITY') return stageApproved;
+      if (state.status === 'PRELIMINARY_DESIGN') return design?.review?.passed === false;
+      return rejectedStage === 'PRELIMINARY_DESIGN';
+    },
     decide(command, state, ctx) {
       const status = requireStatus(state, ctx);
       const { stageApproved, design, rejectedStage } = state.approval;
@@ -233,6 +246,7 @@ export const approvalCommands: ProjectCommandDefinitions<
     route: 'review-preliminary-design',
     accepts: ['PRELIMINARY_DESIGN'],
     refusals: [...ON_A_PROJECT, 'INVALID_STATE', 'INVALID_AMOUNT'],
+    ready: (state) => state.approval.design !== null && state.approval.design.review === null,
     decide(command, state, ctx) {
       requireStatus(state, ctx);
       const { projectId, passed, verifiedEstimateFen, opinion } = command.data;
@@ -260,6 +274,7 @@ export const approvalCommands: ProjectCommandDefinitions<
       'FAST_TRACK_OVER_LIMIT',
       'SHARING_EXEMPTION_REQUIRED',
     ],
+    ready: (state) => state.approval.design?.review?.passed === true,
     decide(command, state, ctx) {
       requireStatus(state, ctx);
       const d = command.data;

@@ -75,6 +75,8 @@ export const evaluationCommands: ProjectCommandDefinitions<'EvaluateProject', Co
       'EVALUATION_BEFORE_USE',
       'POST_EVALUATION_BEFORE_ACCEPTANCE',
     ],
+    // 第二十六条 the first evaluation is of a system in use (a post-evaluation needs acceptance, later)
+    ready: (state) => IN_USE.includes(state.status),
     decide(command, state, ctx) {
       const status = requireStatus(state, ctx);
       const { projectId, kind, grade, opinion } = command.data;

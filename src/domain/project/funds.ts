@@ -191,6 +191,8 @@ export const fundsCommands: ProjectCommandDefinitions<
       'INVALID_AMOUNT',
       'INVESTMENT_EXCEEDS_APPROVED',
     ],
+    // 第八条 funds follow the approved design; the other refusals are facts a release is told of
+    ready: (state) => state.approved !== null,
     decide(command, state, ctx) {
       requireStatus(state, ctx);
       const approved = state.approved;
@@ -231,6 +233,7 @@ export const fundsCommands: ProjectCommandDefinitions<
     route: 'return-surplus',
     accepts: [...AWAITING_ACCEPTANCE, 'ACCEPTED', 'ASSET_REGISTERED'],
     refusals: [...ON_A_PROJECT, 'INVALID_STATE', 'INVALID_AMOUNT', 'SURPLUS_RETURN_EXCEEDS'],
+    ready: (state) => state.acceptance !== null && state.acceptance.surplusReturnedFen < state.acceptance.surplusFen,
     decide(command, state, ctx) {
       requireStatus(state, ctx);
       const { surplusFen, surplusReturnedFen } = present(state.acceptance, state, ctx);

@@ -20,6 +20,12 @@ export interface ProjectCommandDefinition<C = ProjectCommand, Code extends strin
 > {
   /** Statuses in which the command fits; any other answers INVALID_STATE with `articles`. */
   accepts: readonly ProjectStatus[];
+  /**
+   * Within an accepted status, whether the state leaves the command anything to do (a stage that
+   * awaits its decision, an open rectification): the same condition the decision refuses without,
+   * beside it. Absent: every accepted status will do. What the dashboard offers (availableCommands).
+   */
+  ready?(state: RegisteredProject): boolean;
 }
 
 /** RegisterProject is decided on a stream that may not exist yet. */

@@ -99,6 +99,7 @@ export const incidentCommands: ProjectCommandDefinitions<'DecideIncident', Code>
       'INCIDENT_ALREADY_DECIDED',
       'INVALID_INCIDENT_DECISION',
     ],
+    ready: (state) => state.oversight.incidentLog.some((i) => i.decision === null),
     decide(command, state, ctx) {
       requireStatus(state, ctx);
       const { projectId, incidentId, decision, opinion } = command.data;

@@ -274,6 +274,7 @@ export const oversightCommands: ProjectCommandDefinitions<
     route: 'submit-rectification',
     accepts: NOT_TERMINATED,
     refusals: [...ON_A_PROJECT, 'INVALID_STATE', 'RECTIFICATION_NOT_FOUND', 'RECTIFICATION_NOT_OPEN'],
+    ready: (state) => Object.values(state.rectifications).some(awaitsReport),
     decide(command, state, ctx) {
       requireStatus(state, ctx);
       const r = findRectification(state, command.data.rectificationId);
@@ -307,6 +308,7 @@ export const oversightCommands: ProjectCommandDefinitions<
       'NOT_THE_ORDERER',
       'RECTIFICATION_NOT_SUBMITTED',
     ],
+    ready: (state) => Object.values(state.rectifications).some((r) => r.status === 'SUBMITTED'),
     decide(command, state, ctx) {
       requireStatus(state, ctx);
       const r = findRectification(state, command.data.rectificationId);
