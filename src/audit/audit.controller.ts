@@ -66,6 +66,14 @@ export class AuditController {
   @Get('audit/export')
   @Roles('AUDIT')
   @ApiProduces('application/x-ndjson', 'text/csv', XLSX_MEDIA_TYPE)
+  @ApiOkResponse({
+    description: 'the events in log order: JSON lines, CSV or (format=xlsx) an Excel workbook, sheet 审计日志',
+    content: {
+      'application/x-ndjson': { schema: { type: 'string' } },
+      'text/csv': { schema: { type: 'string' } },
+      [XLSX_MEDIA_TYPE]: { schema: { type: 'string', format: 'binary' } },
+    },
+  })
   @ApiOperation({
     summary: 'The filtered log streamed as JSON lines, CSV (UTF-8 with BOM for Excel) or an Excel workbook (xlsx)',
   })

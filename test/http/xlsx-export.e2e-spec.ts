@@ -330,3 +330,43 @@ describe('Excel exports (.xlsx)', () => {
     });
   });
 });
+
+describe('Excel exports in the OpenAPI document', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness();
+  });
+  afterAll(async () => {
+    await h.close();
+  });
+
+  it('documents each export as a binary .xlsx answer with its errors', async () => {
+    const doc = (await h.request('GET', '/docs-json')).body;
+    const ops = {
+      '/projects/export.xlsx': ['FORBIDDEN', 'VALIDATION_FAILED', 'UNAUTHENTICATED'],
+      '/deadlines/export.xlsx': ['FORBIDDEN', 'VALIDATION_FAILED', 'UNAUTHENTICATED'],
+      '/projects/{id}/archive.xlsx': ['FORBIDDEN', 'PROJECT_NOT_FOUND', 'VALIDATION_FAILED', 'UNAUTHENTICATED'],
+      '/audit/export': ['FORBIDDEN', 'VALIDATION_FAILED', 'INVALID_POSITION', 'UNAUTHENTICATED'],
+    };
+    for (const [path, codes] of Object.entries(ops)) {
+      const op = doc.paths[path].get;
+      expect({ path, content: Object.keys(op.responses['200'].content ?? {}) }).toEqual({
+        path,
+        content: expect.arrayContaining([XLSX]),
+      });
+      const listed = Object.values(op.responses as Record<string, any>).flatMap((r) =>
+        Object.values(r.content?.['application/problem+json']?.examples ?? {}).map(
+          (e: any) => (e.$ref ? doc.components.examples[e.$ref.split('/').pop()] : e).value?.code,
+        ),
+      );
+      expect({ path, codes: listed }).toEqual({ path, codes: expect.arrayContaining(codes) });
+    }
+    expect(doc.paths['/projects/export.xlsx'].get.responses['200'].content[XLSX].schema).toEqual({
+      type: 'string',
+      format: 'binary',
+    });
+    const params = doc.paths['/projects/export.xlsx'].get.parameters.map((p: { name: string }) => p.name);
+    expect(params).toEqual(expect.arrayContaining(['status', 'department', 'q', 'sort']));
+    expect(params).not.toContain('page');
+  });
+});
