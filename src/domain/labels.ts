@@ -1,3 +1,4 @@
+import type { DeadlineKind, UndatedObligationKind } from './project/deadlines';
 import type { ProjectStatus } from './project-status';
 import type { Category, Nature } from './project-values';
 import type { Role } from './roles';
@@ -44,7 +45,7 @@ export const ROLE_LABELS: Record<Role, string> = {
 };
 
 /** Dated deadlines (第十七、二十一、二十七条) and the undated obligations (第十八、十九、二十三条). */
-export const OBLIGATION_LABELS: Record<string, string> = {
+export const OBLIGATION_LABELS: Record<DeadlineKind | UndatedObligationKind, string> = {
   ACCEPTANCE: '项目验收',
   PERFORMANCE_REPORT: '绩效评价报告',
   RECTIFICATION: '限期整改',
@@ -54,7 +55,7 @@ export const OBLIGATION_LABELS: Record<string, string> = {
 };
 
 /** A code's label, or the code itself when the table has none (a value stored before the label existed). */
-export function labelOf(table: Record<string, string>, code: unknown): string {
+export function labelOf(table: Readonly<Record<string, string>>, code: unknown): string {
   if (typeof code !== 'string') return '';
   return Object.prototype.hasOwnProperty.call(table, code) ? table[code] : code;
 }
