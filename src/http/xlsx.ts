@@ -1,12 +1,12 @@
-import { stream as excelStream, Workbook, type CellValue, type Worksheet } from 'exceljs';
+import { stream as excelStream, Workbook, type CellValue, type Row as ExcelRow, type Worksheet } from 'exceljs';
 import type { FastifyReply } from 'fastify';
 import { PassThrough, type Writable } from 'node:stream';
 
 /**
  * Excel exports (.xlsx) the way the offices read them: Chinese headers, amounts in 万元 as
  * numbers (#,##0.00), instants in Beijing time, a frozen header row, column widths and an
- * autofilter. Built with exceljs: in memory for the bounded lists, with its streaming
- * WorkbookWriter for the audit log (which may hold 100,000+ events).
+ * autofilter. Built with exceljs: streamed through its WorkbookWriter for the lists and the audit
+ * log (which may hold 100,000+ events), in memory for one project's file (several sheets).
  */
 export const XLSX_MEDIA_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
@@ -81,6 +81,13 @@ function addRow<Row>(sheet: Worksheet, columns: readonly XlsxColumn<Row>[], row:
   return added;
 }
 
+function mark(row: ExcelRow, highlighted: boolean | undefined): ExcelRow {
+  if (!highlighted) return row;
+  row.fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFFDE2E1' } };
+  row.font = { color: { argb: 'FF9C1C12' } };
+  return row;
+}
+
 const SHEET_OPTIONS = { views: [{ state: 'frozen' as const, ySplit: 1 }] };
 
 /** An in-memory workbook of one or more sheets (the bounded exports: lists, deadlines, one project's file). */
@@ -91,7 +98,7 @@ export class XlsxBook {
     this.workbook.creator = '数字鄂尔多斯建设项目监管';
   }
 
-  /** A sheet of rows; `highlight` marks a row (e.g. an overdue deadline) with a red fill. */
+  /** A sheet of rows; `highlight` marks a row (e.g. an overdue obligation) with a red fill. */
   sheet<Row>(
     name: string,
     columns: readonly XlsxColumn<Row>[],
@@ -102,11 +109,7 @@ export class XlsxBook {
     prepare(sheet, columns);
     let count = 0;
     for (const row of rows) {
-      const added = addRow(sheet, columns, row);
-      if (highlight?.(row)) {
-        added.fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFFDE2E1' } };
-        added.font = { color: { argb: 'FF9C1C12' } };
-      }
+      mark(addRow(sheet, columns, row), highlight?.(row));
       count++;
     }
     autoFilter(sheet, columns.length, count);
@@ -121,13 +124,14 @@ export class XlsxBook {
 /**
  * One sheet streamed as its rows arrive: each row is committed (written out and forgotten) at
  * once, and production waits while the socket is behind, so memory stays flat however long the
- * export. Resolves once the file is complete.
+ * export (an in-memory workbook costs about a kilobyte a cell). Resolves once the file is complete.
  */
 export async function streamSheet<Row>(
   out: Writable,
   name: string,
   columns: readonly XlsxColumn<Row>[],
-  rows: AsyncIterable<Row>,
+  rows: AsyncIterable<Row> | Iterable<Row>,
+  highlight?: (row: Row) => boolean,
 ): Promise<number> {
   const workbook = new excelStream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
   workbook.creator = '数字鄂尔多斯建设项目监管';
@@ -136,7 +140,7 @@ export async function streamSheet<Row>(
   sheet.getRow(1).commit();
   let count = 0;
   for await (const row of rows) {
-    addRow(sheet, columns, row).commit();
+    mark(addRow(sheet, columns, row), highlight?.(row)).commit();
     count++;
     if (count % 500 === 0) await drained(out);
   }

@@ -1,5 +1,6 @@
 import { CATEGORY_LABELS, labelOf, OBLIGATION_LABELS, STATUS_LABELS } from '../domain';
-import { beijingTime, wanYuan, XlsxBook, yesNo, type XlsxColumn } from '../http/xlsx';
+import type { Writable } from 'node:stream';
+import { beijingTime, streamSheet, wanYuan, yesNo, type XlsxColumn } from '../http/xlsx';
 
 /** Rows fetched per query while an export collects every matching project (the lists' own maximum). */
 export const EXPORT_PAGE_SIZE = 200;
@@ -8,16 +9,22 @@ type Row = Record<string, unknown>;
 type ListAnswer = { items: Row[]; total: number };
 
 /**
- * Every page of a paged query, in its own order: an export holds every match, not one page. Paged by
- * `total` (projects), not by the rows a page yields: a deadlines page may list none of its projects.
+ * Every page of a paged query, in its own order: an export holds every match, not one page. The
+ * first page is read before anything is sent, so a refusal (a named department that is not the
+ * caller's, 第三条) is still a problem+json answer; the rest is read as the file is written. Paged
+ * by `total` (projects), not by the rows a page yields: a deadlines page may list none of them.
  */
-export async function allPages(fetch: (page: number) => Promise<ListAnswer>): Promise<Row[]> {
-  const rows: Row[] = [];
-  for (let page = 1; ; page++) {
-    const { items, total } = await fetch(page);
-    rows.push(...items);
-    if (page * EXPORT_PAGE_SIZE >= total) return rows;
+export async function everyPage(fetch: (page: number) => Promise<ListAnswer>): Promise<AsyncIterable<Row>> {
+  const first = await fetch(1);
+  async function* rows(): AsyncGenerator<Row> {
+    let answer = first;
+    for (let page = 1; ; page++) {
+      if (page > 1) answer = await fetch(page);
+      yield* answer.items;
+      if (page * EXPORT_PAGE_SIZE >= answer.total) return;
+    }
   }
+  return rows();
 }
 
 const text = (v: unknown) => (v === null || v === undefined ? '' : String(v));
@@ -47,8 +54,8 @@ const PROJECT_COLUMNS: XlsxColumn<Row>[] = [
 ];
 
 /** 项目清单: every project the list would show for these filters, in its order. */
-export function projectsWorkbook(rows: Row[]): Promise<Buffer> {
-  return new XlsxBook().sheet('项目清单', PROJECT_COLUMNS, rows).buffer();
+export function writeProjects(out: Writable, rows: AsyncIterable<Row>): Promise<number> {
+  return streamSheet(out, '项目清单', PROJECT_COLUMNS, rows);
 }
 
 const DEADLINE_COLUMNS: XlsxColumn<Row>[] = [
@@ -72,10 +79,16 @@ const DEADLINE_COLUMNS: XlsxColumn<Row>[] = [
   { header: '待收回结余（万元）', width: 16, format: 'wan', value: (r) => wanYuan(r.outstandingFen) },
 ];
 
-/** 期限与逾期: every deadline the list would show, soonest first, the overdue ones highlighted. */
-export function deadlinesWorkbook(rows: Row[]): Promise<Buffer> {
-  const sorted = [...rows].sort((a, b) => text(a.dueOn).localeCompare(text(b.dueOn)));
-  return new XlsxBook().sheet('期限与逾期', DEADLINE_COLUMNS, sorted, (r) => r.overdue === true).buffer();
+/**
+ * 期限与逾期: every deadline the list would show, soonest first, the overdue ones highlighted.
+ * Gathered whole to sort across pages (a project's later deadline may fall after the next page's
+ * first); the rows are small, the sheet is streamed.
+ */
+export async function writeDeadlines(out: Writable, rows: AsyncIterable<Row>): Promise<number> {
+  const all: Row[] = [];
+  for await (const row of rows) all.push(row);
+  all.sort((a, b) => text(a.dueOn).localeCompare(text(b.dueOn)));
+  return streamSheet(out, '期限与逾期', DEADLINE_COLUMNS, all, (r) => r.overdue === true);
 }
 
 /** The file name's day: Beijing's date of the clock. */

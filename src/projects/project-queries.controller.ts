@@ -18,8 +18,8 @@ import {
 import { DepartmentCode, ProjectId } from '../http/pipes';
 import { GetDepartmentRecord } from './department-record.queries';
 import { CLOCK, type Clock } from '../infrastructure/clock';
-import { sendXlsx, XLSX_MEDIA_TYPE } from '../http/xlsx';
-import { allPages, deadlinesWorkbook, EXPORT_PAGE_SIZE, exportDay, projectsWorkbook } from './project-exports';
+import { streamXlsx, XLSX_MEDIA_TYPE } from '../http/xlsx';
+import { everyPage, EXPORT_PAGE_SIZE, exportDay, writeDeadlines, writeProjects } from './project-exports';
 
 const XLSX_FILE = {
   description: 'the workbook (.xlsx): Chinese headers, amounts in 万元, Beijing time',
@@ -51,11 +51,11 @@ export class ProjectQueriesController {
   })
   async exportProjects(@Query() q: ExportProjectsQuery, @CurrentActor() actor: Actor, @Res() reply: FastifyReply) {
     const { sort = '-updatedAt', ...filters } = q;
-    const rows = await allPages((page) =>
+    const rows = await everyPage((page) =>
       this.queryBus.execute(new ListProjects(actor, filters, page, EXPORT_PAGE_SIZE, sort)),
     );
     const day = exportDay(this.clock.now());
-    sendXlsx(reply, await projectsWorkbook(rows), `项目清单-${day}.xlsx`, `ordos-projects-${day}.xlsx`);
+    streamXlsx(reply, `项目清单-${day}.xlsx`, `ordos-projects-${day}.xlsx`, (out) => writeProjects(out, rows));
   }
 
   @Get('projects/:id')
@@ -96,11 +96,11 @@ export class ProjectQueriesController {
     summary: '期限与逾期 as Excel: every deadline GET /deadlines would list (all pages), overdue rows highlighted',
   })
   async exportDeadlines(@Query() q: ExportDeadlinesQuery, @CurrentActor() actor: Actor, @Res() reply: FastifyReply) {
-    const rows = await allPages((page) =>
+    const rows = await everyPage((page) =>
       this.queryBus.execute(new ListDeadlines(actor, q.kind, q.withinDays, q.department, page, EXPORT_PAGE_SIZE)),
     );
     const day = exportDay(this.clock.now());
-    sendXlsx(reply, await deadlinesWorkbook(rows), `期限与逾期-${day}.xlsx`, `ordos-deadlines-${day}.xlsx`);
+    streamXlsx(reply, `期限与逾期-${day}.xlsx`, `ordos-deadlines-${day}.xlsx`, (out) => writeDeadlines(out, rows));
   }
 
   @Get('om-eligibility')
