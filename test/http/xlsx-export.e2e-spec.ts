@@ -256,6 +256,23 @@ describe('Excel exports (.xlsx)', () => {
       expect(data[0][column(sheet, '依据条款')]).toBe('第十二条、第二十七条');
     });
 
+    it('continues after a position, and refuses one the store never issued before the file starts', async () => {
+      const token = h.token('AUDIT');
+      const lines = String((await h.request('GET', '/audit/export?format=jsonl', { token })).body)
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as { position: string });
+      const after = lines[2].position;
+      const data = rows((await workbook(`/audit/export?format=xlsx&after=${after}`, token)).getWorksheet('审计日志')!);
+      expect(data.map((r) => r[0])).toEqual(lines.slice(3).map((l) => l.position));
+      // As for jsonl: `after` is named as the bad field, and no file is started.
+      const refused = await download('/audit/export?format=xlsx&after=999999999', token);
+      expectProblem(refused, 400, 'VALIDATION_FAILED');
+      expect(refused.body.errors.map((e: { field: string }) => e.field)).toEqual(['after']);
+      const jsonl = await h.request('GET', '/audit/export?format=jsonl&after=999999999', { token });
+      expect({ ...refused.body, instance: undefined }).toEqual({ ...jsonl.body, instance: undefined });
+    });
+
     it('is for the audit bureau only', async () => {
       expectProblem(await download('/audit/export?format=xlsx', h.token('OFFICE')), 403, 'FORBIDDEN');
       expectProblem(await download('/audit/export?format=xlsx', h.token('CONSTRUCTION_UNIT', A)), 403, 'FORBIDDEN');
