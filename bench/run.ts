@@ -220,6 +220,35 @@ async function main(): Promise<void> {
         '< 300',
         memory.peakMb < 300,
       );
+
+      // Issue 14: the same log as an Excel workbook, streamed through exceljs's WorkbookWriter.
+      const xlsxRss = rssSampler(service.child.pid);
+      t = process.hrtime.bigint();
+      const workbook = await fetch(`${service.url}/audit/export?format=xlsx`, {
+        headers: { authorization: `Bearer ${audit}` },
+      });
+      let bytes = 0;
+      const xlsxReader = workbook.body!.getReader();
+      for (;;) {
+        const { done, value } = await xlsxReader.read();
+        if (done) break;
+        bytes += value.length;
+      }
+      const xlsxSeconds = Number(process.hrtime.bigint() - t) / 1e9;
+      const xlsxMemory = xlsxRss.stop();
+      results.exportXlsx = {
+        events: lines,
+        seconds: round(xlsxSeconds),
+        megabytes: round(bytes / 1e6),
+        serviceRssMb: xlsxMemory,
+      };
+      row(`xlsx export of ${lines} events (s, MB file)`, `${round(xlsxSeconds)} s, ${round(bytes / 1e6)} MB`, '', null);
+      row(
+        'service RSS during xlsx export, start → peak (MB)',
+        `${xlsxMemory.startMb} → ${xlsxMemory.peakMb}`,
+        '',
+        null,
+      );
     } finally {
       await service.stop();
     }

@@ -9,12 +9,14 @@ import { ProjectionService } from '../projections/projection.service';
 import { READ_MODEL_STORE, type ReadModelStore } from '../read-model/read-model.port';
 import {
   CSV_COLUMNS,
+  exportBatches,
   exportLines,
   scanAudit,
   type AuditFilter,
   type DepartmentLookup,
   type ScanProgress,
 } from './audit-log';
+import type { EventRow } from './audit-workbook';
 import { toHistoryEntry, type HistoryEntry } from './project-history';
 
 /** Store calls (each bounded by maxScan) one ListAuditEvents makes at most. */
@@ -58,6 +60,23 @@ export class ExportAuditLog extends Query<AuditExport> {
   }
 }
 
+export interface AuditWorkbook {
+  /** The day of the export (Beijing), for the file name. */
+  day: string;
+  /** The events as rows of the sheet, read as the caller writes them. */
+  rows: AsyncIterable<EventRow>;
+}
+
+/** The filtered log as rows of an Excel sheet (streamed: the log may hold 100,000+ events). */
+export class ExportAuditWorkbook extends Query<AuditWorkbook> {
+  constructor(
+    readonly filter: AuditFilter,
+    readonly after: Position | undefined,
+  ) {
+    super();
+  }
+}
+
 /** The department filter's lookup: project streams to their departments, from the project read model. */
 @Injectable()
 export class AuditDepartments {
@@ -77,6 +96,14 @@ export class AuditDepartments {
     for (const f of frameworks) owners.set(frameworkStreamId(f._id), (f.departments as string[]) ?? []);
     return owners;
   };
+
+  /** The names of the projects of these streams (one read per batch of exported events). */
+  async projectNames(streamIds: string[]): Promise<Map<string, string>> {
+    const ids = [...new Set(streamIds.map((s) => projectIdOfStream(s)).filter((id): id is string => !!id))];
+    if (ids.length === 0) return new Map();
+    const docs = await this.readModels.getMany(this.projections.runner.collectionOf('projects'), ids);
+    return new Map(docs.map((d) => [projectStreamId(d._id), typeof d.name === 'string' ? d.name : '']));
+  }
 }
 
 /** `after` must be a position this store issued (e.g. an SQLite-era "42" is refused on EventStoreDB). */
@@ -128,5 +155,29 @@ export class ExportAuditLogHandler implements IQueryHandler<ExportAuditLog> {
       yield* lines;
     }
     return { format, day: this.clock.now().toISOString().slice(0, 10), chunks: chunks() };
+  }
+}
+
+@QueryHandler(ExportAuditWorkbook)
+export class ExportAuditWorkbookHandler implements IQueryHandler<ExportAuditWorkbook> {
+  constructor(
+    @Inject(EVENT_STORE) private readonly eventStore: EventStore,
+    @Inject(CLOCK) private readonly clock: Clock,
+    private readonly departments: AuditDepartments,
+  ) {}
+
+  /** Checks the request before anything is sent; the events are read as the workbook is written. */
+  async execute({ filter, after }: ExportAuditWorkbook): Promise<AuditWorkbook> {
+    await assertPosition(this.eventStore, after);
+    const batches = exportBatches(this.eventStore, filter, { after, departments: this.departments.lookup });
+    const departments = this.departments;
+    async function* rows(): AsyncGenerator<EventRow> {
+      for await (const batch of batches) {
+        const names = await departments.projectNames(batch.map((r) => r.streamId));
+        for (const record of batch) yield { ...record, projectName: names.get(record.streamId) };
+      }
+    }
+    const beijing = new Date(this.clock.now().getTime() + 8 * 3600 * 1000);
+    return { day: beijing.toISOString().slice(0, 10), rows: rows() };
   }
 }

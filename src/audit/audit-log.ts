@@ -170,11 +170,56 @@ export function jsonLine(event: EventHead, dataJson: string): string {
   );
 }
 
+/** One exported event: its envelope and its data as JSON text. */
+export type ExportRecord = EventHead & { dataJson: string };
+
+const EXPORT_BATCH = 2000;
+
 /**
- * The filtered log as export lines. Where the store can hand out stored JSON text, the payloads
- * are spliced in unparsed (only an event that an upcaster changes is parsed), which keeps a full
- * export fast and its memory flat.
+ * The filtered log in batches of export records. Where the store can hand out stored JSON text,
+ * the payloads stay unparsed (only an event that an upcaster changes is parsed), which keeps a
+ * full export fast and its memory flat.
  */
+export async function* exportBatches(
+  eventStore: EventStore,
+  filter: AuditFilter,
+  options: { after?: Position; departments?: DepartmentLookup },
+): AsyncGenerator<ExportRecord[]> {
+  if (!eventStore.readAllText) {
+    let batch: ExportRecord[] = [];
+    for await (const event of scanAudit(eventStore, filter, { ...options, pageSize: EXPORT_BATCH })) {
+      batch.push({ ...event, dataJson: JSON.stringify(event.data) });
+      if (batch.length >= EXPORT_BATCH) {
+        yield batch;
+        batch = [];
+      }
+    }
+    if (batch.length > 0) yield batch;
+    return;
+  }
+  const types = typesFor(filter);
+  if (types && types.length === 0) return;
+  let after = options.after;
+  for (;;) {
+    const batch = await eventStore.readAllText({ after, limit: EXPORT_BATCH, types, fromStorage: true });
+    if (batch.length === 0) return;
+    const keep = await pageFilter(filter, batch, options.departments);
+    const records: ExportRecord[] = [];
+    for (const event of batch) {
+      if (!keep(event)) continue;
+      if (needsUpcast(event.type, event.metadata.schemaVersion)) {
+        const lifted = upcast({ ...event, data: JSON.parse(event.dataJson) as Record<string, unknown> });
+        records.push({ ...lifted, dataJson: JSON.stringify(lifted.data) });
+      } else {
+        records.push(event);
+      }
+    }
+    if (records.length > 0) yield records;
+    after = batch[batch.length - 1].position;
+  }
+}
+
+/** The filtered log as export lines, one chunk per batch: fewer, larger writes to the socket. */
 export async function* exportLines(
   eventStore: EventStore,
   filter: AuditFilter,
@@ -182,30 +227,9 @@ export async function* exportLines(
   options: { after?: Position; departments?: DepartmentLookup },
 ): AsyncGenerator<string> {
   const line = format === 'csv' ? csvRow : jsonLine;
-  if (!eventStore.readAllText) {
-    for await (const event of scanAudit(eventStore, filter, { ...options, pageSize: 2000 }))
-      yield line(event, JSON.stringify(event.data));
-    return;
-  }
-  const types = typesFor(filter);
-  if (types && types.length === 0) return;
-  let after = options.after;
-  for (;;) {
-    const batch = await eventStore.readAllText({ after, limit: 2000, types, fromStorage: true });
-    if (batch.length === 0) return;
-    const keep = await pageFilter(filter, batch, options.departments);
+  for await (const batch of exportBatches(eventStore, filter, options)) {
     let chunk = '';
-    for (const event of batch) {
-      if (!keep(event)) continue;
-      if (needsUpcast(event.type, event.metadata.schemaVersion)) {
-        const lifted = upcast({ ...event, data: JSON.parse(event.dataJson) as Record<string, unknown> });
-        chunk += line(lifted, JSON.stringify(lifted.data));
-      } else {
-        chunk += line(event, event.dataJson);
-      }
-    }
-    // One chunk per page: fewer, larger writes to the socket.
-    if (chunk) yield chunk;
-    after = batch[batch.length - 1].position;
+    for (const record of batch) chunk += line(record, record.dataJson);
+    yield chunk;
   }
 }

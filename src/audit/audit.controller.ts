@@ -1,15 +1,17 @@
 import { Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Readable } from 'node:stream';
 import type { Actor } from '../domain';
 import { CurrentActor, Roles } from '../http/auth';
 import { ProjectId } from '../http/pipes';
 import type { AuditFilter } from './audit-log';
-import { ExportAuditLog, ListAuditEvents } from './audit-log.queries';
+import { ExportAuditLog, ExportAuditWorkbook, ListAuditEvents } from './audit-log.queries';
+import { EVENT_COLUMNS } from './audit-workbook';
+import { sendXlsx, streamSheet, streamXlsx, XLSX_MEDIA_TYPE } from '../http/xlsx';
 import { AuditEventsQuery, ExportQuery, StateQuery, VerifyQuery } from './audit.dto';
-import { GetProjectHistory, GetProjectStateAsOf } from './history.queries';
+import { GetProjectArchive, GetProjectHistory, GetProjectStateAsOf } from './history.queries';
 import { SealStore, VerifyIntegrity } from './integrity.handlers';
 
 function filterOf(q: AuditEventsQuery): AuditFilter {
@@ -34,6 +36,20 @@ export class AuditController {
     void reply.header('content-type', 'application/json; charset=utf-8').send(json);
   }
 
+  @Get('projects/:id/archive.xlsx')
+  @ApiProduces(XLSX_MEDIA_TYPE)
+  @ApiOkResponse({
+    description: '项目档案 (.xlsx): sheets 项目概况 (facts), 历史记录 (every event), 期限与义务 (obligations)',
+    content: { [XLSX_MEDIA_TYPE]: { schema: { type: 'string', format: 'binary' } } },
+  })
+  @ApiOperation({
+    summary: "项目档案 as Excel: the project's facts, whole history and obligations (whoever may read its history)",
+  })
+  async archive(@Param('id', ProjectId) id: string, @CurrentActor() actor: Actor, @Res() reply: FastifyReply) {
+    const { file, name, day } = await this.queryBus.execute(new GetProjectArchive(actor, id));
+    sendXlsx(reply, file, `项目档案-${name}-${day}.xlsx`, `ordos-project-${id}-${day}.xlsx`);
+  }
+
   @Get('projects/:id/state')
   @ApiOperation({ summary: 'The state rebuilt from the stream up to an instant (?asOf) or a revision (?revision)' })
   state(@Param('id', ProjectId) id: string, @Query() q: StateQuery, @CurrentActor() actor: Actor) {
@@ -49,9 +65,26 @@ export class AuditController {
 
   @Get('audit/export')
   @Roles('AUDIT')
-  @ApiProduces('application/x-ndjson', 'text/csv')
-  @ApiOperation({ summary: 'The filtered log streamed as JSON lines or CSV (UTF-8 with BOM for Excel)' })
+  @ApiProduces('application/x-ndjson', 'text/csv', XLSX_MEDIA_TYPE)
+  @ApiOkResponse({
+    description: 'the events in log order: JSON lines, CSV or (format=xlsx) an Excel workbook, sheet 审计日志',
+    content: {
+      'application/x-ndjson': { schema: { type: 'string' } },
+      'text/csv': { schema: { type: 'string' } },
+      [XLSX_MEDIA_TYPE]: { schema: { type: 'string', format: 'binary' } },
+    },
+  })
+  @ApiOperation({
+    summary: 'The filtered log streamed as JSON lines, CSV (UTF-8 with BOM for Excel) or an Excel workbook (xlsx)',
+  })
   async export(@Query() q: ExportQuery, @Res() reply: FastifyReply) {
+    if (q.format === 'xlsx') {
+      const { day, rows } = await this.queryBus.execute(new ExportAuditWorkbook(filterOf(q), q.after));
+      streamXlsx(reply, `审计日志-${day}.xlsx`, `ordos-events-${day}.xlsx`, (out) =>
+        streamSheet(out, '审计日志', EVENT_COLUMNS, rows),
+      );
+      return;
+    }
     const csv = q.format === 'csv';
     const query = new ExportAuditLog(filterOf(q), q.after, csv ? 'csv' : 'jsonl');
     const { day, chunks } = await this.queryBus.execute(query);

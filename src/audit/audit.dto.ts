@@ -67,10 +67,14 @@ export class AuditEventsQuery {
 }
 
 export class ExportQuery extends AuditEventsQuery {
-  @ApiPropertyOptional({ enum: ['jsonl', 'csv'], default: 'jsonl' })
+  @ApiPropertyOptional({
+    enum: ['jsonl', 'csv', 'xlsx'],
+    default: 'jsonl',
+    description: 'xlsx: an Excel workbook (Chinese headers and labels, Beijing time), streamed',
+  })
   @IsOptional()
-  @IsIn(['jsonl', 'csv'])
-  format?: 'jsonl' | 'csv';
+  @IsIn(['jsonl', 'csv', 'xlsx'])
+  format?: 'jsonl' | 'csv' | 'xlsx';
 }
 
 export class VerifyQuery {

@@ -2,9 +2,14 @@ import { Module } from '@nestjs/common';
 import { EVENT_STORE, type EventStore } from '../event-store/event-store.port';
 import type { AppConfig } from '../infrastructure/config';
 import { APP_CONFIG } from '../infrastructure/tokens';
-import { AuditDepartments, ExportAuditLogHandler, ListAuditEventsHandler } from './audit-log.queries';
+import {
+  AuditDepartments,
+  ExportAuditLogHandler,
+  ExportAuditWorkbookHandler,
+  ListAuditEventsHandler,
+} from './audit-log.queries';
 import { AuditController } from './audit.controller';
-import { GetProjectHistoryHandler, GetProjectStateAsOfHandler } from './history.queries';
+import { GetProjectArchiveHandler, GetProjectHistoryHandler, GetProjectStateAsOfHandler } from './history.queries';
 import { SealStoreHandler, VerifyIntegrityHandler } from './integrity.handlers';
 import { SEAL_KEY, sealKeyFrom } from './seal-key';
 import { SealScheduler } from './seal.scheduler';
@@ -26,6 +31,8 @@ import { ProjectStreamCache } from './stream-cache';
     GetProjectStateAsOfHandler,
     ListAuditEventsHandler,
     ExportAuditLogHandler,
+    ExportAuditWorkbookHandler,
+    GetProjectArchiveHandler,
     VerifyIntegrityHandler,
     SealStoreHandler,
     SealScheduler,

@@ -1,6 +1,8 @@
 import { Inject } from '@nestjs/common';
 import { type IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
 import { stateView, type Actor } from '../domain';
+import { CLOCK, type Clock } from '../infrastructure/clock';
+import { archiveWorkbook } from './audit-workbook';
 import { ProblemError } from '../application/errors';
 import { EVENT_STORE, type EventStore } from '../event-store/event-store.port';
 import { countUntil, type PointInTimeState } from './project-history';
@@ -69,5 +71,35 @@ export class GetProjectStateAsOfHandler implements IQueryHandler<GetProjectState
       lastEventAt: last.metadata.occurredAt,
       state: stateView(view.stateAfter(count)),
     };
+  }
+}
+
+/** 项目档案: the project's facts, whole history and obligations as an Excel workbook. */
+export class GetProjectArchive extends Query<{ file: Buffer; name: string; day: string }> {
+  constructor(
+    readonly actor: Actor,
+    readonly projectId: string,
+  ) {
+    super();
+  }
+}
+
+@QueryHandler(GetProjectArchive)
+export class GetProjectArchiveHandler implements IQueryHandler<GetProjectArchive> {
+  constructor(
+    @Inject(EVENT_STORE) private readonly eventStore: EventStore,
+    @Inject(CLOCK) private readonly clock: Clock,
+    private readonly streams: ProjectStreamCache,
+  ) {}
+
+  /** Open to whoever may read the project's history (第二十八条), from the stream as stored now. */
+  async execute({ actor, projectId }: GetProjectArchive): Promise<{ file: Buffer; name: string; day: string }> {
+    await assertMayReplayProject(this.eventStore, actor, projectId);
+    const view = await this.streams.view(projectId);
+    const state = view.stateAfter(view.events.length);
+    const now = this.clock.now().toISOString();
+    const file = await archiveWorkbook(view.events, state, now);
+    const day = new Date(Date.parse(now) + 8 * 3600 * 1000).toISOString().slice(0, 10);
+    return { file, name: state.status === null ? projectId : state.registration.name, day };
   }
 }

@@ -18,6 +18,7 @@ export { fold } from './decider';
 export type { Decider } from './decider';
 export * from './project-values';
 export * from './project-status';
+export * from './labels';
 export * from './project-commands';
 export * from './project-events';
 export * from './project/state';

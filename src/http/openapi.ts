@@ -321,6 +321,10 @@ const EXTRA: Record<string, Known[]> = {
   'POST /admin/projections/{name}/rebuild': ['PROJECTION_NOT_FOUND'],
   'GET /health': ['UNHEALTHY'],
   'GET /dev/identities': ['NOT_FOUND'],
+  // Excel exports (issue 14): the lists' own answers, and history's access for a project's file
+  'GET /projects/export.xlsx': ['READ_FORBIDDEN', 'INVALID_QUERY'],
+  'GET /deadlines/export.xlsx': ['READ_FORBIDDEN', 'INVALID_QUERY'],
+  'GET /projects/{id}/archive.xlsx': ['HISTORY_FORBIDDEN'],
 };
 
 /** The required fields of a body schema: what an empty body's VALIDATION_FAILED names. */

@@ -1,4 +1,4 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiPropertyOptional, OmitType } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { PROJECT_STATUSES, UNDATED_OBLIGATION_KINDS } from '../domain';
@@ -71,6 +71,9 @@ export class ListProjectsQuery {
   @IsIn(SORTABLE.flatMap((f) => [f, `-${f}`]))
   sort?: string;
 }
+
+/** The Excel export takes the list's filters and order; it holds every page. */
+export class ExportProjectsQuery extends OmitType(ListProjectsQuery, ['page', 'pageSize'] as const) {}
 
 export class GetProjectQuery {
   @ApiPropertyOptional({ description: 'wait (up to `wait` ms) until the read model has at least this revision' })
@@ -165,6 +168,9 @@ export class DeadlinesQuery {
   @MaxLength(64)
   department?: string;
 }
+
+/** The Excel export of deadlines takes the list's filters; it holds every page. */
+export class ExportDeadlinesQuery extends OmitType(DeadlinesQuery, ['page', 'pageSize'] as const) {}
 
 export class DepartmentQuery {
   @ApiPropertyOptional()

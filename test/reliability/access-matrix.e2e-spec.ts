@@ -5,6 +5,7 @@
  * lacks fails the test, and so does a docs file that differs from the table.
  */
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { Workbook } from 'exceljs';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { EVENT_STORE, type EventStore } from '../../src/event-store/event-store.port';
@@ -371,6 +372,26 @@ describe('access-control matrix (guarantee 4)', () => {
     fixed('GET', () => '/audit/export?format=jsonl'),
   );
   probes.set(
+    'GET /audit/export?format=xlsx',
+    fixed('GET', () => '/audit/export?format=xlsx'),
+  );
+  probes.set(
+    'GET /projects/export.xlsx',
+    fixed('GET', () => '/projects/export.xlsx'),
+  );
+  probes.set(
+    'GET /projects/export.xlsx?department=:dept',
+    fixed('GET', () => `/projects/export.xlsx?department=${DEPT}`),
+  );
+  probes.set(
+    'GET /deadlines/export.xlsx',
+    fixed('GET', () => '/deadlines/export.xlsx'),
+  );
+  probes.set(
+    'GET /projects/:id/archive.xlsx',
+    fixed('GET', () => `/projects/${fixture.id}/archive.xlsx`),
+  );
+  probes.set(
     'GET /audit/verify',
     fixed('GET', () => `/audit/verify?projectId=${fixture.id}`),
   );
@@ -470,11 +491,23 @@ describe('access-control matrix (guarantee 4)', () => {
     await h.close();
   });
 
-  const send = (req: Req, headers: Record<string, string>) =>
-    h.request(req.method, req.url, {
+  const send = async (req: Req, headers: Record<string, string>): Promise<Answer> => {
+    const answer = await h.request(req.method, req.url, {
       body: req.body,
       headers: { ...(req.body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
-    }) as Promise<Answer>;
+    });
+    return String(answer.headers['content-type']).includes('spreadsheetml')
+      ? { ...answer, body: await cellsOf(answer.raw) }
+      : answer;
+  };
+  /** An Excel export's cell values (its zip hides them from a text search), so `leaks` can look into it. */
+  async function cellsOf(raw: Buffer): Promise<unknown[]> {
+    const book = new Workbook();
+    await book.xlsx.load(new Uint8Array(raw).buffer);
+    const cells: unknown[] = [];
+    book.eachSheet((sheet) => sheet.eachRow((row) => cells.push(row.values)));
+    return cells;
+  }
   const leaks = (answer: Answer) =>
     [DEPT, fixture.id, planProjectId].some((s) => JSON.stringify(answer.body ?? '').includes(s));
   /** What an answer tells beyond the request: `instance` only repeats the caller's own URL. */

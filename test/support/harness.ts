@@ -23,6 +23,8 @@ export interface Harness {
     status: number;
     body: any;
     headers: Record<string, unknown>;
+    /** The answer's bytes as sent (a binary file such as an .xlsx export). */
+    raw: Buffer;
   }>;
   close(options?: { keepData?: boolean }): Promise<void>;
 }
@@ -73,6 +75,7 @@ export async function startHarness(options: { dataDir?: string; env?: Record<str
         status: response.statusCode,
         body: /application\/(problem\+)?json/.test(type) && response.body ? JSON.parse(response.body) : response.body,
         headers: response.headers as Record<string, unknown>,
+        raw: response.rawPayload,
       };
     },
     async close({ keepData = false } = {}) {

@@ -265,6 +265,27 @@ export const ACCESS_MATRIX: AccessRow[] = [
   },
   { method: 'GET', path: '/audit/events', what: 'global event log', cells: onlyRoles('AUDIT', 'OFFICE') },
   { method: 'GET', path: '/audit/export', what: 'streamed export', cells: onlyRoles('AUDIT') },
+  // Excel exports (issue 14): the lists' scoping, and history's access for a project's file.
+  {
+    method: 'GET',
+    path: '/audit/export?format=xlsx',
+    what: 'the log as an Excel workbook (streamed)',
+    cells: onlyRoles('AUDIT'),
+  },
+  { method: 'GET', path: '/projects/export.xlsx', what: 'project list as Excel', cells: everyone('scoped') },
+  {
+    method: 'GET',
+    path: '/projects/export.xlsx?department=:dept',
+    what: 'project list of a named department as Excel',
+    cells: everyone('deny'),
+  },
+  { method: 'GET', path: '/deadlines/export.xlsx', what: 'deadlines as Excel', cells: everyone('scoped') },
+  {
+    method: 'GET',
+    path: '/projects/:id/archive.xlsx',
+    what: '项目档案 as Excel: facts, history, obligations (第二十八条)',
+    cells: { ...onlyRoles('CONSTRUCTION_UNIT', 'OFFICE', 'AUDIT'), CU_OTHER: 'hidden' },
+  },
   { method: 'GET', path: '/audit/verify', what: 'hash-chain verification', cells: onlyRoles('AUDIT', 'OFFICE') },
   { method: 'POST', path: '/audit/seal', what: 'signed seal of every stream head', cells: onlyRoles('OFFICE') },
   { method: 'GET', path: '/events/stream', what: 'Server-Sent Events', cells: everyone('allow') },
