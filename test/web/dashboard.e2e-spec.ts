@@ -6,6 +6,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import ExcelJS from 'exceljs';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { driveTo, orderRectification, readProject, type Project } from '../support/fixtures';
 import { startHarness, type Harness } from '../support/harness';
@@ -127,6 +128,15 @@ describe('dashboard (Chromium)', () => {
       // Search (Chinese) filters the list.
       await page.getByTestId('search').fill('交换');
       await page.getByTestId('pager').getByText('共 1 项').waitFor();
+      // The list exports to Excel with the same filters (issue 14 §7): the one project found.
+      const [listFile] = await Promise.all([
+        page.waitForEvent('download'),
+        page.getByTestId('export-projects').click(),
+      ]);
+      expect(listFile.suggestedFilename()).toMatch(/^项目清单.*\.xlsx$/);
+      const list = new ExcelJS.Workbook();
+      await list.xlsx.readFile((await listFile.path())!);
+      expect(list.worksheets[0].actualRowCount).toBe(2);
       await page.getByTestId('project-row').first().click();
 
       // Project view: current state, timeline, integrity.
@@ -139,6 +149,11 @@ describe('dashboard (Chromium)', () => {
         .getByText(/哈希链完整/)
         .waitFor();
       await page.locator('[data-testid=timeline] li').nth(1).waitFor();
+      // The project's file (项目档案) downloads as Excel: its facts, whole history and obligations.
+      const [archive] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-archive').click()]);
+      const file = new ExcelJS.Workbook();
+      await file.xlsx.readFile((await archive.path())!);
+      expect(file.worksheets.map((w) => w.name)).toEqual(['项目概况', '历史记录', '期限与义务']);
       // …and the project's latest decision rests on the lapsed measures.
       await page.getByTestId('policy-lapsed-badge').getByText('依据已失效的办法').waitFor();
 

@@ -80,6 +80,52 @@ export async function api<T = unknown>(
   return body as T;
 }
 
+/**
+ * Downloads a file the API answers (an .xlsx export) with the bearer token: a refusal is thrown as
+ * the problem it is; the file is saved under the name the server gives (RFC 5987 filename*).
+ */
+export async function download(token: string | null, path: string, fallbackName: string): Promise<void> {
+  const headers: Record<string, string> = {};
+  if (token) headers.authorization = `Bearer ${token}`;
+  let response: Response;
+  try {
+    response = await fetch(path, { headers });
+  } catch (error) {
+    throw new ApiError({ status: 0, code: 'NETWORK', title: 'Network error', detail: String(error) });
+  }
+  if (!response.ok) {
+    const text = await response.text();
+    const body = text ? safeJson(text) : null;
+    if (response.status === 401 && token) onUnauthorized();
+    throw new ApiError(
+      body && typeof body === 'object'
+        ? { ...(body as Problem), status: response.status }
+        : { status: response.status, detail: text },
+    );
+  }
+  const url = URL.createObjectURL(await response.blob());
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = fileNameOf(response.headers.get('content-disposition')) ?? fallbackName;
+  document.body.appendChild(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+}
+
+function fileNameOf(disposition: string | null): string | null {
+  const encoded = /filename\*=UTF-8''([^;]+)/i.exec(disposition ?? '');
+  if (encoded) {
+    try {
+      return decodeURIComponent(encoded[1]);
+    } catch {
+      return null;
+    }
+  }
+  const plain = /filename="([^"]+)"/i.exec(disposition ?? '');
+  return plain ? plain[1] : null;
+}
+
 function safeJson(text: string): unknown {
   try {
     return JSON.parse(text);

@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { api } from './api';
+import { api, ApiError, download } from './api';
 import { Bars, Donut, type Datum } from './charts';
 import { useApp } from './context';
 import { dateTime, money, moneyShort, percent } from './format';
@@ -79,13 +79,28 @@ export function Portfolio() {
       .catch(() => setDeadlines([]));
   }, [tick]);
 
-  useEffect(() => {
-    const params = new URLSearchParams({ page: String(page), pageSize: String(PAGE_SIZE), sort: filters.sort });
+  /** The list's filters as the API takes them (the Excel export takes the same, without paging). */
+  const filterParams = () => {
+    const params = new URLSearchParams({ sort: filters.sort });
     if (filters.q.trim()) params.set('q', filters.q.trim());
     if (filters.status) params.set('status', filters.status);
     if (filters.category) params.set('category', filters.category);
     if (filters.department) params.set('department', filters.department);
     if (filters.overdue) params.set('overdue', 'true');
+    return params;
+  };
+  const [exportError, setExportError] = useState<string | null>(null);
+  const exportList = () => {
+    setExportError(null);
+    download(session.token, `/projects/export.xlsx?${filterParams()}`, 'projects.xlsx').catch((e: unknown) =>
+      setExportError(e instanceof ApiError ? e.message : String(e)),
+    );
+  };
+
+  useEffect(() => {
+    const params = filterParams();
+    params.set('page', String(page));
+    params.set('pageSize', String(PAGE_SIZE));
     const controller = new AbortController();
     api<{ items: ListItem[]; total: number }>(session.token, `/projects?${params}`, { signal: controller.signal })
       .then(setList)
@@ -294,8 +309,16 @@ export function Portfolio() {
               />
               {t('onlyOverdue')}
             </label>
+            <button type="button" class="small" data-testid="export-projects" onClick={exportList}>
+              {t('exportXlsx')}
+            </button>
           </div>
         </div>
+        {exportError && (
+          <p class="error" role="alert">
+            {t('exportFailed')}：{exportError}
+          </p>
+        )}
         <div class="table-wrap">
           <table class="projects" data-testid="project-table">
             <thead>

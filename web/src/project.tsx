@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { api, ApiError, type Problem } from './api';
+import { api, ApiError, download, type Problem } from './api';
 import { Actions, ProblemBox, type ProjectLike } from './actions';
 import { useApp } from './context';
 import { dateOnly, dateTime, fromLocalInput, money, percent, toLocalInput } from './format';
@@ -86,6 +86,7 @@ export function ProjectView({ id }: { id: string }) {
   const [project, setProject] = useState<ProjectDetail | null>(null);
   const [error, setError] = useState<Problem | null>(null);
   const [history, setHistory] = useState<HistoryEvent[] | null>(null);
+  const [exportError, setExportError] = useState<string | null>(null);
   const [historyDenied, setHistoryDenied] = useState(false);
   const [current, setCurrent] = useState<FoldedState | null>(null);
   const [integrity, setIntegrity] = useState<Integrity | null>(null);
@@ -219,6 +220,21 @@ export function ProjectView({ id }: { id: string }) {
           <span data-testid="current-status">
             <StatusBadge status={project.status} subStatus={project.subStatus} />
           </span>
+          {history !== null && !historyDenied && (
+            <button
+              type="button"
+              class="small"
+              data-testid="export-archive"
+              onClick={() =>
+                download(session.token, `/projects/${id}/archive.xlsx`, 'project.xlsx').then(
+                  () => setExportError(null),
+                  (e: unknown) => setExportError(e instanceof ApiError ? e.message : String(e)),
+                )
+              }
+            >
+              {t('exportArchive')}
+            </button>
+          )}
           {integrity && (
             <span class={`integrity ${integrity.ok ? 'ok' : 'bad'}`} data-testid="integrity">
               {integrity.ok
@@ -228,6 +244,11 @@ export function ProjectView({ id }: { id: string }) {
           )}
         </div>
       </header>
+      {exportError && (
+        <p class="error" role="alert">
+          {t('exportFailed')}：{exportError}
+        </p>
+      )}
 
       <div class="grid project-grid">
         <div class="col">
