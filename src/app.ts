@@ -1,4 +1,5 @@
 import helmet from 'helmet';
+import multipart from '@fastify/multipart';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
@@ -114,6 +115,12 @@ export async function createApp(options: AppModuleOptions): Promise<NestFastifyA
     abortOnError: false,
   });
   app.useLogger(app.get(Logger));
+  // multipart/form-data for document uploads only (POST /projects/:id/documents, which reads the
+  // parts itself); JSON routes keep Fastify's JSON parser and BODY_LIMIT_BYTES. One file per
+  // request, at most DOCUMENT_MAX_BYTES; the name's path is dropped by busboy and cleaned again.
+  await app.register(multipart, {
+    limits: { fileSize: config.documentMaxBytes, files: 1, fields: 4, fieldSize: 1024, parts: 6, headerPairs: 20 },
+  });
   app.useGlobalPipes(strictValidationPipe());
   app.enableShutdownHooks();
 
