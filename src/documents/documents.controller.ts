@@ -9,6 +9,7 @@ import { InvalidInput, ProblemError, type InvalidField } from '../application/er
 import { newId, type RequestContext } from '../application/context';
 import { DOCUMENT_STORE, type DocumentStore } from '../document-store/document-store.port';
 import { APP_CONFIG } from '../infrastructure/tokens';
+import { CLOCK, type Clock } from '../infrastructure/clock';
 import type { AppConfig } from '../infrastructure/config';
 import { ProjectId } from '../http/pipes';
 import { Ctx } from '../http/request-context';
@@ -39,6 +40,7 @@ export class DocumentsController {
     private readonly documents: ProjectDocuments,
     @Inject(DOCUMENT_STORE) private readonly store: DocumentStore,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   @Post()
@@ -107,8 +109,9 @@ export class DocumentsController {
     const documentId = newId(ctx, 'RecordDocumentUpload');
     const data = { documentId, kind, name, size, sha256, contentType: type.contentType };
     const answer = await this.commands.project(id, { type: 'RecordDocumentUpload', data }, ctx);
+    // The instant the event recorded (a replayed Idempotency-Key answers the first upload's).
     const recorded = await this.documents.find(id, documentId);
-    return { ...data, uploadedAt: recorded?.uploadedAt ?? new Date().toISOString(), ...answer.body };
+    return { ...data, uploadedAt: recorded?.uploadedAt ?? this.clock.now().toISOString(), ...answer.body };
   }
 
   @Get()
