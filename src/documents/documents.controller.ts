@@ -1,5 +1,13 @@
 import { Controller, Get, HttpCode, Inject, Param, Post, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiBody,
+  ApiConsumes,
+  ApiCreatedResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { Multipart } from '@fastify/multipart';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { createHash } from 'node:crypto';
@@ -14,8 +22,19 @@ import type { AppConfig } from '../infrastructure/config';
 import { ProjectId } from '../http/pipes';
 import { Ctx } from '../http/request-context';
 import { cleanFileName, contentDisposition } from './file-names';
-import { ACCEPTED_EXTENSIONS, detectFileType, extensionOf, fileTypeOf } from './file-types';
+import { ACCEPTED_EXTENSIONS, detectFileType, extensionOf, FILE_TYPES, fileTypeOf } from './file-types';
 import { ProjectDocuments, type ProjectDocument } from './project-documents';
+
+const SHA = '56c2ac043c28d3543275a6f50b593a6beb0b6888ed8159ac02e3e7f4a32ccb26';
+const DOCUMENT_EXAMPLE = {
+  documentId: '9e1f3b5a-7c24-4d6e-8a0b-1c3e5f7a9b02',
+  kind: 'PROPOSAL',
+  name: 'JY-2026-001 项目建议书.pdf',
+  size: 482133,
+  sha256: SHA,
+  contentType: 'application/pdf',
+  uploadedAt: '2026-03-02T02:00:00.000Z',
+};
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -51,6 +70,27 @@ export class DocumentsController {
       `Command RecordDocumentUpload. Roles: ${COMMAND_CATALOGUE.RecordDocumentUpload.roles.join(', ')} ` +
       '(the construction unit any kind, the office ACCEPTANCE). 第三条. The type is decided by the bytes: ' +
       `${ACCEPTED_EXTENSIONS.join(', ')}; the name's extension must match.`,
+  })
+  @ApiConsumes('multipart/form-data')
+  @ApiBody({
+    schema: {
+      type: 'object',
+      required: ['kind', 'file'],
+      properties: {
+        kind: { type: 'string', enum: [...DOCUMENT_KINDS], description: '建议书、可研、初设、验收材料、整改报告' },
+        file: {
+          type: 'string',
+          format: 'binary',
+          description: 'one file; its name is kept (cleaned), its type read from its bytes, at most DOCUMENT_MAX_BYTES',
+        },
+      },
+    },
+  })
+  @ApiCreatedResponse({
+    description: 'stored and recorded (DocumentUploaded); name the documentId as a submission’s documentRef',
+    schema: {
+      example: { ...DOCUMENT_EXAMPLE, projectId: '3f0b…', revision: 1, position: '2', events: ['DocumentUploaded'] },
+    },
   })
   async upload(
     @Param('id', ProjectId) id: string,
@@ -115,20 +155,27 @@ export class DocumentsController {
   }
 
   @Get()
+  @ApiOkResponse({
+    schema: {
+      example: {
+        documents: [
+          { ...DOCUMENT_EXAMPLE, uploadedBy: { sub: 'u-1', name: '张三', role: 'CONSTRUCTION_UNIT', department: 'DSJ' } },
+        ],
+      },
+    },
+  })
   @ApiOperation({ summary: "The project's uploaded files, oldest first, with who uploaded each and its sha256" })
   async list(@Param('id', ProjectId) id: string): Promise<{ documents: ProjectDocument[] }> {
     return { documents: await this.documents.list(id) };
   }
 
   @Get(':documentId')
-  @ApiProduces(
-    'application/pdf',
-    'image/png',
-    'image/jpeg',
-    'application/msword',
-    'application/vnd.ms-excel',
-    'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
-  )
+  @ApiOkResponse({
+    description:
+      "the file's bytes as uploaded (sha256 verified against the DocumentUploaded event); " +
+      'Content-Disposition inline for PDF and images, attachment otherwise (RFC 5987 filename*)',
+    content: Object.fromEntries(FILE_TYPES.map((t) => [t.contentType, { schema: { type: 'string', format: 'binary' } }])),
+  })
   @ApiOperation({
     summary: 'Download a file (PDF and images inline, others as attachment); refused if its bytes changed',
   })
@@ -212,7 +259,10 @@ export class DocumentsController {
       case 'FST_INVALID_MULTIPART_CONTENT_TYPE':
         return new InvalidInput([{ field: '(body)', problems: ['a multipart body with the fields kind and file'] }]);
       default:
-        return error;
+        // Ours (a second file) as raised; anything else reading the client's bytes is a malformed body.
+        return error instanceof InvalidInput || error instanceof ProblemError
+          ? error
+          : new InvalidInput([{ field: '(body)', problems: ['a well-formed multipart/form-data body'] }]);
     }
   }
 }
