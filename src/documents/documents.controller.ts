@@ -159,7 +159,10 @@ export class DocumentsController {
     schema: {
       example: {
         documents: [
-          { ...DOCUMENT_EXAMPLE, uploadedBy: { sub: 'u-1', name: '张三', role: 'CONSTRUCTION_UNIT', department: 'DSJ' } },
+          {
+            ...DOCUMENT_EXAMPLE,
+            uploadedBy: { sub: 'u-1', name: '张三', role: 'CONSTRUCTION_UNIT', department: 'DSJ' },
+          },
         ],
       },
     },
@@ -174,7 +177,9 @@ export class DocumentsController {
     description:
       "the file's bytes as uploaded (sha256 verified against the DocumentUploaded event); " +
       'Content-Disposition inline for PDF and images, attachment otherwise (RFC 5987 filename*)',
-    content: Object.fromEntries(FILE_TYPES.map((t) => [t.contentType, { schema: { type: 'string', format: 'binary' } }])),
+    content: Object.fromEntries(
+      FILE_TYPES.map((t) => [t.contentType, { schema: { type: 'string', format: 'binary' } }]),
+    ),
   })
   @ApiOperation({
     summary: 'Download a file (PDF and images inline, others as attachment); refused if its bytes changed',
@@ -266,4 +271,3 @@ export class DocumentsController {
     }
   }
 }
-

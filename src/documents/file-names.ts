@@ -12,8 +12,9 @@ export function cleanFileName(raw: string): string | null {
   const segment = raw.split(/[\\/]/).pop() ?? '';
   const cleaned = segment
     .normalize('NFC')
-    // C0/C1 controls, DEL, and the bidi controls that can make `exe.pdf` look like `fdp.exe`
-    .replace(/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, '')
+    .split('')
+    .filter((c) => !invisible(c.charCodeAt(0)))
+    .join('')
     .trim()
     // a name of dots only (`.`, `..`) names no file
     .replace(/^\.+$/, '');
@@ -23,6 +24,18 @@ export function cleanFileName(raw: string): string | null {
   const dot = cleaned.lastIndexOf('.');
   const extension = dot > 0 && cleaned.length - dot <= 10 ? cleaned.slice(dot) : '';
   return characters.slice(0, MAX_NAME_LENGTH - [...extension].length).join('') + extension;
+}
+
+/** C0/C1 controls, DEL, and the bidi controls that can make `exe.pdf` look like `fdp.exe`. */
+function invisible(code: number): boolean {
+  return (
+    code <= 0x1f ||
+    (code >= 0x7f && code <= 0x9f) ||
+    code === 0x200e ||
+    code === 0x200f ||
+    (code >= 0x202a && code <= 0x202e) ||
+    (code >= 0x2066 && code <= 0x2069)
+  );
 }
 
 /**

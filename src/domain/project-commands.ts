@@ -171,7 +171,11 @@ export type OrderRectification = P<
 >;
 export type SubmitRectification = P<
   'SubmitRectification',
-  { rectificationId: string; report: string; /** the report's file: an uploaded document's id or a reference */ documentRef?: string }
+  {
+    rectificationId: string;
+    report: string;
+    /** the report's file: an uploaded document's id or a reference */ documentRef?: string;
+  }
 >;
 /**
  * Records a stored file of the project (项目文件): the upload route stores the bytes first

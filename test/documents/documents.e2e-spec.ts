@@ -37,7 +37,11 @@ describe('项目文件 documents are files: upload, list, download, and the subm
   });
   const kind = (value: string): Part => ({ name: 'kind', value });
   const download = (p: Project, documentId: string, token = unit(p)) =>
-    h.app.inject({ method: 'GET', url: `/projects/${p.id}/documents/${documentId}`, headers: { authorization: `Bearer ${token}` } });
+    h.app.inject({
+      method: 'GET',
+      url: `/projects/${p.id}/documents/${documentId}`,
+      headers: { authorization: `Bearer ${token}` },
+    });
 
   test('upload → 201 with the digest; list shows it; download gives the same bytes, inline, nosniff', async () => {
     const p = await driveTo(h, 'DRAFT_PLAN');

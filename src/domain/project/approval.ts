@@ -140,13 +140,7 @@ export const approvalCommands: ProjectCommandDefinitions<
     articles: '第六条、第八条',
     route: 'submit-feasibility',
     accepts: ['DRAFT_PLAN', 'PROPOSAL', 'REJECTED'],
-    refusals: [
-      ...ON_A_PROJECT,
-      'INVALID_STATE',
-      'PROPOSAL_REQUIRED',
-      ...FAST_TRACK_REFUSALS,
-      'DOCUMENT_KIND_MISMATCH',
-    ],
+    refusals: [...ON_A_PROJECT, 'INVALID_STATE', 'PROPOSAL_REQUIRED', ...FAST_TRACK_REFUSALS, 'DOCUMENT_KIND_MISMATCH'],
     decide(command, state, ctx) {
       const status = requireStatus(state, ctx);
       let fastTrack = false;

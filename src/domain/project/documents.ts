@@ -46,7 +46,9 @@ export const documentRules = defineRules({
     kind: 'FORBIDDEN',
     article: DOCUMENTS,
     zh: '该角色不能上传此类文件：建设单位上传报送材料和报告，办公室上传验收材料',
-    en: 'this role does not file that kind: the construction unit its submissions and reports, the office acceptance papers',
+    en:
+      'this role does not file that kind: the construction unit files its submissions and reports, ' +
+      'the office acceptance papers',
   },
   DOCUMENT_EXISTS: {
     kind: 'CONFLICT',
