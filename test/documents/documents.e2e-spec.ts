@@ -245,3 +245,41 @@ describe('项目文件 documents are files: upload, list, download, and the subm
     expect(list.body.documents).toHaveLength(1);
   });
 });
+
+describe('项目文件 size: DOCUMENT_MAX_BYTES, not BODY_LIMIT_BYTES, bounds an upload', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness({ env: { DOCUMENT_MAX_BYTES: String(2 * 1024 * 1024), BODY_LIMIT_BYTES: '1024' } });
+  });
+  afterAll(async () => {
+    await h.close();
+  });
+
+  test('a 1.5 MB file passes a 1 KB JSON body limit and comes back byte for byte', async () => {
+    const p = await driveTo(h, 'DRAFT_PLAN');
+    const bytes = Buffer.concat([PDF, Buffer.alloc(1536 * 1024, 7)]);
+    const { payload, contentType } = multipart([
+      { name: 'kind', value: 'FEASIBILITY' },
+      { name: 'file', filename: '可研报告.pdf', bytes },
+    ]);
+    const token = h.token('CONSTRUCTION_UNIT', p.dept);
+    const answer = await h.request('POST', `/projects/${p.id}/documents`, {
+      token,
+      body: payload,
+      headers: { 'content-type': contentType },
+    });
+    expect(answer.status).toBe(201);
+    const got = await h.app.inject({
+      method: 'GET',
+      url: `/projects/${p.id}/documents/${answer.body.documentId}`,
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(sha256(got.rawPayload)).toBe(sha256(bytes));
+    // JSON routes keep their own limit.
+    const json = await h.request('POST', `/projects/${p.id}/submit-proposal`, {
+      token,
+      body: { documentRef: 'x'.repeat(2000) },
+    });
+    expect(json.status).toBe(413);
+  });
+});

@@ -1,6 +1,6 @@
 import { projectDecider, type DocumentKind, type ProjectEvent } from '../../../src/domain';
 import { DeciderSpecification, stateOf } from '../decider-specification';
-import { DEPT, H, PID, actingAs, actors, command, outside, play } from '../fixtures';
+import { DEPT, H, PID, actingAs, actors, c, command, outside, play } from '../fixtures';
 
 const spec = DeciderSpecification(projectDecider);
 const TODAY = '2026-11-26';
@@ -102,6 +102,34 @@ describe('项目文件 DocumentUploaded (第三条 who files what) and the submi
       .given(uploaded)
       .when(command('SubmitProposal', { documentRef: 'JY-2026-001' }))
       .then([{ type: 'ProposalSubmitted', data: { projectId: PID, documentRef: 'JY-2026-001', submittedOn: TODAY } }]);
+  });
+
+  it('the feasibility study and the preliminary design record their files too', () => {
+    const proposed = play([c.submitProposal(), c.approveProposal()], H.registered());
+    const study = play([upload('FEASIBILITY')], proposed);
+    spec
+      .given(study)
+      .when(command('SubmitFeasibilityStudy', { documentRef: DOC }))
+      .thenMatches([{ type: 'FeasibilityStudySubmitted', data: { documentRef: DOC, document: facts() } }]);
+    const design = 'd0c00000-0000-4000-8000-000000000002';
+    const studied = play(
+      [command('SubmitFeasibilityStudy', { documentRef: DOC }), c.reviewSharing(), c.approveFeasibility()],
+      study,
+    );
+    const withDesign = play([upload('PRELIMINARY_DESIGN', design, 'b'.repeat(64))], studied);
+    spec
+      .given(withDesign)
+      .when(
+        command('SubmitPreliminaryDesign', {
+          documentRef: design,
+          estimateFen: 300_000_000,
+          productSecurityStatement: '采用安全可靠产品',
+          cryptoApplicationPlan: 'MM-2026-001',
+        }),
+      )
+      .thenMatches([
+        { type: 'PreliminaryDesignSubmitted', data: { documentRef: design, document: facts(design, 'b'.repeat(64)) } },
+      ]);
   });
 
   it('a document of another kind than the submission is refused (第三条 DOCUMENT_KIND_MISMATCH)', () => {
