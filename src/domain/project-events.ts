@@ -60,6 +60,8 @@ export type ProjectRegistered = E<
 >;
 /** The uploaded file a submission's documentRef named; absent for a free-text reference (and on older events). */
 type Submitted = { document?: DocumentFacts };
+/** The uploaded files the acceptance materials named, by material; absent when none named one (and on older events). */
+type MaterialFiles = { materialDocuments?: Partial<Record<AcceptanceMaterial, DocumentFacts>> };
 export type ProposalSubmitted = E<'ProposalSubmitted', { documentRef: string; submittedOn: IsoDate } & Submitted>;
 export type ProposalApproved = E<'ProposalApproved', Decision & { approvedOn: IsoDate }>;
 export type ProposalRejected = E<'ProposalRejected', Decision & { rejectedOn: IsoDate }>;
@@ -203,7 +205,7 @@ export type AcceptancePassed = E<
     onTime: boolean;
     /** the first due date that passed unmet (then onTime is false); absent before version 2 */
     missedDueOn?: IsoDate | null;
-  }
+  } & MaterialFiles
 >;
 export type AcceptanceFailed = E<
   'AcceptanceFailed',
@@ -216,7 +218,7 @@ export type AcceptanceFailed = E<
     /** 第二十一条: 未通过验收的项目不得拨付相关财政资金 */
     fundsBlocked: true;
     failedOn: IsoDate;
-  }
+  } & MaterialFiles
 >;
 export type AssetRegistered = E<
   'AssetRegistered',

@@ -3,7 +3,16 @@ import { createHash, randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startHarness, type Harness } from '../support/harness';
-import { command, driveTo, expectProblem, invalidFields, orderRectification, type Project } from '../support/fixtures';
+import {
+  ALL_MATERIALS,
+  command,
+  driveTo,
+  expectProblem,
+  invalidFields,
+  KEY_CONTENT,
+  orderRectification,
+  type Project,
+} from '../support/fixtures';
 import { multipart, PDF, PNG, type Part } from '../support/multipart';
 
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
@@ -147,6 +156,22 @@ describe('项目文件 documents are files: upload, list, download, and the subm
       name: '整改报告.png',
       size: PNG.length,
       sha256: sha256(PNG),
+    });
+  });
+
+  test('第二十一条 the acceptance report the office uploaded is recorded with the acceptance', async () => {
+    const p = await driveTo(h, 'ARCHIVE_PASSED');
+    const report = (await upload(p, [kind('ACCEPTANCE'), file('验收报告.pdf', PDF)], h.token('OFFICE'))).body;
+    await command(h, p, 'CONSTRUCTION_UNIT', 'record-acceptance', {
+      passed: true,
+      opinion: '验收通过',
+      materials: { ...ALL_MATERIALS, acceptanceReport: report.documentId },
+      keyContent: KEY_CONTENT,
+    });
+    const history = await h.request('GET', `/projects/${p.id}/history`, { token: h.token('AUDIT') });
+    const passed = history.body.events.find((e: { type: string }) => e.type === 'AcceptancePassed');
+    expect(passed.data.materialDocuments).toEqual({
+      acceptanceReport: { documentId: report.documentId, name: '验收报告.pdf', size: PDF.length, sha256: sha256(PDF) },
     });
   });
 

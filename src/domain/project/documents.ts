@@ -9,7 +9,13 @@
  * office files the acceptance-related papers it keeps (验收材料 only). Other roles read, never upload.
  */
 import { NOT_TERMINATED } from '../project-status';
-import { DOCUMENT_KINDS, DocumentFacts, DocumentKind } from '../project-values';
+import {
+  AcceptanceMaterial,
+  AcceptanceMaterials,
+  DOCUMENT_KINDS,
+  DocumentFacts,
+  DocumentKind,
+} from '../project-values';
 import { Role } from '../roles';
 import { defineRules, refusal } from '../rule';
 import { ON_A_PROJECT, SharedRuleCode, recordedBy } from '../shared';
@@ -84,6 +90,19 @@ export function submittedDocument(
   }
   const { documentId, name, size, sha256 } = uploaded;
   return { document: { documentId, name, size, sha256 } };
+}
+
+/**
+ * The same for acceptance materials (第二十一条): each material naming an uploaded file of the
+ * project records that file's facts, under the material's key; the file must be an ACCEPTANCE one.
+ */
+export function materialDocuments(state: RegisteredProject, materials: Partial<AcceptanceMaterials> | undefined) {
+  const found: Partial<Record<AcceptanceMaterial, DocumentFacts>> = {};
+  for (const [material, ref] of Object.entries(materials ?? {}) as [AcceptanceMaterial, string | undefined][]) {
+    const { document } = submittedDocument(state, ref, 'ACCEPTANCE');
+    if (document) found[material] = document;
+  }
+  return Object.keys(found).length > 0 ? { materialDocuments: found } : {};
 }
 
 export const documentCommands: ProjectCommandDefinitions<'RecordDocumentUpload', Code> = {

@@ -1,6 +1,6 @@
 import { projectDecider, type DocumentKind, type ProjectEvent } from '../../../src/domain';
 import { DeciderSpecification, stateOf } from '../decider-specification';
-import { DEPT, H, PID, actingAs, actors, c, command, outside, play } from '../fixtures';
+import { DEPT, H, MATERIALS, PID, actingAs, actors, at, c, command, outside, play } from '../fixtures';
 
 const spec = DeciderSpecification(projectDecider);
 const TODAY = '2026-11-26';
@@ -130,6 +130,36 @@ describe('项目文件 DocumentUploaded (第三条 who files what) and the submi
       .thenMatches([
         { type: 'PreliminaryDesignSubmitted', data: { documentRef: design, document: facts(design, 'b'.repeat(64)) } },
       ]);
+  });
+
+  it('第二十一条 acceptance materials naming uploaded files record them by material, passed or failed', () => {
+    const ready = play(
+      [c.agreePlan(), c.archive(), actingAs(actors.office, upload('ACCEPTANCE'))].map((x) =>
+        at('2026-10-01T10:00:00+08:00', x),
+      ),
+      H.completed(),
+    );
+    const materials = { ...MATERIALS, acceptanceReport: DOC };
+    spec
+      .given(ready)
+      .when(c.accept(materials))
+      .thenMatches([
+        { type: 'AcceptancePassed', data: { materials, materialDocuments: { acceptanceReport: facts() } } },
+      ]);
+    spec
+      .given(ready)
+      .when(c.accept({ acceptanceReport: DOC }, false))
+      .thenMatches([{ type: 'AcceptanceFailed', data: { materialDocuments: { acceptanceReport: facts() } } }]);
+    const plain = spec
+      .given(ready)
+      .when(c.accept())
+      .thenMatches([{ type: 'AcceptancePassed' }]);
+    expect(plain[0].data).not.toHaveProperty('materialDocuments');
+    const wrongKind = play([upload('RECTIFICATION', 'd0c00000-0000-4000-8000-000000000003')], ready);
+    spec
+      .given(wrongKind)
+      .when(c.accept({ ...MATERIALS, financialReport: 'd0c00000-0000-4000-8000-000000000003' }))
+      .thenThrows('DOCUMENT_KIND_MISMATCH');
   });
 
   it('a document of another kind than the submission is refused (第三条 DOCUMENT_KIND_MISMATCH)', () => {
