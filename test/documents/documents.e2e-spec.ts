@@ -203,6 +203,15 @@ describe('项目文件 documents are files: upload, list, download, and the subm
     const json = await h.request('POST', `/projects/${p.id}/documents`, { token: unit(p), body: { kind: 'PROPOSAL' } });
     expectProblem(json, 415, 'MULTIPART_REQUIRED');
 
+    // A JSON route refuses a multipart body as before the plugin was registered.
+    const { payload, contentType } = multipart([{ name: 'documentRef', value: 'JY-1' }]);
+    const misrouted = await h.request('POST', `/projects/${p.id}/submit-proposal`, {
+      token: unit(p),
+      body: payload,
+      headers: { 'content-type': contentType },
+    });
+    expectProblem(misrouted, 415, 'UNSUPPORTED_MEDIA_TYPE');
+
     const none = await upload(p, [kind('CONTRACT')]);
     expect(none.status).toBe(400);
     expect(invalidFields(none).sort()).toEqual(['file', 'kind']);
