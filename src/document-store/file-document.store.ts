@@ -37,6 +37,9 @@ export class FileDocumentStore implements DocumentStore {
       await rm(temporary, { force: true });
       throw error;
     }
+    // The rename survives a power cut once the directory is flushed too; best effort, as not every
+    // platform can flush a directory (the file itself is whole either way).
+    await syncDirectory(dir).catch(() => undefined);
     return { sha256, size: bytes.length };
   }
 
@@ -51,4 +54,13 @@ export class FileDocumentStore implements DocumentStore {
   }
 
   async close(): Promise<void> {}
+}
+
+async function syncDirectory(dir: string): Promise<void> {
+  const handle = await open(dir, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
 }
