@@ -11,10 +11,10 @@ import {
 import type { Multipart } from '@fastify/multipart';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { createHash } from 'node:crypto';
-import { COMMAND_CATALOGUE, DOCUMENT_KINDS, refuse, UPLOADERS, type DocumentKind } from '../domain';
+import { COMMAND_CATALOGUE, DOCUMENT_KINDS, refuse, UPLOADERS } from '../domain';
 import { Commands } from '../commands/commands';
 import { InvalidInput, ProblemError, type InvalidField } from '../application/errors';
-import { newId, type RequestContext } from '../application/context';
+import { newId, type CommandAnswer, type RequestContext } from '../application/context';
 import { DOCUMENT_STORE, type DocumentStore } from '../document-store/document-store.port';
 import { APP_CONFIG } from '../infrastructure/tokens';
 import { CLOCK, type Clock } from '../infrastructure/clock';
@@ -96,7 +96,7 @@ export class DocumentsController {
     @Param('id', ProjectId) id: string,
     @Req() request: FastifyRequest,
     @Ctx() ctx: RequestContext,
-  ): Promise<Omit<ProjectDocument, 'kind' | 'uploadedBy'> & { kind: DocumentKind }> {
+  ): Promise<Omit<ProjectDocument, 'uploadedBy'> & CommandAnswer> {
     // Who may file what is known before a byte is read: a refused upload stores nothing.
     const { roles } = COMMAND_CATALOGUE.RecordDocumentUpload;
     if (!roles.includes(ctx.actor.role)) {
@@ -145,6 +145,8 @@ export class DocumentsController {
       );
     }
 
+    // Stored before it is recorded, so no event names bytes the store lacks. A refusal of the command
+    // itself (e.g. a terminated project, 409) leaves the bytes stored under their digest, unnamed.
     const { sha256, size } = await this.store.put(bytes);
     const documentId = newId(ctx, 'RecordDocumentUpload');
     const data = { documentId, kind, name, size, sha256, contentType: type.contentType };
