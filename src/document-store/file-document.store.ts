@@ -14,8 +14,8 @@ import { SHA256_HEX, type DocumentStore, type StoredBlob } from './document-stor
 export class FileDocumentStore implements DocumentStore {
   private constructor(private readonly root: string) {}
 
+  /** The directory is made on the first put: a service that stores no document leaves DATA_DIR as it was. */
   static async open(root: string): Promise<FileDocumentStore> {
-    await mkdir(root, { recursive: true });
     return new FileDocumentStore(root);
   }
 
