@@ -3,7 +3,7 @@
 // The layers of src/, lowest first. A module may import its own layer and the layers below it,
 // never one above; feature modules (L4) may not import one another.
 //   L0 domain          pure decision logic: Node built-ins only, no npm package, nothing else in src
-//   L1 infrastructure  config, clock, metrics, tokens, stores.module; event-store, read-model, leases
+//   L1 infrastructure  config, clock, metrics, tokens, stores.module; event-store, read-model, leases, document-store
 //   L2 application     application errors, command context; commands (handler, idempotency); projections
 //   L3 http            cross-cutting HTTP: auth guard, problem+json filter, visibility guard, DTO fields, pipes
 //   L4 features        projects, annual-plans, systems, frameworks, audit, subscriptions, platform|operations, web
@@ -12,7 +12,7 @@
 // depends on it all the same.
 
 const L0 = '^src/domain/';
-const L1 = '^src/(infrastructure|event-store|read-model|leases)/';
+const L1 = '^src/(infrastructure|event-store|read-model|leases|document-store)/';
 const L2 = '^src/(application|commands|projections)/';
 const L3 = '^src/http/';
 const FEATURES = [
@@ -25,6 +25,7 @@ const FEATURES = [
   'platform',
   'operations',
   'web',
+  'documents',
 ];
 const L4 = `^src/(${FEATURES.join('|')})/`;
 const L5 = '^src/(app\\.ts|app\\.module\\.ts|all-projections\\.ts|main\\.ts|cli/)';

@@ -10,6 +10,7 @@ import { AnnualPlansModule } from './annual-plans/annual-plans.module';
 import { ApplicationModule } from './application/application.module';
 import { AuditModule } from './audit/audit.module';
 import { CommandsModule } from './commands/commands.module';
+import { DocumentsModule } from './documents/documents.module';
 import { FrameworksModule } from './frameworks/frameworks.module';
 import { AuthGuard } from './http/auth';
 import { ProblemFilter } from './http/problem';
@@ -95,6 +96,7 @@ export class AppModule {
         AnnualPlansModule,
         SystemsModule,
         FrameworksModule,
+        DocumentsModule,
         AuditModule,
         SubscriptionsModule,
         OperationsModule.forRoot({ testClock: theClock instanceof TestClock }),

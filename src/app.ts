@@ -1,4 +1,5 @@
 import helmet from 'helmet';
+import multipart from '@fastify/multipart';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
@@ -6,13 +7,16 @@ import { Logger } from 'nestjs-pino';
 import { AppModule, type AppModuleOptions } from './app.module';
 import { JwtService } from '@nestjs/jwt';
 import { createSecretKey } from 'node:crypto';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import { errorCodes, type FastifyReply, type FastifyRequest } from 'fastify';
 import { authenticateBearer, tokenPolicyOf, type AuthenticatedRequest } from './http/auth';
 import { sendProblem, toProblem } from './http/problem';
 import { completeContract } from './http/openapi';
 import { InvalidInput } from './application/errors';
 import { REQUEST_ID, requestIdOf } from './http/request-context';
 import { strictValidationPipe } from './http/validation';
+
+/** The one route that reads multipart/form-data (a document upload); every other refuses it 415. */
+const MULTIPART_ROUTE = '/projects/:id/documents';
 
 /** Deepest JSON a request body may have; the deepest DTO needs 3. */
 export const MAX_BODY_DEPTH = 32;
@@ -114,6 +118,12 @@ export async function createApp(options: AppModuleOptions): Promise<NestFastifyA
     abortOnError: false,
   });
   app.useLogger(app.get(Logger));
+  // multipart/form-data for document uploads only (POST /projects/:id/documents, which reads the
+  // parts itself); JSON routes keep Fastify's JSON parser and BODY_LIMIT_BYTES. One file per
+  // request, at most DOCUMENT_MAX_BYTES; the name's path is dropped by busboy and cleaned again.
+  await app.register(multipart, {
+    limits: { fileSize: config.documentMaxBytes, files: 1, fields: 4, fieldSize: 1024, parts: 6, headerPairs: 20 },
+  });
   app.useGlobalPipes(strictValidationPipe());
   app.enableShutdownHooks();
 
@@ -121,6 +131,10 @@ export async function createApp(options: AppModuleOptions): Promise<NestFastifyA
   // JSON nested deeper than any DTO is refused before validation: class-transformer recurses
   // once per level and a 2 000-deep array (8 KB of brackets) overflowed the stack (a 500).
   fastify.addHook('preValidation', async (request) => {
+    // JSON routes answer a multipart body as they did before @fastify/multipart was registered.
+    if (request.isMultipart() && request.routeOptions.url !== MULTIPART_ROUTE) {
+      throw new errorCodes.FST_ERR_CTP_INVALID_MEDIA_TYPE(String(request.headers['content-type']));
+    }
     if (nestedDeeperThan(request.body, MAX_BODY_DEPTH)) {
       throw new InvalidInput([
         { field: '(body)', problems: [`JSON may be nested at most ${MAX_BODY_DEPTH} levels deep`] },

@@ -21,6 +21,7 @@ import { RegisterProjectDefinition, initiationEvents, initiationRules } from './
 import { oversightCommands, oversightEvents, oversightRules } from './project/oversight';
 import { incidentCommands, incidentEvents, incidentRules } from './project/incidents';
 import { evaluationCommands, evaluationEvents, evaluationRules } from './project/evaluation';
+import { documentCommands, documentEvents, documentRules } from './project/documents';
 import { ProjectCommandType } from './project-commands';
 import { ProjectEvent, ProjectEventType } from './project-events';
 import { Role } from './roles';
@@ -47,6 +48,7 @@ export const DOMAIN_MODULES = {
   oversight: oversightRules,
   incidents: incidentRules,
   evaluation: evaluationRules,
+  documents: documentRules,
   deadlines: deadlineRules,
   annualPlan: annualPlanRules,
   system: systemRules,
@@ -71,6 +73,7 @@ export const RULES = {
   ...oversightRules,
   ...incidentRules,
   ...evaluationRules,
+  ...documentRules,
   ...deadlineRules,
   ...annualPlanRules,
   ...systemRules,
@@ -89,6 +92,7 @@ export const PROJECT_COMMANDS: ProjectCommandDefinitions<Exclude<ProjectCommandT
   ...oversightCommands,
   ...incidentCommands,
   ...evaluationCommands,
+  ...documentCommands,
   ...deadlineCommands,
 };
 
@@ -102,6 +106,7 @@ const PROJECT_EVENTS: ProjectEventDefinitions<ProjectEventType> = {
   ...oversightEvents,
   ...incidentEvents,
   ...evaluationEvents,
+  ...documentEvents,
   ...deadlineEvents,
 };
 

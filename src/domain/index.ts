@@ -47,3 +47,4 @@ export { systemDecider, systemStreamId } from './system/decider';
 export { banReasonsOf } from './project/compliance';
 export { frameworkDecider, frameworkStreamId, initialFrameworkState } from './framework/decider';
 export { awaitingConfirmation, contentKey, frameworkDepartments } from './framework/framework';
+export { UPLOADERS } from './project/documents';

@@ -8,6 +8,7 @@ import {
   Category,
   ComplianceFacts,
   CrossDepartmentPart,
+  DocumentKind,
   EvaluationGrade,
   EvaluationKind,
   FastTrack,
@@ -168,7 +169,22 @@ export type OrderRectification = P<
   'OrderRectification',
   { rectificationId: string; findings: string[]; deadline: IsoDate; article: string; subject?: RectificationSubject }
 >;
-export type SubmitRectification = P<'SubmitRectification', { rectificationId: string; report: string }>;
+export type SubmitRectification = P<
+  'SubmitRectification',
+  {
+    rectificationId: string;
+    report: string;
+    /** the report's file: an uploaded document's id or a reference */ documentRef?: string;
+  }
+>;
+/**
+ * Records a stored file of the project (项目文件): the upload route stores the bytes first
+ * (content-addressed), then this command records what was stored and by whom.
+ */
+export type RecordDocumentUpload = P<
+  'RecordDocumentUpload',
+  { documentId: string; kind: DocumentKind; name: string; size: number; sha256: string; contentType: string }
+>;
 export type VerifyRectification = P<
   'VerifyRectification',
   { rectificationId: string; passed: boolean; opinion: string }
@@ -218,6 +234,7 @@ export type ProjectCommand =
   | ReviewSharing
   | OrderRectification
   | SubmitRectification
+  | RecordDocumentUpload
   | VerifyRectification
   | CriticizeProject
   | DeferInvestment

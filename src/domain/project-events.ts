@@ -8,6 +8,8 @@ import {
   Category,
   ComplianceFacts,
   CrossDepartment,
+  DocumentFacts,
+  DocumentKind,
   EvaluationGrade,
   EvaluationKind,
   FastTrack,
@@ -56,12 +58,16 @@ export type ProjectRegistered = E<
     registeredOn: IsoDate;
   }
 >;
-export type ProposalSubmitted = E<'ProposalSubmitted', { documentRef: string; submittedOn: IsoDate }>;
+/** The uploaded file a submission's documentRef named; absent for a free-text reference (and on older events). */
+type Submitted = { document?: DocumentFacts };
+/** The uploaded files the acceptance materials named, by material; absent when none named one (and on older events). */
+type MaterialFiles = { materialDocuments?: Partial<Record<AcceptanceMaterial, DocumentFacts>> };
+export type ProposalSubmitted = E<'ProposalSubmitted', { documentRef: string; submittedOn: IsoDate } & Submitted>;
 export type ProposalApproved = E<'ProposalApproved', Decision & { approvedOn: IsoDate }>;
 export type ProposalRejected = E<'ProposalRejected', Decision & { rejectedOn: IsoDate }>;
 export type FeasibilityStudySubmitted = E<
   'FeasibilityStudySubmitted',
-  { documentRef: string; submittedOn: IsoDate; /** 第六条 proposal stage skipped */ fastTrack: boolean }
+  { documentRef: string; submittedOn: IsoDate; /** 第六条 proposal stage skipped */ fastTrack: boolean } & Submitted
 >;
 export type FeasibilityApproved = E<
   'FeasibilityApproved',
@@ -83,7 +89,7 @@ export type PreliminaryDesignSubmitted = E<
     /** 第十二条 密码应用方案: on every submission since version 2; absent on events stored before it */
     cryptoApplicationPlan?: string;
     submittedOn: IsoDate;
-  }
+  } & Submitted
 >;
 export type PreliminaryDesignReviewed = E<
   'PreliminaryDesignReviewed',
@@ -199,7 +205,7 @@ export type AcceptancePassed = E<
     onTime: boolean;
     /** the first due date that passed unmet (then onTime is false); absent before version 2 */
     missedDueOn?: IsoDate | null;
-  }
+  } & MaterialFiles
 >;
 export type AcceptanceFailed = E<
   'AcceptanceFailed',
@@ -212,7 +218,7 @@ export type AcceptanceFailed = E<
     /** 第二十一条: 未通过验收的项目不得拨付相关财政资金 */
     fundsBlocked: true;
     failedOn: IsoDate;
-  }
+  } & MaterialFiles
 >;
 export type AssetRegistered = E<
   'AssetRegistered',
@@ -248,7 +254,31 @@ export type RectificationOrdered = E<
 >;
 export type RectificationSubmitted = E<
   'RectificationSubmitted',
-  { rectificationId: string; report: string; submittedOn: IsoDate; late: boolean }
+  {
+    rectificationId: string;
+    report: string;
+    submittedOn: IsoDate;
+    late: boolean;
+    /** The report's file, when one was named (absent on reports stored before documents) */
+    documentRef?: string;
+  } & Submitted
+>;
+/**
+ * 项目文件已上传: a file of the project was stored, content-addressed by its digest. Who uploaded
+ * it and which bytes, so a later submission naming it proves which file was decided on.
+ */
+export type DocumentUploaded = E<
+  'DocumentUploaded',
+  {
+    documentId: string;
+    kind: DocumentKind;
+    name: string;
+    size: number;
+    sha256: string;
+    contentType: string;
+    uploadedBy: RecordedBy;
+    uploadedOn: IsoDate;
+  }
 >;
 export type RectificationVerified = E<
   'RectificationVerified',
@@ -322,6 +352,7 @@ export type ProjectEvent =
   | SharingReviewed
   | RectificationOrdered
   | RectificationSubmitted
+  | DocumentUploaded
   | RectificationVerified
   | RectificationRejected
   | ProjectCriticized

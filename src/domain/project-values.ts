@@ -179,3 +179,28 @@ export interface RecordedBy {
   role: string;
   department?: string;
 }
+
+/**
+ * What an uploaded file is (项目文件): 项目建议书, 可行性研究报告, 初步设计方案和投资概算,
+ * 验收材料, 整改报告. The kind decides who may upload it (documents.ts).
+ */
+export type DocumentKind = 'PROPOSAL' | 'FEASIBILITY' | 'PRELIMINARY_DESIGN' | 'ACCEPTANCE' | 'RECTIFICATION';
+export const DOCUMENT_KINDS: readonly DocumentKind[] = [
+  'PROPOSAL',
+  'FEASIBILITY',
+  'PRELIMINARY_DESIGN',
+  'ACCEPTANCE',
+  'RECTIFICATION',
+];
+
+/**
+ * The facts of an uploaded file a submission records when its documentRef names it: which bytes
+ * (sha256) were submitted, so the audit trail proves which file was approved.
+ */
+export interface DocumentFacts {
+  documentId: string;
+  name: string;
+  size: number;
+  /** lowercase hex SHA-256 of the file's bytes */
+  sha256: string;
+}

@@ -126,6 +126,8 @@ export const REQUEST_EXAMPLES: Record<string, Record<string, unknown>> = {
     grade: 'GOOD',
     opinion: '平台运行稳定，一网通办事项办理时长明显缩短',
   },
+  // multipart/form-data: the file part carries the bytes (its type is read from them, not from here)
+  [projectCommand('documents')]: { kind: 'PROPOSAL', file: '(binary) JY-2026-001 项目建议书.pdf' },
   [projectCommand('record-compliance')]: {
     sharesData: true,
     duplicateCollection: false,

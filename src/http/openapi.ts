@@ -164,6 +164,40 @@ const PROBLEMS = {
     ...application(403, 'FORBIDDEN', 'Forbidden', 'A construction unit may only read its own department (第三条).'),
     article: '第三条',
   }),
+  // 项目文件 (src/documents): what the upload and the download raise themselves
+  MULTIPART_REQUIRED: () =>
+    application(
+      415,
+      'MULTIPART_REQUIRED',
+      'Unsupported media type',
+      'A document is uploaded as multipart/form-data with the fields kind and file.',
+    ),
+  DOCUMENT_TYPE_NOT_ALLOWED: () =>
+    application(
+      415,
+      'DOCUMENT_TYPE_NOT_ALLOWED',
+      'Unsupported media type',
+      "The file's content is none of the accepted types (pdf, png, jpg, jpeg, docx, xlsx, pptx, doc, xls).",
+    ),
+  DOCUMENT_TYPE_MISMATCH: () =>
+    application(
+      415,
+      'DOCUMENT_TYPE_MISMATCH',
+      'Unsupported media type',
+      "The file's content is application/pdf (.pdf), but its name ends in .docx.",
+    ),
+  DOCUMENT_TOO_LARGE: () =>
+    application(413, 'DOCUMENT_TOO_LARGE', 'Payload too large', 'A document may have at most 52428800 bytes.'),
+  DOCUMENT_NOT_FOUND: () => application(404, 'DOCUMENT_NOT_FOUND', 'Not found', 'No document 9e1f… on project 0b4c….'),
+  DOCUMENT_UNAVAILABLE: () =>
+    application(503, 'DOCUMENT_UNAVAILABLE', 'Document unavailable', 'The bytes of document 9e1f… are not stored.'),
+  DOCUMENT_TAMPERED: () =>
+    application(
+      409,
+      'DOCUMENT_TAMPERED',
+      'Document altered',
+      'The stored bytes of document 9e1f… no longer match the sha256 recorded when it was uploaded.',
+    ),
   HISTORY_FORBIDDEN: () => ({
     ...application(
       403,
@@ -268,6 +302,9 @@ function answersOf(
     push('PAYLOAD_TOO_LARGE', 'UNSUPPORTED_MEDIA_TYPE');
     inputs.push(...requiredOf(body, schemas));
   }
+  // A document upload (multipart/form-data) names its missing parts; its limits are its own (EXTRA).
+  const parts = op.requestBody?.content?.['multipart/form-data']?.schema;
+  if (parts) inputs.push(...requiredOf(parts, schemas));
   const type = commandOf(method, path);
   if (type) inputs.push('Idempotency-Key');
   if (inputs.length > 0 || body) out.push(validation(inputs.length > 0 ? inputs : ['(body)']));
@@ -325,6 +362,13 @@ const EXTRA: Record<string, Known[]> = {
   'GET /projects/export.xlsx': ['READ_FORBIDDEN', 'INVALID_QUERY'],
   'GET /deadlines/export.xlsx': ['READ_FORBIDDEN', 'INVALID_QUERY'],
   'GET /projects/{id}/archive.xlsx': ['HISTORY_FORBIDDEN'],
+  'POST /projects/{id}/documents': [
+    'MULTIPART_REQUIRED',
+    'DOCUMENT_TYPE_NOT_ALLOWED',
+    'DOCUMENT_TYPE_MISMATCH',
+    'DOCUMENT_TOO_LARGE',
+  ],
+  'GET /projects/{id}/documents/{documentId}': ['DOCUMENT_NOT_FOUND', 'DOCUMENT_UNAVAILABLE', 'DOCUMENT_TAMPERED'],
 };
 
 /** The required fields of a body schema: what an empty body's VALIDATION_FAILED names. */
@@ -448,7 +492,8 @@ export function completeContract(nest: INestApplication, document: OpenAPIObject
         op.responses[key] = response(status, answers, op.responses[key]) as Operation['responses'][string];
       }
       const example = REQUEST_EXAMPLES[`${method.toUpperCase()} ${path}`];
-      const json = op.requestBody?.content?.['application/json'];
+      // A document upload's body is multipart/form-data (kind and the file's bytes).
+      const json = op.requestBody?.content?.['application/json'] ?? op.requestBody?.content?.['multipart/form-data'];
       if (json && example !== undefined) json.example = example;
     }
   }

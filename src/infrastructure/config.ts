@@ -62,6 +62,10 @@ export interface AppConfig {
   requestTimeoutMs: number;
   /** PROJECTION_VERSION_OVERRIDES (NODE_ENV=test only): projection name → version to run instead. */
   projectionVersionOverrides: Readonly<Record<string, number>>;
+  /** Uploaded files (项目文件): under DATA_DIR/documents, or in MongoDB GridFS beside the read models. */
+  documentStore: { kind: 'files'; dir: string } | { kind: 'gridfs'; uri: string; dbName: string };
+  /** DOCUMENT_MAX_BYTES (default 50 MB): the largest file an upload may carry. */
+  documentMaxBytes: number;
 }
 
 /** One refused variable: its name, what was given (hidden for secrets) and what is expected. */
@@ -213,6 +217,7 @@ const SCHEMA = {
     },
   } satisfies Variable<string>,
   BODY_LIMIT_BYTES: positive(256 * 1024),
+  DOCUMENT_MAX_BYTES: positive(50 * 1024 * 1024),
   RATE_LIMIT_PER_MINUTE: positive(6000),
   TOKEN_MAX_LIFETIME_SECONDS: positive(12 * 3600),
   REQUEST_TIMEOUT_MS: positive(30_000),
@@ -358,5 +363,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     tokenClockSkewSeconds: 60,
     requestTimeoutMs: v.REQUEST_TIMEOUT_MS,
     projectionVersionOverrides: v.PROJECTION_VERSION_OVERRIDES,
+    documentStore: v.MONGODB_URI
+      ? { kind: 'gridfs', uri: v.MONGODB_URI, dbName: v.MONGODB_DB ?? 'ordos' }
+      : { kind: 'files', dir: resolve(v.DATA_DIR, 'documents') },
+    documentMaxBytes: v.DOCUMENT_MAX_BYTES,
   };
 }

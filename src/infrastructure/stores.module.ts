@@ -11,6 +11,9 @@ import { INSTANCE_ID, LEASE_STORE, type LeaseStore } from '../leases/lease.port'
 import { MongoLeaseStore } from '../leases/mongodb-lease.store';
 import { SqliteLeaseStore } from '../leases/sqlite-lease.store';
 import { APP_CONFIG } from './tokens';
+import { DOCUMENT_STORE, type DocumentStore } from '../document-store/document-store.port';
+import { FileDocumentStore } from '../document-store/file-document.store';
+import { GridFsDocumentStore } from '../document-store/gridfs-document.store';
 
 /**
  * Binds the ports (event store, read models, leases) to their adapters from configuration.
@@ -45,14 +48,23 @@ import { APP_CONFIG } from './tokens';
           : SqliteLeaseStore.open(config.readModels.file),
     },
     { provide: INSTANCE_ID, useFactory: (): string => randomUUID() },
+    {
+      provide: DOCUMENT_STORE,
+      inject: [APP_CONFIG],
+      useFactory: async (config: AppConfig): Promise<DocumentStore> =>
+        config.documentStore.kind === 'gridfs'
+          ? GridFsDocumentStore.connect(config.documentStore.uri, config.documentStore.dbName)
+          : FileDocumentStore.open(config.documentStore.dir),
+    },
   ],
-  exports: [EVENT_STORE, READ_MODEL_STORE, LEASE_STORE, INSTANCE_ID],
+  exports: [EVENT_STORE, READ_MODEL_STORE, LEASE_STORE, INSTANCE_ID, DOCUMENT_STORE],
 })
 export class StoresModule implements OnApplicationShutdown {
   constructor(
     @Inject(EVENT_STORE) private readonly eventStore: EventStore,
     @Inject(READ_MODEL_STORE) private readonly readModels: ReadModelStore,
     @Inject(LEASE_STORE) private readonly leases: LeaseStore,
+    @Inject(DOCUMENT_STORE) private readonly documents: DocumentStore,
   ) {}
 
   /** Runs after every other shutdown hook (projections drain first), then closes the stores. */
@@ -60,5 +72,6 @@ export class StoresModule implements OnApplicationShutdown {
     await this.eventStore.close();
     await this.readModels.close();
     await this.leases.close();
+    await this.documents.close();
   }
 }

@@ -82,7 +82,8 @@ export class RegisterProjectDto extends CommandBody {
 }
 
 export class DocumentDto extends CommandBody implements In<'SubmitProposal'> {
-  @Text(500) documentRef: string;
+  @Text(500, { description: "an uploaded document's id (its name, size and sha256 are recorded) or a reference" })
+  documentRef: string;
 }
 
 export class OpinionDto extends CommandBody implements In<'ApproveProposal'> {
@@ -124,7 +125,8 @@ export class EvaluateProjectDto extends CommandBody implements In<'EvaluateProje
 }
 
 export class SubmitPreliminaryDesignDto extends CommandBody implements In<'SubmitPreliminaryDesign'> {
-  @Text(500) documentRef: string;
+  @Text(500, { description: "an uploaded PRELIMINARY_DESIGN document's id (its digest is recorded) or a reference" })
+  documentRef: string;
   @Fen({ min: 1, description: 'investment estimate' }) estimateFen: number;
   @Text(10000, { description: '第十三条 security and reliability of products' }) productSecurityStatement: string;
   @Text(500, { description: '第十二条 密码应用方案 crypto application plan (document ref)' })
@@ -276,6 +278,11 @@ export class OrderRectificationDto extends CommandBody {
 export class SubmitRectificationDto extends CommandBody implements In<'SubmitRectification'> {
   @Uuid() rectificationId: string;
   @Text(10000) report: string;
+  @Text(500, {
+    optional: true,
+    description: "整改报告文件: an uploaded RECTIFICATION document's id (its digest is recorded) or a reference",
+  })
+  documentRef?: string;
 }
 
 export class VerifyRectificationDto extends CommandBody implements In<'VerifyRectification'> {

@@ -52,7 +52,8 @@ export const projectsProjection: Projection = {
   // 13: `subStatus` — where the project stands within its status (待审批 / 已批复，待报送可研 …)
   // 14: `executedFen` (第十七条, the latest report's) and `surplusFen` beside releasedFen, for the funds sums
   // 15: `availableCommands`: what the state leaves to do (catalogue `accepts` and `ready`); the dashboard offers it
-  version: 15,
+  // 16: the folded state keeps the documents uploaded to the project (DocumentUploaded)
+  version: 16,
   collection: 'projects',
   indexes: [
     { fields: { status: 1, updatedAt: -1 } },

@@ -23,8 +23,9 @@ describe('event catalogue (docs/api.md families)', () => {
       expect(info.article).toMatch(/^第.+条$/);
       expect(eventFamily(type)).toBe(info.family);
     }
-    // 47, 第二十四条 the three existing-system events, 第七条 FrameworkFiled, FrameworkConfirmed, FrameworkAcknowledged
-    expect(Object.keys(EVENT_CATALOGUE)).toHaveLength(53);
+    // 47, 第二十四条 the three existing-system events, 第七条 FrameworkFiled, FrameworkConfirmed, FrameworkAcknowledged,
+    // 项目文件 DocumentUploaded
+    expect(Object.keys(EVENT_CATALOGUE)).toHaveLength(54);
   });
   it('places events as docs/api.md does', () => {
     expect(eventFamily('PreliminaryDesignApproved')).toBe('批复');

@@ -192,10 +192,10 @@ describe('the OpenAPI document tells the whole contract', () => {
     ).toEqual([]);
   });
 
-  it('every operation (83 with the test clock) lists its error answers as problem+json with their codes', () => {
+  it('every operation (86 with the test clock) lists its error answers as problem+json with their codes', () => {
     const ops = operations(doc);
-    // 69, /inbox, 第二十四条 /systems (5), 第七条 /frameworks (5), Excel exports (3)
-    expect(ops).toHaveLength(83);
+    // 69, /inbox, 第二十四条 /systems (5), 第七条 /frameworks (5), Excel exports (3), 项目文件 /projects/{id}/documents (3)
+    expect(ops).toHaveLength(86);
     expect(doc.components.schemas.Problem).toMatchObject({
       required: ['type', 'title', 'status', 'detail', 'code'],
       properties: { errors: { type: 'array' }, article: { type: 'string' }, instance: { type: 'string' } },
@@ -233,7 +233,17 @@ describe('the OpenAPI document tells the whole contract', () => {
       const isPublic = !op.security;
       if (!isPublic)
         expect({ where, codes: codesOf(op.responses['401']) }).toEqual({ where, codes: ['UNAUTHENTICATED'] });
-      if (op.requestBody) {
+      if (op.requestBody?.content['multipart/form-data']) {
+        // 项目文件: a document upload's own limits and the parts it names when missing
+        expect(codesOf(op.responses['413'])).toEqual(['DOCUMENT_TOO_LARGE']);
+        expect(codesOf(op.responses['415'])).toEqual(
+          expect.arrayContaining(['MULTIPART_REQUIRED', 'DOCUMENT_TYPE_NOT_ALLOWED', 'DOCUMENT_TYPE_MISMATCH']),
+        );
+        const fields = exampleValue(
+          op.responses['400'].content[PROBLEM_MEDIA_TYPE].examples.VALIDATION_FAILED,
+        ).errors.map((e: any) => e.field);
+        expect({ where, fields }).toEqual({ where, fields: expect.arrayContaining(['kind', 'file']) });
+      } else if (op.requestBody) {
         expect({ where, codes: codesOf(op.responses['400']) }).toEqual({
           where,
           codes: expect.arrayContaining(['VALIDATION_FAILED', 'BAD_REQUEST']),
@@ -294,7 +304,13 @@ describe('the OpenAPI document tells the whole contract', () => {
 
   it('every request body has an example', () => {
     const without = operations(doc)
-      .filter(({ op }) => op.requestBody && op.requestBody.content['application/json']?.example === undefined)
+      .filter(
+        ({ op }) =>
+          op.requestBody &&
+          // a document upload is multipart/form-data (kind and the file)
+          (op.requestBody.content['application/json'] ?? op.requestBody.content['multipart/form-data'])?.example ===
+            undefined,
+      )
       .map(({ method, path }) => `${method.toUpperCase()} ${path}`);
     expect(without).toEqual([]);
   });

@@ -24,12 +24,13 @@ import {
   type Principal,
 } from './support/access-matrix';
 import { actorClaims, signHs256, tamperedToken, unsignedToken } from './support/jwt';
+import { multipart, PDF } from '../support/multipart';
 
 const DEPT = 'DMAT';
 const OTHER = 'DOTHER';
 const DOC = join(__dirname, '..', '..', 'docs', 'access-matrix.md');
 
-type Req = { method: string; url: string; body?: unknown };
+type Req = { method: string; url: string; body?: unknown; contentType?: string };
 type Answer = { status: number; body: any; headers: Record<string, unknown> };
 
 describe('access-control matrix (guarantee 4)', () => {
@@ -44,6 +45,8 @@ describe('access-control matrix (guarantee 4)', () => {
   /** 第七条 a framework led by FW_LEAD listing DEPT: GET /frameworks shows it to DEPT and the other roles only. */
   let frameworkId: string;
   const FW_LEAD = 'DFWLEAD';
+  /** A file uploaded to the fixture project, for the download row. */
+  let documentId: string;
 
   const tokenOf = (p: Principal) =>
     p === 'CU_OWN'
@@ -359,6 +362,21 @@ describe('access-control matrix (guarantee 4)', () => {
     'GET /annual-plans/:year',
     fixed('GET', () => '/annual-plans/2059'),
   );
+  probes.set('POST /projects/:id/documents', async () => {
+    const { payload, contentType } = multipart([
+      { name: 'kind', value: 'ACCEPTANCE' },
+      { name: 'file', filename: 'acceptance.pdf', bytes: PDF, type: 'application/pdf' },
+    ]);
+    return { method: 'POST', url: `/projects/${fixture.id}/documents`, body: payload, contentType };
+  });
+  probes.set(
+    'GET /projects/:id/documents',
+    fixed('GET', () => `/projects/${fixture.id}/documents`),
+  );
+  probes.set(
+    'GET /projects/:id/documents/:documentId',
+    fixed('GET', () => `/projects/${fixture.id}/documents/${documentId}`),
+  );
   probes.set(
     'GET /departments/:code/record',
     fixed('GET', () => `/departments/${DEPT}/record`),
@@ -457,6 +475,17 @@ describe('access-control matrix (guarantee 4)', () => {
     store = h.app.get(EVENT_STORE);
     fixture = await driveTo(h, 'UNDER_CONSTRUCTION', { dept: DEPT });
     await orderRectification(h, fixture);
+    const upload = multipart([
+      { name: 'kind', value: 'PROPOSAL' },
+      { name: 'file', filename: 'proposal.pdf', bytes: PDF },
+    ]);
+    const uploaded = await h.request('POST', `/projects/${fixture.id}/documents`, {
+      token: h.token('CONSTRUCTION_UNIT', DEPT),
+      body: upload.payload,
+      headers: { 'content-type': upload.contentType },
+    });
+    expect(uploaded.status).toBe(201);
+    documentId = uploaded.body.documentId;
     planProjectId = (await driveTo(h, 'DRAFT_PLAN', { dept: DEPT, overrides: { planYear: 2059 } })).id;
     const plan = await h.request('POST', '/annual-plans/2059/include', {
       token: h.token('OFFICE'),
@@ -494,7 +523,10 @@ describe('access-control matrix (guarantee 4)', () => {
   const send = async (req: Req, headers: Record<string, string>): Promise<Answer> => {
     const answer = await h.request(req.method, req.url, {
       body: req.body,
-      headers: { ...(req.body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
+      headers: {
+        ...(req.body !== undefined ? { 'content-type': req.contentType ?? 'application/json' } : {}),
+        ...headers,
+      },
     });
     return String(answer.headers['content-type']).includes('spreadsheetml')
       ? { ...answer, body: await cellsOf(answer.raw) }

@@ -68,7 +68,12 @@ export async function startHarness(options: { dataDir?: string; env?: Record<str
           ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
           ...headers,
         },
-        payload: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+        payload:
+          body === undefined
+            ? undefined
+            : typeof body === 'string' || Buffer.isBuffer(body)
+              ? body
+              : JSON.stringify(body),
       });
       const type = String(response.headers['content-type'] ?? '');
       return {

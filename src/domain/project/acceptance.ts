@@ -20,6 +20,7 @@ import { ON_A_PROJECT, SHARED_RULES, SharedRuleCode, requireDate, requireFen } f
 import { hasVisibleText } from '../text';
 import { ProjectCommandDefinitions, ProjectEventDefinitions, present, requireStatus } from './guards';
 import { RegisteredProject } from './state';
+import { DocumentRuleCode, materialDocuments } from './documents';
 
 const KEY_CONTENT = '第十三条';
 const ACCEPTANCE = '第二十一条';
@@ -101,7 +102,7 @@ export const acceptanceRules = defineRules({
   },
 });
 /** The refusal codes this module's commands may name. */
-type Code = SharedRuleCode | keyof typeof acceptanceRules;
+type Code = SharedRuleCode | keyof typeof acceptanceRules | DocumentRuleCode;
 const R = acceptanceRules;
 const EXTENSION_DATE = citing(SHARED_RULES.INVALID_DATE, ACCEPTANCE);
 const ASSET_COST = citing(SHARED_RULES.INVALID_AMOUNT, ASSET);
@@ -269,12 +270,14 @@ export const acceptanceCommands: ProjectCommandDefinitions<
       'KEY_CONTENT_INCOMPLETE',
       'KEY_CONTENT_NOT_PASSED',
       'MAJOR_SECURITY_HAZARD_OPEN',
+      'DOCUMENT_KIND_MISMATCH',
     ],
     decide(command, state, ctx) {
       requireStatus(state, ctx);
       const acceptance = present(state.acceptance, state, ctx);
       if (!acceptance.planAgreed) throw refusal(R.ACCEPTANCE_PLAN_REQUIRED);
       const d = command.data;
+      const files = materialDocuments(state, d.materials);
       const missing = missingMaterials(d.materials);
       const archivePassed = acceptance.archivePassed === true;
       if (d.passed) {
@@ -296,6 +299,7 @@ export const acceptanceCommands: ProjectCommandDefinitions<
               acceptanceDueOn: acceptance.dueOn,
               onTime: missedDueOn === null,
               missedDueOn,
+              ...files,
             },
           },
         ];
@@ -312,6 +316,7 @@ export const acceptanceCommands: ProjectCommandDefinitions<
             archiveAcceptancePassed: archivePassed,
             fundsBlocked: true,
             failedOn: ctx.today,
+            ...files,
           },
         },
       ];

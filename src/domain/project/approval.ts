@@ -23,6 +23,7 @@ import {
 import { SharingGateCode, requireSharingExemption, requireSharingReview } from './compliance';
 import { FAST_TRACK_REFUSALS, checkFastTrack, checkFastTrackCeiling } from './initiation';
 import { RegisteredProject } from './state';
+import { DocumentRuleCode, submittedDocument } from './documents';
 
 const PROPOSAL = '第六条';
 const DESIGN = '第八条';
@@ -62,7 +63,12 @@ export const approvalRules = defineRules({
   },
 });
 /** The refusal codes this module's commands may name: its own, and the fast track's (initiation.ts). */
-type Code = SharedRuleCode | keyof typeof approvalRules | (typeof FAST_TRACK_REFUSALS)[number] | SharingGateCode;
+type Code =
+  | SharedRuleCode
+  | keyof typeof approvalRules
+  | (typeof FAST_TRACK_REFUSALS)[number]
+  | SharingGateCode
+  | DocumentRuleCode;
 const R = approvalRules;
 /** The design's estimates are amounts of 第八条. */
 const DESIGN_AMOUNT = citing(SHARED_RULES.INVALID_AMOUNT, DESIGN);
@@ -112,14 +118,15 @@ export const approvalCommands: ProjectCommandDefinitions<
     articles: PROPOSAL,
     route: 'submit-proposal',
     accepts: ['DRAFT_PLAN', 'REJECTED'],
-    refusals: [...ON_A_PROJECT, 'INVALID_STATE'],
+    refusals: [...ON_A_PROJECT, 'INVALID_STATE', 'DOCUMENT_KIND_MISMATCH'],
     ready: (state) => state.status !== 'REJECTED' || state.approval.rejectedStage === 'PROPOSAL',
     decide(command, state, ctx) {
       const status = requireStatus(state, ctx);
       const rejectedStage = state.approval.rejectedStage;
       if (status === 'REJECTED' && rejectedStage !== 'PROPOSAL') throw stateError(state, ctx, { rejectedStage });
       const { projectId, documentRef } = command.data;
-      return [{ type: 'ProposalSubmitted', data: { projectId, documentRef, submittedOn: ctx.today } }];
+      const document = submittedDocument(state, documentRef, 'PROPOSAL');
+      return [{ type: 'ProposalSubmitted', data: { projectId, documentRef, submittedOn: ctx.today, ...document } }];
     },
   },
   ApproveProposal: verdict<'ApproveProposal'>('approve-proposal', PROPOSAL, 'PROPOSAL', ({ data }, ctx) => ({
@@ -135,7 +142,7 @@ export const approvalCommands: ProjectCommandDefinitions<
     articles: '第六条、第八条',
     route: 'submit-feasibility',
     accepts: ['DRAFT_PLAN', 'PROPOSAL', 'REJECTED'],
-    refusals: [...ON_A_PROJECT, 'INVALID_STATE', 'PROPOSAL_REQUIRED', ...FAST_TRACK_REFUSALS],
+    refusals: [...ON_A_PROJECT, 'INVALID_STATE', 'PROPOSAL_REQUIRED', ...FAST_TRACK_REFUSALS, 'DOCUMENT_KIND_MISMATCH'],
     ready(state) {
       if (state.status === 'DRAFT_PLAN') return state.registration.fastTrack !== null;
       if (state.status === 'PROPOSAL') return state.approval.stageApproved;
@@ -158,8 +165,12 @@ export const approvalCommands: ProjectCommandDefinitions<
         fastTrack = state.approval.skippedProposal;
       }
       const { projectId, documentRef } = command.data;
+      const document = submittedDocument(state, documentRef, 'FEASIBILITY');
       return [
-        { type: 'FeasibilityStudySubmitted', data: { projectId, documentRef, submittedOn: ctx.today, fastTrack } },
+        {
+          type: 'FeasibilityStudySubmitted',
+          data: { projectId, documentRef, submittedOn: ctx.today, fastTrack, ...document },
+        },
       ];
     },
   },
@@ -197,6 +208,7 @@ export const approvalCommands: ProjectCommandDefinitions<
       'PRODUCT_SECURITY_STATEMENT_REQUIRED',
       'CRYPTO_APPLICATION_PLAN_REQUIRED',
       'FAST_TRACK_OVER_LIMIT',
+      'DOCUMENT_KIND_MISMATCH',
     ],
     ready(state) {
       const { stageApproved, design, rejectedStage } = state.approval;
@@ -225,6 +237,7 @@ export const approvalCommands: ProjectCommandDefinitions<
       }
       // A fast-tracked project stays under the ceiling through design (第六条 项目总资金小于500万).
       if (state.approval.skippedProposal) checkFastTrackCeiling(d.estimateFen, ctx);
+      const document = submittedDocument(state, d.documentRef, 'PRELIMINARY_DESIGN');
       return [
         {
           type: 'PreliminaryDesignSubmitted',
@@ -235,6 +248,7 @@ export const approvalCommands: ProjectCommandDefinitions<
             productSecurityStatement: d.productSecurityStatement,
             cryptoApplicationPlan: d.cryptoApplicationPlan,
             submittedOn: ctx.today,
+            ...document,
           },
         },
       ];

@@ -46,6 +46,7 @@ export function evolveProject(state: ProjectState, event: ProjectEvent): Project
       rectifications: {},
       oversight: { incidents: 0, incidentLog: [], criticisms: 0, investmentDeferred: false },
       evaluations: [],
+      documents: {},
     };
   }
   // A stream starts with its registration; anything before it changes nothing.
@@ -292,6 +293,10 @@ function evolveRegistered(
     }
     case 'RectificationSubmitted':
       return withRectification(state, event.data.rectificationId, { status: 'SUBMITTED' });
+    case 'DocumentUploaded': {
+      const { documentId, kind, name, size, sha256 } = event.data;
+      return { ...state, documents: { ...state.documents, [documentId]: { documentId, kind, name, size, sha256 } } };
+    }
     case 'RectificationVerified':
       return withRectification(state, event.data.rectificationId, { status: 'VERIFIED' });
     case 'RectificationRejected':

@@ -25,6 +25,7 @@ import {
 } from './guards';
 import { INCIDENT, SUSPENDABLE, findIncident, incidentRules, suspension } from './incidents';
 import { RegisteredProject, Rectification } from './state';
+import { DocumentRuleCode, submittedDocument } from './documents';
 
 const RECTIFICATION = '第二十七条';
 const SANCTIONS = '第二十七条、第三十条';
@@ -125,7 +126,7 @@ export const oversightRules = defineRules({
   },
 });
 /** The refusal codes this module's commands may name. */
-type Code = SharedRuleCode | keyof typeof oversightRules | keyof typeof incidentRules;
+type Code = SharedRuleCode | keyof typeof oversightRules | keyof typeof incidentRules | DocumentRuleCode;
 const R = oversightRules;
 /** What a sanction without a valid basis meets (第二十七条). */
 const BASIS_REFUSALS = [
@@ -273,7 +274,13 @@ export const oversightCommands: ProjectCommandDefinitions<
     articles: RECTIFICATION,
     route: 'submit-rectification',
     accepts: NOT_TERMINATED,
-    refusals: [...ON_A_PROJECT, 'INVALID_STATE', 'RECTIFICATION_NOT_FOUND', 'RECTIFICATION_NOT_OPEN'],
+    refusals: [
+      ...ON_A_PROJECT,
+      'INVALID_STATE',
+      'RECTIFICATION_NOT_FOUND',
+      'RECTIFICATION_NOT_OPEN',
+      'DOCUMENT_KIND_MISMATCH',
+    ],
     ready: (state) => Object.values(state.rectifications).some(awaitsReport),
     decide(command, state, ctx) {
       requireStatus(state, ctx);
@@ -281,6 +288,8 @@ export const oversightCommands: ProjectCommandDefinitions<
       if (!awaitsReport(r)) {
         throw refusal(R.RECTIFICATION_NOT_OPEN, { rectificationId: r.rectificationId, rectificationStatus: r.status });
       }
+      const { documentRef } = command.data;
+      const document = submittedDocument(state, documentRef, 'RECTIFICATION');
       return [
         {
           type: 'RectificationSubmitted',
@@ -290,6 +299,8 @@ export const oversightCommands: ProjectCommandDefinitions<
             report: command.data.report,
             submittedOn: ctx.today,
             late: isAfter(ctx.today, r.deadline),
+            ...(documentRef === undefined ? {} : { documentRef }),
+            ...document,
           },
         },
       ];

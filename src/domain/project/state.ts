@@ -4,6 +4,8 @@ import {
   Category,
   ComplianceFacts,
   CrossDepartment,
+  DocumentFacts,
+  DocumentKind,
   EvaluationGrade,
   EvaluationKind,
   FastTrack,
@@ -172,6 +174,13 @@ export interface RegisteredProject {
   oversight: OversightRecord;
   /** 第二十六条、第二十九条 every evaluation, in the order given. */
   evaluations: Evaluation[];
+  /** Every uploaded file of the project (DocumentUploaded), by documentId. */
+  documents: Record<string, UploadedDocument>;
+}
+
+/** An uploaded file as its DocumentUploaded recorded it. */
+export interface UploadedDocument extends DocumentFacts {
+  kind: DocumentKind;
 }
 
 export type ProjectState = UnregisteredProject | RegisteredProject;

@@ -199,6 +199,21 @@ export const ACCESS_MATRIX: AccessRow[] = [
     what: 'every event of a project (第二十八条)',
     cells: { ...onlyRoles('CONSTRUCTION_UNIT', 'OFFICE', 'AUDIT'), CU_OTHER: 'hidden' },
   },
+  // 项目文件: the construction unit uploads every kind, the office acceptance papers (the probe files
+  // 验收材料); everyone who may read the project lists and downloads its files.
+  {
+    method: 'POST',
+    path: '/projects/:id/documents',
+    what: 'DocumentUploaded (multipart: kind, file)',
+    cells: { ...onlyRoles('CONSTRUCTION_UNIT', 'OFFICE'), CU_OTHER: 'hidden' },
+  },
+  { method: 'GET', path: '/projects/:id/documents', what: "a project's uploaded files", cells: everyone('hidden') },
+  {
+    method: 'GET',
+    path: '/projects/:id/documents/:documentId',
+    what: 'download a file (digest verified)',
+    cells: everyone('hidden'),
+  },
   {
     method: 'GET',
     path: '/projects/:id/state',
