@@ -114,6 +114,10 @@ class WebhookWorker {
   checkpoint: Position | null = null;
   private subscription?: Subscription;
   private readonly halt = new AbortController();
+  /** The delivery attempt on the wire, if any (stopAfterInFlight lets it finish). */
+  private inFlight?: Promise<unknown>;
+  /** Winding down for a restart: no new attempt starts, the one in flight may finish. */
+  private winding = false;
   private restartTimer?: NodeJS.Timeout;
   private restartDelayMs: number;
   private secret: string;
@@ -149,6 +153,17 @@ class WebhookWorker {
   async start(): Promise<void> {
     if (this.redeliverDeadLetters) await this.replayDeadLetters();
     await this.follow();
+  }
+
+  /**
+   * Stops once the attempt on the wire has its answer: a delivery the receiver accepted is
+   * acknowledged (its checkpoint committed) instead of being sent again by the restarted worker.
+   * A redelivery request restarts the worker this way; shutdown and a lost lease stop at once.
+   */
+  async stopAfterInFlight(): Promise<void> {
+    this.winding = true;
+    await this.inFlight?.catch(() => undefined);
+    await this.stop();
   }
 
   async stop(): Promise<void> {
@@ -258,8 +273,11 @@ class WebhookWorker {
   private async deliverWithRetries(event: PublishedEvent): Promise<{ outcome: Outcome; attempts: number }> {
     const body = JSON.stringify(event);
     for (let attempt = 1; attempt <= this.settings.webhookMaxAttempts; attempt++) {
-      if (this.stopped || !this.stillHolding()) return { outcome: 'stopped', attempts: attempt - 1 };
-      const error = await this.attempt(event, body);
+      if (this.stopped || this.winding || !this.stillHolding()) return { outcome: 'stopped', attempts: attempt - 1 };
+      const sent = this.attempt(event, body);
+      this.inFlight = sent;
+      const error = await sent;
+      this.inFlight = undefined;
       if (error === null) {
         this.failures = 0;
         this.lastError = null;
@@ -600,7 +618,8 @@ export class WebhooksService implements OnApplicationBootstrap, BeforeApplicatio
   /** Restarts the worker for a redelivery request; called only while holding the lease. */
   private async applyRedelivery(doc: SubscriptionDoc): Promise<void> {
     const id = doc._id;
-    await this.workers.get(id)?.stop();
+    // The delivery on the wire finishes first: an accepted one is not sent twice by the restart.
+    await this.workers.get(id)?.stopAfterInFlight();
     this.workers.delete(id);
     const fromPosition = doc.redelivery?.fromPosition;
     if (fromPosition !== undefined) {

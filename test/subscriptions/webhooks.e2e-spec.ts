@@ -173,6 +173,32 @@ describe('webhooks /subscriptions', () => {
     },
   );
 
+  it('a redelivery request lets the delivery on the wire finish: an accepted event is not sent twice', async () => {
+    const seen: string[] = [];
+    // The receiver takes the event at once and answers 200 only after 400 ms.
+    const receiver = await startReceiver(async (d) => {
+      seen.push(String(d.headers['x-event-id']));
+      await new Promise((r) => setTimeout(r, 400));
+      return 200;
+    });
+    try {
+      const created = await h.request('POST', '/subscriptions', {
+        token: office,
+        body: { url: receiver.url, types: ['ProposalApproved'], secret: 'receiver-secret-in-flight' },
+      });
+      await approveProject(h, 'D07');
+      await waitFor(() => seen.length >= 1, 10_000, 'the delivery on the wire');
+      // Asked while the receiver holds the answer: the worker restarts only after it.
+      const redeliver = await h.request('POST', `/subscriptions/${created.body.id}/redeliver`, { token: office });
+      expect(redeliver.status).toBe(202);
+      await waitFor(() => receiver.accepted().length >= 1, 5000, 'the answer');
+      await new Promise((r) => setTimeout(r, 600)); // time enough for a second delivery, were one sent
+      expect(seen).toHaveLength(1);
+    } finally {
+      await receiver.close();
+    }
+  });
+
   it(
     'dead-letters an event after N failures, moves on, and redelivers it on request; ' + 'replays from a position',
     async () => {
