@@ -168,6 +168,12 @@ describe('dashboard (Chromium)', () => {
       // Approve the proposal stage (OFFICE) and see it in the timeline.
       // An irreversible decision asks first, naming the article (GET /meta/commands) and what is recorded.
       await page.getByTestId('action-approve-proposal').click();
+      // The form starts empty (no invented opinion): a blank required field is named before sending.
+      await page.getByTestId('action-submit').click();
+      await expect(page.getByTestId('form-invalid').innerText()).resolves.toContain('意见');
+      expect(await page.getByTestId('confirm-dialog').count()).toBe(0);
+      await page.getByTestId('actions').screenshot({ path: join(SHOTS, '03b-form-starts-empty.png') });
+      await page.locator('[data-testid=action-form] textarea[name=opinion]').fill('同意立项');
       await page.getByTestId('action-submit').click();
       await page.getByTestId('confirm-dialog').waitFor();
       await expect(page.getByTestId('confirm-article').innerText()).resolves.toContain('第六条');
@@ -184,6 +190,7 @@ describe('dashboard (Chromium)', () => {
       await page.getByTestId('action-approve-proposal').waitFor({ state: 'detached' });
       await page.getByText('显示本角色全部操作').click();
       await page.getByTestId('action-approve-feasibility').click();
+      await page.locator('[data-testid=action-form] textarea[name=opinion]').fill('同意可研');
       await page.getByTestId('action-submit').click();
       await page.getByTestId('confirm-ok').click();
       await page.getByTestId('problem').waitFor();
@@ -254,6 +261,7 @@ describe('dashboard (Chromium)', () => {
     await desk.getByTestId('form-invalid').waitFor();
     expect(await desk.getByTestId('confirm-dialog').count()).toBe(0);
     await amount.fill('300');
+    await desk.locator('[data-testid=action-form] textarea[name=opinion]').fill('同意初步设计');
     await expect(desk.getByTestId('wan-hint-approvedEstimateFen').innerText()).resolves.toBe(
       '300.00 万元 · 大写 叁佰万元整',
     );
@@ -320,6 +328,9 @@ describe('dashboard (Chromium)', () => {
     const report = mobile.locator('[data-testid=inbox-item][data-kind=SUBMIT_PERFORMANCE_REPORT]');
     await report.getByTestId('inbox-go').click();
     await mobile.locator('[data-testid=action-form] input[name=investmentExecutedFen]').fill('1,200.07');
+    await mobile.locator('[data-testid=action-form] input[name=progressPercent]').fill('50');
+    await mobile.locator('[data-testid=action-form] textarea[name=userOpinions]').fill('运行平稳');
+    await mobile.locator('[data-testid=action-form] textarea[name=supervisionOpinion]').fill('按计划推进');
     await mobile.getByTestId('action-submit').click();
     await expect(mobile.getByTestId('confirm-words').innerText()).resolves.toContain('壹仟贰佰万零柒佰元整');
     await mobile.screenshot({ path: join(SHOTS, '11-confirm-390.png') });

@@ -5,7 +5,14 @@ import { pick, RECT_STATUS, type Lang } from './i18n';
 import { amountInWords, fenToWanInput, formatWan, parseWan } from './money';
 
 type Field =
-  | { name: string; kind: 'text' | 'textarea' | 'date' | 'list'; label: [string, string]; value?: string }
+  | {
+      name: string;
+      kind: 'text' | 'textarea' | 'date' | 'list';
+      label: [string, string];
+      value?: string;
+      /** may be left empty (the command's field is optional) */
+      optional?: boolean;
+    }
   /** wan: typed in 万元, sent in fen; `value` in fen */
   | { name: string; kind: 'wan' | 'int'; label: [string, string]; value?: number }
   | { name: string; kind: 'bool'; label: [string, string]; value?: boolean }
@@ -34,63 +41,61 @@ export interface ProjectLike {
 
 const today = () => new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
 const inDays = (n: number) => new Date(Date.now() + 8 * 3_600_000 + n * 86_400_000).toISOString().slice(0, 10);
-const opinion = (v: string): Field => ({ name: 'opinion', kind: 'textarea', label: ['意见', 'Opinion'], value: v });
-const reason = (v: string): Field => ({ name: 'reason', kind: 'textarea', label: ['理由', 'Reason'], value: v });
+// Forms start empty: an opinion, a reason or a document number is the user's to write, never invented.
+const opinion = (): Field => ({ name: 'opinion', kind: 'textarea', label: ['意见', 'Opinion'] });
+const reason = (): Field => ({ name: 'reason', kind: 'textarea', label: ['理由', 'Reason'] });
 /** 第二十七条 a sanction names the overdue or rejected rectification it rests on. */
 const basis: Field = { name: 'basis', kind: 'rect', label: ['所依据的整改事项', 'Basis: rectification'] };
 
 export const ACTIONS: Record<string, Spec> = {
   'submit-proposal': {
     label: ['报送项目建议书', 'Submit proposal'],
-    fields: [{ name: 'documentRef', kind: 'text', label: ['文件编号', 'Document ref'], value: 'JY-' }],
+    fields: [{ name: 'documentRef', kind: 'text', label: ['文件编号', 'Document ref'], value: '' }],
   },
   'approve-proposal': {
     label: ['批复项目建议书', 'Approve proposal'],
     tone: 'primary',
-    fields: [opinion('同意立项')],
+    fields: [opinion()],
   },
   'reject-proposal': {
     label: ['不予批复建议书', 'Reject proposal'],
     tone: 'danger',
-    fields: [opinion('建设必要性论证不充分')],
+    fields: [opinion()],
   },
   'submit-feasibility': {
     label: ['报送可行性研究报告', 'Submit feasibility study'],
-    fields: [{ name: 'documentRef', kind: 'text', label: ['文件编号', 'Document ref'], value: 'KY-' }],
+    fields: [{ name: 'documentRef', kind: 'text', label: ['文件编号', 'Document ref'], value: '' }],
   },
   'review-sharing': {
     label: ['信息共享审核', 'Review sharing'],
-    fields: [
-      { name: 'shareable', kind: 'bool', label: ['按要求共享', 'Shareable'], value: true },
-      opinion('数据资源按目录共享'),
-    ],
+    fields: [{ name: 'shareable', kind: 'bool', label: ['按要求共享', 'Shareable'], value: true }, opinion()],
   },
   'approve-feasibility': {
     label: ['批复可行性研究报告', 'Approve feasibility'],
     tone: 'primary',
-    fields: [opinion('同意可研')],
+    fields: [opinion()],
   },
   'reject-feasibility': {
     label: ['不予批复可研', 'Reject feasibility'],
     tone: 'danger',
-    fields: [opinion('可研深度不足')],
+    fields: [opinion()],
   },
   'submit-preliminary-design': {
     label: ['报送初步设计和概算', 'Submit preliminary design'],
     fields: [
-      { name: 'documentRef', kind: 'text', label: ['文件编号', 'Document ref'], value: 'CS-' },
+      { name: 'documentRef', kind: 'text', label: ['文件编号', 'Document ref'], value: '' },
       { name: 'estimateFen', kind: 'wan', label: ['投资概算（万元）', 'Estimate (10k CNY)'] },
       {
         name: 'productSecurityStatement',
         kind: 'textarea',
         label: ['产品安全可靠性说明', 'Product security statement'],
-        value: '采用安全可靠的软硬件产品',
+        value: '',
       },
       {
         name: 'cryptoApplicationPlan',
         kind: 'text',
         label: ['密码应用方案（文件编号）', 'Crypto application plan (document ref)'],
-        value: 'MM-',
+        value: '',
       },
     ],
   },
@@ -99,7 +104,7 @@ export const ACTIONS: Record<string, Spec> = {
     fields: [
       { name: 'passed', kind: 'bool', label: ['评审通过', 'Passed'], value: true },
       { name: 'verifiedEstimateFen', kind: 'wan', label: ['核定概算（万元）', 'Verified estimate (10k CNY)'] },
-      opinion('评审通过'),
+      opinion(),
     ],
   },
   'approve-preliminary-design': {
@@ -107,13 +112,13 @@ export const ACTIONS: Record<string, Spec> = {
     tone: 'primary',
     fields: [
       { name: 'approvedEstimateFen', kind: 'wan', label: ['批复概算（万元）', 'Approved estimate (10k CNY)'] },
-      opinion('同意初步设计'),
+      opinion(),
     ],
   },
   'reject-preliminary-design': {
     label: ['不予批复初步设计', 'Reject preliminary design'],
     tone: 'danger',
-    fields: [opinion('概算依据不足')],
+    fields: [opinion()],
   },
   'assign-responsibility': {
     label: ['确定实施机构和责任人', 'Assign responsibility'],
@@ -126,7 +131,7 @@ export const ACTIONS: Record<string, Spec> = {
     label: ['委托工程监理', 'Engage supervision unit'],
     fields: [
       { name: 'supervisionUnit', kind: 'text', label: ['监理单位', 'Supervision unit'], value: '' },
-      { name: 'contractRef', kind: 'text', label: ['合同编号', 'Contract ref'], value: 'JL-' },
+      { name: 'contractRef', kind: 'text', label: ['合同编号', 'Contract ref'], value: '' },
     ],
   },
   'start-construction': {
@@ -138,15 +143,20 @@ export const ACTIONS: Record<string, Spec> = {
     label: ['提交绩效评价报告', 'Submit performance report'],
     fields: [
       { name: 'year', kind: 'int', label: ['年度', 'Year'], value: new Date().getFullYear() },
-      { name: 'progressPercent', kind: 'int', label: ['进度（%）', 'Progress (%)'], value: 50 },
+      { name: 'progressPercent', kind: 'int', label: ['进度（%）', 'Progress (%)'] },
       {
         name: 'investmentExecutedFen',
         kind: 'wan',
         label: ['已执行投资（万元）', 'Investment executed (10k CNY)'],
-        value: 0,
       },
-      { name: 'userOpinions', kind: 'textarea', label: ['使用单位意见', 'User opinions'], value: '运行平稳' },
-      { name: 'supervisionOpinion', kind: 'textarea', label: ['监理意见', 'Supervision opinion'], value: '按计划推进' },
+      { name: 'userOpinions', kind: 'textarea', label: ['使用单位意见', 'User opinions'], value: '' },
+      {
+        name: 'supervisionOpinion',
+        kind: 'textarea',
+        label: ['监理意见', 'Supervision opinion'],
+        value: '',
+        optional: true,
+      },
     ],
   },
   'report-incident': {
@@ -180,10 +190,10 @@ export const ACTIONS: Record<string, Spec> = {
         ],
         value: 'TECHNICAL_OPTIMIZATION',
       },
-      { name: 'amountFen', kind: 'wan', label: ['调整资金（万元）', 'Funds moved (10k CNY)'], value: 10_000_000 },
+      { name: 'amountFen', kind: 'wan', label: ['调整资金（万元）', 'Funds moved (10k CNY)'] },
       { name: 'newTotalFen', kind: 'wan', label: ['调整后总投资（万元）', 'New total (10k CNY)'] },
       { name: 'objectivesUnchanged', kind: 'bool', label: ['建设目标不变', 'Objectives unchanged'], value: true },
-      { name: 'description', kind: 'textarea', label: ['说明', 'Description'], value: '优化部署方案' },
+      { name: 'description', kind: 'textarea', label: ['说明', 'Description'], value: '' },
     ],
   },
   'complete-construction': {
@@ -195,51 +205,49 @@ export const ACTIONS: Record<string, Spec> = {
   },
   'return-surplus': {
     label: ['退回结余资金', 'Return surplus'],
-    fields: [{ name: 'amountFen', kind: 'wan', label: ['金额（万元）', 'Amount (10k CNY)'], value: 0 }],
+    fields: [{ name: 'amountFen', kind: 'wan', label: ['金额（万元）', 'Amount (10k CNY)'] }],
   },
   'agree-acceptance-plan': {
     label: ['确定验收方案', 'Agree acceptance plan'],
     fields: [
-      { name: 'method', kind: 'text', label: ['验收方式', 'Method'], value: '专家评审' },
+      { name: 'method', kind: 'text', label: ['验收方式', 'Method'], value: '' },
       {
         name: 'experts',
         kind: 'list',
         label: ['专家（逗号分隔）', 'Experts (comma-separated)'],
-        value: '李明,王芳,张伟',
+        value: '',
       },
       {
         name: 'materials',
         kind: 'list',
         label: ['验收材料（逗号分隔）', 'Materials (comma-separated)'],
-        value: '验收报告,建设总结,财务报告',
+        value: '',
+        optional: true,
       },
     ],
   },
   'record-archive-acceptance': {
     label: ['记录档案验收', 'Record archive acceptance'],
-    fields: [{ name: 'passed', kind: 'bool', label: ['通过', 'Passed'], value: true }, opinion('档案齐全')],
+    fields: [{ name: 'passed', kind: 'bool', label: ['通过', 'Passed'], value: true }, opinion()],
   },
   'record-acceptance': {
     label: ['记录项目验收', 'Record acceptance'],
     tone: 'primary',
     fields: [
       { name: 'passed', kind: 'bool', label: ['通过', 'Passed'], value: true },
-      opinion('验收通过'),
+      opinion(),
       { name: 'materials', kind: 'materials', label: ['验收材料', 'Materials'] },
       { name: 'keyContent', kind: 'keyContent', label: ['验收重点内容（第十三条）', 'Key content (Art. 13)'] },
     ],
   },
   'request-acceptance-extension': {
     label: ['申请延期验收', 'Request extension'],
-    fields: [
-      { name: 'until', kind: 'date', label: ['延期至', 'Until'], value: inDays(90) },
-      reason('第三方测评尚未完成'),
-    ],
+    fields: [{ name: 'until', kind: 'date', label: ['延期至', 'Until'] }, reason()],
   },
   'grant-acceptance-extension': {
     label: ['同意延期验收', 'Grant extension'],
     // the office grants the date the unit asked for: the body is the opinion only
-    fields: [opinion('同意延期')],
+    fields: [opinion()],
   },
   'register-asset': {
     label: ['登记资产', 'Register asset'],
@@ -275,7 +283,7 @@ export const ACTIONS: Record<string, Spec> = {
   },
   'grant-sharing-exemption': {
     label: ['批准保留（不共享）', 'Grant sharing exemption'],
-    fields: [reason('涉密系统，经市政府批准保留')],
+    fields: [reason()],
   },
   'order-rectification': {
     label: ['责令限期整改', 'Order rectification'],
@@ -285,17 +293,17 @@ export const ACTIONS: Record<string, Spec> = {
         name: 'findings',
         kind: 'list',
         label: ['问题（逗号分隔）', 'Findings (comma-separated)'],
-        value: '未同步建设密码保障系统',
+        value: '',
       },
       { name: 'deadline', kind: 'date', label: ['整改期限', 'Deadline'], value: inDays(30) },
-      { name: 'article', kind: 'text', label: ['依据条款', 'Article'], value: '第十二条' },
+      { name: 'article', kind: 'text', label: ['依据条款', 'Article'], value: '' },
     ],
   },
   'submit-rectification': {
     label: ['报送整改报告', 'Submit rectification report'],
     fields: [
       { name: 'rectificationId', kind: 'rect', label: ['整改事项', 'Rectification'] },
-      { name: 'report', kind: 'textarea', label: ['整改报告', 'Report'], value: '已完成整改' },
+      { name: 'report', kind: 'textarea', label: ['整改报告', 'Report'], value: '' },
     ],
   },
   'verify-rectification': {
@@ -303,29 +311,29 @@ export const ACTIONS: Record<string, Spec> = {
     fields: [
       { name: 'rectificationId', kind: 'rect', label: ['整改事项', 'Rectification'] },
       { name: 'passed', kind: 'bool', label: ['核验通过', 'Passed'], value: true },
-      opinion('整改到位'),
+      opinion(),
     ],
   },
   criticize: {
     label: ['通报批评', 'Criticise'],
     tone: 'danger',
-    fields: [reason('逾期未整改'), basis],
+    fields: [reason(), basis],
   },
   'defer-investment': {
     label: ['暂缓安排投资计划', 'Defer investment'],
     tone: 'danger',
-    fields: [reason('整改不到位'), basis],
+    fields: [reason(), basis],
   },
   suspend: {
     label: ['暂停建设', 'Suspend'],
     tone: 'danger',
-    fields: [reason('严重滞后，责令暂停'), basis],
+    fields: [reason(), basis],
   },
-  resume: { label: ['恢复建设', 'Resume'], fields: [reason('整改完成，恢复建设')] },
+  resume: { label: ['恢复建设', 'Resume'], fields: [reason()] },
   terminate: {
     label: ['终止项目', 'Terminate'],
     tone: 'danger',
-    fields: [reason('整改后仍不符合要求'), basis],
+    fields: [reason(), basis],
   },
 };
 
@@ -347,22 +355,27 @@ const KEY_CONTENT: Array<[string, 'text' | 'bool', string, string]> = [
   ['energyEfficiency', 'text', '能效情况（基础设施项目必填）', 'Energy efficiency (infrastructure projects)'],
 ];
 
+/** Amounts that are an estimate of the project, which a form may start from (the stored total). */
+const ESTIMATE_FIELDS = ['estimateFen', 'verifiedEstimateFen', 'approvedEstimateFen', 'newTotalFen'];
+
 function defaultValue(f: Field, p: ProjectLike): unknown {
   if (f.kind === 'wan') {
-    const base = f.value ?? p.currentTotalFen ?? p.approvedEstimateFen ?? null;
+    // Only an estimate starts from the facts stored (the total now, or the approved one); others empty.
+    const stored = ESTIMATE_FIELDS.includes(f.name) ? (p.currentTotalFen ?? p.approvedEstimateFen ?? null) : null;
+    const base = f.value ?? stored;
     return base === null ? '' : fenToWanInput(base);
   }
   if (f.kind === 'rect') {
     const r = (p.rectifications ?? []).find((x) => x.status !== 'VERIFIED');
     return r?.rectificationId ?? '';
   }
-  if (f.kind === 'materials')
-    return Object.fromEntries(MATERIALS.map(([k]) => [k, `DOC-${k.slice(0, 2).toUpperCase()}`]));
+  if (f.kind === 'materials') return Object.fromEntries(MATERIALS.map(([k]) => [k, '']));
+  // 第十三条 what the acceptance found is the unit's to state: nothing is claimed for it
   if (f.kind === 'keyContent')
     return {
-      productSecurityReliability: '采用安全可靠的软硬件产品',
-      cryptoAssessmentPassed: true,
-      securityReviewPassed: true,
+      productSecurityReliability: '',
+      cryptoAssessmentPassed: false,
+      securityReviewPassed: false,
       energyEfficiency: '',
     };
   return (f as { value?: unknown }).value ?? '';
@@ -396,7 +409,16 @@ function toBody(spec: Spec, values: Record<string, unknown>): Record<string, unk
 }
 
 /** Plain-words refusal: what happened, the article, the server's own words, the code. */
-export function ProblemBox({ problem, lang }: { problem: Problem; lang: Lang }) {
+export function ProblemBox({
+  problem,
+  lang,
+  labels = {},
+}: {
+  problem: Problem;
+  lang: Lang;
+  /** the form's own labels by field name: the server's field names are not shown to users */
+  labels?: Record<string, string>;
+}) {
   const { t } = useApp();
   const heading =
     problem.status === 403
@@ -432,7 +454,7 @@ export function ProblemBox({ problem, lang }: { problem: Problem; lang: Lang }) 
         <ul>
           {problem.errors.map((e) => (
             <li key={e.field}>
-              <code>{e.field}</code>: {e.problems.join('; ')}
+              {labels[e.field.split('.')[0]] ?? (lang === 'zh' ? '填写内容' : 'A field')}：{e.problems.join('; ')}
             </li>
           ))}
         </ul>
@@ -474,6 +496,15 @@ const needsConfirmation = (route: string): boolean =>
 function formErrors(spec: Spec, values: Record<string, unknown>, lang: Lang): Array<{ label: string; text: string }> {
   const out: Array<{ label: string; text: string }> = [];
   for (const f of spec.fields) {
+    const blank = !/[^\s\u200b-\u200d\u2060\ufeff]/u.test(String(values[f.name] ?? ''));
+    if ((f.kind === 'text' || f.kind === 'textarea' || f.kind === 'list' || f.kind === 'date') && !f.optional) {
+      if (blank) out.push({ label: f.label[lang === 'zh' ? 0 : 1], text: lang === 'zh' ? '请填写此项' : 'required' });
+      continue;
+    }
+    if (f.kind === 'int' && blank) {
+      out.push({ label: f.label[lang === 'zh' ? 0 : 1], text: lang === 'zh' ? '请填写此项' : 'required' });
+      continue;
+    }
     if (f.kind !== 'wan') continue;
     const parsed = parseWan(String(values[f.name] ?? ''));
     if (!parsed.ok)
@@ -764,7 +795,13 @@ export function Actions({
           onCancel={() => setConfirming(false)}
         />
       )}
-      {problem && <ProblemBox problem={problem} lang={lang} />}
+      {problem && (
+        <ProblemBox
+          problem={problem}
+          lang={lang}
+          labels={Object.fromEntries((spec?.fields ?? []).map((f) => [f.name, L(f.label)]))}
+        />
+      )}
       {done && (
         <p class="ok" data-testid="action-done">
           ✓ {t('done', { e: done })}
