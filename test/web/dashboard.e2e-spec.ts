@@ -137,6 +137,11 @@ describe('dashboard (Chromium)', () => {
       const list = new ExcelJS.Workbook();
       await list.xlsx.readFile((await listFile.path())!);
       expect(list.worksheets[0].actualRowCount).toBe(2);
+      // The filters are in the URL (issue 14 §8): a reload keeps them.
+      expect(decodeURIComponent(new URL(page.url()).search)).toBe('?q=交换');
+      await page.reload();
+      await page.getByTestId('pager').getByText('共 1 项').waitFor();
+      expect(await page.getByTestId('search').inputValue()).toBe('交换');
       await page.getByTestId('project-row').first().click();
 
       // Project view: current state, timeline, integrity.

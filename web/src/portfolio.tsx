@@ -53,20 +53,36 @@ const PAGE_SIZE = 12;
 /** Investment of a group: the current total where approved, else the estimate. */
 const invest = (g: Group) => g.estimateFen ?? 0;
 
+const DEFAULT_SORT = '-updatedAt';
+
+/** The list's filters as a URL states them (unknown values are the API's to refuse, shown as none). */
+function filtersFromUrl(search: string) {
+  const q = new URLSearchParams(search);
+  return {
+    q: q.get('q') ?? '',
+    status: q.get('status') ?? '',
+    category: q.get('category') ?? '',
+    department: q.get('department') ?? '',
+    overdue: q.get('overdue') === 'true',
+    sort: q.get('sort') ?? DEFAULT_SORT,
+  };
+}
+
 export function Portfolio() {
   const { t, lang, session, onLive, deptName, departments, navigate } = useApp();
   const [summary, setSummary] = useState<Summary | null>(null);
   const [deadlines, setDeadlines] = useState<DeadlineItem[] | null>(null);
   const [list, setList] = useState<{ items: ListItem[]; total: number } | null>(null);
-  const [filters, setFilters] = useState({
-    q: '',
-    status: '',
-    category: '',
-    department: '',
-    overdue: false,
-    sort: '-updatedAt',
-  });
-  const [page, setPage] = useState(1);
+  // The filters and the page live in the URL: back, reload and a shared link keep them.
+  const [filters, setFilters] = useState(() => filtersFromUrl(location.search));
+  const [page, setPage] = useState(() => Math.max(1, Number(new URLSearchParams(location.search).get('page')) || 1));
+  useEffect(() => {
+    const query = filterParams();
+    if (page > 1) query.set('page', String(page));
+    if (query.get('sort') === DEFAULT_SORT) query.delete('sort');
+    const next = `${location.pathname}${query.size > 0 ? `?${query}` : ''}`;
+    if (next !== location.pathname + location.search) history.replaceState(null, '', next);
+  }, [filters, page]);
   const [tick, setTick] = useState(0);
   const debounce = useRef<number>();
 
