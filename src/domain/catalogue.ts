@@ -26,7 +26,10 @@ import { ProjectCommandType } from './project-commands';
 import { ProjectEvent, ProjectEventType } from './project-events';
 import { Role } from './roles';
 import { RuleText, mapRecord, sortRecord } from './rule';
-import { SHARED_RULES } from './shared';
+import { SHARED_RULES, decisionContext, requireRole, stampWith } from './shared';
+import { Policy } from './policy';
+import { CommandMetadata } from './project-commands';
+import { Decided } from './project-events';
 import { systemCommands, systemEvents, systemRules } from './system/system';
 import { SystemCommandType, SystemEvent, SystemEventType } from './system/types';
 
@@ -202,4 +205,20 @@ export function availableCommands(state: ProjectState): ProjectCommandType[] {
     if (definition.roles.every((role) => role === 'SYSTEM')) return false;
     return definition.accepts.includes(registered.status) && (definition.ready?.(registered) ?? true);
   });
+}
+
+/**
+ * A decision on a stream other than a project's (annual plan, existing system, framework): the
+ * time is covered by the measures (第三十三条), the role may issue it (第三条), then the module's
+ * own decision; each event is stamped with its article and the policy.
+ */
+export function decideByDefinition<C extends { type: CommandType; metadata: CommandMetadata }, S, E extends AnyEvent>(
+  definition: CommandDefinition<C, S, E>,
+  command: C,
+  state: S,
+  policies: readonly Policy[],
+): Decided<E>[] {
+  const ctx = decisionContext(command.metadata, policies);
+  requireRole(command.type, COMMAND_CATALOGUE[command.type].roles, command.metadata.actor);
+  return definition.decide(command, state, ctx).map((event) => stampWith(event, decisionArticle(event), ctx));
 }

@@ -1,9 +1,8 @@
-import { COMMAND_CATALOGUE, decisionArticle } from '../catalogue';
+import { decideByDefinition } from '../catalogue';
 import { Decider } from '../decider';
 import { CommandDefinition } from '../definitions';
 import { POLICIES, Policy } from '../policy';
 import { Decided } from '../project-events';
-import { decisionContext, requireRole, stampWith } from '../shared';
 import { annualPlanCommands } from './plan';
 import { AnnualPlanCommand, AnnualPlanEvent, AnnualPlanState } from './types';
 
@@ -45,11 +44,9 @@ function decideAnnualPlan(
   state: AnnualPlanState,
   policies: readonly Policy[] = POLICIES,
 ): Decided<AnnualPlanEvent>[] {
-  const ctx = decisionContext(command.metadata, policies);
-  requireRole(command.type, COMMAND_CATALOGUE[command.type].roles, command.metadata.actor);
   const definition: CommandDefinition<AnnualPlanCommand, AnnualPlanState, AnnualPlanEvent> =
     annualPlanCommands[command.type];
-  return definition.decide(command, state, ctx).map((event) => stampWith(event, decisionArticle(event), ctx));
+  return decideByDefinition(definition, command, state, policies);
 }
 
 function createAnnualPlanDecider(

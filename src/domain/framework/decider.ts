@@ -1,9 +1,8 @@
-import { COMMAND_CATALOGUE, decisionArticle } from '../catalogue';
+import { decideByDefinition } from '../catalogue';
 import { Decider } from '../decider';
 import { CommandDefinition } from '../definitions';
 import { POLICIES, Policy } from '../policy';
 import { Decided } from '../project-events';
-import { decisionContext, requireRole, stampWith } from '../shared';
 import { frameworkCommands } from './framework';
 import { FrameworkCommand, FrameworkEvent, FrameworkState } from './types';
 
@@ -39,11 +38,9 @@ function decideFramework(
   state: FrameworkState,
   policies: readonly Policy[] = POLICIES,
 ): Decided<FrameworkEvent>[] {
-  const ctx = decisionContext(command.metadata, policies);
-  requireRole(command.type, COMMAND_CATALOGUE[command.type].roles, command.metadata.actor);
   const definition: CommandDefinition<FrameworkCommand, FrameworkState, FrameworkEvent> =
     frameworkCommands[command.type];
-  return definition.decide(command, state, ctx).map((event) => stampWith(event, decisionArticle(event), ctx));
+  return decideByDefinition(definition, command, state, policies);
 }
 
 export const frameworkDecider: Decider<FrameworkCommand, FrameworkEvent, FrameworkState> = {

@@ -1,9 +1,8 @@
-import { COMMAND_CATALOGUE, decisionArticle } from '../catalogue';
+import { decideByDefinition } from '../catalogue';
 import { Decider } from '../decider';
 import { CommandDefinition } from '../definitions';
 import { POLICIES, Policy } from '../policy';
 import { Decided } from '../project-events';
-import { decisionContext, requireRole, stampWith } from '../shared';
 import { systemCommands } from './system';
 import { SystemCommand, SystemEvent, SystemState } from './types';
 
@@ -55,10 +54,8 @@ function decideSystem(
   state: SystemState,
   policies: readonly Policy[] = POLICIES,
 ): Decided<SystemEvent>[] {
-  const ctx = decisionContext(command.metadata, policies);
-  requireRole(command.type, COMMAND_CATALOGUE[command.type].roles, command.metadata.actor);
   const definition: CommandDefinition<SystemCommand, SystemState, SystemEvent> = systemCommands[command.type];
-  return definition.decide(command, state, ctx).map((event) => stampWith(event, decisionArticle(event), ctx));
+  return decideByDefinition(definition, command, state, policies);
 }
 
 function createSystemDecider(policies: readonly Policy[] = POLICIES): Decider<SystemCommand, SystemEvent, SystemState> {
