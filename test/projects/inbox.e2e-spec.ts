@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { InboxItem } from '../../src/domain';
 import { startHarness, type Harness } from '../support/harness';
 import {
   ESTIMATE_FEN,
@@ -14,22 +15,8 @@ import {
 
 const START = new Date('2026-03-02T02:00:00.000Z');
 
-interface Item {
-  kind: string;
-  command: string;
-  action: string;
-  article: string;
-  project: { projectId: string; name: string; departmentCode: string } | null;
-  planYear: number | null;
-  dueOn: string | null;
-  overdueDays: number;
-  since: string | null;
-  rectificationId?: string;
-  incidentId?: string;
-  year?: number;
-  amountFen?: number;
-  projectId?: string;
-}
+/** An item as GET /inbox answers it: the domain's own type. */
+type Item = InboxItem;
 
 /** GET /inbox over HTTP: what awaits each role, the dates moving with the clock. */
 describe('GET /inbox: what awaits the caller (issue 13)', () => {
