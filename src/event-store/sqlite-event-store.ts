@@ -144,9 +144,11 @@ export class SqliteEventStore implements EventStore {
     this.maxGroupSize = options.maxGroupSize ?? 256;
     this.recentLimit = options.recentEvents ?? 8192;
     this.pingCheckMaxBytes = options.pingCheckMaxBytes ?? 64 * 1024 * 1024;
+    // The wait first: another process opening the same fresh file may hold the lock that switching
+    // to WAL needs, and without a busy timeout the second start-up fails at once (SQLITE_BUSY).
+    db.pragma('busy_timeout = 5000');
     db.pragma('journal_mode = WAL');
     db.pragma(`synchronous = ${options.synchronous ?? 'FULL'}`);
-    db.pragma('busy_timeout = 5000');
     db.exec(`
       CREATE TABLE IF NOT EXISTS events (
         position INTEGER PRIMARY KEY AUTOINCREMENT,

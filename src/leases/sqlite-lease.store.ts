@@ -20,8 +20,8 @@ export class SqliteLeaseStore implements LeaseStore {
 
   private constructor(file: string, busyTimeoutMs: number) {
     this.db = new Database(file);
-    this.db.pragma('journal_mode = WAL');
     this.db.pragma(`busy_timeout = ${Math.max(0, Math.trunc(busyTimeoutMs))}`);
+    this.db.pragma('journal_mode = WAL');
     this.db.exec(
       'CREATE TABLE IF NOT EXISTS _leases ' +
         '(name TEXT PRIMARY KEY, owner TEXT NOT NULL, expires_at INTEGER NOT NULL) STRICT',

@@ -109,9 +109,10 @@ export class SqliteReadModelStore implements ReadModelStore {
       // WAL: readers never block the projection writer; NORMAL is durable across process
       // crashes in WAL mode (only an OS crash can lose the last transactions, which the
       // projection replays from its checkpoint anyway).
+      // The wait first (see SqliteEventStore): switching a fresh file to WAL may meet another process.
+      this.db.pragma(`busy_timeout = ${Math.max(0, Math.trunc(options.busyTimeoutMs ?? 5000))}`);
       this.db.pragma('journal_mode = WAL');
       this.db.pragma('synchronous = NORMAL');
-      this.db.pragma(`busy_timeout = ${Math.max(0, Math.trunc(options.busyTimeoutMs ?? 5000))}`);
       this.db.pragma(`cache_size = ${-1024 * Math.max(1, Math.trunc(options.cacheSizeMiB ?? 64))}`);
       // Sampled statistics: enough for the planner, milliseconds instead of full index scans.
       this.db.pragma('analysis_limit = 1000');
