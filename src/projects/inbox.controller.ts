@@ -1,9 +1,11 @@
-import { Controller, Get } from '@nestjs/common';
+import { Controller, Get, Query } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Actor } from '../domain';
 import { CurrentActor } from '../http/auth';
 import { GetInbox } from './inbox.queries';
+import { DoneQuery } from './project-queries.dto';
+import { ListDone } from './records.queries';
 
 const EXAMPLE = {
   today: '2027-01-05',
@@ -61,5 +63,18 @@ export class InboxController {
   @ApiOkResponse({ description: 'the inbox as of the server clock', schema: { example: EXAMPLE } })
   inbox(@CurrentActor() actor: Actor) {
     return this.queryBus.execute(new GetInbox(actor));
+  }
+
+  @Get('inbox/done')
+  @ApiOperation({
+    summary: '已办: what the caller recorded, across projects, annual plans, systems and frameworks, newest first',
+    description:
+      "Every authenticated role, and only the caller's own records (the events whose `actor.sub` is the caller's): " +
+      "each with its type, Chinese label, article, time, the role it was recorded in and its subject's current name. " +
+      'Read from the `records` read model; a record appears once its projection has applied it.',
+  })
+  @ApiOkResponse({ description: "a page of the caller's records" })
+  done(@CurrentActor() actor: Actor, @Query() q: DoneQuery) {
+    return this.queryBus.execute(new ListDone(actor, q.page ?? 1, q.pageSize ?? 50));
   }
 }

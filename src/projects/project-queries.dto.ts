@@ -1,4 +1,4 @@
-import { ApiPropertyOptional, OmitType } from '@nestjs/swagger';
+import { ApiPropertyOptional, IntersectionType, OmitType } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { PROJECT_STATUSES, UNDATED_OBLIGATION_KINDS } from '../domain';
@@ -180,7 +180,8 @@ export class DepartmentQuery {
   department?: string;
 }
 
-export class OmEligibilityQuery extends DepartmentQuery {
+/** A page of a list: `page` from 1, `pageSize` up to 200 (default 50). */
+export class PageQuery {
   @ApiPropertyOptional({ default: 1 })
   @IsOptional()
   @Transform(toInt)
@@ -197,3 +198,8 @@ export class OmEligibilityQuery extends DepartmentQuery {
   @Max(200)
   pageSize?: number;
 }
+
+export class OmEligibilityQuery extends IntersectionType(DepartmentQuery, PageQuery) {}
+
+/** GET /inbox/done: the caller's own records, newest first. */
+export class DoneQuery extends PageQuery {}

@@ -11,6 +11,7 @@ import { GetInboxHandler, ProjectInboxSource } from './inbox.queries';
 import { ProjectCommandsController } from './project-commands.controller';
 import { ProjectQueriesController } from './project-queries.controller';
 import { GetProjectHandler, ListProjectsHandler } from './project.queries';
+import { ListDoneHandler } from './records.queries';
 
 /** Projects: the commands of the measures on one project, its read model and the portfolio views. */
 @Module({
@@ -25,6 +26,7 @@ import { GetProjectHandler, ListProjectsHandler } from './project.queries';
     GetDepartmentRecordHandler,
     GetInboxHandler,
     ProjectInboxSource,
+    ListDoneHandler,
   ],
 })
 export class ProjectsModule {}

@@ -303,6 +303,10 @@ describe('access-control matrix (guarantee 4)', () => {
     fixed('GET', () => '/inbox'),
   );
   probes.set(
+    'GET /inbox/done',
+    fixed('GET', () => '/inbox/done'),
+  );
+  probes.set(
     'GET /om-eligibility?department=:dept',
     fixed('GET', () => `/om-eligibility?department=${DEPT}`),
   );

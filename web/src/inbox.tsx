@@ -4,7 +4,7 @@ import { ACTIONS } from './actions';
 import { useApp } from './context';
 import { dateTime } from './format';
 import { formatWan } from './money';
-import { pick, INBOX_KIND, ROLE } from './i18n';
+import { pick, INBOX_KIND } from './i18n';
 
 /** One item of GET /inbox (docs/api.md "Queries added"). */
 export interface InboxItem {
@@ -262,107 +262,84 @@ function TodoList({ inbox, failed }: { inbox: Inbox | null; failed: boolean }) {
   );
 }
 
-/** The part of GET /projects/:id/history 已办 reads. */
-interface HistoryEvent {
-  position: string;
+/** One record of GET /inbox/done. */
+interface Done {
+  eventId: string;
   type: string;
   label: string | null;
   article: string | null;
-  metadata: { occurredAt: string; actor?: { sub: string; role: string } };
+  occurredAt: string;
+  subject: { kind: 'PROJECT' | 'ANNUAL_PLAN' | 'SYSTEM' | 'FRAMEWORK'; id: string; name: string | null };
 }
 
-interface Done {
-  position: string;
-  label: string;
-  article: string | null;
-  at: string;
-  projectId: string;
-  projectName: string;
-}
+const DONE_PAGE = 50;
 
-/** 第二十八条: the event history is open to the audit bureau, the office and the project's own department. */
-const READS_HISTORY = ['OFFICE', 'AUDIT', 'CONSTRUCTION_UNIT'];
-const DONE_PROJECTS = 20;
-
-/**
- * 已办: what the caller recorded, newest first, read from the histories of the projects updated
- * most recently (no route lists one person's decisions yet; see docs/dashboard.md). Roles that may
- * not read histories are told so instead of shown an empty list.
- */
+/** 已办: what the caller recorded, across projects, annual plans, systems and frameworks, newest first. */
 function DoneList() {
   const { t, lang, session, navigate } = useApp();
-  const [done, setDone] = useState<Done[] | null>(null);
+  const [done, setDone] = useState<{ items: Done[]; total: number } | null>(null);
+  const [page, setPage] = useState(1);
   const [failed, setFailed] = useState(false);
-  const allowed = READS_HISTORY.includes(session.claims.role);
   useEffect(() => {
-    if (!allowed) return;
     const controller = new AbortController();
-    const signal = controller.signal;
-    const load = async () => {
-      const list = await api<{ items: Array<{ projectId: string; name: string }> }>(
-        session.token,
-        `/projects?page=1&pageSize=${DONE_PROJECTS}&sort=-updatedAt`,
-        { signal },
-      );
-      const histories = await Promise.all(
-        list.items.map(async (p) => {
-          const h = await api<{ events: HistoryEvent[] }>(session.token, `/projects/${p.projectId}/history`, {
-            signal,
-          });
-          return h.events
-            .filter((e) => e.metadata.actor?.sub === session.claims.sub)
-            .map((e) => ({
-              position: e.position,
-              label: lang === 'zh' ? (e.label ?? e.type) : e.type,
-              article: e.article,
-              at: e.metadata.occurredAt,
-              projectId: p.projectId,
-              projectName: p.name,
-            }));
-        }),
-      );
-      setDone(histories.flat().sort((a, b) => b.at.localeCompare(a.at) || b.position.localeCompare(a.position)));
-    };
-    load().catch((error: Error) => error.name !== 'AbortError' && setFailed(true));
+    setFailed(false);
+    api<{ items: Done[]; total: number }>(session.token, `/inbox/done?page=${page}&pageSize=${DONE_PAGE}`, {
+      signal: controller.signal,
+    })
+      .then((answer) =>
+        setDone((previous) =>
+          page === 1 || !previous ? answer : { items: [...previous.items, ...answer.items], total: answer.total },
+        ),
+      )
+      .catch((error: Error) => error.name !== 'AbortError' && setFailed(true));
     return () => controller.abort();
-  }, [session.token, lang]);
+  }, [session.token, page]);
+
+  const subjectOf = (d: Done) => {
+    const name = d.subject.name ?? t('doneUnnamed');
+    if (d.subject.kind !== 'PROJECT') return <span>{name}</span>;
+    const href = `/project/${d.subject.id}`;
+    return (
+      <a href={href} onClick={(e) => (e.preventDefault(), navigate(href))}>
+        {name}
+      </a>
+    );
+  };
 
   return (
     <section class="card inbox" data-testid="done" aria-labelledby="done-title">
       <div class="inbox-head">
         <h2 id="done-title">{t('doneTitle')}</h2>
-        {allowed && <p>{t('doneScope', { n: DONE_PROJECTS })}</p>}
+        <p>{done ? t('doneScope', { n: done.total }) : ''}</p>
       </div>
-      {!allowed ? (
-        <p data-testid="done-unavailable">{t('doneNoHistory', { role: pick(lang, ROLE[session.claims.role], '') })}</p>
-      ) : failed ? (
+      {failed ? (
         <p>{t('unavailable')}</p>
       ) : done === null ? (
         <p aria-busy="true">{t('loading')}</p>
-      ) : done.length === 0 ? (
+      ) : done.items.length === 0 ? (
         <p data-testid="done-empty">{t('doneEmpty')}</p>
       ) : (
-        <ol class="inbox-items">
-          {done.map((d) => (
-            <li key={d.position} class="inbox-item" data-testid="done-item">
-              <div class="inbox-main">
-                <strong class="inbox-kind">{d.label}</strong>
-                {d.article && <span class="art">{d.article}</span>}
-                <div class="inbox-subject">
-                  <a
-                    href={`/project/${d.projectId}`}
-                    onClick={(e) => (e.preventDefault(), navigate(`/project/${d.projectId}`))}
-                  >
-                    {d.projectName}
-                  </a>
+        <>
+          <ol class="inbox-items">
+            {done.items.map((d) => (
+              <li key={d.eventId} class="inbox-item" data-testid="done-item">
+                <div class="inbox-main">
+                  <strong class="inbox-kind">{lang === 'zh' ? (d.label ?? d.type) : d.type}</strong>
+                  {d.article && <span class="art">{d.article}</span>}
+                  <div class="inbox-subject">{subjectOf(d)}</div>
                 </div>
-              </div>
-              <div class="inbox-due">
-                <time>{dateTime(d.at, lang)}</time>
-              </div>
-            </li>
-          ))}
-        </ol>
+                <div class="inbox-due">
+                  <time dateTime={d.occurredAt}>{dateTime(d.occurredAt, lang)}</time>
+                </div>
+              </li>
+            ))}
+          </ol>
+          {done.items.length < done.total && (
+            <button class="secondary" onClick={() => setPage(page + 1)} data-testid="done-more">
+              {t('doneMore')}
+            </button>
+          )}
+        </>
       )}
     </section>
   );

@@ -245,6 +245,12 @@ export const ACCESS_MATRIX: AccessRow[] = [
   },
   {
     method: 'GET',
+    path: '/inbox/done',
+    what: "已办: the caller's own records, nobody else's",
+    cells: everyone('scoped'),
+  },
+  {
+    method: 'GET',
     path: '/om-eligibility?department=:dept',
     what: 'O&M eligibility of a named department',
     cells: everyone('deny'),
