@@ -133,56 +133,58 @@ export function Donut(props: ChartProps & { centerLabel: string }) {
   const c = 2 * Math.PI * r;
   let offset = 0;
   return (
-    <div class="donut-wrap">
-      <svg class="chart donut" viewBox="0 0 180 180" role="img" aria-label={summary(t, props)} data-testid={testId}>
-        <circle cx="90" cy="90" r={r} class="track-ring" />
-        {total > 0 &&
-          data.map((d) => {
-            const len = (d.value / total) * c;
-            const seg = (
-              <circle
-                key={d.key}
-                class={onPick ? 'slice pick' : 'slice'}
-                onClick={onPick ? () => onPick(d.key) : undefined}
-                data-key={d.key}
-                data-value={d.value}
-                cx="90"
-                cy="90"
-                r={r}
-                fill="none"
-                stroke={d.color}
-                stroke-width="26"
-                stroke-dasharray={`${Math.max(0, len - 1.5)} ${c - Math.max(0, len - 1.5)}`}
-                stroke-dashoffset={-offset}
-                transform="rotate(-90 90 90)"
-              >
-                <title>{`${d.label}: ${format(d.value)}`}</title>
-              </circle>
-            );
-            offset += len;
-            return seg;
-          })}
-        <text x="90" y="86" text-anchor="middle" class="donut-total">
-          {format(total)}
-        </text>
-        <text x="90" y="106" text-anchor="middle" class="donut-caption">
-          {centerLabel}
-        </text>
-      </svg>
-      <ul class="legend">
-        {data.map((d) => (
-          <li key={d.key}>
-            <span class="swatch" style={{ background: d.color }} />
-            <span class="legend-label">{d.label}</span>
-            <span class="legend-value">
-              {format(d.value)}
-              {total > 0 && <small> · {Math.round((d.value / total) * 100)}%</small>}
-            </span>
-            {d.detail && <span class="legend-detail">{d.detail}</span>}
-          </li>
-        ))}
-      </ul>
+    <>
+      <div class="donut-wrap">
+        <svg class="chart donut" viewBox="0 0 180 180" role="img" aria-label={summary(t, props)} data-testid={testId}>
+          <circle cx="90" cy="90" r={r} class="track-ring" />
+          {total > 0 &&
+            data.map((d) => {
+              const len = (d.value / total) * c;
+              const seg = (
+                <circle
+                  key={d.key}
+                  class={onPick ? 'slice pick' : 'slice'}
+                  onClick={onPick ? () => onPick(d.key) : undefined}
+                  data-key={d.key}
+                  data-value={d.value}
+                  cx="90"
+                  cy="90"
+                  r={r}
+                  fill="none"
+                  stroke={d.color}
+                  stroke-width="26"
+                  stroke-dasharray={`${Math.max(0, len - 1.5)} ${c - Math.max(0, len - 1.5)}`}
+                  stroke-dashoffset={-offset}
+                  transform="rotate(-90 90 90)"
+                >
+                  <title>{`${d.label}: ${format(d.value)}`}</title>
+                </circle>
+              );
+              offset += len;
+              return seg;
+            })}
+          <text x="90" y="86" text-anchor="middle" class="donut-total">
+            {format(total)}
+          </text>
+          <text x="90" y="106" text-anchor="middle" class="donut-caption">
+            {centerLabel}
+          </text>
+        </svg>
+        <ul class="legend">
+          {data.map((d) => (
+            <li key={d.key}>
+              <span class="swatch" style={{ background: d.color }} />
+              <span class="legend-label">{d.label}</span>
+              <span class="legend-value">
+                {format(d.value)}
+                {total > 0 && <small> · {Math.round((d.value / total) * 100)}%</small>}
+              </span>
+              {d.detail && <span class="legend-detail">{d.detail}</span>}
+            </li>
+          ))}
+        </ul>
+      </div>
       <DataTable {...props} />
-    </div>
+    </>
   );
 }

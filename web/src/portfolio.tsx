@@ -189,7 +189,7 @@ export function Portfolio() {
 
   return (
     <div class="portfolio">
-      <section class="kpis">
+      <section class="kpis" aria-busy={summary ? 'false' : 'true'}>
         <div class="kpi" data-testid="kpi-total">
           <span>{t('totalProjects')}</span>
           <strong>{summary?.total ?? '—'}</strong>
@@ -214,7 +214,7 @@ export function Portfolio() {
         </div>
       </section>
 
-      <section class="grid charts">
+      <section class="grid charts" aria-busy={summary ? 'false' : 'true'}>
         <div class="card">
           <h2>{t('byStatus')}</h2>
           <Bars
@@ -297,7 +297,7 @@ export function Portfolio() {
         </div>
       </section>
 
-      <section class="card" id="project-list">
+      <section class="card" id="project-list" aria-busy={list ? 'false' : 'true'}>
         <div class="list-head">
           <h2>{t('projects')}</h2>
           <div class="filters">
