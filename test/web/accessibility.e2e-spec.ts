@@ -202,6 +202,25 @@ describe('accessibility (Chromium + axe-core)', () => {
     }
   });
 
+  for (const width of [1280, 390]) {
+    it(`财务视图 at ${width} px: approved, released, executed and surplus; a stage drills into the list`, async () => {
+      const page = await signedIn(width, 'zh', 'FINANCE');
+      try {
+        await page.getByTestId('nav-finance').click();
+        await page.getByTestId('fin-approved').getByText('600 万元').waitFor();
+        await page.getByTestId('fin-department').first().waitFor();
+        expect(await page.getByTestId('fin-department').count()).toBe(3);
+        await page.locator('[data-testid=chart-fin-stage] .bar').first().waitFor();
+        await check(page, 'finance', 'zh', width);
+        await page.locator('[data-testid=chart-fin-stage] .bar[data-key=UNDER_CONSTRUCTION]').click();
+        await page.waitForURL(/\/\?status=UNDER_CONSTRUCTION/);
+        await page.getByTestId('pager').getByText('共 1 项').waitFor();
+      } finally {
+        await page.close();
+      }
+    });
+  }
+
   it('the project page actions are reachable by keyboard; the dialog traps focus, Escape returns it', async () => {
     const page = await signedIn(1280, 'zh');
     try {
