@@ -68,6 +68,8 @@ describe('accessibility (Chromium + axe-core)', () => {
       timezoneId: 'Asia/Shanghai',
       // the dashboard's CSP (script-src 'self') would refuse the injected axe-core script
       bypassCSP: true,
+      // no fade-in animations mid-check (the dashboard honours prefers-reduced-motion)
+      reducedMotion: 'reduce',
     });
     await page.addInitScript((l) => localStorage.setItem('ordos.lang', l), lang);
     await page.goto(`${base}/`);
