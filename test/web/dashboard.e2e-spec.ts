@@ -121,7 +121,7 @@ describe('dashboard (Chromium)', () => {
       await expect(page.getByTestId('overdue-list').innerText()).resolves.toMatch(/逾期 \d+ 天/);
       // 第三十三条: the measures lapsed after 2025-06-21; a banner says so on every page.
       await expect(page.getByTestId('policy-lapsed').innerText()).resolves.toContain(
-        '本办法已于2025年6月21日到期（第三十三条：有效期5年），自2025年6月22日起作出的决定均依据已失效的办法（ordos-2020）',
+        '本办法已于2025年6月21日到期（第三十三条：有效期5年），自2025年6月22日起作出的决定均依据已失效的《数字鄂尔多斯建设项目管理办法》',
       );
       await page.screenshot({ path: join(SHOTS, '02-portfolio.png'), fullPage: true });
 

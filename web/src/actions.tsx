@@ -577,9 +577,27 @@ function ConfirmDialog(props: {
     if (dialog && !dialog.open) dialog.showModal();
     return () => dialog?.close();
   }, []);
+  // Chromium lets Tab leave a modal dialog for the browser's own controls: wrap it inside.
+  const trapTab = (e: KeyboardEvent) => {
+    if (e.key !== 'Tab' || !ref.current) return;
+    const focusable = [
+      ...ref.current.querySelectorAll<HTMLElement>('button:not([disabled]), [href], input, textarea, select'),
+    ];
+    if (focusable.length === 0) return;
+    const first = focusable[0];
+    const last = focusable[focusable.length - 1];
+    if (e.shiftKey && document.activeElement === first) {
+      e.preventDefault();
+      last.focus();
+    } else if (!e.shiftKey && document.activeElement === last) {
+      e.preventDefault();
+      first.focus();
+    }
+  };
   return (
     <dialog
       ref={ref}
+      onKeyDown={trapTab}
       class="confirm"
       aria-labelledby="confirm-title"
       aria-describedby="confirm-what"

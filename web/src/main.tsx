@@ -9,6 +9,7 @@ import { ProjectView } from './project';
 import { LiveView } from './live';
 import { InboxBadge, InboxView, useInbox } from './inbox';
 import { PolicyLapsedBanner } from './policy';
+import { FinanceView } from './finance';
 import './styles.css';
 
 const TOKEN_KEY = 'ordos.token';
@@ -142,7 +143,15 @@ function App() {
   };
 
   const projectMatch = /^\/project\/([0-9a-fA-F-]{36})$/.exec(path);
-  const view = projectMatch ? 'project' : path === '/live' ? 'live' : path === '/todo' ? 'inbox' : 'portfolio';
+  const view = projectMatch
+    ? 'project'
+    : path === '/live'
+      ? 'live'
+      : path === '/todo'
+        ? 'inbox'
+        : path === '/finance'
+          ? 'finance'
+          : 'portfolio';
   const { claims } = session;
 
   return (
@@ -167,6 +176,14 @@ function App() {
           >
             {t('inbox')}
             <InboxBadge inbox={inbox} />
+          </a>
+          <a
+            href="/finance"
+            class={view === 'finance' ? 'active' : ''}
+            data-testid="nav-finance"
+            onClick={(e) => (e.preventDefault(), navigate('/finance'))}
+          >
+            {t('finance')}
           </a>
           <a
             href="/live"
@@ -207,6 +224,7 @@ function App() {
         {view === 'portfolio' && <Portfolio />}
         {view === 'project' && projectMatch && <ProjectView id={projectMatch[1].toLowerCase()} key={projectMatch[1]} />}
         {view === 'live' && <LiveView feed={feed} />}
+        {view === 'finance' && <FinanceView />}
         {view === 'inbox' && <InboxView inbox={inbox} failed={inboxFailed} />}
       </main>
       <div class="toasts" aria-live="polite">

@@ -181,10 +181,15 @@ export function Portfolio() {
   const upcoming = (deadlines ?? []).filter((d) => !d.overdue).slice(0, 6);
   const pages = list ? Math.max(1, Math.ceil(list.total / PAGE_SIZE)) : 1;
   const open = (id: string) => navigate(`/project/${id}`);
+  // drill-down from a chart: the list's own (URL) filters, then the list in view
+  const drill = (f: Partial<typeof filters>) => {
+    set(f);
+    document.getElementById('project-list')?.scrollIntoView();
+  };
 
   return (
     <div class="portfolio">
-      <section class="kpis">
+      <section class="kpis" aria-busy={summary ? 'false' : 'true'}>
         <div class="kpi" data-testid="kpi-total">
           <span>{t('totalProjects')}</span>
           <strong>{summary?.total ?? '—'}</strong>
@@ -209,18 +214,37 @@ export function Portfolio() {
         </div>
       </section>
 
-      <section class="grid charts">
+      <section class="grid charts" aria-busy={summary ? 'false' : 'true'}>
         <div class="card">
           <h2>{t('byStatus')}</h2>
-          <Bars data={statusData} format={(v) => String(v)} testId="chart-status" />
+          <Bars
+            data={statusData}
+            format={(v) => String(v)}
+            title={t('byStatus')}
+            testId="chart-status"
+            onPick={(status) => drill({ status })}
+          />
         </div>
         <div class="card">
           <h2>{t('byCategory')}</h2>
-          <Donut data={categoryData} format={fmtMoney} centerLabel={t('investment')} testId="chart-category" />
+          <Donut
+            data={categoryData}
+            format={fmtMoney}
+            centerLabel={t('investment')}
+            title={t('byCategory')}
+            testId="chart-category"
+            onPick={(category) => drill({ category })}
+          />
         </div>
         <div class="card">
           <h2>{t('byDepartment')}</h2>
-          <Bars data={deptData} format={fmtMoney} testId="chart-department" />
+          <Bars
+            data={deptData}
+            format={fmtMoney}
+            title={t('byDepartment')}
+            testId="chart-department"
+            onPick={session.claims.role === 'CONSTRUCTION_UNIT' ? undefined : (department) => drill({ department })}
+          />
         </div>
       </section>
 
@@ -273,19 +297,21 @@ export function Portfolio() {
         </div>
       </section>
 
-      <section class="card">
+      <section class="card" id="project-list" aria-busy={list ? 'false' : 'true'}>
         <div class="list-head">
           <h2>{t('projects')}</h2>
           <div class="filters">
             <input
               type="search"
               data-testid="search"
+              aria-label={t('search')}
               placeholder={t('search')}
               value={filters.q}
               onInput={(e) => set({ q: (e.target as HTMLInputElement).value })}
             />
             <select
               data-testid="filter-status"
+              aria-label={t('status')}
               value={filters.status}
               onChange={(e) => set({ status: (e.target as HTMLSelectElement).value })}
             >
@@ -296,7 +322,12 @@ export function Portfolio() {
                 </option>
               ))}
             </select>
-            <select value={filters.category} onChange={(e) => set({ category: (e.target as HTMLSelectElement).value })}>
+            <select
+              aria-label={t('category')}
+              data-testid="filter-category"
+              value={filters.category}
+              onChange={(e) => set({ category: (e.target as HTMLSelectElement).value })}
+            >
               <option value="">{t('allCategories')}</option>
               {Object.keys(CATEGORY).map((c) => (
                 <option value={c} key={c}>
@@ -306,6 +337,8 @@ export function Portfolio() {
             </select>
             {session.claims.role !== 'CONSTRUCTION_UNIT' && (
               <select
+                aria-label={t('department')}
+                data-testid="filter-department"
                 value={filters.department}
                 onChange={(e) => set({ department: (e.target as HTMLSelectElement).value })}
               >

@@ -342,6 +342,7 @@ export function ProjectView({ id }: { id: string }) {
                   step={1}
                   value={pos}
                   data-testid="time-slider"
+                  aria-label={t('asOfHint')}
                   onInput={(e) => chooseIndex(Number((e.target as HTMLInputElement).value))}
                 />
                 <div class="travel-row">
@@ -349,6 +350,7 @@ export function ProjectView({ id }: { id: string }) {
                     type="datetime-local"
                     step={1}
                     data-testid="as-of-input"
+                    aria-label={t('asOfHint')}
                     value={toLocalInput(asOf ?? events[last].metadata.occurredAt)}
                     onChange={(e) => {
                       const v = (e.target as HTMLInputElement).value;
