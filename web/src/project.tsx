@@ -5,6 +5,7 @@ import { useApp } from './context';
 import { dateOnly, dateTime, fromLocalInput, money, percent, toLocalInput } from './format';
 import { CATEGORY, DEADLINE_KIND, FAMILY, pick, RECT_STATUS, ROLE } from './i18n';
 import { StatusBadge } from './portfolio';
+import { EventDetail } from './event-detail';
 
 interface HistoryEvent {
   position: string;
@@ -20,6 +21,8 @@ interface HistoryEvent {
     article?: string;
     policy?: string;
     policyLapsed?: boolean;
+    eventId?: string;
+    hash?: string;
   };
 }
 
@@ -131,6 +134,19 @@ export function ProjectView({ id }: { id: string }) {
     [id],
   );
 
+  // Print shows every event's content: the disclosures open for paper, and close again after.
+  useEffect(() => {
+    let opened: HTMLDetailsElement[] = [];
+    const before = () => {
+      opened = [...document.querySelectorAll<HTMLDetailsElement>('details.ev-detail:not([open])')];
+      opened.forEach((d) => (d.open = true));
+    };
+    const after = () => opened.forEach((d) => (d.open = false));
+    window.addEventListener('beforeprint', before);
+    window.addEventListener('afterprint', after);
+    return () => (window.removeEventListener('beforeprint', before), window.removeEventListener('afterprint', after));
+  }, []);
+
   // Time travel: the state as of the chosen moment, rebuilt by the server from the stream.
   useEffect(() => {
     if (!asOf) {
@@ -235,6 +251,9 @@ export function ProjectView({ id }: { id: string }) {
               {t('exportArchive')}
             </button>
           )}
+          <button type="button" class="small no-print" data-testid="print" onClick={() => window.print()}>
+            {lang === 'zh' ? '打印' : 'Print'}
+          </button>
           {integrity && (
             <span class={`integrity ${integrity.ok ? 'ok' : 'bad'}`} data-testid="integrity">
               {integrity.ok
@@ -244,6 +263,17 @@ export function ProjectView({ id }: { id: string }) {
           )}
         </div>
       </header>
+      {asOf && (
+        <div class="past-banner" role="status" data-testid="past-banner">
+          <span>
+            {lang === 'zh' ? '历史视图：' : 'Past view: '}
+            {lang === 'zh' ? `正在查看 ${dateTime(asOf, lang)} 时的状态` : `the state as of ${dateTime(asOf, lang)}`}
+          </span>
+          <button type="button" class="small" onClick={() => (setAsOf(null), setSlider(null))}>
+            {lang === 'zh' ? '回到当前' : 'Back to now'}
+          </button>
+        </div>
+      )}
       {exportError && (
         <p class="error" role="alert">
           {t('exportFailed')}：{exportError}
@@ -315,16 +345,26 @@ export function ProjectView({ id }: { id: string }) {
             )}
           </section>
 
-          <Actions
-            projectId={id}
-            project={{ ...project, stageApproved: current?.stageApproved }}
-            onDone={(revision) => {
-              setSlider(null);
-              setAsOf(null);
-              setMinRevision(revision);
-              setTick((x) => x + 1);
-            }}
-          />
+          {asOf ? (
+            <section class="card no-print" data-testid="past-no-actions">
+              <p class="muted">
+                {lang === 'zh'
+                  ? '历史视图中不提供操作：操作只针对当前状态。'
+                  : 'No actions in a past view: actions are for now.'}
+              </p>
+            </section>
+          ) : (
+            <Actions
+              projectId={id}
+              project={{ ...project, stageApproved: current?.stageApproved }}
+              onDone={(revision) => {
+                setSlider(null);
+                setAsOf(null);
+                setMinRevision(revision);
+                setTick((x) => x + 1);
+              }}
+            />
+          )}
         </div>
 
         <div class="col">
@@ -433,6 +473,21 @@ export function ProjectView({ id }: { id: string }) {
                           <time>{dateTime(e.metadata.occurredAt, lang)}</time>
                           <span class="rev">#{e.revision}</span>
                         </div>
+                        <EventDetail
+                          event={e}
+                          lang={lang}
+                          actorText={
+                            actor
+                              ? `${actor.name ?? ''} · ${pick(lang, ROLE[actor.role], actor.role)}` +
+                                (actor.department ? ` · ${deptName(actor.department)}` : '')
+                              : t('system')
+                          }
+                          openDoc={(documentId, name) =>
+                            void download(session.token, `/projects/${id}/documents/${documentId}`, name).catch(
+                              (err: unknown) => setExportError(err instanceof ApiError ? err.message : String(err)),
+                            )
+                          }
+                        />
                       </div>
                     </li>
                   );
