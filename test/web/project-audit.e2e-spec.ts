@@ -87,10 +87,14 @@ describe('project page for auditors (Chromium)', () => {
     await page.getByTestId('past-no-actions').waitFor();
     const pastStatus = await page.getByTestId('as-of-status').innerText();
     expect(pastStatus).not.toBe(now);
+    // the facts card is folded as of that moment too: nothing was approved yet
+    const approved = page.locator('dl.facts > div', { hasText: '批复概算' });
+    await approved.getByText('—').waitFor();
     await page.screenshot({ path: join(SHOTS, 'audit-past-1280.png'), fullPage: true });
     await page.getByTestId('past-banner').getByRole('button').click();
     await page.getByTestId('past-banner').waitFor({ state: 'detached' });
     expect(await page.getByTestId('past-no-actions').count()).toBe(0);
+    expect(await approved.innerText()).toContain('万元');
   });
 
   it('prints the whole file: no buttons or slider, every event expanded, more than one page', async () => {

@@ -77,6 +77,19 @@ interface FoldedState {
   subStatus?: string | null;
   stageApproved: boolean;
   approvedEstimateFen: number | null;
+  // the stateView's facts the facts card shows in a past view
+  planYear?: number | null;
+  estimateFen?: number;
+  currentTotalFen?: number | null;
+  implementingBody?: string | null;
+  responsiblePerson?: string | null;
+  supervisionUnit?: string | null;
+  startedOn?: string | null;
+  completedOn?: string | null;
+  acceptanceDueOn?: string | null;
+  acceptanceMissedDueOn?: string | null;
+  acceptedOn?: string | null;
+  acceptedOnTime?: boolean | null;
 }
 
 /** The state as of an instant; revision -1: the project did not exist yet (404). */
@@ -185,27 +198,49 @@ export function ProjectView({ id }: { id: string }) {
   // The state as of the chosen moment (none when the project did not exist yet then).
   const pastState = past && 'state' in past ? past.state : null;
 
+  // In a past view the facts card shows the facts folded as of that moment (the server's stateView).
+  const shown: ProjectDetail =
+    asOf && pastState
+      ? {
+          ...project,
+          planYear: pastState.planYear ?? project.planYear,
+          estimateFen: pastState.estimateFen ?? project.estimateFen,
+          approvedEstimateFen: pastState.approvedEstimateFen,
+          currentTotalFen: pastState.currentTotalFen ?? null,
+          implementingBody: pastState.implementingBody ?? null,
+          responsiblePerson: pastState.responsiblePerson ?? null,
+          supervisionUnit: pastState.supervisionUnit ?? null,
+          dates: {
+            startedOn: pastState.startedOn ?? null,
+            completedOn: pastState.completedOn ?? null,
+            acceptanceDueOn: pastState.acceptanceDueOn ?? null,
+            acceptedOn: pastState.acceptedOn ?? null,
+            acceptanceMissedDueOn: pastState.acceptanceMissedDueOn ?? null,
+          },
+          acceptedOnTime: pastState.acceptedOnTime ?? null,
+        }
+      : project;
   const facts: Array<[string, string]> = [
-    [t('category'), pick(lang, CATEGORY[project.category], project.category)],
-    [t('department'), deptName(project.departmentCode)],
-    [t('planYear'), String(project.planYear ?? '—')],
-    [t('estimate'), money(project.estimateFen, lang)],
-    [t('approvedEstimate'), money(project.approvedEstimateFen, lang)],
-    [t('currentTotal'), money(project.currentTotalFen, lang)],
-    [t('adjustedRatio'), project.approvedEstimateFen ? percent(project.adjustedRatio) : '—'],
-    [t('implementingBody'), project.implementingBody ?? '—'],
-    [t('responsiblePerson'), project.responsiblePerson ?? '—'],
-    [t('supervisionUnit'), project.supervisionUnit ?? '—'],
-    [t('startedOn'), dateOnly(project.dates?.startedOn)],
-    [t('completedOn'), dateOnly(project.dates?.completedOn)],
-    [t('acceptanceDueOn'), dateOnly(project.dates?.acceptanceDueOn)],
+    [t('category'), pick(lang, CATEGORY[shown.category], shown.category)],
+    [t('department'), deptName(shown.departmentCode)],
+    [t('planYear'), String(shown.planYear ?? '—')],
+    [t('estimate'), money(shown.estimateFen, lang)],
+    [t('approvedEstimate'), money(shown.approvedEstimateFen, lang)],
+    [t('currentTotal'), money(shown.currentTotalFen, lang)],
+    [t('adjustedRatio'), shown.approvedEstimateFen ? percent(shown.adjustedRatio) : '—'],
+    [t('implementingBody'), shown.implementingBody ?? '—'],
+    [t('responsiblePerson'), shown.responsiblePerson ?? '—'],
+    [t('supervisionUnit'), shown.supervisionUnit ?? '—'],
+    [t('startedOn'), dateOnly(shown.dates?.startedOn)],
+    [t('completedOn'), dateOnly(shown.dates?.completedOn)],
+    [t('acceptanceDueOn'), dateOnly(shown.dates?.acceptanceDueOn)],
     // 第二十一条: a due date once missed stays on record when an extension moves the due date
-    ...(project.dates?.acceptanceMissedDueOn
-      ? [[t('acceptanceMissedDueOn'), dateOnly(project.dates.acceptanceMissedDueOn)] as [string, string]]
+    ...(shown.dates?.acceptanceMissedDueOn
+      ? [[t('acceptanceMissedDueOn'), dateOnly(shown.dates.acceptanceMissedDueOn)] as [string, string]]
       : []),
     [
       t('acceptedOn'),
-      dateOnly(project.dates?.acceptedOn) + (project.acceptedOnTime === false ? ` · ${t('acceptedLate')}` : ''),
+      dateOnly(shown.dates?.acceptedOn) + (shown.acceptedOnTime === false ? ` · ${t('acceptedLate')}` : ''),
     ],
   ];
 
