@@ -106,6 +106,8 @@ describe('project page for auditors (Chromium)', () => {
     await page.evaluate("dispatchEvent(new Event('beforeprint'))");
     const closed = await page.locator('details.ev-detail:not([open])').count();
     expect(closed).toBe(0);
+    const all = await page.locator('details.ev-detail').count();
+    await page.waitForFunction(`document.querySelectorAll('details.ev-detail .ev-meta').length === ${all}`);
     const pdf = await page.pdf({ format: 'A4', printBackground: false });
     expect(pdf.subarray(0, 5).toString('latin1')).toBe('%PDF-');
     const pages = (pdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g) ?? []).length;

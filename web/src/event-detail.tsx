@@ -1,3 +1,4 @@
+import { useState } from 'preact/hooks';
 import type { Lang } from './i18n';
 import { dateTime, money } from './format';
 
@@ -202,6 +203,8 @@ export function EventDetail({
 }) {
   const zh = lang === 'zh';
   const m = event.metadata;
+  // The content is built when first opened (long histories stay light); print opens every one first.
+  const [shown, setShown] = useState(false);
   const meta: Array<[string, string]> = [
     [zh ? '操作人' : 'Actor', actorText],
     [zh ? '依据条款' : 'Article', m.article ?? '—'],
@@ -213,8 +216,32 @@ export function EventDetail({
     [zh ? '哈希' : 'Hash', m.hash ?? '—'],
   ];
   return (
-    <details class="ev-detail" data-testid="event-detail">
+    <details
+      class="ev-detail"
+      data-testid="event-detail"
+      onToggle={(e) => (e.currentTarget as HTMLDetailsElement).open && setShown(true)}
+    >
       <summary>{zh ? '查看详情' : 'Details'}</summary>
+      {shown && <EventContent event={event} lang={lang} meta={meta} openDoc={openDoc} zh={zh} />}
+    </details>
+  );
+}
+
+function EventContent({
+  event,
+  lang,
+  meta,
+  openDoc,
+  zh,
+}: {
+  event: DetailEvent;
+  lang: Lang;
+  meta: Array<[string, string]>;
+  openDoc?: (documentId: string, name: string) => void;
+  zh: boolean;
+}) {
+  return (
+    <>
       <Fields data={event.data} lang={lang} openDoc={openDoc} />
       <dl class="ev-fields ev-meta">
         {meta.map(([k, v]) => (
@@ -228,6 +255,6 @@ export function EventDetail({
         <summary>{zh ? '原始数据' : 'Raw data'}</summary>
         <pre>{JSON.stringify({ type: event.type, data: event.data, metadata: event.metadata }, null, 2)}</pre>
       </details>
-    </details>
+    </>
   );
 }

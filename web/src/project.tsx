@@ -286,7 +286,16 @@ export function ProjectView({ id }: { id: string }) {
               {t('exportArchive')}
             </button>
           )}
-          <button type="button" class="small no-print" data-testid="print" onClick={() => window.print()}>
+          <button
+            type="button"
+            class="small no-print"
+            data-testid="print"
+            onClick={() => {
+              // open every event's details first (their content renders on opening), then print
+              document.querySelectorAll<HTMLDetailsElement>('details.ev-detail').forEach((d) => (d.open = true));
+              window.setTimeout(() => window.print(), 200);
+            }}
+          >
             {lang === 'zh' ? '打印' : 'Print'}
           </button>
           {integrity && (
