@@ -5,6 +5,7 @@ import { useApp } from './context';
 import { dateOnly, dateTime, fromLocalInput, money, percent, toLocalInput } from './format';
 import { CATEGORY, DEADLINE_KIND, FAMILY, pick, RECT_STATUS, ROLE } from './i18n';
 import { StatusBadge } from './portfolio';
+import { EventDetail } from './event-detail';
 
 interface HistoryEvent {
   position: string;
@@ -20,6 +21,8 @@ interface HistoryEvent {
     article?: string;
     policy?: string;
     policyLapsed?: boolean;
+    eventId?: string;
+    hash?: string;
   };
 }
 
@@ -74,6 +77,19 @@ interface FoldedState {
   subStatus?: string | null;
   stageApproved: boolean;
   approvedEstimateFen: number | null;
+  // the stateView's facts the facts card shows in a past view
+  planYear?: number | null;
+  estimateFen?: number;
+  currentTotalFen?: number | null;
+  implementingBody?: string | null;
+  responsiblePerson?: string | null;
+  supervisionUnit?: string | null;
+  startedOn?: string | null;
+  completedOn?: string | null;
+  acceptanceDueOn?: string | null;
+  acceptanceMissedDueOn?: string | null;
+  acceptedOn?: string | null;
+  acceptedOnTime?: boolean | null;
 }
 
 /** The state as of an instant; revision -1: the project did not exist yet (404). */
@@ -131,6 +147,19 @@ export function ProjectView({ id }: { id: string }) {
     [id],
   );
 
+  // Print shows every event's content: the disclosures open for paper, and close again after.
+  useEffect(() => {
+    let opened: HTMLDetailsElement[] = [];
+    const before = () => {
+      opened = [...document.querySelectorAll<HTMLDetailsElement>('details.ev-detail:not([open])')];
+      opened.forEach((d) => (d.open = true));
+    };
+    const after = () => opened.forEach((d) => (d.open = false));
+    window.addEventListener('beforeprint', before);
+    window.addEventListener('afterprint', after);
+    return () => (window.removeEventListener('beforeprint', before), window.removeEventListener('afterprint', after));
+  }, []);
+
   // Time travel: the state as of the chosen moment, rebuilt by the server from the stream.
   useEffect(() => {
     if (!asOf) {
@@ -169,27 +198,49 @@ export function ProjectView({ id }: { id: string }) {
   // The state as of the chosen moment (none when the project did not exist yet then).
   const pastState = past && 'state' in past ? past.state : null;
 
+  // In a past view the facts card shows the facts folded as of that moment (the server's stateView).
+  const shown: ProjectDetail =
+    asOf && pastState
+      ? {
+          ...project,
+          planYear: pastState.planYear ?? project.planYear,
+          estimateFen: pastState.estimateFen ?? project.estimateFen,
+          approvedEstimateFen: pastState.approvedEstimateFen,
+          currentTotalFen: pastState.currentTotalFen ?? null,
+          implementingBody: pastState.implementingBody ?? null,
+          responsiblePerson: pastState.responsiblePerson ?? null,
+          supervisionUnit: pastState.supervisionUnit ?? null,
+          dates: {
+            startedOn: pastState.startedOn ?? null,
+            completedOn: pastState.completedOn ?? null,
+            acceptanceDueOn: pastState.acceptanceDueOn ?? null,
+            acceptedOn: pastState.acceptedOn ?? null,
+            acceptanceMissedDueOn: pastState.acceptanceMissedDueOn ?? null,
+          },
+          acceptedOnTime: pastState.acceptedOnTime ?? null,
+        }
+      : project;
   const facts: Array<[string, string]> = [
-    [t('category'), pick(lang, CATEGORY[project.category], project.category)],
-    [t('department'), deptName(project.departmentCode)],
-    [t('planYear'), String(project.planYear ?? '—')],
-    [t('estimate'), money(project.estimateFen, lang)],
-    [t('approvedEstimate'), money(project.approvedEstimateFen, lang)],
-    [t('currentTotal'), money(project.currentTotalFen, lang)],
-    [t('adjustedRatio'), project.approvedEstimateFen ? percent(project.adjustedRatio) : '—'],
-    [t('implementingBody'), project.implementingBody ?? '—'],
-    [t('responsiblePerson'), project.responsiblePerson ?? '—'],
-    [t('supervisionUnit'), project.supervisionUnit ?? '—'],
-    [t('startedOn'), dateOnly(project.dates?.startedOn)],
-    [t('completedOn'), dateOnly(project.dates?.completedOn)],
-    [t('acceptanceDueOn'), dateOnly(project.dates?.acceptanceDueOn)],
+    [t('category'), pick(lang, CATEGORY[shown.category], shown.category)],
+    [t('department'), deptName(shown.departmentCode)],
+    [t('planYear'), String(shown.planYear ?? '—')],
+    [t('estimate'), money(shown.estimateFen, lang)],
+    [t('approvedEstimate'), money(shown.approvedEstimateFen, lang)],
+    [t('currentTotal'), money(shown.currentTotalFen, lang)],
+    [t('adjustedRatio'), shown.approvedEstimateFen ? percent(shown.adjustedRatio) : '—'],
+    [t('implementingBody'), shown.implementingBody ?? '—'],
+    [t('responsiblePerson'), shown.responsiblePerson ?? '—'],
+    [t('supervisionUnit'), shown.supervisionUnit ?? '—'],
+    [t('startedOn'), dateOnly(shown.dates?.startedOn)],
+    [t('completedOn'), dateOnly(shown.dates?.completedOn)],
+    [t('acceptanceDueOn'), dateOnly(shown.dates?.acceptanceDueOn)],
     // 第二十一条: a due date once missed stays on record when an extension moves the due date
-    ...(project.dates?.acceptanceMissedDueOn
-      ? [[t('acceptanceMissedDueOn'), dateOnly(project.dates.acceptanceMissedDueOn)] as [string, string]]
+    ...(shown.dates?.acceptanceMissedDueOn
+      ? [[t('acceptanceMissedDueOn'), dateOnly(shown.dates.acceptanceMissedDueOn)] as [string, string]]
       : []),
     [
       t('acceptedOn'),
-      dateOnly(project.dates?.acceptedOn) + (project.acceptedOnTime === false ? ` · ${t('acceptedLate')}` : ''),
+      dateOnly(shown.dates?.acceptedOn) + (shown.acceptedOnTime === false ? ` · ${t('acceptedLate')}` : ''),
     ],
   ];
 
@@ -235,6 +286,18 @@ export function ProjectView({ id }: { id: string }) {
               {t('exportArchive')}
             </button>
           )}
+          <button
+            type="button"
+            class="small no-print"
+            data-testid="print"
+            onClick={() => {
+              // open every event's details first (their content renders on opening), then print
+              document.querySelectorAll<HTMLDetailsElement>('details.ev-detail').forEach((d) => (d.open = true));
+              window.setTimeout(() => window.print(), 200);
+            }}
+          >
+            {lang === 'zh' ? '打印' : 'Print'}
+          </button>
           {integrity && (
             <span class={`integrity ${integrity.ok ? 'ok' : 'bad'}`} data-testid="integrity">
               {integrity.ok
@@ -244,6 +307,17 @@ export function ProjectView({ id }: { id: string }) {
           )}
         </div>
       </header>
+      {asOf && (
+        <div class="past-banner" role="status" data-testid="past-banner">
+          <span>
+            {lang === 'zh' ? '历史视图：' : 'Past view: '}
+            {lang === 'zh' ? `正在查看 ${dateTime(asOf, lang)} 时的状态` : `the state as of ${dateTime(asOf, lang)}`}
+          </span>
+          <button type="button" class="small" onClick={() => (setAsOf(null), setSlider(null))}>
+            {lang === 'zh' ? '回到当前' : 'Back to now'}
+          </button>
+        </div>
+      )}
       {exportError && (
         <p class="error" role="alert">
           {t('exportFailed')}：{exportError}
@@ -315,16 +389,26 @@ export function ProjectView({ id }: { id: string }) {
             )}
           </section>
 
-          <Actions
-            projectId={id}
-            project={{ ...project, stageApproved: current?.stageApproved }}
-            onDone={(revision) => {
-              setSlider(null);
-              setAsOf(null);
-              setMinRevision(revision);
-              setTick((x) => x + 1);
-            }}
-          />
+          {asOf ? (
+            <section class="card no-print" data-testid="past-no-actions">
+              <p class="muted">
+                {lang === 'zh'
+                  ? '历史视图中不提供操作：操作只针对当前状态。'
+                  : 'No actions in a past view: actions are for now.'}
+              </p>
+            </section>
+          ) : (
+            <Actions
+              projectId={id}
+              project={{ ...project, stageApproved: current?.stageApproved }}
+              onDone={(revision) => {
+                setSlider(null);
+                setAsOf(null);
+                setMinRevision(revision);
+                setTick((x) => x + 1);
+              }}
+            />
+          )}
         </div>
 
         <div class="col">
@@ -435,6 +519,21 @@ export function ProjectView({ id }: { id: string }) {
                           <time>{dateTime(e.metadata.occurredAt, lang)}</time>
                           <span class="rev">#{e.revision}</span>
                         </div>
+                        <EventDetail
+                          event={e}
+                          lang={lang}
+                          actorText={
+                            actor
+                              ? `${actor.name ?? ''} · ${pick(lang, ROLE[actor.role], actor.role)}` +
+                                (actor.department ? ` · ${deptName(actor.department)}` : '')
+                              : t('system')
+                          }
+                          openDoc={(documentId, name) =>
+                            void download(session.token, `/projects/${id}/documents/${documentId}`, name).catch(
+                              (err: unknown) => setExportError(err instanceof ApiError ? err.message : String(err)),
+                            )
+                          }
+                        />
                       </div>
                     </li>
                   );
