@@ -283,6 +283,10 @@ describe('dashboard (Chromium)', () => {
     await dialog.waitFor({ state: 'detached' });
     expect((await readProject(h, design)).status).toBe('PRELIMINARY_DESIGN');
     await desk.getByTestId('action-submit').click();
+    // showModal() moves the focus into the dialog once it opens: only then move it to 确认
+    await desk.waitForFunction(() =>
+      document.querySelector('[data-testid=confirm-dialog]')?.matches(':modal:focus-within'),
+    );
     await desk.getByTestId('confirm-ok').focus();
     await desk.keyboard.press('Enter');
     await desk.getByTestId('action-done').waitFor();

@@ -68,6 +68,8 @@ describe('project page for auditors (Chromium)', () => {
     await page.keyboard.press('Enter');
     const detail = approval.getByTestId('event-detail');
     expect(await detail.getAttribute('open')).not.toBeNull();
+    // the content is built when the disclosure first opens
+    await detail.getByText('依据条款').first().waitFor();
     const text = await detail.innerText();
     for (const label of ['意见', '依据条款', '政策版本', '事件编号', '哈希', '操作人']) expect(text).toContain(label);
     expect(text).toMatch(/[0-9a-f]{64}/); // the hash chain link
