@@ -1,4 +1,9 @@
 import { createHash } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { verifyStream } from '../../src/audit/integrity';
+import { SqliteEventStore } from '../../src/event-store/sqlite-event-store';
 import {
   canonicalJson,
   chainEnvelopes,
@@ -57,5 +62,22 @@ describe('per-event hash algorithm (hashAlg)', () => {
     expect(event.metadata.hash).toBe(createHash('sm3').update(GENESIS_HASH).update(body).digest('hex'));
     const changed = { ...event, data: { n: 1 } };
     expect(computeHash(GENESIS_HASH, changed)).not.toBe(event.metadata.hash);
+  });
+});
+
+describe('SQLite store under CRYPTO_SUITE=gm (hashAlg sm3)', () => {
+  it('records sm3 on new events, and a store switched from sha256 to sm3 verifies end to end', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ordos-hashalg-'));
+    const file = join(dir, 'events.db');
+    const international = SqliteEventStore.open(file);
+    await international.append('project-1', [pending(0), pending(1)], 'any');
+    await international.close();
+    const gm = SqliteEventStore.open(file, { hashAlg: 'sm3' });
+    await gm.append('project-1', [pending(2)], 'any');
+    const events = await gm.readStream('project-1');
+    expect(events.map((e) => e.metadata.hashAlg)).toEqual([undefined, undefined, 'sm3']);
+    expect(await verifyStream(gm, 'project-1')).toEqual({ ok: true, checked: 3 });
+    await gm.close();
+    rmSync(dir, { recursive: true, force: true });
   });
 });
