@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { HashAlg } from '../infrastructure/crypto-suite';
 
 /** Who caused an event. The clock-driven deadline watcher acts as role SYSTEM. */
 export interface Actor {
@@ -43,6 +44,11 @@ export interface SystemRecordMetadata extends RecordMetadata {
 export interface ChainLinks {
   prevHash: string;
   hash: string;
+  /**
+   * The algorithm of `hash` (CRYPTO_SUITE): absent means sha256, as every event written before
+   * the field existed. It is part of the hashed metadata, so it cannot be flipped afterwards.
+   */
+  hashAlg?: HashAlg;
 }
 
 /** The envelope of docs/api.md, stored as a domain event's metadata (what readers of $all see). */
@@ -98,18 +104,28 @@ export function canonicalJson(value: unknown): string {
   return `{${parts.join(',')}}`;
 }
 
-/** hash = sha256(prevHash ‖ canonical JSON of { type, data, metadata without prevHash/hash }). */
+/**
+ * hash = H(prevHash ‖ canonical JSON of { type, data, metadata without prevHash/hash }), H the
+ * event's own recorded `hashAlg` (sm3) or sha256 when it records none; hashAlg stays in the input.
+ */
 export function computeHash(prevHash: string, event: { type: string; data: unknown; metadata: object }): string {
   const { prevHash: _p, hash: _h, ...rest } = event.metadata as Record<string, unknown>;
   const body = canonicalJson({ type: event.type, data: event.data, metadata: rest });
-  return createHash('sha256').update(prevHash).update(body).digest('hex');
+  return createHash(rest.hashAlg === 'sm3' ? 'sm3' : 'sha256')
+    .update(prevHash)
+    .update(body)
+    .digest('hex');
 }
 
-/** Chains pending events onto a stream head. The only place hashes are made. */
-export function chainEnvelopes(prevHash: string, events: readonly PendingEvent[]): ChainedEvent[] {
+/**
+ * Chains pending events onto a stream head. The only place hashes are made. `hashAlg` given:
+ * each event records it and is hashed with it; not given: sha256 without the field (today's bytes).
+ */
+export function chainEnvelopes(prevHash: string, events: readonly PendingEvent[], hashAlg?: HashAlg): ChainedEvent[] {
   let previous = prevHash;
   return events.map((event) => {
     const metadata = { ...event.metadata, prevHash: previous } as EventMetadata;
+    if (hashAlg) metadata.hashAlg = hashAlg;
     metadata.hash = computeHash(previous, { type: event.type, data: event.data, metadata });
     previous = metadata.hash;
     return { type: event.type, data: event.data, metadata };

@@ -1,3 +1,4 @@
+import type { HashAlg } from '../infrastructure/crypto-suite';
 import { createHash } from 'node:crypto';
 import {
   BACKWARDS,
@@ -41,6 +42,8 @@ import {
 import { comparePositions, parsePosition } from './position';
 
 export interface EventStoreDbOptions {
+  /** Recorded on and used for each new event's hash (CRYPTO_SUITE=gm: 'sm3'); unset: sha256 as always. */
+  hashAlg?: HashAlg;
   /** Upper bound for one append (read head + append + read back). */
   writeTimeoutMs?: number;
   /** Upper bound for one read call (a whole stream, or one page of $all). */
@@ -61,7 +64,7 @@ export interface EventStoreDbOptions {
   checkpointInterval?: number;
 }
 
-const DEFAULTS: Required<EventStoreDbOptions> = {
+const DEFAULTS: Required<Omit<EventStoreDbOptions, 'hashAlg'>> = {
   writeTimeoutMs: 10_000,
   readTimeoutMs: 30_000,
   pingTimeoutMs: 2_000,
@@ -234,7 +237,7 @@ function isCheckpointMarker(item: unknown): item is CheckpointMarker {
  * revision, so two writers racing on one stream end in a RevisionConflict, never in a fork.
  */
 export class EventStoreDbEventStore implements EventStore {
-  private readonly options: Required<EventStoreDbOptions>;
+  private readonly options: Required<Omit<EventStoreDbOptions, 'hashAlg'>> & Pick<EventStoreDbOptions, 'hashAlg'>;
   private readonly subscriptions = new Set<Subscription>();
   private closed = false;
 
@@ -297,7 +300,7 @@ export class EventStoreDbEventStore implements EventStore {
     }
     // A head without a hash was not written through this port; the chain starts afresh there.
     const prevHash = typeof head?.metadata?.hash === 'string' ? head.metadata.hash : GENESIS_HASH;
-    const chained = chainEnvelopes(prevHash, events);
+    const chained = chainEnvelopes(prevHash, events, this.options.hashAlg);
     const expectedRevision: AppendExpectedRevision = head ? BigInt(head.revision) : NO_STREAM;
     progress.sent = true;
     const result = await this.client.appendToStream(

@@ -1,3 +1,4 @@
+import type { HashAlg } from '../infrastructure/crypto-suite';
 import Database from 'better-sqlite3';
 import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -40,6 +41,8 @@ interface PendingAppend {
 }
 
 export interface SqliteEventStoreOptions {
+  /** Recorded on and used for each new event's hash (CRYPTO_SUITE=gm: 'sm3'); unset: sha256 as always. */
+  hashAlg?: HashAlg;
   /**
    * 'FULL' (default) fsyncs the WAL at every commit, so an answered command survives a power
    * loss; 'NORMAL' survives process crashes only. Group commit amortises the fsync.
@@ -139,8 +142,11 @@ export class SqliteEventStore implements EventStore {
     }
   }
 
+  private readonly hashAlg?: HashAlg;
+
   private constructor(db: Database.Database, options: SqliteEventStoreOptions) {
     this.db = db;
+    this.hashAlg = options.hashAlg;
     this.maxGroupSize = options.maxGroupSize ?? 256;
     this.recentLimit = options.recentEvents ?? 8192;
     this.pingCheckMaxBytes = options.pingCheckMaxBytes ?? 64 * 1024 * 1024;
@@ -269,7 +275,7 @@ export class SqliteEventStore implements EventStore {
     const prevHash = head ? (JSON.parse(head.metadata) as EventMetadata).hash : GENESIS_HASH;
     let revision = actual;
     let position = 0;
-    for (const event of chainEnvelopes(prevHash, events)) {
+    for (const event of chainEnvelopes(prevHash, events, this.hashAlg)) {
       revision += 1;
       const info = this.statements.insert.run(
         streamId,

@@ -1,3 +1,4 @@
+import type { CryptoSuiteName } from './crypto-suite';
 import { resolve } from 'node:path';
 
 /** The subscription settings (webhooks, SSE, deadline watcher), injected as SUBSCRIPTION_SETTINGS. */
@@ -33,6 +34,8 @@ export interface AppConfig {
   nodeEnv: string;
   dataDir: string;
   jwtSecret: string;
+  /** CRYPTO_SUITE: `international` (SHA-256 chain, default) or `gm` (SM3 chain). */
+  cryptoSuite: CryptoSuiteName;
   eventStore: { kind: 'sqlite'; file: string } | { kind: 'eventstoredb'; connectionString: string };
   readModels: { kind: 'sqlite'; file: string } | { kind: 'mongodb'; uri: string; dbName: string };
   testClock: boolean;
@@ -249,6 +252,13 @@ const SCHEMA = {
         )
         .filter((h) => h !== ''),
   } satisfies Variable<string[]>,
+  CRYPTO_SUITE: {
+    read(raw) {
+      const value = raw?.trim() || 'international';
+      if (value !== 'international' && value !== 'gm') throw new Refused('international or gm');
+      return value;
+    },
+  } satisfies Variable<CryptoSuiteName>,
   WEBHOOK_SECRET_KEY: { secret: true, read: (raw) => raw?.trim() || undefined } satisfies Variable<string | undefined>,
   WEBHOOK_MAX_ATTEMPTS: positive(8),
   WEBHOOK_BACKOFF_BASE_MS: positive(200),
@@ -327,6 +337,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     nodeEnv: v.NODE_ENV,
     dataDir: v.DATA_DIR,
     jwtSecret: v.JWT_SECRET,
+    cryptoSuite: v.CRYPTO_SUITE,
     eventStore: esdb
       ? { kind: 'eventstoredb', connectionString: esdb }
       : { kind: 'sqlite', file: resolve(v.DATA_DIR, 'events.db') },

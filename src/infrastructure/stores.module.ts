@@ -11,9 +11,15 @@ import { INSTANCE_ID, LEASE_STORE, type LeaseStore } from '../leases/lease.port'
 import { MongoLeaseStore } from '../leases/mongodb-lease.store';
 import { SqliteLeaseStore } from '../leases/sqlite-lease.store';
 import { APP_CONFIG } from './tokens';
+import { HASH_ALG, type HashAlg } from './crypto-suite';
 import { DOCUMENT_STORE, type DocumentStore } from '../document-store/document-store.port';
 import { FileDocumentStore } from '../document-store/file-document.store';
 import { GridFsDocumentStore } from '../document-store/gridfs-document.store';
+
+/** The chain hash new events record: none under `international` (sha256, today's bytes), sm3 under `gm`. */
+function suiteHashAlg(config: AppConfig): HashAlg | undefined {
+  return config.cryptoSuite === 'gm' ? HASH_ALG.gm : undefined;
+}
 
 /**
  * Binds the ports (event store, read models, leases) to their adapters from configuration.
@@ -27,8 +33,8 @@ import { GridFsDocumentStore } from '../document-store/gridfs-document.store';
       inject: [APP_CONFIG],
       useFactory: async (config: AppConfig): Promise<EventStore> =>
         config.eventStore.kind === 'eventstoredb'
-          ? EventStoreDbEventStore.connect(config.eventStore.connectionString)
-          : SqliteEventStore.open(config.eventStore.file),
+          ? EventStoreDbEventStore.connect(config.eventStore.connectionString, { hashAlg: suiteHashAlg(config) })
+          : SqliteEventStore.open(config.eventStore.file, { hashAlg: suiteHashAlg(config) }),
     },
     {
       provide: READ_MODEL_STORE,

@@ -1,4 +1,5 @@
 import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
+import { decryptAtRest, encryptAtRest, type CryptoSuiteName } from '../infrastructure/crypto-suite';
 
 /**
  * Webhook signature: `X-Signature: sha256=<hex HMAC-SHA256(secret, "<X-Timestamp>.<raw body>")>`.
@@ -30,17 +31,27 @@ export function verifySignature(
  * WEBHOOK_SECRET_KEY or, without it, from JWT_SECRET (separate `info`, so the JWT key itself is
  * never used to encrypt). Format: `v1.<iv>.<tag>.<ciphertext>` (base64url).
  * Rotating the source key makes stored secrets unreadable: re-create the subscriptions.
+ * Under CRYPTO_SUITE=gm new secrets are sealed as `sm4:…` (SM4-CBC + HMAC-SM3, see crypto-suite.ts)
+ * under a separately derived key; both formats stay readable whichever suite runs.
  */
 export class SecretBox {
   private readonly key: Buffer;
+  private readonly gmKey: Buffer;
 
-  constructor(keyMaterial: string) {
+  constructor(
+    keyMaterial: string,
+    private readonly suite: CryptoSuiteName = 'international',
+  ) {
     this.key = Buffer.from(
       hkdfSync('sha256', keyMaterial, 'ordos-webhook-secrets', 'webhook-secret-aes-256-gcm v1', 32),
+    );
+    this.gmKey = Buffer.from(
+      hkdfSync('sha256', keyMaterial, 'ordos-webhook-secrets', 'webhook-secret-sm4-cbc-hmac-sm3 v1', 32),
     );
   }
 
   seal(plain: string): string {
+    if (this.suite === 'gm') return encryptAtRest('gm', this.gmKey, plain);
     const iv = randomBytes(12);
     const cipher = createCipheriv('aes-256-gcm', this.key, iv);
     const ciphertext = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
@@ -50,6 +61,7 @@ export class SecretBox {
   }
 
   open(sealed: string): string {
+    if (sealed.startsWith('sm4:')) return decryptAtRest(this.gmKey, sealed);
     const [version, iv, tag, ciphertext] = sealed.split('.');
     if (version !== 'v1' || !iv || !tag || ciphertext === undefined) throw new Error('unknown sealed secret format');
     const decipher = createDecipheriv('aes-256-gcm', this.key, Buffer.from(iv, 'base64url'));

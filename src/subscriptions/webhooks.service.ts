@@ -410,7 +410,7 @@ export class WebhooksService implements OnApplicationBootstrap, BeforeApplicatio
     @Inject(LEASE_STORE) private readonly leases: LeaseStore,
     @Inject(INSTANCE_ID) private readonly instanceId: string,
   ) {
-    this.secretBox = new SecretBox(settings.webhookSecretKey ?? config.jwtSecret);
+    this.secretBox = new SecretBox(settings.webhookSecretKey ?? config.jwtSecret, config.cryptoSuite);
     this.leaseTtlMs = config.leaseTtlMs;
   }
 

@@ -36,3 +36,18 @@ describe('webhook signature', () => {
     expect(() => new SecretBox('another-key-material-0123456789-xyz').open(sealed)).toThrow();
   });
 });
+
+describe('SecretBox under CRYPTO_SUITE=gm', () => {
+  it('seals new secrets with SM4 (sm4: prefix), opens both formats, refuses a changed byte', () => {
+    const material = 'jwt-secret-0123456789-0123456789-abc';
+    const old = new SecretBox(material).seal('old-secret-0123456789');
+    const gm = new SecretBox(material, 'gm');
+    const sealed = gm.seal('new-secret-0123456789');
+    expect(sealed.startsWith('sm4:')).toBe(true);
+    expect(gm.open(sealed)).toBe('new-secret-0123456789');
+    expect(gm.open(old)).toBe('old-secret-0123456789');
+    expect(new SecretBox(material).open(sealed)).toBe('new-secret-0123456789');
+    const tampered = sealed.slice(0, -2) + (sealed.endsWith('A') ? 'BB' : 'AA');
+    expect(() => gm.open(tampered)).toThrow();
+  });
+});
