@@ -5,7 +5,12 @@
 
 export interface InvalidField {
   field: string;
+  /** English, one per failed constraint. */
   problems: string[];
+  /** The failed constraints' stable codes (class-validator names), parallel to `problems`. */
+  codes?: string[];
+  /** Chinese wording, parallel to `problems`. */
+  problemsZh?: string[];
 }
 
 /** Raised by the validation pipe and by query parsing: every invalid field is named. */

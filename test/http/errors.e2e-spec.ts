@@ -97,6 +97,28 @@ describe('errors over HTTP: 401 exactly, problem+json, Idempotency-Key', () => {
     expect(response.body.errors.map((e: { field: string }) => e.field)).toEqual(['expectedRevision']);
   });
 
+  it('a registration with several bad fields names every one, with codes and Chinese wording', async () => {
+    const response = await h.request('POST', '/projects', {
+      token: h.token('CONSTRUCTION_UNIT', 'dept-a'),
+      body: { name: '   ', category: 'NOPE', planYear: 1800, estimateFen: 0 },
+    });
+    expectProblem(response, 400, 'VALIDATION_FAILED');
+    const errors = response.body.errors as Array<{
+      field: string;
+      problems: string[];
+      codes: string[];
+      problemsZh: string[];
+    }>;
+    const fields = errors.map((e) => e.field);
+    for (const f of ['name', 'category', 'planYear', 'estimateFen']) expect(fields).toContain(f);
+    for (const e of errors) {
+      expect(e.codes).toHaveLength(e.problems.length);
+      expect(e.problemsZh).toHaveLength(e.problems.length);
+      for (const zh of e.problemsZh) expect(zh).toMatch(/[\u4e00-\u9fff]/);
+    }
+    expect(errors.find((e) => e.field === 'planYear')?.problemsZh).toContain('不能小于 2000');
+  });
+
   it('an unknown route is a 404 problem', async () => {
     const p = await driveTo(h, 'DRAFT_PLAN');
     const response = await h.request('POST', `/projects/${p.id}/fly-to-the-moon`, {

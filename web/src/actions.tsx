@@ -454,7 +454,8 @@ export function ProblemBox({
         <ul>
           {problem.errors.map((e) => (
             <li key={e.field}>
-              {labels[e.field.split('.')[0]] ?? (lang === 'zh' ? '填写内容' : 'A field')}：{e.problems.join('; ')}
+              {labels[e.field.split('.')[0]] ?? (lang === 'zh' ? '填写内容' : 'A field')}：
+              {(lang === 'zh' && e.problemsZh ? e.problemsZh : e.problems).join(lang === 'zh' ? '；' : '; ')}
             </li>
           ))}
         </ul>

@@ -7,7 +7,7 @@ export interface Problem {
   detail?: string;
   code?: string;
   article?: string;
-  errors?: Array<{ field: string; problems: string[] }>;
+  errors?: Array<{ field: string; problems: string[]; codes?: string[]; problemsZh?: string[] }>;
   [k: string]: unknown;
 }
 
