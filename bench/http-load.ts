@@ -4,6 +4,7 @@ const autocannon = require('autocannon') as (options: Record<string, unknown>) =
 import { randomUUID } from 'node:crypto';
 import { registration } from './dataset';
 import { histogramPercentile, metric, type RunningService } from './service';
+import { round, summarize } from './stats';
 
 /**
  * The mixed lifecycle workload over HTTP: request k goes to project k mod N and is that
@@ -117,6 +118,22 @@ export async function httpWorkload(service: RunningService, projects: number, co
   const amount = projects * steps.length;
   let k = 0;
   const statusCounts: Record<string, number> = {};
+  // Reads while the writes arrive (issue 16): one reader, one request at a time, alternating the
+  // dashboard summary and a filtered page of the list, until the write load has finished.
+  let writing = true;
+  const readSamples = { summary: [] as number[], list: [] as number[] };
+  const reader = (async () => {
+    for (let i = 0; writing; i++) {
+      const kind = i % 2 === 0 ? 'summary' : 'list';
+      const path = kind === 'summary' ? '/dashboard/summary' : `/projects?page=1&pageSize=20&sort=-updatedAt`;
+      const t = process.hrtime.bigint();
+      const r = await fetch(`${service.url}${path}`, { headers: { authorization: `Bearer ${office}` } });
+      await r.arrayBuffer();
+      if (r.status !== 200) throw new Error(`${path} under load: ${r.status}`);
+      readSamples[kind].push(Number(process.hrtime.bigint() - t) / 1e6);
+      await new Promise((done) => setTimeout(done, 5));
+    }
+  })();
   const result = await autocannon({
     url: service.url,
     connections,
@@ -141,6 +158,12 @@ export async function httpWorkload(service: RunningService, projects: number, co
       },
     ],
   });
+  writing = false;
+  await reader;
+  const underLoad = (samples: number[]) => {
+    const s = summarize(samples);
+    return { p50: round(s.p50), p99: round(s.p99), n: s.n };
+  };
   for (const [code, count] of Object.entries(result.statusCodeStats ?? {}))
     statusCounts[code] = (count as { count: number }).count;
   // Wait for the projections to finish what is in flight, then read their lag figures.
@@ -156,6 +179,8 @@ export async function httpWorkload(service: RunningService, projects: number, co
     statusCounts,
     projectionLagP99Ms: lagP99 === undefined ? null : lagP99 * 1000,
     projectionLagMaxMs: lagMax === undefined ? null : Math.round(lagMax * 1000),
+    summaryUnderLoad: underLoad(readSamples.summary),
+    listUnderLoad: underLoad(readSamples.list),
     projects,
     connections,
   };

@@ -92,6 +92,16 @@ async function main(): Promise<void> {
         'p99 ≤ 250',
         load.projectionLagP99Ms !== null && load.projectionLagP99Ms <= 250,
       );
+      for (const [name, r] of [
+        ['dashboard summary', load.summaryUnderLoad],
+        ['list page', load.listUnderLoad],
+      ] as const)
+        row(
+          `${name} while that write load runs p50 / p99 (ms, ${r.n} samples)`,
+          `${r.p50} / ${r.p99}`,
+          'p99 ≤ 10',
+          r.n > 0 && r.p99 <= 10,
+        );
       row('non-2xx answers', `${load.errors} ${JSON.stringify(load.statusCounts)}`, '0', load.errors === 0);
     } finally {
       await http.stop();
