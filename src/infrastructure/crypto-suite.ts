@@ -23,17 +23,10 @@ export type HashAlg = 'sha256' | 'sm3';
 export type SignatureAlg = 'ed25519' | 'sm2';
 export type HmacAlg = 'hmac-sha256' | 'hmac-sm3';
 
-export const CRYPTO_SUITES: readonly CryptoSuiteName[] = ['international', 'gm'];
-
 /** The default SM2 signer identity of GB/T 32918 / GM/T 0009 (ZA input). */
 export const SM2_DEFAULT_USER_ID = '1234567812345678';
 
 export const HASH_ALG: Record<CryptoSuiteName, HashAlg> = { international: 'sha256', gm: 'sm3' };
-export const SIGNATURE_ALG: Record<CryptoSuiteName, SignatureAlg> = { international: 'ed25519', gm: 'sm2' };
-
-export function isHashAlg(value: unknown): value is HashAlg {
-  return value === 'sha256' || value === 'sm3';
-}
 
 /** Hex digest of the concatenated parts. */
 export function digestHex(alg: HashAlg, ...parts: (string | Buffer)[]): string {
@@ -88,14 +81,6 @@ export function publicKeyOf(alg: SignatureAlg, privateKey: string): string {
     return normalizeSm2Public(sm2WithDerivation.getPublicKeyFromPrivateKey(key));
   }
   return createPublicKey(createPrivateKey(privateKey)).export({ type: 'spki', format: 'pem' }).toString();
-}
-
-/** Normalizes a public key given by an operator or read from a seal; throws when it is not one. */
-export function normalizePublicKey(alg: SignatureAlg, publicKey: string): string {
-  if (alg === 'sm2') return normalizeSm2Public(publicKey);
-  const key = createPublicKey(publicKey);
-  if (key.asymmetricKeyType !== 'ed25519') throw new Error('not an Ed25519 public key');
-  return key.export({ type: 'spki', format: 'pem' }).toString();
 }
 
 /**
@@ -161,11 +146,6 @@ export function encryptAtRest(suite: CryptoSuiteName, key: Buffer, plaintext: st
   const cipher = createCipheriv('aes-256-gcm', key, iv);
   const body = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
   return [iv, cipher.getAuthTag(), body].map((b) => b.toString('base64url')).join('.');
-}
-
-/** The algorithm a stored value was encrypted with. */
-export function atRestAlgorithm(stored: string): 'sm4-cbc-hmac-sm3' | 'aes-256-gcm' {
-  return stored.startsWith('sm4:') ? 'sm4-cbc-hmac-sm3' : 'aes-256-gcm';
 }
 
 /** Throws when the value was altered or the key is wrong. */
